@@ -1,0 +1,54 @@
+"""The typer application: wires the subcommands (see generator.cli_support for exit codes)."""
+
+from __future__ import annotations
+
+import typer
+
+from generator import __version__
+
+app = typer.Typer(
+    name="gitops-gen",
+    help="Generate, validate and plan the Kustomize GitOps repository of an MLflow platform on Kubernetes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gitops-gen {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Generate, validate and plan the Kustomize GitOps repository of an MLflow platform on Kubernetes."""
+
+
+def _register() -> None:
+    # Explicit list, no import-time discovery: the order here is the order in --help.
+    from generator.commands import build, diff, plan, rules, validate
+
+    for name, module in (
+        ("build", build),
+        ("validate", validate),
+        ("plan", plan),
+        ("diff", diff),
+        ("rules", rules),
+    ):
+        app.command(name)(module.cli)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="gitops-gen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,13 @@
+"""`gitops-gen rules` (not implemented yet)."""
+
+from __future__ import annotations
+
+import typer
+
+from generator.cli_support import not_implemented
+
+
+def cli() -> None:
+    """Not implemented yet."""
+    not_implemented("rules")
+    raise typer.Exit(3)

@@ -1,0 +1,1 @@
+"""Offline validation: schemas, policy rules and cross-resource semantics over rendered manifests."""

@@ -1,0 +1,149 @@
+"""The types that cross every boundary of validation: a loaded :class:`Resource` and a :class:`Finding`.
+
+Rules yield ``Finding(message, path)``; the engine fills in rule, severity, resource and position, so a
+rule never knows about profiles, ignores, positions or output formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    api_version: str
+    kind: str
+    namespace: str
+    name: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"apiVersion": self.api_version, "kind": self.kind, "namespace": self.namespace, "name": self.name}
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {where}{self.name}"
+
+
+@dataclass(slots=True)
+class Resource:
+    """One document of a manifest stream, as ``kubectl apply`` would read it (YAML 1.1)."""
+
+    obj: dict[str, Any]
+    file: str  # the path a human edits (repo-relative where possible); never just "stdin" for overlays
+    doc_index: int = 0  # position of the document in its stream
+    line: int = 0  # 1-based line where the document starts in ``file``; 0 when unknown
+    duplicate_keys: list[str] = field(default_factory=list)  # JSON pointers of keys seen twice
+    default_namespace: str = ""  # namespace applied when metadata.namespace is absent (namespaced kinds)
+
+    @property
+    def api_version(self) -> str:
+        value = self.obj.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def kind(self) -> str:
+        value = self.obj.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        value = self.obj.get("metadata")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def name(self) -> str:
+        value = self.metadata.get("name")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def namespace(self) -> str:
+        value = self.metadata.get("namespace")
+        if isinstance(value, str) and value:
+            return value
+        return "" if self.kind in CLUSTER_SCOPED_KINDS else self.default_namespace
+
+    @property
+    def labels(self) -> dict[str, str]:
+        value = self.metadata.get("labels")
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        value = self.metadata.get("annotations")
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    @property
+    def ref(self) -> ResourceRef:
+        return ResourceRef(self.api_version, self.kind, self.namespace, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem. Rules set ``message`` and ``path`` (a JSON pointer); the engine sets the rest."""
+
+    message: str
+    path: str = ""
+    rule: str = ""
+    severity: Severity = Severity.ERROR
+    resource: ResourceRef | None = None
+    file: str = ""
+    line: int = 0
+    column: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "resource": self.resource.to_dict() if self.resource else None,
+            "path": self.path,
+        }
+
+
+def pointer(*parts: str | int) -> str:
+    """A JSON pointer (RFC 6901) from path parts: ``pointer("spec", "containers", 0)``."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+# Kinds without a namespace. Others default to the context's namespace.
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "StorageClass",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "PriorityClass",
+        "IngressClass",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "APIService",
+        "ClusterIssuer",
+        "ClusterSecretStore",
+        "ClusterExternalSecret",
+        "RuntimeClass",
+        "CSIDriver",
+        "VolumeAttachment",
+    }
+)
