@@ -1,13 +1,336 @@
-"""`gitops-gen build` (not implemented yet)."""
+"""`gitops-gen build`: render environments into base/ + overlays/ (+ argocd/, CI workflow), validate, commit.
+
+Order of a build, so that a failure at any step leaves the repository as it was:
+load every env file (ConfigError: exit 2) -> render in memory -> take the lock -> refuse on hand edits ->
+write into a staging directory -> validate every built overlay there (errors: exit 1) -> swap the staged
+roots into place -> commit only the generated roots.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
 import typer
 
-from generator.cli_support import not_implemented
+from generator import __version__
+from generator.cli_support import exit_with
+from generator.errors import GitError, InputError, ValidationFailed
+from generator.gitops import tree
+from generator.gitops.git import GitRepo
+from generator.gitops.tree import BuildLock, Changes
+
+if TYPE_CHECKING:
+    from generator.config.model import Environment
+    from generator.render import Rendered
+
+Loader = Callable[[Path, Path], "Environment"]  # (env file, repo root) -> Environment
+Renderer = Callable[[Sequence["Environment"]], "Rendered"]
 
 
-def cli() -> None:
-    """Not implemented yet."""
-    not_implemented("build")
-    raise typer.Exit(3)
+@dataclass(frozen=True)
+class OverlayResult:
+    """What validating one built overlay found: one line per error, and how many warnings."""
+
+    errors: list[str]
+    warnings: int = 0
+
+
+# (overlay directory in the staged tree, its environment) -> result
+OverlayValidator = Callable[[Path, "Environment"], OverlayResult]
+
+_MAX_LISTED = 20
+
+
+# ------------------------------------------------------------------------------------------ defaults
+
+
+def _default_loader() -> Loader:
+    from generator.config.load import load_environment
+
+    def load(path: Path, repo_root: Path) -> Environment:
+        return load_environment(path, repo_root=repo_root)
+
+    return load
+
+
+def _discover(repo_root: Path) -> list[Path]:
+    try:
+        from generator.config.load import discover
+    except ImportError:
+        return sorted((repo_root / "environments").glob("*.yaml"))
+    return list(discover(repo_root))
+
+
+def _default_renderer() -> Renderer:
+    from generator.render import render
+
+    return render
+
+
+def _default_validator() -> OverlayValidator | None:
+    """The validation engine's adapter, or None while ``generator.validate.engine`` does not provide one."""
+    try:
+        engine = importlib.import_module("generator.validate.engine")
+    except ImportError:
+        return None
+    fn: Any = getattr(engine, "validate_overlay", None)
+    if fn is None:
+        return None
+
+    def validate(overlay: Path, env: Environment) -> OverlayResult:
+        findings = list(fn(overlay, env))
+        errors = [_finding_line(f) for f in findings if str(getattr(f, "severity", "error")) == "error"]
+        warnings = sum(1 for f in findings if str(getattr(f, "severity", "")) == "warning")
+        return OverlayResult(errors=errors, warnings=warnings)
+
+    return validate
+
+
+def _finding_line(finding: Any) -> str:
+    where = str(getattr(finding, "file", "") or "")
+    line = int(getattr(finding, "line", 0) or 0)
+    if where and line:
+        where += f":{line}"
+    resource = getattr(finding, "resource", None)
+    parts = [p for p in (where, f"[{getattr(finding, 'rule', '')}]", str(resource or ""), finding.message) if p]
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- run
+
+
+def _open_repo(path: Path) -> GitRepo:
+    repo = GitRepo.open(path)
+    if not (repo.root / "environments").is_dir():
+        raise InputError(f"{repo.root}: no environments/ directory (is this the GitOps repository? see --repo)")
+    return repo
+
+
+def _select(repo_root: Path, names: Sequence[str], all_envs: bool) -> list[Path]:
+    available = _discover(repo_root)
+    by_name = {p.stem: p for p in available}
+    listing = ", ".join(sorted(by_name)) or "none"
+    if all_envs and names:
+        raise InputError("give environment names or --all, not both")
+    if all_envs:
+        if not available:
+            raise InputError(f"no environments/*.yaml in {repo_root}")
+        return available
+    if not names:
+        raise InputError(f"name at least one environment or pass --all (available: {listing})")
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        what = ", ".join(repr(n) for n in unknown)
+        raise InputError(f"unknown environment {what} (available: {listing})")
+    return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def _listed(paths: Sequence[str]) -> str:
+    shown = ", ".join(paths[:_MAX_LISTED])
+    return shown + (f" and {len(paths) - _MAX_LISTED} more" if len(paths) > _MAX_LISTED else "")
+
+
+def hand_edits(
+    *,
+    disk: Mapping[str, str],
+    head: Mapping[str, str],
+    index: Mapping[str, str],
+    rendered: Mapping[str, str],
+    written: Mapping[str, str],
+) -> list[str]:
+    """Paths under the generated roots whose working-tree or staged content a build would destroy.
+
+    All maps are ``path -> blob id``. A file is a hand edit when its content is none of: HEAD's, what this
+    build renders, what the last build wrote (so ``build --no-commit`` followed by ``build`` is fine).
+    Deleting a generated file is not counted: rebuilding it loses nothing.
+    """
+    out = []
+    for path in sorted(set(disk) | set(index)):
+        ours = {head.get(path), rendered.get(path), written.get(path)}
+        on_disk, staged = disk.get(path), index.get(path)
+        if (on_disk is not None and on_disk not in ours) or (staged is not None and staged not in ours):
+            out.append(path)
+    return out
+
+
+def _commit_message(names: Sequence[str], changes: Changes, sources: Iterable[str]) -> str:
+    body = [f"Generated by gitops-gen {__version__} from {', '.join(sources)}.", "", *changes.lines()]
+    return f"gitops-gen: build {', '.join(names)} ({changes.summary})\n\n" + "\n".join(body) + "\n"
+
+
+def run(
+    names: Sequence[str],
+    *,
+    out: TextIO,
+    all_envs: bool = False,
+    repo: Path | None = None,
+    commit: bool = True,
+    check: bool = False,
+    force: bool = False,
+    validate: bool = True,
+    load: Loader | None = None,
+    render: Renderer | None = None,
+    validator: OverlayValidator | None = None,
+) -> int:
+    """Build (or with ``check`` compare) the named environments in ``repo``; return the exit code.
+
+    ``load``, ``render`` and ``validator`` default to the real loader, renderer and validation engine;
+    tests inject their own.
+    """
+    git = _open_repo((repo or Path.cwd()).resolve())
+    root = git.root
+    paths = _select(root, names, all_envs)
+
+    loader = load or _default_loader()
+    envs = [loader(path, root) for path in paths]  # any ConfigError stops us here: nothing written
+    env_names = [e.name for e in envs]
+    result = (render or _default_renderer())(envs)
+    files = {path: text.encode("utf-8") for path, text in result.files.items()}
+    roots = tree.normalize_roots(result.roots, files)
+    new = tree.shas(files)
+
+    if check:
+        with BuildLock(git.git_dir, shared=True):
+            drift = Changes.between(tree.shas(tree.read_tree(root, roots)), new)
+        if drift:
+            print(
+                f"drift: {len(drift.lines())} generated file(s) differ from what gitops-gen would generate:", file=out
+            )
+            for line in drift.lines():
+                print(line, file=out)
+            print(f"run 'gitops-gen build {' '.join(env_names)}' and commit the result", file=out)
+            return 1
+        print(f"in sync: {len(files)} generated file(s) for {', '.join(env_names)} match", file=out)
+        return 0
+
+    with BuildLock(git.git_dir):
+        for leftover in tree.recover(root):
+            print(f"cleaned up after an interrupted build: {leftover}", file=out)
+        disk = tree.shas(tree.read_tree(root, roots))
+        head = git.head_blobs(roots)
+        edits = hand_edits(
+            disk=disk,
+            head=head,
+            index=git.index_blobs(roots),
+            rendered=new,
+            written=tree.load_written(git.git_dir),
+        )
+        if edits and not force:
+            raise GitError(
+                f"generated paths have uncommitted hand edits: {_listed(edits)} "
+                "(edit environments/*.yaml instead; commit or revert them, or pass --force to overwrite)"
+            )
+        if edits:
+            print(f"--force: overwriting hand edits in {_listed(edits)}", file=out)
+
+        with tree.StagedTree(root, files, roots) as staged:
+            if validate:
+                _validate(staged, envs, validator if validator is not None else _default_validator(), out)
+            on_disk = Changes.between(disk, new)
+            if on_disk:
+                staged.swap()
+                tree.save_written(git.git_dir, roots, new)
+                print(f"wrote {on_disk.summary} file(s) under {', '.join(roots)}", file=out)
+            else:
+                print(f"up to date on disk: {len(files)} generated file(s) unchanged", file=out)
+
+        committed = Changes.between(head, new)
+        if not commit:
+            print("not committed (--no-commit)", file=out)
+            return 0
+        if not committed:
+            print("nothing changed since the last commit; no commit", file=out)
+            return 0
+        message = _commit_message(env_names, committed, [e.source_file for e in envs])
+        sha = git.commit_files(roots, files, message)
+        print(f"committed {sha[:12]} {message.splitlines()[0]}", file=out)
+        return 0
+
+
+def _validate(
+    staged: tree.StagedTree, envs: Sequence[Environment], validator: OverlayValidator | None, out: TextIO
+) -> None:
+    if validator is None:
+        print("not validated: the validation engine is not available", file=out)
+        return
+    failed = []
+    prefix = f"{staged.new}/"
+    for env in envs:
+        overlay = f"overlays/{env.name}"
+        result = validator(staged.new / overlay, env)
+        if result.errors:
+            failed.append(overlay)
+            print(f"{overlay}: {len(result.errors)} error(s), {result.warnings} warning(s)", file=out)
+            for line in result.errors:
+                print(f"  {line.replace(prefix, '')}", file=out)
+        else:
+            print(f"validated {overlay}: 0 errors, {result.warnings} warning(s)", file=out)
+    if failed:
+        raise ValidationFailed(f"validation failed for {', '.join(failed)}: nothing written, nothing committed")
+
+
+# ---------------------------------------------------------------------------------------------- cli
+
+
+def cli(
+    envs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Environments to build: names of environments/<ENV>.yaml.", show_default=False),
+    ] = None,
+    all_envs: Annotated[bool, typer.Option("--all", help="Build every environments/*.yaml.")] = False,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="Write the files but do not commit them.")] = False,
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo", metavar="PATH", help="The GitOps git repository to write into (default: the current directory)"
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 and list the files when the working tree differs from what would be generated.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite uncommitted hand edits in generated files.")
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip validating the built overlays before writing.")
+    ] = False,
+) -> None:
+    """Render environments/<ENV>.yaml into base/ and overlays/<ENV>/, validate them, and commit.
+
+    Only generated paths are written and committed (base/, components/, overlays/<ENV>/, argocd/, the CI
+    workflow); anything else in the repository, staged or not, is left alone. Writing is atomic: files are
+    rendered and validated in a staging directory and swapped into place, and concurrent builds are serialized
+    by a lock. Hand edits in generated files are refused unless --force.
+
+    Examples:
+
+      gitops-gen build dev                  # render, validate, commit overlays/dev (+ base/ ...)
+      gitops-gen build --all                # every environments/*.yaml, one commit
+      gitops-gen build prod --no-commit     # write the files, leave committing to you
+      gitops-gen build --all --check        # CI drift check: exit 1 and list files if out of date
+      gitops-gen build prod --repo ../platform-gitops
+
+    Exit codes: 0 built, nothing to do, or in sync; 1 validation errors or --check drift; 2 bad input
+    (env file error, unknown environment, hand edits, another build running).
+    """
+    exit_with(
+        lambda: run(
+            envs or [],
+            out=sys.stdout,
+            all_envs=all_envs,
+            repo=repo,
+            commit=not no_commit,
+            check=check,
+            force=force,
+            validate=not no_validate,
+        )
+    )
