@@ -1,17 +1,75 @@
-"""TODO: latest-tag (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""Container images must be pinned: no ``:latest`` tag and no missing tag.
+
+An image without a tag means ``:latest``. A mutable tag breaks the promise of GitOps: the commit no
+longer says what runs, two nodes may run different code after a restart, and a rollback to an older
+commit does not roll back the image. Use an explicit version tag, or pin a digest
+(``image@sha256:...``; a digest-pinned image passes whatever its tag). Init containers are checked too.
+
+PASS:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: minio}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: minio
+              image: minio/minio:RELEASE.2024-06-13T22-53-53Z
+
+FAIL:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: minio}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: minio
+              image: minio/minio:latest
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.rules._helpers import describe
+from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "latest-tag"
 CATEGORY = "workloads"
-SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+SEVERITY = Severity.ERROR  # reproducibility of a GitOps commit, not style
+KINDS: frozenset[str] | None = WORKLOAD_KINDS
+
+
+def image_tag(image: str) -> str | None:
+    """The tag of an image reference (None when it has none). A registry port is not a tag."""
+    last = image.rpartition("/")[2]
+    _name, sep, tag = last.partition(":")
+    return tag if sep else None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    return _check(obj)
+
+
+def _check(obj: Resource) -> Iterator[Finding]:
+    for c in containers(obj):
+        image = c.obj.get("image")
+        if not isinstance(image, str) or not image or "@" in image:
+            continue  # a missing image is a schema error; a digest pins the content
+        tag = image_tag(image)
+        if tag is None:
+            yield Finding(
+                f'{describe(c, start=True)} uses image "{image}" without a tag (that is :latest); '
+                "pin a version tag or a digest.",
+                path=c.pointer("image"),
+            )
+        elif tag == "latest":
+            yield Finding(
+                f'{describe(c, start=True)} uses the mutable image "{image}"; pin a version tag or a digest.',
+                path=c.pointer("image"),
+            )

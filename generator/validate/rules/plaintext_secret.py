@@ -1,17 +1,59 @@
-"""TODO: plaintext-secret (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""Secrets must not be committed with their values: no ``data``/``stringData`` in the repo.
+
+Base64 is an encoding, not encryption: anyone who can read the repository (or its history, forever) can
+read the credential. Produce Secrets in the cluster instead, from an ExternalSecret (External Secrets
+Operator), a SealedSecret (encrypted for the cluster's key) or a cert-manager Certificate, and reference
+them by name. A Secret whose ``data``/``stringData`` is absent or holds only empty values passes (a
+placeholder filled in-cluster). One finding per non-empty field, at ``/data`` or ``/stringData``.
+
+PASS:
+
+    apiVersion: external-secrets.io/v1beta1
+    kind: ExternalSecret
+    metadata: {name: postgres-credentials}
+    spec:
+      secretStoreRef: {name: vault, kind: ClusterSecretStore}
+      target: {name: postgres-credentials}
+      dataFrom: [{extract: {key: mlflow/postgres}}]
+
+FAIL:
+
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: postgres-credentials}
+    stringData:
+      POSTGRES_PASSWORD: mlflow123
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.rules._helpers import as_dict
 
 ID = "plaintext-secret"
 CATEGORY = "secrets"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = frozenset({"Secret"})
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if obj.kind != "Secret":
+        return ()
+    return _check(obj)
+
+
+def _check(obj: Resource) -> Iterator[Finding]:
+    for field in ("data", "stringData"):
+        values = as_dict(obj.obj.get(field))
+        keys = sorted(str(k) for k, v in values.items() if v not in (None, ""))
+        if not keys:
+            continue
+        shown = ", ".join(keys[:3]) + (", ..." if len(keys) > 3 else "")
+        yield Finding(
+            f'Secret "{obj.name}" commits {field} ({shown}) to the repo; '
+            "produce it with an ExternalSecret or SealedSecret instead.",
+            path=pointer(field),
+        )

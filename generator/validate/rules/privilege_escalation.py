@@ -1,17 +1,64 @@
-"""TODO: privilege-escalation (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""Containers must set ``allowPrivilegeEscalation: false`` explicitly.
+
+The field defaults to true: a setuid binary in the image (or a privileged container) can then gain more
+privileges than the process started with. Setting it to false makes the kernel's ``no_new_privs`` flag
+stick for the whole process tree (Pod Security Standard "restricted"). Init containers are checked too;
+only an explicit ``false`` passes. The path points at the field, or at its nearest existing parent.
+
+PASS:
+
+    apiVersion: batch/v1
+    kind: Job
+    metadata: {name: migrate}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: migrate
+              image: ghcr.io/mlflow/mlflow:v2.16.2
+              securityContext: {allowPrivilegeEscalation: false}
+
+FAIL:
+
+    apiVersion: batch/v1
+    kind: Job
+    metadata: {name: migrate}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: migrate
+              image: ghcr.io/mlflow/mlflow:v2.16.2
+              securityContext: {runAsNonRoot: true}
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.rules._helpers import describe, nearest, security_context
+from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "privilege-escalation"
 CATEGORY = "workloads"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    return _check(obj)
+
+
+def _check(obj: Resource) -> Iterator[Finding]:
+    for c in containers(obj):
+        sc = security_context(c)
+        value = sc.get("allowPrivilegeEscalation")
+        if value is False:
+            continue
+        if "allowPrivilegeEscalation" in sc:
+            message = f"{describe(c, start=True)} sets allowPrivilegeEscalation: {value!r}; set it to false."
+        else:
+            message = f"Set securityContext.allowPrivilegeEscalation: false on {describe(c)} (it defaults to true)."
+        yield Finding(message, path=nearest(c.obj, c.path, "securityContext", "allowPrivilegeEscalation"))

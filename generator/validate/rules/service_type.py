@@ -1,17 +1,62 @@
-"""TODO: service-type (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""Services must not be exposed as LoadBalancer or NodePort: expose HTTP through the Ingress.
+
+A ``LoadBalancer`` Service provisions a cloud load balancer that is usually reachable from the internet,
+and a ``NodePort`` opens a port on every node; both bypass the Ingress, its TLS, authentication and
+access logs, and the NetworkPolicies' intent. MLflow, MinIO and PostgreSQL must stay ``ClusterIP``.
+
+Decision (profile): the rule fires in the ``prod``, ``staging`` and ``default`` (plain files) profiles;
+in ``dev`` it is silent, because local clusters (kind, minikube) often have no ingress controller and a
+NodePort is how one reaches the UI there. A deliberate exception (e.g. an internal load balancer) takes
+an ignore annotation with a reason. The path points at ``/spec/type``.
+
+PASS:
+
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec:
+      type: ClusterIP
+      selector: {app.kubernetes.io/name: mlflow}
+      ports: [{name: http, port: 5000, targetPort: http}]
+
+FAIL:
+
+    apiVersion: v1
+    kind: Service
+    metadata: {name: minio}
+    spec:
+      type: LoadBalancer
+      selector: {app.kubernetes.io/name: minio}
+      ports: [{name: api, port: 9000, targetPort: 9000}]
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.rules._helpers import as_dict
 
 ID = "service-type"
 CATEGORY = "exposure"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = frozenset({"Service"})
+
+FORBIDDEN_TYPES = frozenset({"LoadBalancer", "NodePort"})
+ALLOWED_PROFILES = frozenset({"dev"})
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if obj.kind != "Service" or ctx.profile in ALLOWED_PROFILES:
+        return ()
+    kind = as_dict(obj.obj.get("spec")).get("type")
+    if kind not in FORBIDDEN_TYPES:
+        return ()
+    return (
+        Finding(
+            f'Service "{obj.name}" has type {kind}, exposing it outside the cluster; '
+            "make it ClusterIP and route through the Ingress.",
+            path=pointer("spec", "type"),
+        ),
+    )

@@ -1,17 +1,62 @@
-"""TODO: writable-root-fs (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""Containers should run with a read-only root filesystem.
+
+A writable root filesystem lets an attacker (or a bug) drop binaries and change the image at run time,
+and hides state that disappears on restart. Set ``securityContext.readOnlyRootFilesystem: true`` and
+mount an ``emptyDir`` (or a volume) where the process must write, e.g. ``/tmp``. Init containers are
+checked too; only an explicit ``true`` passes. The path points at the field or its nearest parent.
+
+PASS:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: mlflow
+              image: ghcr.io/mlflow/mlflow:v2.16.2
+              securityContext: {readOnlyRootFilesystem: true}
+              volumeMounts: [{name: tmp, mountPath: /tmp}]
+          volumes: [{name: tmp, emptyDir: {}}]
+
+FAIL:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: mlflow
+              image: ghcr.io/mlflow/mlflow:v2.16.2
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.rules._helpers import describe, nearest, security_context
+from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "writable-root-fs"
 CATEGORY = "workloads"
-SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+SEVERITY = Severity.WARNING
+KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    return _check(obj)
+
+
+def _check(obj: Resource) -> Iterator[Finding]:
+    for c in containers(obj):
+        if security_context(c).get("readOnlyRootFilesystem") is True:
+            continue
+        yield Finding(
+            f"Set securityContext.readOnlyRootFilesystem: true on {describe(c)} and mount an emptyDir where it writes.",
+            path=nearest(c.obj, c.path, "securityContext", "readOnlyRootFilesystem"),
+        )

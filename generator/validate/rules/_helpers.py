@@ -1,0 +1,103 @@
+"""Helpers shared by the per-object policy rules (workloads, secrets, exposure, availability).
+
+Everything here is cheap per call; indexes over the whole set (HPAs, PDB coverage) are built once per
+:class:`~generator.validate.context.Context` through :func:`generator.validate.crossref.memo`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from generator.validate.context import Context
+from generator.validate.crossref import memo
+from generator.validate.model import Resource, pointer
+from generator.validate.workloads import Container, PodTemplate
+
+# Workloads whose pods are expected to run forever (probes, availability); Jobs and CronJobs finish.
+LONG_RUNNING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
+# Workloads with a replica count (availability rules).
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"})
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def describe(container: Container, *, start: bool = False) -> str:
+    """How messages name a container: ``container "app"`` or ``init container "migrate"``
+    (capitalised when it ``start``s the sentence)."""
+    kind = "init container" if container.init else "container"
+    if start:
+        kind = kind[0].upper() + kind[1:]
+    return f'{kind} "{container.name}"'
+
+
+def nearest(root: dict[str, Any], base: tuple[str | int, ...], *parts: str) -> str:
+    """JSON pointer of ``base + parts`` under ``root`` (the object at ``base``), cut back to the deepest
+    part that exists: the exact field when set, else its nearest existing parent."""
+    node: Any = root
+    found: list[str | int] = list(base)
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            break
+        node = node[part]
+        found.append(part)
+    return pointer(*found)
+
+
+def security_context(container: Container) -> dict[str, Any]:
+    return as_dict(container.obj.get("securityContext"))
+
+
+def pod_security_context(tmpl: PodTemplate) -> dict[str, Any]:
+    return as_dict(tmpl.spec.get("securityContext"))
+
+
+def declared_replicas(res: Resource) -> int | None:
+    """spec.replicas of a Deployment/StatefulSet (1 when omitted, as the API server defaults it);
+    None when the value is not an integer (the schema rules report that)."""
+    spec = as_dict(res.obj.get("spec"))
+    if "replicas" not in spec:
+        return 1
+    value = spec["replicas"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def _hpa_min_index(ctx: Context) -> dict[tuple[str, str, str], int]:
+    """(namespace, target kind, target name) -> the highest minReplicas of the HPAs scaling it."""
+
+    def build() -> dict[tuple[str, str, str], int]:
+        out: dict[tuple[str, str, str], int] = defaultdict(int)
+        for hpa in ctx.by_kind("HorizontalPodAutoscaler"):
+            spec = as_dict(hpa.obj.get("spec"))
+            target = as_dict(spec.get("scaleTargetRef"))
+            kind, name = target.get("kind"), target.get("name")
+            if not isinstance(kind, str) or not isinstance(name, str):
+                continue
+            low = spec.get("minReplicas", 1)  # the API server defaults minReplicas to 1
+            if isinstance(low, bool) or not isinstance(low, int):
+                continue
+            key = (hpa.namespace, kind, name)
+            out[key] = max(out[key], low)
+        return dict(out)
+
+    return memo(ctx, "rules._helpers.hpa_min", build)
+
+
+def hpa_min_replicas(ctx: Context, res: Resource) -> int | None:
+    """The minReplicas an HPA keeps ``res`` at (the highest if several target it), None without HPA."""
+    return _hpa_min_index(ctx).get((res.namespace, res.kind, res.name))
+
+
+def minimum_replicas(ctx: Context, res: Resource) -> int | None:
+    """The replica count a workload never goes below: the HPA's minReplicas when an HPA scales it
+    (the HPA overrides spec.replicas), else spec.replicas (1 when omitted); None when malformed."""
+    low = hpa_min_replicas(ctx, res)
+    return low if low is not None else declared_replicas(res)
