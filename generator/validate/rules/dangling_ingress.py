@@ -1,17 +1,84 @@
-"""TODO: dangling-ingress (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""dangling-ingress: an Ingress backend whose Service, or whose Service port, is not in the rendered set.
+
+Every backend of an Ingress (``spec.defaultBackend`` and each ``rules[].http.paths[].backend``) names a
+Service in the Ingress's namespace and one of its ports, by number or by name. If the Service does not
+exist, or has no port with that number/name, the controller answers 503 for that path; the apply itself
+succeeds, so nothing else catches it. A Service that lives outside the repo can be declared in
+``policy.external`` (kind Service).
+
+PASS:
+
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: mlflow}
+    spec:
+      rules:
+        - host: mlflow.example.com
+          http:
+            paths:
+              - path: /
+                pathType: Prefix
+                backend: {service: {name: mlflow, port: {name: http}}}
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec:
+      ports: [{name: http, port: 5000}]
+
+FAIL:
+
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: mlflow}
+    spec:
+      rules:
+        - http:
+            paths:
+              - path: /
+                pathType: Prefix
+                backend: {service: {name: mlflow, port: {number: 80}}}   # the Service only has 5000
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec:
+      ports: [{name: http, port: 5000}]
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.crossref import find_service_port, ingress_backends, service_ports
+from generator.validate.model import Finding, Resource, Severity, pointer
 
 ID = "dangling-ingress"
 CATEGORY = "cross-resource"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = frozenset({"Ingress"})
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    ns = obj.namespace
+    for backend in ingress_backends(obj):
+        if not backend.service:
+            continue  # a schema error, not ours
+        svc = ctx.get("Service", ns, backend.service)
+        if svc is None:
+            if not ctx.is_external("Service", ns, backend.service):
+                yield Finding(
+                    f"backend Service {backend.service} does not exist in namespace {ns or 'default'}",
+                    path=pointer(*backend.path),
+                )
+            continue
+        if backend.port is None or find_service_port(svc, backend.port) is not None:
+            continue
+        ports = service_ports(svc)
+        known = ", ".join(sorted({p.name for p in ports if p.name} | {str(p.port) for p in ports if p.port}))
+        what = "port number" if isinstance(backend.port, int) else "port name"
+        yield Finding(
+            f"Service {backend.service} has no {what} {backend.port} (it has: {known or 'no ports'})",
+            path=pointer(*backend.port_path),
+        )

@@ -1,17 +1,67 @@
-"""TODO: dangling-service (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""dangling-service: a Service whose selector matches no pod template in its namespace.
+
+A Service routes to the pods its ``spec.selector`` matches. When no Deployment, StatefulSet, DaemonSet,
+Job, CronJob, ReplicaSet or Pod in the rendered set carries all of the selector's labels in its pod
+template (in the Service's namespace), the Service has no endpoints: clients get connection refused or
+time-outs, and nothing in ``kubectl apply`` complains. The usual cause is a typo or a label changed on one
+side only. Services without a selector (endpoints managed by hand, ExternalName) are not checked. If the
+pods come from outside the repo (an operator creates them), ignore the rule on that Service with a reason.
+
+PASS:
+
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec:
+      selector: {app.kubernetes.io/name: mlflow}
+      ports: [{port: 5000, targetPort: http}]
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      selector: {matchLabels: {app.kubernetes.io/name: mlflow}}
+      template:
+        metadata: {labels: {app.kubernetes.io/name: mlflow}}
+        spec:
+          containers: [{name: mlflow, image: mlflow:2.10.0, ports: [{name: http, containerPort: 5000}]}]
+
+FAIL:
+
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec:
+      selector: {app: mlflow-server}   # no pod template has this label
+      ports: [{port: 5000}]
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.crossref import as_dict, service_selector
+from generator.validate.model import Finding, Resource, Severity, pointer
 
 ID = "dangling-service"
 CATEGORY = "cross-resource"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = frozenset({"Service"})
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    spec = as_dict(obj.obj.get("spec"))
+    if spec.get("type") == "ExternalName":
+        return
+    selector = service_selector(obj)
+    if not selector:
+        return
+    if ctx.pod_owners(obj.namespace, selector):
+        return
+    labels = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+    where = obj.namespace or "the default namespace"
+    yield Finding(
+        f"Service {obj.name} selects no pod template in namespace {where} (selector {labels})",
+        path=pointer("spec", "selector"),
+    )

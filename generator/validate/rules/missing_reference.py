@@ -1,17 +1,219 @@
-"""TODO: missing-reference (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""missing-reference: a workload or Ingress refers to a Secret, ConfigMap, PVC or ServiceAccount nothing creates.
+
+Checked references, each resolved in the referring object's namespace:
+
+- env ``valueFrom.secretKeyRef`` / ``configMapKeyRef`` (name, and the key when the producer's keys are
+  known), ``envFrom[].secretRef`` / ``configMapRef``;
+- volumes: ``secret.secretName``, ``configMap.name`` (and their ``items[].key``), ``projected.sources[]``
+  secrets and configMaps, ``persistentVolumeClaim.claimName`` (a StatefulSet's ``volumeClaimTemplates``
+  count), and every ``volumeMounts[].name`` must name a volume of the pod (or a claim template);
+- ``serviceAccountName`` (the ``default`` ServiceAccount always exists) and ``imagePullSecrets``;
+- an Ingress's ``tls[].secretName``.
+
+A Secret counts as existing when the rendered set produces it: a Secret, an ExternalSecret's target
+(``spec.target.name``, default the ExternalSecret's name), a SealedSecret (``spec.template.metadata.name``,
+default its name), a cert-manager Certificate's ``spec.secretName``, or an Ingress annotated
+``cert-manager.io/cluster-issuer`` / ``cert-manager.io/issuer`` (ingress-shim creates its TLS secrets).
+Objects that exist outside the repo are declared in the environment's ``policy.external``. References
+marked ``optional: true`` are not checked. A missing reference keeps pods in ``CreateContainerConfigError``
+or ``ContainerCreating`` (or the Ingress on the controller's fallback certificate) after a "successful" sync.
+
+PASS:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: mlflow
+              image: mlflow:2.10.0
+              env:
+                - name: DB_PASSWORD
+                  valueFrom: {secretKeyRef: {name: postgres-credentials, key: password}}
+    ---
+    apiVersion: external-secrets.io/v1
+    kind: ExternalSecret
+    metadata: {name: postgres-credentials}
+    spec:
+      secretStoreRef: {name: vault, kind: ClusterSecretStore}
+      data: [{secretKey: password, remoteRef: {key: mlflow/postgres, property: password}}]
+
+FAIL:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      template:
+        spec:
+          serviceAccountName: mlflow          # no ServiceAccount mlflow in the set
+          containers:
+            - name: mlflow
+              image: mlflow:2.10.0
+              envFrom: [{secretRef: {name: minio-credentials}}]   # nothing produces this Secret
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.crossref import (
+    Keys,
+    as_dict,
+    as_list,
+    configmap_producers,
+    secret_producers,
+)
+from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
 
 ID = "missing-reference"
 CATEGORY = "cross-resource"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = frozenset(WORKLOAD_KINDS | {"Ingress"})
+
+Path = tuple[str | int, ...]
+
+
+class _Refs:
+    """Resolves references of one object against the producers of the context."""
+
+    def __init__(self, ctx: Context, obj: Resource) -> None:
+        self.ctx = ctx
+        self.ns = obj.namespace
+        self.producers = {"Secret": secret_producers(ctx), "ConfigMap": configmap_producers(ctx)}
+
+    def data(self, kind: str, name: Any, name_path: Path, keys: Iterable[tuple[Any, Path]] = ()) -> Iterator[Finding]:
+        """A Secret/ConfigMap reference by ``name`` (and the ``keys`` read from it)."""
+        if not isinstance(name, str) or not name:
+            return
+        known: Keys
+        if (self.ns, name) in self.producers[kind]:
+            known = self.producers[kind][(self.ns, name)]
+        elif self.ctx.is_external(kind, self.ns, name):
+            return
+        else:
+            yield Finding(f"{kind} {name} is not produced by anything in the rendered set", path=pointer(*name_path))
+            return
+        if known is None:
+            return
+        for key, key_path in keys:
+            if isinstance(key, str) and key and key not in known:
+                have = ", ".join(sorted(known)) or "no keys"
+                yield Finding(f"{kind} {name} has no key {key!r} (it has: {have})", path=pointer(*key_path))
+
+    def plain(self, kind: str, name: Any, path: Path) -> Iterator[Finding]:
+        """A ServiceAccount or PersistentVolumeClaim reference."""
+        if not isinstance(name, str) or not name:
+            return
+        if self.ctx.get(kind, self.ns, name) is not None or self.ctx.is_external(kind, self.ns, name):
+            return
+        yield Finding(f"{kind} {name} does not exist in the rendered set", path=pointer(*path))
+
+
+def _optional(ref: dict[str, Any]) -> bool:
+    return ref.get("optional") is True
+
+
+def _workload(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    tmpl = pod_template(obj)
+    if tmpl is None:
+        return
+    refs = _Refs(ctx, obj)
+    spec, base = tmpl.spec, tmpl.path
+
+    sa_key = "serviceAccountName" if "serviceAccountName" in spec else "serviceAccount"
+    sa = spec.get(sa_key)
+    if sa != "default":
+        yield from refs.plain("ServiceAccount", sa, (*base, sa_key))
+    for i, ips in enumerate(as_list(spec.get("imagePullSecrets"))):
+        yield from refs.data("Secret", as_dict(ips).get("name"), (*base, "imagePullSecrets", i, "name"))
+
+    claim_templates: set[str] = set()
+    if obj.kind == "StatefulSet":
+        for vct in as_list(as_dict(obj.obj.get("spec")).get("volumeClaimTemplates")):
+            name = as_dict(as_dict(vct).get("metadata")).get("name")
+            if isinstance(name, str):
+                claim_templates.add(name)
+
+    volume_names: set[str] = set()
+    for i, vol in enumerate(as_list(spec.get("volumes"))):
+        vol = as_dict(vol)
+        volume_names.add(str(vol.get("name", "")))
+        vpath: Path = (*base, "volumes", i)
+        secret = as_dict(vol.get("secret"))
+        if secret and not _optional(secret):
+            keys = [
+                (as_dict(it).get("key"), (*vpath, "secret", "items", j, "key"))
+                for j, it in enumerate(as_list(secret.get("items")))
+            ]
+            yield from refs.data("Secret", secret.get("secretName"), (*vpath, "secret", "secretName"), keys)
+        cm = as_dict(vol.get("configMap"))
+        if cm and not _optional(cm):
+            keys = [
+                (as_dict(it).get("key"), (*vpath, "configMap", "items", j, "key"))
+                for j, it in enumerate(as_list(cm.get("items")))
+            ]
+            yield from refs.data("ConfigMap", cm.get("name"), (*vpath, "configMap", "name"), keys)
+        for j, source in enumerate(as_list(as_dict(vol.get("projected")).get("sources"))):
+            for kind, key in (("Secret", "secret"), ("ConfigMap", "configMap")):
+                ref = as_dict(as_dict(source).get(key))
+                if ref and not _optional(ref):
+                    spath: Path = (*vpath, "projected", "sources", j, key)
+                    keys = [
+                        (as_dict(it).get("key"), (*spath, "items", k, "key"))
+                        for k, it in enumerate(as_list(ref.get("items")))
+                    ]
+                    yield from refs.data(kind, ref.get("name"), (*spath, "name"), keys)
+        pvc = as_dict(vol.get("persistentVolumeClaim"))
+        claim = pvc.get("claimName")
+        if pvc and not (isinstance(claim, str) and _from_claim_template(claim, obj.name, claim_templates)):
+            yield from refs.plain("PersistentVolumeClaim", claim, (*vpath, "persistentVolumeClaim", "claimName"))
+
+    for c in containers(obj):
+        for i, env in enumerate(as_list(c.obj.get("env"))):
+            value_from = as_dict(as_dict(env).get("valueFrom"))
+            for kind, key in (("Secret", "secretKeyRef"), ("ConfigMap", "configMapKeyRef")):
+                ref = as_dict(value_from.get(key))
+                if ref and not _optional(ref):
+                    rpath: Path = (*c.path, "env", i, "valueFrom", key)
+                    yield from refs.data(kind, ref.get("name"), (*rpath, "name"), [(ref.get("key"), (*rpath, "key"))])
+        for i, env_from in enumerate(as_list(c.obj.get("envFrom"))):
+            for kind, key in (("Secret", "secretRef"), ("ConfigMap", "configMapRef")):
+                ref = as_dict(as_dict(env_from).get(key))
+                if ref and not _optional(ref):
+                    yield from refs.data(kind, ref.get("name"), (*c.path, "envFrom", i, key, "name"))
+        for i, mount in enumerate(as_list(c.obj.get("volumeMounts"))):
+            name = as_dict(mount).get("name")
+            if isinstance(name, str) and name and name not in volume_names and name not in claim_templates:
+                yield Finding(
+                    f"container {c.name} mounts volume {name!r}, which the pod does not define",
+                    path=c.pointer("volumeMounts", i, "name"),
+                )
+
+
+def _from_claim_template(claim: str, owner: str, templates: set[str]) -> bool:
+    """A claim created by a StatefulSet's volumeClaimTemplates: ``<template>`` or ``<template>-<sts>-<n>``."""
+    if claim in templates:
+        return True
+    for t in templates:
+        prefix = f"{t}-{owner}-"
+        if claim.startswith(prefix) and claim[len(prefix) :].isdigit():
+            return True
+    return False
+
+
+def _ingress(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    refs = _Refs(ctx, obj)
+    for i, tls in enumerate(as_list(as_dict(obj.obj.get("spec")).get("tls"))):
+        yield from refs.data("Secret", as_dict(tls).get("secretName"), ("spec", "tls", i, "secretName"))
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if obj.kind == "Ingress":
+        return _ingress(ctx, obj)
+    return _workload(ctx, obj)

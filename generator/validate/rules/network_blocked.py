@@ -1,17 +1,357 @@
-"""TODO: network-blocked (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""network-blocked: the NetworkPolicies of the rendered set deny a flow the manifests themselves need.
+
+Evaluated offline with Kubernetes semantics (see ``generator/validate/netpol.py``; an ``ipBlock`` is
+assumed to match, so it never causes a finding). Four flows are checked:
+
+- DNS (reported on the NetworkPolicy): a pod whose egress some policy restricts must still be allowed
+  UDP and TCP port 53 to kube-dns (``k8s-app: kube-dns`` in ``kube-system``), or to any destination;
+  otherwise every Service name lookup fails. The finding is reported once per pod, on the first policy
+  (by name) with egress rules that restricts it, where the missing rule belongs.
+- Service calls (reported on the workload, at the env value or argument): an env value, ``command`` or
+  ``args`` item naming ``<service>[.<namespace>[.svc[.cluster.local]]][:port]`` or a URL with that
+  host, for a Service in the set. The egress policies of the calling pod and the ingress policies of
+  the Service's pods must allow that port (the Service's targetPort on the pods). Without a port, the
+  scheme's default port (http 80, https 443, postgresql 5432, ...) is used when the Service has it,
+  else the flow counts as allowed if any Service port is allowed. A bare single-label name counts only
+  in a URL, with a ``:port``, or as the whole value of an env variable.
+- Ingress backends (reported on the Ingress backend): the backend Service's pods must admit ingress on
+  the target port from some other namespace (where the ingress controller runs).
+- ServiceMonitor endpoints (reported on the endpoint): the scraped pods must admit ingress on the
+  metrics port from some other namespace (where Prometheus runs).
+
+Peers outside the rendered set have unknown labels, so any ``namespaceSelector`` not pinned to the pod's
+own namespace by ``kubernetes.io/metadata.name`` is assumed to admit the controller / Prometheus.
+
+PASS:
+
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: mlflow}
+    spec:
+      podSelector: {matchLabels: {app: mlflow}}
+      policyTypes: [Ingress, Egress]
+      ingress:
+        - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}]
+          ports: [{port: 5000}]
+      egress:
+        - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+          ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+        - to: [{podSelector: {matchLabels: {app: postgres}}}]
+          ports: [{port: 5432}]
+
+FAIL:
+
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: mlflow}
+    spec:
+      podSelector: {matchLabels: {app: mlflow}}
+      policyTypes: [Ingress, Egress]
+      ingress:
+        - from: [{podSelector: {}}]          # same namespace only: the ingress controller is shut out
+      egress:                                # no DNS: "postgres" cannot even be resolved
+        - to: [{podSelector: {matchLabels: {app: postgres}}}]
+          ports: [{port: 5432}]
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.crossref import (
+    ServicePort,
+    as_dict,
+    as_list,
+    find_port,
+    find_service_port,
+    ingress_backends,
+    monitor_endpoints,
+    monitor_services,
+    select_workloads,
+    service_backends,
+    service_ports,
+    template_labels,
+    template_ports,
+)
+from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.netpol import DNS_PORTS, DestPort, Evaluator, Peer, evaluator, parse_policy
+from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "network-blocked"
 CATEGORY = "cross-resource"
 SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+KINDS: frozenset[str] | None = frozenset(WORKLOAD_KINDS | {"NetworkPolicy", "Ingress", "ServiceMonitor"})
+
+SCHEME_PORTS = {
+    "http": 80,
+    "https": 443,
+    "postgres": 5432,
+    "postgresql": 5432,
+    "mysql": 3306,
+    "redis": 6379,
+    "mongodb": 27017,
+    "amqp": 5672,
+    "grpc": 443,
+}
+
+_URL = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/\s?#]*@)?(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*)(?::(?P<port>\d{1,5}))?"
+)
+_HOST = re.compile(
+    r"(?<![\w.@/:-])(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)\.?"
+    r"(?::(?P<port>\d{1,5}))?(?![\w.@/-])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRef:
+    namespace: str
+    service: str
+    port: int | None
+    scheme: str
+
+
+def service_refs(text: str, namespace: str, *, whole_value: bool = False) -> list[ServiceRef]:
+    """Candidate in-cluster Service references in a string (not yet checked against the set).
+
+    A single-label host counts only in a URL, with a ``:port``, or (``whole_value``, for env values) when
+    it is the entire string.
+    """
+    out: list[ServiceRef] = []
+    spans: list[tuple[int, int]] = []
+    for m in _URL.finditer(text):
+        spans.append(m.span())
+        ref = _to_ref(m.group("host"), m.group("port"), m.group("scheme").lower(), namespace, single_ok=True)
+        if ref is not None:
+            out.append(ref)
+    for m in _HOST.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        host, port = m.group("host"), m.group("port")
+        single_ok = port is not None or (whole_value and text.strip() == m.group(0))
+        ref = _to_ref(host, port, "", namespace, single_ok=single_ok)
+        if ref is not None:
+            out.append(ref)
+    return out
+
+
+def _to_ref(host: str, port: str | None, scheme: str, namespace: str, *, single_ok: bool) -> ServiceRef | None:
+    labels = host.lower().rstrip(".").split(".")
+    number = int(port) if port else None
+    if len(labels) == 1:
+        return ServiceRef(namespace, labels[0], number, scheme) if single_ok else None
+    if len(labels) == 2 or labels[2] == "svc":
+        return ServiceRef(labels[1], labels[0], number, scheme)
+    return None
+
+
+def dest_port(workload: Resource, target: int | str, protocol: str = "TCP") -> DestPort | None:
+    """The port a flow reaches on a workload's pods, with the container port names that carry it."""
+    ports = template_ports(workload)
+    if isinstance(target, int):
+        names = frozenset(p.name for p in ports if p.number == target and p.protocol == protocol and p.name)
+        return DestPort(target, names, protocol)
+    found = find_port(ports, target, protocol)
+    if found is None or found.number is None:
+        return None  # unresolvable: a port-mismatch finding
+    return DestPort(found.number, frozenset({target}), protocol)
+
+
+def _who(res: Resource) -> str:
+    return f"{res.kind} {res.name}"
+
+
+def _policies(names: Iterable[str]) -> str:
+    names = sorted(names)
+    return ("NetworkPolicy " if len(names) == 1 else "NetworkPolicies ") + ", ".join(names)
+
+
+# ------------------------------------------------------------------------------------------------ DNS
+
+
+def _dns(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    policy = parse_policy(obj)
+    if policy.egress is None:
+        return
+    ev = evaluator(ctx)
+    blocked: dict[str, list[str]] = {}
+    isolated_by: set[str] = set()
+    for w in select_workloads(ctx, obj.namespace, policy.pod_selector):
+        labels = template_labels(w)
+        isolating = ev.isolating(obj.namespace, labels, "egress")
+        if not isolating:
+            continue
+        # report on the first policy that has egress rules (where the DNS rule belongs), else the first one
+        reporter = sorted(isolating, key=lambda p: (not p.egress, p.name))[0]
+        if reporter.name != obj.name:
+            continue
+        peer = Peer.kube_dns(ctx)
+        missing = [p.protocol for p in DNS_PORTS if not ev.egress(obj.namespace, labels, peer, p).allowed]
+        if missing:
+            blocked.setdefault("+".join(missing), []).append(_who(w))
+            isolated_by.update(p.name for p in isolating)
+    spec = as_dict(obj.obj.get("spec"))
+    if "egress" in spec:
+        path = pointer("spec", "egress")
+    elif isinstance(spec.get("policyTypes"), list) and "Egress" in spec["policyTypes"]:
+        path = pointer("spec", "policyTypes", spec["policyTypes"].index("Egress"))
+    else:
+        path = pointer("spec")
+    for protocols, pods in sorted(blocked.items()):
+        yield Finding(
+            f"egress of {', '.join(sorted(pods))} is restricted by {_policies(isolated_by)} without DNS"
+            f" ({protocols} port 53 to kube-dns is denied): Service names cannot be resolved",
+            path=path,
+        )
+
+
+# -------------------------------------------------------------------------------------- service calls
+
+
+def _flow_blocked(ctx: Context, ev: Evaluator, src: Resource, svc: Resource, sp: ServicePort) -> list[str]:
+    """Why the flow src -> svc:sp is denied for some backend ([] when it is allowed for every backend)."""
+    if sp.target is None:
+        return []
+    src_labels = template_labels(src)
+    reasons: list[str] = []
+    for target in service_backends(ctx, svc):
+        dest = dest_port(target, sp.target, sp.protocol)
+        if dest is None:
+            continue
+        t_labels = template_labels(target)
+        out = ev.egress(src.namespace, src_labels, Peer.pod(ctx, target.namespace, t_labels, _who(target)), dest)
+        if not out.allowed:
+            reasons.append(f"the egress of {_who(src)} ({_policies(out.isolated_by)}) denies {dest.describe()}")
+        inn = ev.ingress(target.namespace, t_labels, Peer.pod(ctx, src.namespace, src_labels, _who(src)), dest)
+        if not inn.allowed:
+            reasons.append(
+                f"the ingress of {_who(target)} ({_policies(inn.isolated_by)}) denies {dest.describe()}"
+                f" from {_who(src)}"
+            )
+    return reasons
+
+
+def _calls(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    ev = evaluator(ctx)
+    seen: set[tuple[str, str, int | None]] = set()
+    for c in containers(obj):
+        texts: list[tuple[str, str, str, bool]] = []
+        for i, env in enumerate(as_list(c.obj.get("env"))):
+            value = as_dict(env).get("value")
+            if isinstance(value, str):
+                texts.append((value, f"env {as_dict(env).get('name')}", c.pointer("env", i, "value"), True))
+        for key in ("command", "args"):
+            for i, arg in enumerate(as_list(c.obj.get(key))):
+                if isinstance(arg, str):
+                    texts.append((arg, f"{key}[{i}]", c.pointer(key, i), False))
+        for text, label, path, whole in texts:
+            for ref in service_refs(text, obj.namespace, whole_value=whole):
+                svc = ctx.get("Service", ref.namespace, ref.service)
+                if svc is None or (ref.namespace, ref.service, ref.port) in seen:
+                    continue
+                seen.add((ref.namespace, ref.service, ref.port))
+                finding = _call(ctx, ev, obj, svc, ref, label, path)
+                if finding is not None:
+                    yield finding
+
+
+def _call(
+    ctx: Context, ev: Evaluator, obj: Resource, svc: Resource, ref: ServiceRef, label: str, path: str
+) -> Finding | None:
+    ports = service_ports(svc)
+    if ref.port is not None:
+        found = find_service_port(svc, ref.port)
+        candidates = [found] if found is not None else []
+    else:
+        default = SCHEME_PORTS.get(ref.scheme)
+        candidates = [p for p in ports if p.port == default] or ports
+    first: list[str] = []
+    for sp in candidates:
+        blocked = _flow_blocked(ctx, ev, obj, svc, sp)
+        if not blocked:
+            return None
+        first = first or blocked
+    if not first:
+        return None
+    return Finding(
+        f"{label} names Service {svc.namespace}/{svc.name}, but " + "; ".join(first),
+        path=path,
+    )
+
+
+# --------------------------------------------------------------------------- ingress controller, Prometheus
+
+
+def _admits_other_namespaces(
+    ctx: Context, ev: Evaluator, svc: Resource, target_port: int | str, protocol: str, who: str
+) -> list[str]:
+    """Reasons the pods behind ``svc`` refuse ``target_port`` from every other namespace ([] = admitted)."""
+    reasons: list[str] = []
+    for target in service_backends(ctx, svc):
+        dest = dest_port(target, target_port, protocol)
+        if dest is None:
+            continue
+        peer = Peer.other_namespace(target.namespace, who)
+        verdict = ev.ingress(target.namespace, template_labels(target), peer, dest)
+        if not verdict.allowed:
+            reasons.append(
+                f"{_who(target)} admits no ingress on {dest.describe()} from other namespaces"
+                f" ({_policies(verdict.isolated_by)})"
+            )
+    return reasons
+
+
+def _ingress(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    ev = evaluator(ctx)
+    for backend in ingress_backends(obj):
+        svc = ctx.get("Service", obj.namespace, backend.service)
+        if svc is None or backend.port is None:
+            continue
+        sp = find_service_port(svc, backend.port)
+        if sp is None or sp.target is None:
+            continue
+        reasons = _admits_other_namespaces(ctx, ev, svc, sp.target, sp.protocol, "the ingress controller")
+        if reasons:
+            yield Finding(
+                f"the ingress controller cannot reach backend {svc.name}:{backend.port}: " + "; ".join(reasons),
+                path=pointer(*backend.path),
+            )
+
+
+def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    services = monitor_services(ctx, obj)
+    if not services:
+        return
+    ev = evaluator(ctx)
+    for ep in monitor_endpoints(obj):
+        reasons: list[str] = []
+        if ep.port is not None:
+            field = "port"
+            for svc in services:
+                for sp in service_ports(svc):
+                    if sp.name == ep.port and sp.target is not None:
+                        reasons += _admits_other_namespaces(ctx, ev, svc, sp.target, sp.protocol, "Prometheus")
+        elif ep.target_port is not None:
+            field = "targetPort"
+            for svc in services:
+                reasons += _admits_other_namespaces(ctx, ev, svc, ep.target_port, "TCP", "Prometheus")
+        else:
+            continue
+        if reasons:
+            yield Finding(
+                "Prometheus cannot scrape this endpoint: " + "; ".join(sorted(set(reasons))),
+                path=pointer("spec", "endpoints", ep.index, field),
+            )
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if obj.kind == "NetworkPolicy":
+        return _dns(ctx, obj)
+    if obj.kind == "Ingress":
+        return _ingress(ctx, obj)
+    if obj.kind == "ServiceMonitor":
+        return _monitor(ctx, obj)
+    return _calls(ctx, obj)

@@ -1,17 +1,69 @@
-"""TODO: non-isolated-pod (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""non-isolated-pod: a pod template that no NetworkPolicy in its namespace selects.
+
+A pod that no NetworkPolicy selects accepts traffic from, and may send traffic to, every pod in the
+cluster: one compromised workload anywhere can reach the tracking database or the artifact store.
+Selecting a pod with any policy (``podSelector: {}`` selects every pod of the namespace, the usual
+default-deny) makes it isolated and its allowed flows explicit.
+
+The rule itself always fires; whether it matters is the profile's decision: it is ``off`` in the
+``default`` (plain files) and ``dev`` profiles and a warning where NetworkPolicies are required
+(``staging``, ``prod``). An environment can override that in ``policy.severity``.
+
+PASS:
+
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: default-deny}
+    spec:
+      podSelector: {}
+      policyTypes: [Ingress, Egress]
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      template:
+        metadata: {labels: {app: mlflow}}
+        spec:
+          containers: [{name: mlflow, image: mlflow:2.10.0}]
+
+FAIL:
+
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      template:
+        metadata: {labels: {app: mlflow}}
+        spec:
+          containers: [{name: mlflow, image: mlflow:2.10.0}]
+    # and no NetworkPolicy in the namespace selects app=mlflow
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.netpol import evaluator
+from generator.validate.workloads import WORKLOAD_KINDS, pod_template
 
 ID = "non-isolated-pod"
 CATEGORY = "cross-resource"
-SEVERITY = Severity.ERROR
-KINDS: frozenset[str] | None = None
+SEVERITY = Severity.WARNING
+KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    tmpl = pod_template(obj)
+    if tmpl is None:
+        return
+    if evaluator(ctx).selecting(obj.namespace, tmpl.labels):
+        return
+    meta = (*tmpl.path[:-1], "metadata")
+    where = obj.namespace or "the default namespace"
+    yield Finding(
+        f"no NetworkPolicy in namespace {where} selects the pods of {obj.kind} {obj.name}: all traffic is allowed",
+        path=pointer(*meta, "labels") if tmpl.labels else pointer(*meta),
+    )
