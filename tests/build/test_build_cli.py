@@ -1,0 +1,136 @@
+"""`gitops-gen build` through the typer app (exit codes, messages), with a fake renderer patched in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
+from generator.commands import build
+
+from .conftest import FakeRender, RecordingValidator, git, snapshot
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRender]:
+    render = FakeRender()
+    monkeypatch.setattr(build, "_default_renderer", lambda: render)
+    monkeypatch.setattr(build, "_default_validator", lambda: RecordingValidator())
+    yield render
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["build", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_via_cli_commits_and_reports_the_sha(repo: Path, fake: FakeRender) -> None:
+    code, out, err = _invoke("dev", "--repo", str(repo))
+    assert code == 0, err
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    assert f"committed {sha[:12]} gitops-gen: build dev (0 changed, 4 added, 0 removed)" in out
+    code, out, _ = _invoke("dev", "--repo", str(repo))
+    assert code == 0 and "no commit" in out
+
+
+def test_default_repo_is_the_current_directory(repo: Path, fake: FakeRender, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo / "environments")  # any directory inside the repository
+    code, _, err = _invoke("prod", "--no-commit")
+    assert code == 0, err
+    assert (repo / "overlays/prod/patch.yaml").is_file()
+
+
+def test_check_exit_codes(repo: Path, fake: FakeRender) -> None:
+    assert _invoke("--all", "--repo", str(repo))[0] == 0
+    code, out, _ = _invoke("--all", "--check", "--repo", str(repo))
+    assert code == 0 and "in sync" in out
+    (repo / "overlays/staging/patch.yaml").write_text("drift\n")
+    code, out, _ = _invoke("--all", "--check", "--repo", str(repo))
+    assert code == 1
+    assert "  changed overlays/staging/patch.yaml" in out
+
+
+def test_hand_edit_exit_code_2_and_force(repo: Path, fake: FakeRender) -> None:
+    assert _invoke("dev", "--repo", str(repo))[0] == 0
+    (repo / "overlays/dev/patch.yaml").write_text("mine\n")
+    code, _, err = _invoke("dev", "--repo", str(repo))
+    assert code == 2
+    assert err.startswith("gitops-gen: error: generated paths have uncommitted hand edits: overlays/dev/patch.yaml")
+    assert len(err.strip().splitlines()) == 1
+    assert _invoke("dev", "--force", "--repo", str(repo))[0] == 0
+
+
+def test_unknown_environment(repo: Path, fake: FakeRender) -> None:
+    code, _, err = _invoke("qa", "dev", "--repo", str(repo))
+    assert code == 2
+    assert "unknown environment 'qa' (available: dev, prod, staging)" in err
+    assert fake.calls == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "name at least one environment or pass --all (available: dev, prod, staging)"),
+        (("dev", "--all"), "give environment names or --all, not both"),
+    ],
+)
+def test_usage_errors(repo: Path, fake: FakeRender, args: tuple[str, ...], message: str) -> None:
+    code, _, err = _invoke(*args, "--repo", str(repo))
+    assert code == 2
+    assert message in err
+
+
+def test_not_a_git_repository(tmp_path: Path, fake: FakeRender) -> None:
+    (tmp_path / "environments").mkdir()
+    code, _, err = _invoke("dev", "--repo", str(tmp_path))
+    assert code == 2
+    assert "not a git repository" in err
+
+
+def test_repository_without_environments(tmp_path: Path, fake: FakeRender) -> None:
+    git(tmp_path, "init", "-q")
+    code, _, err = _invoke("dev", "--repo", str(tmp_path))
+    assert code == 2
+    assert "no environments/ directory" in err
+
+
+def test_config_error_writes_nothing_and_names_file_and_line(repo: Path, fake: FakeRender) -> None:
+    assert _invoke("--all", "--repo", str(repo))[0] == 0
+    prod = repo / "environments/prod.yaml"
+    lines = prod.read_text().splitlines()
+    lines.insert(2, "bogusKey: 1")  # line 3
+    prod.write_text("\n".join(lines) + "\n")
+    fake.version = "2"  # a build that got through would change files
+    files, head = snapshot(repo), git(repo, "rev-parse", "HEAD").strip()
+
+    for args in (("prod",), ("dev", "prod"), ("--all",)):
+        code, out, err = _invoke(*args, "--repo", str(repo))
+        assert code == 2, out
+        assert err.startswith("gitops-gen: error: environments/prod.yaml:3:"), err
+        assert "bogusKey" in err
+    assert snapshot(repo) == files
+    assert git(repo, "rev-parse", "HEAD").strip() == head
+    assert fake.calls == 1  # only the first, good build ever rendered
+
+    # other environments still build
+    assert _invoke("dev", "--repo", str(repo))[0] == 0
+
+
+def test_help_has_examples() -> None:
+    result = CliRunner().invoke(app, ["build", "--help"], env={"COLUMNS": "160", "TERM": "dumb"})
+    assert result.exit_code == 0
+    for text in ("--all", "--no-commit", "--repo", "--check", "--force", "gitops-gen build --all --check"):
+        assert text in result.stdout
+
+
+def test_lock_message_via_cli(repo: Path, fake: FakeRender) -> None:
+    from generator.gitops.tree import BuildLock
+
+    with BuildLock(repo / ".git"):
+        code, _, err = _invoke("dev", "--repo", str(repo))
+    assert code == 2
+    assert f"another gitops-gen build is running (pid {os.getpid()})" in err
