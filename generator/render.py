@@ -9,6 +9,7 @@ removed). ``base/`` and shared files belong to every build; ``overlays/<env>`` o
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -66,12 +67,16 @@ def render(envs: Sequence[Environment]) -> Rendered:
     emit = _optional("generator.kustomize.emit")
     if emit is None or not hasattr(emit, "render_tree"):
         raise RenderError("the Kustomize renderer (generator.kustomize.emit.render_tree) is not available")
-    _merge(files, _call(emit.render_tree, envs), "kustomize")
+    kustomize_tree = _call(emit.render_tree, envs)
+    _merge(files, kustomize_tree, "kustomize")
     roots.extend(emit.generated_roots(envs))
 
     argocd = _optional("generator.gitops.argocd")
     if argocd is not None and hasattr(argocd, "render_argocd"):
-        part = _call(argocd.render_argocd, envs)
+        if "tree" in inspect.signature(argocd.render_argocd).parameters:  # reuse the tree: render it once
+            part = _call(argocd.render_argocd, envs, tree=kustomize_tree)
+        else:
+            part = _call(argocd.render_argocd, envs)
         _merge(files, part, "argocd")
         if hasattr(argocd, "generated_roots"):
             roots.extend(argocd.generated_roots(envs))
@@ -84,8 +89,8 @@ def render(envs: Sequence[Environment]) -> Rendered:
     return Rendered(files=dict(sorted(files.items())), roots=normalize_roots(roots, files))
 
 
-def _call(fn: Callable[..., Any], *args: Any) -> dict[str, str]:
-    result = fn(*args)
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, str]:
+    result = fn(*args, **kwargs)
     if not isinstance(result, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in result.items()):
         raise RenderError(f"{fn.__module__}.{fn.__name__} did not return a dict of path -> text")
     return result
