@@ -1,0 +1,101 @@
+"""dangling-ingress: an Ingress backend whose Service or Service port is missing."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import yaml
+
+from generator.validate.context import Context, ExternalObject
+from generator.validate.model import Finding, Resource
+from generator.validate.rules import dangling_ingress as rule
+
+
+def _run(text: str, **kw: Any) -> list[tuple[Resource, Finding]]:
+    docs = [d for d in yaml.safe_load_all(textwrap.dedent(text)) if d]
+    ctx = Context.from_objects(docs, namespace="ml", **kw)
+    return [(r, f) for r in ctx.resources if rule.KINDS is None or r.kind in rule.KINDS for f in rule.check(ctx, r)]
+
+
+SERVICE = """
+apiVersion: v1
+kind: Service
+metadata: {name: mlflow}
+spec:
+  selector: {app: mlflow}
+  ports: [{name: http, port: 5000, targetPort: 5000}]
+---
+"""
+
+
+def _ingress(backend: str, default_backend: str = "") -> str:
+    return f"""
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: mlflow}}
+spec:
+  {default_backend}
+  rules:
+    - host: mlflow.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {backend}
+"""
+
+
+def test_fires_when_the_backend_service_is_missing() -> None:
+    found = _run(_ingress("{service: {name: mlflow-ui, port: {number: 5000}}}"))
+    assert [(f.path, "mlflow-ui" in f.message) for _, f in found] == [
+        ("/spec/rules/0/http/paths/0/backend/service/name", True)
+    ]
+
+
+def test_fires_when_the_port_number_is_not_a_service_port() -> None:
+    found = _run(SERVICE + _ingress("{service: {name: mlflow, port: {number: 80}}}"))
+    assert [f.path for _, f in found] == ["/spec/rules/0/http/paths/0/backend/service/port/number"]
+    assert "http" in found[0][1].message and "5000" in found[0][1].message
+
+
+def test_fires_when_the_port_name_is_not_a_service_port() -> None:
+    found = _run(SERVICE + _ingress("{service: {name: mlflow, port: {name: web}}}"))
+    assert [f.path for _, f in found] == ["/spec/rules/0/http/paths/0/backend/service/port/name"]
+
+
+def test_fires_for_the_default_backend_and_legacy_backends() -> None:
+    text = SERVICE + _ingress(
+        "{serviceName: mlflow, servicePort: 8080}",
+        default_backend="defaultBackend: {service: {name: gone, port: {number: 80}}}",
+    )
+    paths = sorted(f.path for _, f in _run(text))
+    assert paths == ["/spec/defaultBackend/service/name", "/spec/rules/0/http/paths/0/backend/servicePort"]
+
+
+def test_passes_when_service_and_port_exist() -> None:
+    assert _run(SERVICE + _ingress("{service: {name: mlflow, port: {number: 5000}}}")) == []
+    assert _run(SERVICE + _ingress("{service: {name: mlflow, port: {name: http}}}")) == []
+
+
+def test_passes_when_the_service_is_declared_external() -> None:
+    text = _ingress("{service: {name: oauth2-proxy, port: {number: 4180}}}")
+    assert len(_run(text)) == 1
+    external = frozenset({ExternalObject("Service", "oauth2-proxy", "ml")})
+    assert _run(text, external=external) == []
+
+
+def test_passes_for_a_resource_backend() -> None:
+    backend = "{resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: static}}"
+    assert _run(_ingress(backend)) == []
+
+
+def _doc_example(label: str) -> str:
+    doc = rule.__doc__ or ""
+    block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
+    return textwrap.dedent(block)
+
+
+def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
+    assert _run(_doc_example("PASS")) == []
+    assert len(_run(_doc_example("FAIL"))) == 1

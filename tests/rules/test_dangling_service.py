@@ -1,0 +1,101 @@
+"""dangling-service: a Service whose selector matches no pod template in its namespace."""
+
+from __future__ import annotations
+
+import textwrap
+
+import yaml
+
+from generator.validate.context import Context
+from generator.validate.model import Finding, Resource
+from generator.validate.rules import dangling_service as rule
+
+
+def _run(text: str) -> list[tuple[Resource, Finding]]:
+    ctx = Context.from_objects([d for d in yaml.safe_load_all(textwrap.dedent(text)) if d], namespace="ml")
+    return [(r, f) for r in ctx.resources if rule.KINDS is None or r.kind in rule.KINDS for f in rule.check(ctx, r)]
+
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mlflow, namespace: ml}
+spec:
+  template:
+    metadata: {labels: {app.kubernetes.io/name: mlflow, tier: web}}
+    spec: {containers: [{name: mlflow, image: "mlflow:2.10.0"}]}
+"""
+
+
+def _service(selector: str, namespace: str = "ml", extra: str = "") -> str:
+    return f"""
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: mlflow, namespace: {namespace}}}
+spec:
+  selector: {selector}
+  ports: [{{port: 5000}}]
+{extra}"""
+
+
+def test_fires_when_no_template_carries_the_selector_labels() -> None:
+    found = _run(DEPLOYMENT + _service("{app: mlflow-server}"))
+    assert [(r.name, f.path) for r, f in found] == [("mlflow", "/spec/selector")]
+    assert "app=mlflow-server" in found[0][1].message
+
+
+def test_fires_when_only_part_of_the_selector_matches() -> None:
+    found = _run(DEPLOYMENT + _service("{app.kubernetes.io/name: mlflow, tier: api}"))
+    assert len(found) == 1
+
+
+def test_fires_when_the_matching_template_is_in_another_namespace() -> None:
+    found = _run(DEPLOYMENT + _service("{app.kubernetes.io/name: mlflow}", namespace="other"))
+    assert len(found) == 1 and "namespace other" in found[0][1].message
+
+
+def test_passes_when_a_template_matches_every_selector_label() -> None:
+    assert _run(DEPLOYMENT + _service("{app.kubernetes.io/name: mlflow, tier: web}")) == []
+
+
+def test_passes_for_a_cronjob_or_statefulset_template() -> None:
+    cronjob = """
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: train}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: train}}
+        spec: {containers: [{name: t, image: "t:1"}]}
+"""
+    assert _run(cronjob + _service("{app: train}")) == []
+
+
+def test_passes_without_selector_and_for_external_name() -> None:
+    text = """
+apiVersion: v1
+kind: Service
+metadata: {name: manual}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext}
+spec: {type: ExternalName, externalName: db.example.com, selector: {app: nothing}}
+"""
+    assert _run(text) == []
+
+
+def _doc_example(label: str) -> str:
+    doc = rule.__doc__ or ""
+    block = doc.split(f"{label}:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
+    return textwrap.dedent(block)
+
+
+def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
+    assert _run(_doc_example("PASS")) == []
+    assert len(_run(_doc_example("FAIL"))) == 1

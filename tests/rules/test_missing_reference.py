@@ -1,0 +1,257 @@
+"""missing-reference: references to Secrets, ConfigMaps, PVCs and ServiceAccounts nothing produces."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import yaml
+
+from generator.validate.context import Context, ExternalObject
+from generator.validate.model import Finding, Resource
+from generator.validate.rules import missing_reference as rule
+
+
+def _run(text: str, **kw: Any) -> list[tuple[Resource, Finding]]:
+    docs = [d for d in yaml.safe_load_all(textwrap.dedent(text)) if d]
+    ctx = Context.from_objects(docs, namespace="ml", **kw)
+    return [(r, f) for r in ctx.resources if rule.KINDS is None or r.kind in rule.KINDS for f in rule.check(ctx, r)]
+
+
+def _paths(text: str, **kw: Any) -> list[str]:
+    return sorted(f.path for _, f in _run(text, **kw))
+
+
+C = "/spec/template/spec/containers/0"
+POD = "/spec/template/spec"
+
+WORKLOAD = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mlflow}
+spec:
+  template:
+    metadata: {labels: {app: mlflow}}
+    spec:
+      serviceAccountName: mlflow
+      imagePullSecrets: [{name: registry}]
+      containers:
+        - name: mlflow
+          image: mlflow:2.10.0
+          env:
+            - {name: DB_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}
+            - {name: LOG_LEVEL, valueFrom: {configMapKeyRef: {name: settings, key: level}}}
+            - {name: OPTIONAL, valueFrom: {secretKeyRef: {name: maybe, key: x, optional: true}}}
+          envFrom:
+            - secretRef: {name: s3}
+            - configMapRef: {name: env}
+          volumeMounts:
+            - {name: certs, mountPath: /certs}
+            - {name: config, mountPath: /config}
+            - {name: all, mountPath: /all}
+            - {name: data, mountPath: /data}
+      volumes:
+        - {name: certs, secret: {secretName: certs}}
+        - {name: config, configMap: {name: config, items: [{key: app.ini, path: app.ini}]}}
+        - name: all
+          projected:
+            sources: [{secret: {name: proj-secret}}, {configMap: {name: proj-cm}}]
+        - {name: data, persistentVolumeClaim: {claimName: data}}
+"""
+
+PRODUCERS = """
+---
+{apiVersion: v1, kind: ServiceAccount, metadata: {name: mlflow}}
+---
+apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata: {name: registry-sealed}
+spec:
+  encryptedData: {.dockerconfigjson: AgB...}
+  template: {metadata: {name: registry}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db}
+spec:
+  data: [{secretKey: password, remoteRef: {key: mlflow/db}}]
+---
+{apiVersion: v1, kind: ConfigMap, metadata: {name: settings}, data: {level: info}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: s3-external}
+spec:
+  target: {name: s3}
+  dataFrom: [{extract: {key: mlflow/s3}}]
+---
+{apiVersion: v1, kind: ConfigMap, metadata: {name: env}, data: {A: b}}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: mlflow-tls}
+spec: {secretName: certs, issuerRef: {name: letsencrypt, kind: ClusterIssuer}, dnsNames: [mlflow.example.com]}
+---
+{apiVersion: v1, kind: ConfigMap, metadata: {name: config}, data: {app.ini: "x=1"}}
+---
+{apiVersion: v1, kind: Secret, metadata: {name: proj-secret}, data: {}}
+---
+{apiVersion: v1, kind: ConfigMap, metadata: {name: proj-cm}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+"""
+
+
+def test_fires_for_every_kind_of_reference_when_nothing_produces_it() -> None:
+    assert _paths(WORKLOAD) == [
+        f"{C}/env/0/valueFrom/secretKeyRef/name",
+        f"{C}/env/1/valueFrom/configMapKeyRef/name",
+        f"{C}/envFrom/0/secretRef/name",
+        f"{C}/envFrom/1/configMapRef/name",
+        f"{POD}/imagePullSecrets/0/name",
+        f"{POD}/serviceAccountName",
+        f"{POD}/volumes/0/secret/secretName",
+        f"{POD}/volumes/1/configMap/name",
+        f"{POD}/volumes/2/projected/sources/0/secret/name",
+        f"{POD}/volumes/2/projected/sources/1/configMap/name",
+        f"{POD}/volumes/3/persistentVolumeClaim/claimName",
+    ]
+
+
+def test_passes_when_every_reference_is_produced_in_the_set() -> None:
+    assert _run(WORKLOAD + PRODUCERS) == []
+
+
+def test_passes_when_references_are_declared_external() -> None:
+    external = frozenset(
+        {
+            ExternalObject("ServiceAccount", "mlflow"),
+            ExternalObject("Secret", "registry", "ml"),
+            ExternalObject("Secret", "db"),
+            ExternalObject("ConfigMap", "settings"),
+            ExternalObject("Secret", "s3"),
+            ExternalObject("ConfigMap", "env"),
+            ExternalObject("Secret", "certs"),
+            ExternalObject("ConfigMap", "config"),
+            ExternalObject("Secret", "proj-secret"),
+            ExternalObject("ConfigMap", "proj-cm"),
+            ExternalObject("PersistentVolumeClaim", "data"),
+        }
+    )
+    assert _run(WORKLOAD, external=external) == []
+    # an external object in another namespace does not count
+    other = frozenset({ExternalObject("ServiceAccount", "mlflow", "elsewhere")})
+    assert f"{POD}/serviceAccountName" in _paths(WORKLOAD, external=other)
+
+
+def test_fires_when_a_known_producer_lacks_the_key() -> None:
+    text = WORKLOAD + PRODUCERS.replace("{level: info}", "{verbosity: info}").replace(
+        "secretKey: password", "secretKey: pass"
+    )
+    found = _run(text)
+    assert sorted(f.path for _, f in found) == [
+        f"{C}/env/0/valueFrom/secretKeyRef/key",
+        f"{C}/env/1/valueFrom/configMapKeyRef/key",
+    ]
+    assert any("'level'" in f.message and "verbosity" in f.message for _, f in found)
+
+
+def test_fires_for_a_volume_item_key_the_configmap_lacks() -> None:
+    text = WORKLOAD + PRODUCERS.replace('{app.ini: "x=1"}', '{other.ini: "x=1"}')
+    assert _paths(text) == [f"{POD}/volumes/1/configMap/items/0/key"]
+
+
+def test_fires_in_another_namespace_than_the_producer() -> None:
+    moved = PRODUCERS.replace("{apiVersion: v1, kind: ServiceAccount, metadata: {name: mlflow}}", "")
+    moved += "---\n{apiVersion: v1, kind: ServiceAccount, metadata: {name: mlflow, namespace: other}}\n"
+    assert _paths(WORKLOAD + moved) == [f"{POD}/serviceAccountName"]
+
+
+def test_passes_for_the_default_service_account_and_optional_refs() -> None:
+    text = """
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      serviceAccountName: default
+      restartPolicy: Never
+      containers:
+        - name: m
+          image: m:1
+          envFrom: [{secretRef: {name: x, optional: true}}]
+      volumes:
+        - {name: a, secret: {secretName: a, optional: true}}
+        - {name: b, configMap: {name: b, optional: true}}
+"""
+    assert _run(text) == []
+
+
+def test_statefulset_claim_templates_count_and_mounts_must_name_volumes() -> None:
+    text = """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: postgres}
+spec:
+  volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce]}}]
+  template:
+    spec:
+      containers:
+        - name: pg
+          image: postgres:16.4
+          volumeMounts: [{name: data, mountPath: /d}, {name: scratch, mountPath: /s}]
+      volumes:
+        - {name: backup, persistentVolumeClaim: {claimName: data-postgres-0}}
+        - {name: other, persistentVolumeClaim: {claimName: data-other-0}}
+"""
+    found = _run(text)
+    assert sorted(f.path for _, f in found) == [
+        f"{C}/volumeMounts/1/name",
+        f"{POD}/volumes/1/persistentVolumeClaim/claimName",
+    ]
+
+
+def test_ingress_tls_secret_fires_unless_produced_or_issued_by_ingress_shim() -> None:
+    ingress = """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: mlflow%s}
+spec:
+  tls: [{hosts: [mlflow.example.com], secretName: mlflow-tls}]
+  rules: [{host: mlflow.example.com}]
+"""
+    assert _paths(ingress % "") == ["/spec/tls/0/secretName"]
+    shim = ingress % ", annotations: {cert-manager.io/cluster-issuer: letsencrypt}"
+    assert _run(shim) == []
+    issuer = ingress % ", annotations: {cert-manager.io/issuer: local}"
+    assert _run(issuer) == []
+    certificate = """
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: c}
+spec: {secretName: mlflow-tls, issuerRef: {name: x}}
+"""
+    assert _run(ingress % "" + certificate) == []
+
+
+def test_sealed_secret_without_template_name_produces_its_own_name() -> None:
+    text = WORKLOAD + PRODUCERS.replace("  template: {metadata: {name: registry}}\n", "").replace(
+        "name: registry-sealed", "name: registry"
+    )
+    assert _run(text) == []
+
+
+def _doc_example(label: str) -> str:
+    doc = rule.__doc__ or ""
+    block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
+    return textwrap.dedent(block)
+
+
+def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
+    assert _run(_doc_example("PASS")) == []
+    assert len(_run(_doc_example("FAIL"))) == 2
