@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from generator.validate.context import Context
+from generator.validate.model import Finding
+from generator.validate.rules import ingress_tls as rule
+
+
+def _findings(*objs: dict[str, Any]) -> list[Finding]:
+    ctx = Context.from_objects(list(objs))
+    return [f for res in ctx.resources if rule.KINDS is None or res.kind in rule.KINDS for f in rule.check(ctx, res)]
+
+
+def _ingress(hosts: list[str], tls: list[dict[str, Any]] | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"rules": [{"host": h} for h in hosts]}
+    if tls is not None:
+        spec["tls"] = tls
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "mlflow"}, "spec": spec}
+
+
+def test_fires_without_tls_at_spec() -> None:
+    [finding] = _findings(_ingress(["mlflow.example.com"], None))
+    assert finding.path == "/spec"
+    assert 'Ingress "mlflow"' in finding.message and "spec.tls" in finding.message
+
+
+def test_fires_on_uncovered_host_at_rule_host() -> None:
+    tls = [{"hosts": ["mlflow.example.com", "*.apps.example.com"], "secretName": "t"}]
+    hosts = ["mlflow.example.com", "ui.apps.example.com", "minio.example.com", "a.b.apps.example.com"]
+    findings = _findings(_ingress(hosts, tls))
+    assert [f.path for f in findings] == ["/spec/rules/2/host", "/spec/rules/3/host"]
+    assert '"minio.example.com"' in findings[0].message
+
+
+def test_passes_when_every_host_is_covered() -> None:
+    tls = [{"hosts": ["MLflow.example.com"], "secretName": "a"}, {"hosts": ["*.example.org"], "secretName": "b"}]
+    assert _findings(_ingress(["mlflow.example.com", "ui.example.org"], tls)) == []
+
+
+def test_passes_tls_entry_without_hosts() -> None:
+    assert _findings(_ingress(["mlflow.example.com"], [{"secretName": "default-cert"}])) == []

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+from generator.validate.context import Context
+from generator.validate.model import Finding
+from generator.validate.rules import missing_resources as rule
+
+FULL = {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "1", "memory": "1Gi"}}
+
+
+def _findings(*objs: dict[str, Any]) -> list[Finding]:
+    ctx = Context.from_objects(list(objs))
+    return [f for res in ctx.resources if rule.KINDS is None or res.kind in rule.KINDS for f in rule.check(ctx, res)]
+
+
+def _deployment(resources: dict[str, Any] | None, init_resources: dict[str, Any] | None = None) -> dict[str, Any]:
+    main: dict[str, Any] = {"name": "mlflow", "image": "mlflow:2"}
+    if resources is not None:
+        main["resources"] = resources
+    init: dict[str, Any] = {"name": "wait", "image": "busybox:1.36", "resources": init_resources or FULL}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "mlflow"},
+        "spec": {"template": {"spec": {"initContainers": [init], "containers": [main]}}},
+    }
+
+
+def test_fires_without_resources_at_container() -> None:
+    findings = _findings(_deployment(None))
+    assert [f.path for f in findings] == ["/spec/template/spec/containers/0"] * 2
+    assert "resources.requests.cpu and resources.requests.memory" in findings[0].message
+    assert "resources.limits.cpu and resources.limits.memory" in findings[1].message
+    assert all('container "mlflow"' in f.message for f in findings)
+
+
+def test_fires_on_missing_memory_limit_at_limits() -> None:
+    [finding] = _findings(_deployment({"requests": FULL["requests"], "limits": {"cpu": "1"}}))
+    assert finding.path == "/spec/template/spec/containers/0/resources/limits"
+    assert "resources.limits.memory" in finding.message and "cpu" not in finding.message
+
+
+def test_fires_on_missing_limits_section_at_resources() -> None:
+    [finding] = _findings(_deployment({"requests": FULL["requests"]}))
+    assert finding.path == "/spec/template/spec/containers/0/resources"
+
+
+def test_fires_on_init_container() -> None:
+    [finding] = _findings(_deployment(FULL, init_resources={"limits": FULL["limits"]}))
+    assert finding.path == "/spec/template/spec/initContainers/0/resources"
+    assert 'init container "wait"' in finding.message
+
+
+def test_passes_with_all_requests_and_limits() -> None:
+    assert _findings(_deployment(FULL)) == []

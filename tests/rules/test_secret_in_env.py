@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from generator.validate.context import Context
+from generator.validate.model import Finding
+from generator.validate.rules import secret_in_env as rule
+
+C0 = "/spec/template/spec/containers/0"
+
+
+def _findings(*objs: dict[str, Any]) -> list[Finding]:
+    ctx = Context.from_objects(list(objs))
+    return [f for res in ctx.resources if rule.KINDS is None or res.kind in rule.KINDS for f in rule.check(ctx, res)]
+
+
+def _deployment(env: list[dict[str, Any]] | None = None, args: list[str] | None = None) -> dict[str, Any]:
+    c: dict[str, Any] = {"name": "mlflow", "image": "mlflow:2"}
+    if env is not None:
+        c["env"] = env
+    if args is not None:
+        c["args"] = args
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "mlflow"},
+        "spec": {"template": {"spec": {"containers": [c]}}},
+    }
+
+
+def _configmap(data: dict[str, str]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": data}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["AWS_SECRET_ACCESS_KEY", "MINIO_ROOT_PASSWORD", "dbPassword", "GITHUB_TOKEN", "API_KEY", "apiKey", "credentials"],
+)
+def test_fires_on_credential_name_with_literal_value(name: str) -> None:
+    [finding] = _findings(_deployment(env=[{"name": "X", "value": "x"}, {"name": name, "value": "hunter2"}]))
+    assert finding.path == f"{C0}/env/1/value"
+    assert 'Container "mlflow"' in finding.message and f'"{name}"' in finding.message
+    assert "secretKeyRef" in finding.message and "hunter2" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("postgresql://mlflow:mlflow@postgres:5432/mlflow", "password inside a URL"),
+        ("AKIAIOSFODNN7EXAMPLE", "AWS access key"),
+        ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow...", "private key"),
+        ("ghp_" + "a1B2" * 9, "GitHub token"),
+    ],
+)
+def test_fires_on_credential_looking_value_whatever_the_name(value: str, what: str) -> None:
+    [finding] = _findings(_deployment(env=[{"name": "BACKEND_STORE", "value": value}]))
+    assert finding.path == f"{C0}/env/0/value"
+    assert what in finding.message
+
+
+def test_fires_on_args_flag_forms_and_urls() -> None:
+    args = [
+        "server",
+        "--db-password=s3cret",
+        "--token",
+        "abc123",
+        "--backend-store-uri",
+        "postgresql://mlflow:pw@postgres/mlflow",
+    ]
+    findings = _findings(_deployment(args=args))
+    assert [f.path for f in findings] == [f"{C0}/args/1", f"{C0}/args/3", f"{C0}/args/5"]
+    assert "--db-password" in findings[0].message and "args[1]" in findings[0].message
+    assert "--token" in findings[1].message
+    assert "URL" in findings[2].message
+
+
+def test_fires_on_configmap_key_and_embedded_config_file() -> None:
+    data = {
+        "db-password": "hunter2",
+        "app.ini": "[db]\nuser = mlflow\npassword = hunter2\n",
+        "plain": "nothing to see",
+    }
+    findings = _findings(_configmap(data))
+    assert [f.path for f in findings] == ["/data/db-password", "/data/app.ini"]
+    assert 'ConfigMap "cfg" key "db-password"' in findings[0].message
+    assert "(password)" in findings[1].message
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "pg", "key": "password"}}},
+        {"name": "DB_PASSWORD", "value": ""},
+        {"name": "DB_PASSWORD", "value": "$(PG_PASSWORD)"},
+        {"name": "AUTH_TOKEN", "value": "Bearer $(TOKEN)"},
+        {"name": "POSTGRES_PASSWORD_FILE", "value": "/run/secrets/pg"},
+        {"name": "SECRET_NAME", "value": "postgres-credentials"},
+        {"name": "AWS_ACCESS_KEY_ID", "value": "minio"},
+        {"name": "PASSWORD_AUTH", "value": "true"},
+        {"name": "SORT_KEY", "value": "created"},
+        {"name": "DATABASE_URL", "value": "postgresql://mlflow:$(DB_PASSWORD)@postgres:5432/mlflow"},
+        {"name": "MLFLOW_S3_ENDPOINT_URL", "value": "http://minio:9000"},
+    ],
+)
+def test_passes_references_expansions_and_non_credentials(entry: dict[str, Any]) -> None:
+    assert _findings(_deployment(env=[entry])) == []
+
+
+def test_passes_args_with_expansion_and_plain_flags() -> None:
+    args = ["--db-password=$(DB_PASSWORD)", "--secret-name", "pg", "--backend-store-uri", "postgresql://u:$(P)@h/db"]
+    assert _findings(_deployment(args=args)) == []
+
+
+def test_passes_configmap_without_credentials() -> None:
+    data = {"token-file": "/var/run/token", "prometheus.yml": "scrape_configs:\n  - bearer_token_file: /t\n"}
+    assert _findings(_configmap(data)) == []
