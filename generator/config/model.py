@@ -1,0 +1,198 @@
+"""The resolved environment: frozen dataclasses built by :mod:`generator.config.load` (profile defaults
+deep-merged with the env file). Builders read only these; nothing here touches the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """Container requests and limits (Kubernetes quantities as strings)."""
+
+    requests_cpu: str
+    requests_memory: str
+    limits_cpu: str
+    limits_memory: str
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    size: str
+    storage_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Images:
+    mlflow: str
+    postgres: str
+    minio: str
+    mc: str
+    training: str
+    serving: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresSettings:
+    database: str
+    storage: Storage
+    resources: Resources
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectStoreSettings:
+    type: str  # "minio" | "external-s3"
+    bucket: str
+    endpoint: str  # in-cluster MinIO URL or the external S3 endpoint
+    region: str
+    storage: Storage
+    console: bool
+    resources: Resources
+
+    @property
+    def is_minio(self) -> bool:
+        return self.type == "minio"
+
+
+@dataclass(frozen=True, slots=True)
+class HpaSettings:
+    enabled: bool
+    min_replicas: int
+    max_replicas: int
+    target_cpu_utilization: int
+
+
+@dataclass(frozen=True, slots=True)
+class MlflowSettings:
+    replicas: int
+    workers: int
+    db_pool_size: int
+    db_max_overflow: int
+    resources: Resources
+    hpa: HpaSettings
+
+
+@dataclass(frozen=True, slots=True)
+class IngressSettings:
+    host: str
+    class_name: str
+    tls: bool
+    cluster_issuer: str
+    tls_secret_name: str
+    controller_namespace: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecretStoreRef:
+    kind: str  # "ClusterSecretStore" | "SecretStore"
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecretsSettings:
+    provider: str  # "external-secrets" | "sealed-secrets"
+    store: SecretStoreRef
+    refresh_interval: str
+    postgres_key: str  # remote key of the PostgreSQL credentials (external-secrets)
+    object_store_key: str  # remote key of the object-store credentials (external-secrets)
+    # sealed-secrets: Secret name -> {data key -> encrypted value}
+    sealed: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSettings:
+    enabled: bool
+    image: str
+    schedule: str
+    experiment: str
+    command: tuple[str, ...]
+    resources: Resources
+    backoff_limit: int
+    ttl_seconds_after_finished: int
+    starting_deadline_seconds: int
+    active_deadline_seconds: int
+    successful_jobs_history_limit: int
+    failed_jobs_history_limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServingModel:
+    name: str
+    model_uri: str
+    replicas: int
+    resources: Resources
+
+
+@dataclass(frozen=True, slots=True)
+class ServingSettings:
+    image: str
+    port: int
+    models: tuple[ServingModel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringSettings:
+    enabled: bool
+    prometheus_namespace: str
+    scrape_interval: str
+    service_monitor_labels: Mapping[str, str]
+    grafana_dashboard: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPolicySettings:
+    enabled: bool
+    dns_namespace: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArgoSettings:
+    repo_url: str
+    target_revision: str
+    destination_server: str
+    project: str
+    automated: bool
+    prune: bool
+    self_heal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalRef:
+    """An object the platform references that lives outside the tree (e.g. a ClusterSecretStore)."""
+
+    kind: str
+    name: str
+    namespace: str = ""  # empty: any namespace
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    severity: Mapping[str, str]
+    external: tuple[ExternalRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    name: str
+    source_file: str
+    profile: str
+    namespace: str
+    kubernetes_version: str
+    images: Images
+    postgres: PostgresSettings
+    object_store: ObjectStoreSettings
+    mlflow: MlflowSettings
+    ingress: IngressSettings
+    secrets: SecretsSettings
+    training: TrainingSettings
+    serving: ServingSettings
+    monitoring: MonitoringSettings
+    network_policy: NetworkPolicySettings
+    argocd: ArgoSettings
+    policy: Policy
+
+    @property
+    def host(self) -> str:
+        return self.ingress.host

@@ -1,0 +1,151 @@
+"""Profile defaults (``dev``, ``staging``, ``prod``), written in the env-file shape (camelCase).
+
+An environment file names a profile and overrides any value; :func:`defaults_for` gives the profile's
+complete document, which the loader deep-merges with the file (mappings merge, lists and scalars replace).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+PROFILES: tuple[str, ...] = ("dev", "staging", "prod")
+
+# Pinned defaults. The MLflow image must contain psycopg2, boto3 and prometheus-flask-exporter: the
+# plain ghcr.io/mlflow/mlflow:vX image does not, the ``-full`` variant does (from 3.9.0).
+MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v3.9.0-full"
+POSTGRES_IMAGE = "postgres:16.4"
+MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"
+MC_IMAGE = "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z"
+
+# A smoke training run: logs one run to the tracking server; replace with your own image/command.
+DEFAULT_TRAINING_COMMAND: list[str] = [
+    "python",
+    "-c",
+    "import os, mlflow\n"
+    'mlflow.set_experiment(os.environ["MLFLOW_EXPERIMENT_NAME"])\n'
+    "with mlflow.start_run(run_name='gitops-gen-smoke'):\n"
+    "    mlflow.log_param('source', 'gitops-gen')\n"
+    "    mlflow.log_metric('ok', 1.0)\n",
+]
+
+
+def _res(req_cpu: str, req_mem: str, lim_cpu: str, lim_mem: str) -> dict[str, Any]:
+    return {"requests": {"cpu": req_cpu, "memory": req_mem}, "limits": {"cpu": lim_cpu, "memory": lim_mem}}
+
+
+_COMMON: dict[str, Any] = {
+    "kubernetesVersion": "1.33",
+    "images": {
+        "mlflow": MLFLOW_IMAGE,
+        "postgres": POSTGRES_IMAGE,
+        "minio": MINIO_IMAGE,
+        "mc": MC_IMAGE,
+    },
+    "postgres": {"database": "mlflow", "storage": {"size": "5Gi"}, "resources": _res("100m", "256Mi", "500m", "512Mi")},
+    "objectStore": {
+        "type": "minio",
+        "bucket": "mlflow-artifacts",
+        "region": "us-east-1",
+        "console": False,
+        "storage": {"size": "10Gi"},
+        "resources": _res("100m", "256Mi", "500m", "512Mi"),
+    },
+    "mlflow": {
+        "replicas": 1,
+        "workers": 2,
+        "dbPoolSize": 5,
+        "dbMaxOverflow": 10,
+        "resources": _res("250m", "512Mi", "1", "1Gi"),
+        "hpa": {"enabled": False, "minReplicas": 2, "maxReplicas": 4, "targetCPUUtilization": 75},
+    },
+    "ingress": {
+        "className": "nginx",
+        "tls": False,
+        "clusterIssuer": "letsencrypt-prod",
+        "tlsSecretName": "mlflow-tls",
+        "controllerNamespace": "ingress-nginx",
+    },
+    "secrets": {
+        "provider": "external-secrets",
+        "store": {"kind": "ClusterSecretStore", "name": "platform-secrets"},
+        "refreshInterval": "1h",
+        "remoteKeys": {"postgres": "mlflow/postgres", "objectStore": "mlflow/object-store"},
+    },
+    "training": {
+        "enabled": True,
+        "schedule": "0 2 * * *",
+        "experiment": "nightly-training",
+        "command": DEFAULT_TRAINING_COMMAND,
+        "resources": _res("250m", "512Mi", "1", "1Gi"),
+        "backoffLimit": 2,
+        "ttlSecondsAfterFinished": 86400,
+        "startingDeadlineSeconds": 600,
+        "activeDeadlineSeconds": 7200,
+        "successfulJobsHistoryLimit": 3,
+        "failedJobsHistoryLimit": 3,
+    },
+    "serving": {"port": 8080, "models": []},
+    "monitoring": {
+        "enabled": True,
+        "prometheusNamespace": "monitoring",
+        "scrapeInterval": "30s",
+        "serviceMonitorLabels": {"release": "kube-prometheus-stack"},
+        "grafanaDashboard": True,
+    },
+    "networkPolicy": {"enabled": False, "dnsNamespace": "kube-system"},
+    "argocd": {
+        "repoURL": "https://github.com/example/mlflow-gitops.git",
+        "targetRevision": "main",
+        "destination": "https://kubernetes.default.svc",
+        "project": "mlflow-platform",
+        "automated": True,
+        "prune": True,
+        "selfHeal": True,
+    },
+    "policy": {"severity": {}, "external": []},
+}
+
+_OVERRIDES: dict[str, dict[str, Any]] = {
+    "dev": {
+        "monitoring": {"enabled": False},
+        "training": {"schedule": "0 3 * * *"},
+        "argocd": {"targetRevision": "main"},
+    },
+    "staging": {
+        "ingress": {"tls": True, "clusterIssuer": "letsencrypt-staging"},
+        "networkPolicy": {"enabled": True},
+        "postgres": {"storage": {"size": "10Gi"}, "resources": _res("250m", "512Mi", "1", "1Gi")},
+        "objectStore": {"storage": {"size": "20Gi"}},
+    },
+    "prod": {
+        "ingress": {"tls": True},
+        "networkPolicy": {"enabled": True},
+        "mlflow": {
+            "replicas": 3,
+            "workers": 4,
+            "dbPoolSize": 10,
+            "dbMaxOverflow": 20,
+            "resources": _res("500m", "1Gi", "2", "2Gi"),
+        },
+        "postgres": {"storage": {"size": "50Gi"}, "resources": _res("500m", "1Gi", "2", "2Gi")},
+        "objectStore": {"storage": {"size": "100Gi"}, "resources": _res("250m", "512Mi", "1", "1Gi")},
+        "argocd": {"automated": True, "selfHeal": True},
+    },
+}
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A new dict: mappings merge recursively, every other value of ``override`` replaces."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def defaults_for(profile: str) -> dict[str, Any]:
+    """The complete default document of ``profile`` (a fresh copy)."""
+    return deep_merge(_COMMON, _OVERRIDES[profile])

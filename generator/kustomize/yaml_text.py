@@ -1,0 +1,45 @@
+"""Deterministic YAML text: insertion-ordered keys (builders order them), block style, literal blocks for
+multi-line strings, no anchors, no line folding. Same input, byte-identical output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # kubectl style: sequence items are not indented under their key
+        super().increase_indent(flow, indentless)
+
+
+def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(obj: Any) -> str:
+    """One YAML document (no leading ``---``)."""
+    text: str = yaml.dump(
+        obj, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1_000_000
+    )
+    return text
+
+
+def dump_documents(objs: Iterable[Any], *, header: str) -> str:
+    """``header`` (comment lines) followed by the documents separated by ``---``."""
+    body = "---\n".join(dump(o) for o in objs)
+    return header + body
+
+
+def comment_header(*lines: str) -> str:
+    return "".join(f"# {line}\n" if line else "#\n" for line in lines)

@@ -1,0 +1,3 @@
+"""Pure builders: an :class:`~generator.config.model.Environment` in, plain Kubernetes dicts out."""
+
+from __future__ import annotations

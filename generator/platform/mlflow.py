@@ -1,0 +1,281 @@
+"""The MLflow tracking server: Deployment(s), Service, schema-migration hook Job, and in HA the
+PodDisruptionBudget and optional HorizontalPodAutoscaler.
+
+Periodic background tasks: MLflow runs them in every server process unless
+``MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS`` is false. With one replica the server runs them itself. With
+more than one, the ``mlflow`` Deployment (scaled by ``mlflow.replicas`` and the HPA) turns them off and a
+separate single-replica ``mlflow-tasks`` Deployment (same server, same Service) turns them on. A Deployment
+cannot give one of its replicas different env, and a separate Deployment keeps "exactly one" true across
+rollouts and autoscaling, which ordinal tricks or leader election inside the pod would not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.config.model import Environment
+from generator.platform import names
+from generator.platform.common import (
+    NON_ROOT_UID,
+    WAVE_HOOKS,
+    WAVE_SERVER,
+    container_security,
+    empty_dir,
+    env,
+    hook_annotations,
+    http_probe,
+    labels,
+    metadata,
+    pod_security,
+    resources,
+    secret_env,
+    selector,
+)
+
+APP = names.MLFLOW
+COMPONENT = "tracking-server"
+BACKEND_URI_VAR = "MLFLOW_BACKEND_STORE_URI"
+# MLflow's own default also admits private IPs: keep that for Prometheus scrapes and kubelet probes,
+# which address the pod by IP.
+PRIVATE_IP_HOSTS = ("10.*", *(f"172.{n}.*" for n in range(16, 32)), "192.168.*", "localhost", "127.0.0.1")
+
+
+def service_hosts(namespace: str) -> list[str]:
+    """In-cluster names of the Service, with and without ``:port``."""
+    bases = [
+        names.MLFLOW,
+        f"{names.MLFLOW}.{namespace}",
+        f"{names.MLFLOW}.{namespace}.svc",
+        f"{names.MLFLOW}.{namespace}.svc.cluster.local",
+    ]
+    return [h for base in bases for h in (base, f"{base}:{names.MLFLOW_PORT}")]
+
+
+def allowed_hosts(e: Environment) -> str:
+    return ",".join([e.host, *service_hosts(e.namespace), *PRIVATE_IP_HOSTS])
+
+
+def cors_origins(e: Environment) -> str:
+    scheme = "https" if e.ingress.tls else "http"
+    return f"{scheme}://{e.host}"
+
+
+def backend_env(e: Environment) -> list[dict[str, Any]]:
+    """PostgreSQL credentials from the Secret and the backend URI built from them by $(VAR) expansion."""
+    uri = (
+        f"postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@{names.POSTGRES}:{names.POSTGRES_PORT}/"
+        f"{e.postgres.database}"
+    )
+    return [
+        secret_env("POSTGRES_USER", names.POSTGRES_SECRET, "username"),
+        secret_env("POSTGRES_PASSWORD", names.POSTGRES_SECRET, "password"),
+        env(BACKEND_URI_VAR, uri),
+    ]
+
+
+def _server_container(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]:
+    ms = e.mlflow
+    store = e.object_store
+    args = [
+        "server",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        str(names.MLFLOW_PORT),
+        "--workers",
+        str(ms.workers),
+        "--backend-store-uri",
+        f"$({BACKEND_URI_VAR})",
+        "--serve-artifacts",
+        "--artifacts-destination",
+        f"s3://{store.bucket}",
+        "--expose-prometheus",
+        names.METRICS_DIR,
+    ]
+    return {
+        "name": "mlflow",
+        "image": e.images.mlflow,
+        "imagePullPolicy": "IfNotPresent",
+        "command": ["mlflow"],
+        "args": args,
+        "ports": [{"name": "http", "containerPort": names.MLFLOW_PORT, "protocol": "TCP"}],
+        "env": [
+            *backend_env(e),
+            env("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE", str(ms.db_pool_size)),
+            env("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW", str(ms.db_max_overflow)),
+            env("MLFLOW_S3_ENDPOINT_URL", store.endpoint),
+            secret_env("AWS_ACCESS_KEY_ID", names.OBJECT_STORE_SECRET, "accessKey"),
+            secret_env("AWS_SECRET_ACCESS_KEY", names.OBJECT_STORE_SECRET, "secretKey"),
+            env("AWS_DEFAULT_REGION", store.region),
+            env("MLFLOW_SERVER_ALLOWED_HOSTS", allowed_hosts(e)),
+            env("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS", cors_origins(e)),
+            env("MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "true" if periodic_tasks else "false"),
+            env("HOME", "/tmp"),
+        ],
+        "resources": resources(ms.resources),
+        "startupProbe": http_probe("/health", "http", period=5, failure=60),
+        "readinessProbe": http_probe("/health", "http", period=10, failure=3),
+        "livenessProbe": http_probe("/health", "http", period=20, failure=3),
+        "securityContext": container_security(NON_ROOT_UID),
+        "volumeMounts": [
+            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": "metrics", "mountPath": names.METRICS_DIR},
+        ],
+    }
+
+
+def _spread(app: str, instance: str) -> list[dict[str, Any]]:
+    sel = {"matchLabels": selector(app, instance=instance)}
+    return [
+        {
+            "maxSkew": 1,
+            "topologyKey": "topology.kubernetes.io/zone",
+            "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": sel,
+        },
+        {
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": sel,
+        },
+    ]
+
+
+def ha(e: Environment) -> bool:
+    return e.mlflow.replicas > 1
+
+
+def deployment(e: Environment, *, tasks: bool = False) -> dict[str, Any]:
+    instance = names.MLFLOW_TASKS if tasks else names.MLFLOW
+    replicas = 1 if tasks else e.mlflow.replicas
+    periodic = tasks or not ha(e)
+    multi = replicas > 1
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": metadata(
+            instance, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_SERVER, instance=instance
+        ),
+        "spec": {
+            "replicas": replicas,
+            "revisionHistoryLimit": 5,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "selector": {"matchLabels": selector(APP, instance=instance)},
+            "template": {
+                "metadata": {"labels": labels(APP, COMPONENT, instance=instance)},
+                "spec": {
+                    "serviceAccountName": names.MLFLOW,
+                    "automountServiceAccountToken": False,
+                    "enableServiceLinks": False,
+                    "securityContext": pod_security(NON_ROOT_UID),
+                    "topologySpreadConstraints": _spread(APP, instance) if multi else None,
+                    "containers": [_server_container(e, periodic_tasks=periodic)],
+                    "volumes": [empty_dir("tmp", size="1Gi"), empty_dir("metrics", size="256Mi")],
+                },
+            },
+        },
+    }
+
+
+def service(e: Environment) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata(names.MLFLOW, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_SERVER),
+        "spec": {
+            "type": "ClusterIP",
+            "selector": selector(APP),
+            "ports": [{"name": "http", "port": names.MLFLOW_PORT, "targetPort": "http", "protocol": "TCP"}],
+        },
+    }
+
+
+def migration_job(e: Environment) -> dict[str, Any]:
+    app = names.MIGRATE_JOB
+    container = {
+        "name": "migrate",
+        "image": e.images.mlflow,
+        "imagePullPolicy": "IfNotPresent",
+        "command": ["mlflow"],
+        "args": ["db", "upgrade", f"$({BACKEND_URI_VAR})"],
+        "env": [*backend_env(e), env("HOME", "/tmp")],
+        "resources": resources(e.mlflow.resources),
+        "securityContext": container_security(NON_ROOT_UID),
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+    }
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": metadata(
+            app, namespace=e.namespace, app=app, component="migration", wave=WAVE_HOOKS, annotations=hook_annotations()
+        ),
+        "spec": {
+            "backoffLimit": 6,
+            "activeDeadlineSeconds": 900,
+            "ttlSecondsAfterFinished": 3600,
+            "template": {
+                "metadata": {"labels": labels(app, "migration")},
+                "spec": {
+                    "restartPolicy": "Never",
+                    "serviceAccountName": names.MIGRATE_JOB,
+                    "automountServiceAccountToken": False,
+                    "enableServiceLinks": False,
+                    "securityContext": pod_security(NON_ROOT_UID),
+                    "containers": [container],
+                    "volumes": [empty_dir("tmp", size="256Mi")],
+                },
+            },
+        },
+    }
+
+
+def pdb(e: Environment) -> dict[str, Any]:
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": metadata(
+            names.MLFLOW, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_SERVER, instance=names.MLFLOW
+        ),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(APP, instance=names.MLFLOW)}},
+    }
+
+
+def hpa(e: Environment) -> dict[str, Any]:
+    h = e.mlflow.hpa
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": metadata(
+            names.MLFLOW, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_SERVER, instance=names.MLFLOW
+        ),
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": names.MLFLOW},
+            "minReplicas": max(h.min_replicas, 2),
+            "maxReplicas": max(h.max_replicas, h.min_replicas, 2),
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": h.target_cpu_utilization},
+                    },
+                }
+            ],
+        },
+    }
+
+
+def core(e: Environment) -> list[dict[str, Any]]:
+    """Objects every environment has: migration Job, the main Deployment and the Service."""
+    return [migration_job(e), deployment(e), service(e)]
+
+
+def high_availability(e: Environment) -> list[dict[str, Any]]:
+    """Objects only an HA tracking server has (the ``ha`` component)."""
+    if not ha(e):
+        return []
+    out = [deployment(e, tasks=True), pdb(e)]
+    if e.mlflow.hpa.enabled:
+        out.append(hpa(e))
+    return out

@@ -1,0 +1,181 @@
+"""NetworkPolicies (staging/prod): deny all ingress and egress, then allow exactly the platform's flows.
+
+Flows: every pod -> kube-dns 53/UDP+TCP; ingress controller namespace -> MLflow http; Prometheus
+namespace -> MLflow http (metrics); MLflow -> PostgreSQL 5432 and the object store; migration Job ->
+PostgreSQL; bucket Job -> MinIO; training and model servers -> MLflow and the object store; in-namespace
+pods and the ingress controller -> model servers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.config.model import Environment
+from generator.platform import names
+from generator.platform.common import WAVE_CONFIG, metadata, selector
+
+NS_LABEL = "kubernetes.io/metadata.name"
+
+
+def _policy(e: Environment, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": metadata(name, namespace=e.namespace, app="network-policy", component="network", wave=WAVE_CONFIG),
+        "spec": spec,
+    }
+
+
+def _pods(*apps: str) -> dict[str, Any]:
+    if len(apps) == 1:
+        return {"podSelector": {"matchLabels": selector(apps[0])}}
+    return {
+        "podSelector": {
+            "matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "In", "values": sorted(apps)}]
+        }
+    }
+
+
+def _namespace(name: str) -> dict[str, Any]:
+    return {"namespaceSelector": {"matchLabels": {NS_LABEL: name}}}
+
+
+def _tcp(port: int) -> list[dict[str, Any]]:
+    return [{"protocol": "TCP", "port": port}]
+
+
+def _store_egress(e: Environment) -> dict[str, Any]:
+    """Egress rule to the artifact store: MinIO pods, or the external S3 endpoint on its port."""
+    if e.object_store.is_minio:
+        return {"to": [_pods(names.MINIO)], "ports": _tcp(names.MINIO_PORT)}
+    url = urlsplit(e.object_store.endpoint)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": _tcp(port)}
+
+
+def policies(e: Environment) -> list[dict[str, Any]]:
+    if not e.network_policy.enabled:
+        return []
+    minio = e.object_store.is_minio
+    mlflow_clients: list[dict[str, Any]] = [_namespace(e.ingress.controller_namespace)]
+    if e.monitoring.enabled:
+        mlflow_clients.append(_namespace(e.monitoring.prometheus_namespace))
+    client_apps = [
+        a for a, on in ((names.TRAINING, e.training.enabled), (names.MODEL_SERVER, bool(e.serving.models))) if on
+    ]
+    if client_apps:
+        mlflow_clients.append(_pods(*client_apps))
+    out = [
+        _policy(e, "default-deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+        _policy(
+            e,
+            "allow-dns",
+            {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [
+                    {
+                        "to": [
+                            {
+                                **_namespace(e.network_policy.dns_namespace),
+                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                            }
+                        ],
+                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                    }
+                ],
+            },
+        ),
+        _policy(
+            e,
+            "allow-mlflow",
+            {
+                "podSelector": {"matchLabels": selector(names.MLFLOW)},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [{"from": mlflow_clients, "ports": _tcp(names.MLFLOW_PORT)}],
+                "egress": [
+                    {"to": [_pods(names.POSTGRES)], "ports": _tcp(names.POSTGRES_PORT)},
+                    _store_egress(e),
+                ],
+            },
+        ),
+        _policy(
+            e,
+            "allow-postgres",
+            {
+                "podSelector": {"matchLabels": selector(names.POSTGRES)},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [_pods(names.MIGRATE_JOB, names.MLFLOW)], "ports": _tcp(names.POSTGRES_PORT)}],
+            },
+        ),
+        _policy(
+            e,
+            "allow-mlflow-db-migrate",
+            {
+                "podSelector": {"matchLabels": selector(names.MIGRATE_JOB)},
+                "policyTypes": ["Egress"],
+                "egress": [{"to": [_pods(names.POSTGRES)], "ports": _tcp(names.POSTGRES_PORT)}],
+            },
+        ),
+    ]
+    if minio:
+        out.append(
+            _policy(
+                e,
+                "allow-minio",
+                {
+                    "podSelector": {"matchLabels": selector(names.MINIO)},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [
+                        {
+                            "from": [_pods(names.BUCKET_JOB, names.MLFLOW, *client_apps)],
+                            "ports": _tcp(names.MINIO_PORT),
+                        }
+                    ],
+                },
+            )
+        )
+        out.append(
+            _policy(
+                e,
+                "allow-minio-create-bucket",
+                {
+                    "podSelector": {"matchLabels": selector(names.BUCKET_JOB)},
+                    "policyTypes": ["Egress"],
+                    "egress": [{"to": [_pods(names.MINIO)], "ports": _tcp(names.MINIO_PORT)}],
+                },
+            )
+        )
+    client_egress = [{"to": [_pods(names.MLFLOW)], "ports": _tcp(names.MLFLOW_PORT)}, _store_egress(e)]
+    if e.training.enabled:
+        out.append(
+            _policy(
+                e,
+                "allow-training",
+                {
+                    "podSelector": {"matchLabels": selector(names.TRAINING)},
+                    "policyTypes": ["Egress"],
+                    "egress": client_egress,
+                },
+            )
+        )
+    if e.serving.models:
+        out.append(
+            _policy(
+                e,
+                "allow-model-server",
+                {
+                    "podSelector": {"matchLabels": selector(names.MODEL_SERVER)},
+                    "policyTypes": ["Ingress", "Egress"],
+                    "ingress": [
+                        {
+                            "from": [{"podSelector": {}}, _namespace(e.ingress.controller_namespace)],
+                            "ports": _tcp(e.serving.port),
+                        }
+                    ],
+                    "egress": client_egress,
+                },
+            )
+        )
+    return out

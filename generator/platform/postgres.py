@@ -1,0 +1,130 @@
+"""PostgreSQL backend store: a StatefulSet with a volumeClaimTemplate, a headless Service for the pod's
+stable identity and a ClusterIP Service for clients; pg_isready probes; credentials from a Secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.config.model import Environment
+from generator.platform import names
+from generator.platform.common import (
+    POSTGRES_UID,
+    WAVE_DATA,
+    container_security,
+    empty_dir,
+    env,
+    labels,
+    metadata,
+    pod_security,
+    resources,
+    secret_env,
+    selector,
+)
+
+APP = names.POSTGRES
+COMPONENT = "database"
+DATA_DIR = "/var/lib/postgresql/data"
+PG_ISREADY = 'exec pg_isready --host=127.0.0.1 --port=5432 --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"'
+
+
+def _probe(period: int, failure: int, delay: int = 0) -> dict[str, Any]:
+    return {
+        "exec": {"command": ["/bin/sh", "-c", PG_ISREADY]},
+        "initialDelaySeconds": delay or None,
+        "periodSeconds": period,
+        "timeoutSeconds": 5,
+        "failureThreshold": failure,
+    }
+
+
+def statefulset(e: Environment) -> dict[str, Any]:
+    pg = e.postgres
+    claim_spec: dict[str, Any] = {
+        "accessModes": ["ReadWriteOnce"],
+        "storageClassName": pg.storage.storage_class,
+        "resources": {"requests": {"storage": pg.storage.size}},
+    }
+    container = {
+        "name": "postgres",
+        "image": e.images.postgres,
+        "imagePullPolicy": "IfNotPresent",
+        "ports": [{"name": "postgres", "containerPort": names.POSTGRES_PORT, "protocol": "TCP"}],
+        "env": [
+            secret_env("POSTGRES_USER", names.POSTGRES_SECRET, "username"),
+            secret_env("POSTGRES_PASSWORD", names.POSTGRES_SECRET, "password"),
+            env("POSTGRES_DB", pg.database),
+            env("PGDATA", f"{DATA_DIR}/pgdata"),
+        ],
+        "resources": resources(pg.resources),
+        "startupProbe": _probe(5, 60),
+        "readinessProbe": _probe(10, 3),
+        "livenessProbe": _probe(20, 6),
+        "securityContext": container_security(POSTGRES_UID),
+        "volumeMounts": [
+            {"name": "data", "mountPath": DATA_DIR},
+            {"name": "run", "mountPath": "/var/run/postgresql"},
+            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": "shm", "mountPath": "/dev/shm"},
+        ],
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": metadata(APP, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_DATA),
+        "spec": {
+            "serviceName": names.POSTGRES_HEADLESS,
+            "replicas": 1,
+            "podManagementPolicy": "OrderedReady",
+            "updateStrategy": {"type": "RollingUpdate"},
+            "selector": {"matchLabels": selector(APP)},
+            "template": {
+                "metadata": {"labels": labels(APP, COMPONENT)},
+                "spec": {
+                    "serviceAccountName": names.POSTGRES,
+                    "automountServiceAccountToken": False,
+                    "enableServiceLinks": False,
+                    "terminationGracePeriodSeconds": 60,
+                    "securityContext": pod_security(POSTGRES_UID),
+                    "containers": [container],
+                    "volumes": [
+                        empty_dir("run", size="16Mi"),
+                        empty_dir("tmp", size="256Mi"),
+                        empty_dir("shm", medium="Memory", size="256Mi"),
+                    ],
+                },
+            },
+            "volumeClaimTemplates": [
+                {"metadata": {"name": "data", "labels": labels(APP, COMPONENT)}, "spec": claim_spec}
+            ],
+        },
+    }
+
+
+def services(e: Environment) -> list[dict[str, Any]]:
+    port = {"name": "postgres", "port": names.POSTGRES_PORT, "targetPort": "postgres", "protocol": "TCP"}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": metadata(names.POSTGRES, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_DATA),
+            "spec": {"type": "ClusterIP", "selector": selector(APP), "ports": [port]},
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": metadata(
+                names.POSTGRES_HEADLESS, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_DATA
+            ),
+            "spec": {
+                "type": "ClusterIP",
+                "clusterIP": "None",
+                "publishNotReadyAddresses": True,
+                "selector": selector(APP),
+                "ports": [port],
+            },
+        },
+    ]
+
+
+def postgres(e: Environment) -> list[dict[str, Any]]:
+    return [statefulset(e), *services(e)]
