@@ -73,7 +73,7 @@ def _default_renderer() -> Renderer:
 
 
 def _default_validator() -> OverlayValidator | None:
-    """The validation engine's adapter, or None while ``generator.validate.engine`` does not provide one."""
+    """The validation engine's ``validate_overlay``, or None while ``generator.validate.engine`` lacks it."""
     try:
         engine = importlib.import_module("generator.validate.engine")
     except ImportError:
@@ -83,9 +83,10 @@ def _default_validator() -> OverlayValidator | None:
         return None
 
     def validate(overlay: Path, env: Environment) -> OverlayResult:
-        findings = list(fn(overlay, env))
-        errors = [_finding_line(f) for f in findings if str(getattr(f, "severity", "error")) == "error"]
-        warnings = sum(1 for f in findings if str(getattr(f, "severity", "")) == "warning")
+        report = fn(overlay.parent.parent, env)  # validate_overlay(repo root, env) builds overlays/<env>
+        findings = list(getattr(report, "findings", report))
+        errors = [_finding_line(f) for f in findings if str(f.severity) == "error"]
+        warnings = sum(1 for f in findings if str(f.severity) == "warning")
         return OverlayResult(errors=errors, warnings=warnings)
 
     return validate
@@ -231,11 +232,14 @@ def run(
         with tree.StagedTree(root, files, roots) as staged:
             if validate:
                 _validate(staged, envs, validator if validator is not None else _default_validator(), out)
+            else:
+                print("not validated (--no-validate)", file=out)
             on_disk = Changes.between(disk, new)
             if on_disk:
                 staged.swap()
                 tree.save_written(git.git_dir, roots, new)
-                print(f"wrote {on_disk.summary} file(s) under {', '.join(roots)}", file=out)
+                tops = sorted({r.split("/", 1)[0] + ("/" if "/" in r or (root / r).is_dir() else "") for r in roots})
+                print(f"wrote {len(files)} file(s) ({on_disk.summary}) under {' '.join(tops)}", file=out)
             else:
                 print(f"up to date on disk: {len(files)} generated file(s) unchanged", file=out)
 
@@ -266,8 +270,10 @@ def _validate(
         if result.errors:
             failed.append(overlay)
             print(f"{overlay}: {len(result.errors)} error(s), {result.warnings} warning(s)", file=out)
-            for line in result.errors:
+            for line in result.errors[:_MAX_LISTED]:
                 print(f"  {line.replace(prefix, '')}", file=out)
+            if len(result.errors) > _MAX_LISTED:
+                print(f"  ... and {len(result.errors) - _MAX_LISTED} more (gitops-gen validate shows all)", file=out)
         else:
             print(f"validated {overlay}: 0 errors, {result.warnings} warning(s)", file=out)
     if failed:
