@@ -21,9 +21,9 @@ def _service(kind: str | None) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "minio"}, "spec": spec}
 
 
-@pytest.mark.parametrize("profile", ["prod", "staging", "default"])
+@pytest.mark.parametrize("profile", ["prod", "staging", "default", "dev"])
 @pytest.mark.parametrize("kind", ["LoadBalancer", "NodePort"])
-def test_fires_on_external_types_outside_dev(profile: str, kind: str) -> None:
+def test_fires_on_external_types_in_every_profile(profile: str, kind: str) -> None:
     [finding] = _findings(_service(kind), profile=profile)
     assert finding.path == "/spec/type"
     assert 'Service "minio"' in finding.message and kind in finding.message and "ClusterIP" in finding.message
@@ -34,5 +34,12 @@ def test_passes_internal_types_in_prod(kind: str | None) -> None:
     assert _findings(_service(kind), profile="prod") == []
 
 
-def test_passes_node_port_in_dev() -> None:
-    assert _findings(_service("NodePort"), _service("LoadBalancer"), profile="dev") == []
+def test_passes_non_services() -> None:
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "x"},
+        "spec": {"type": "NodePort"},
+    }
+    ctx = Context.from_objects([deployment])
+    assert list(rule.check(ctx, ctx.resources[0])) == []

@@ -19,8 +19,9 @@ PASS:
         spec:
           containers: [{name: mlflow, image: "ghcr.io/mlflow/mlflow:v2.16.2"}]
 
-FAIL (profile prod):
+FAIL:
 
+    # in the prod profile
     apiVersion: apps/v1
     kind: Deployment
     metadata: {name: mlflow}

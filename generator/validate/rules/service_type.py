@@ -4,10 +4,12 @@ A ``LoadBalancer`` Service provisions a cloud load balancer that is usually reac
 and a ``NodePort`` opens a port on every node; both bypass the Ingress, its TLS, authentication and
 access logs, and the NetworkPolicies' intent. MLflow, MinIO and PostgreSQL must stay ``ClusterIP``.
 
-Decision (profile): the rule fires in the ``prod``, ``staging`` and ``default`` (plain files) profiles;
-in ``dev`` it is silent, because local clusters (kind, minikube) often have no ingress controller and a
-NodePort is how one reaches the UI there. A deliberate exception (e.g. an internal load balancer) takes
-an ignore annotation with a reason. The path points at ``/spec/type``.
+Decision (profiles): the rule itself fires in every profile and leaves the verdict to the severity
+table: an error by default (plain files), ``staging`` and ``prod``; the ``dev`` profile lowers it to a
+warning, because local clusters (kind, minikube) often have no ingress controller and a NodePort is how
+one reaches the UI there (an environment can turn it ``off`` in ``policy.severity``). A deliberate
+exception (e.g. an internal load balancer) takes an ignore annotation with a reason. The path points at
+``/spec/type``.
 
 PASS:
 
@@ -44,11 +46,10 @@ SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = frozenset({"Service"})
 
 FORBIDDEN_TYPES = frozenset({"LoadBalancer", "NodePort"})
-ALLOWED_PROFILES = frozenset({"dev"})
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    if obj.kind != "Service" or ctx.profile in ALLOWED_PROFILES:
+    if obj.kind != "Service":
         return ()
     kind = as_dict(obj.obj.get("spec")).get("type")
     if kind not in FORBIDDEN_TYPES:
