@@ -27,12 +27,25 @@ def _deployment(resources: dict[str, Any] | None, init_resources: dict[str, Any]
     }
 
 
-def test_fires_without_resources_at_container() -> None:
-    findings = _findings(_deployment(None))
-    assert [f.path for f in findings] == ["/spec/template/spec/containers/0"] * 2
-    assert "resources.requests.cpu and resources.requests.memory" in findings[0].message
-    assert "resources.limits.cpu and resources.limits.memory" in findings[1].message
-    assert all('container "mlflow"' in f.message for f in findings)
+def test_fires_once_without_resources_at_container() -> None:
+    [finding] = _findings(_deployment(None))
+    assert finding.path == "/spec/template/spec/containers/0"
+    assert "resources.requests and resources.limits for cpu and memory" in finding.message
+    assert 'container "mlflow"' in finding.message
+
+
+def test_fires_once_on_empty_resources_at_resources() -> None:
+    [finding] = _findings(_deployment({}))
+    assert finding.path == "/spec/template/spec/containers/0/resources"
+
+
+def test_fires_per_section_when_only_some_are_set() -> None:
+    findings = _findings(_deployment({"requests": {"memory": "1Gi"}, "limits": {"memory": "1Gi"}}))
+    assert [f.path for f in findings] == [
+        "/spec/template/spec/containers/0/resources/requests",
+        "/spec/template/spec/containers/0/resources/limits",
+    ]
+    assert "resources.requests.cpu" in findings[0].message and "memory" not in findings[0].message
 
 
 def test_fires_on_missing_memory_limit_at_limits() -> None:

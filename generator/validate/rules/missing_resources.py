@@ -3,8 +3,9 @@
 Requests are what the scheduler reserves; without them a pod lands on a full node and is the first to be
 evicted (BestEffort QoS). Limits bound what a container may take; without a memory limit one leak can
 push the whole node into OOM kills, without a CPU limit a busy pod starves its neighbours. Init
-containers are checked too (their requests count toward the pod's). One finding per container and
-section (``requests``, ``limits``), pointing at the section or its nearest existing parent.
+containers are checked too (their requests count toward the pod's). One finding per container when it
+sets none of them, else one per incomplete section (``requests``, ``limits``), pointing at the section
+or its nearest existing parent.
 
 PASS:
 
@@ -65,6 +66,12 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
 def _check(obj: Resource) -> Iterator[Finding]:
     for c in containers(obj):
         resources = as_dict(c.obj.get("resources"))
+        if not any(as_dict(resources.get(section)) for section in _SECTIONS):
+            yield Finding(
+                f"Set resources.requests and resources.limits for cpu and memory on {describe(c)}.",
+                path=nearest(c.obj, c.path, "resources"),
+            )
+            continue
         for section in _SECTIONS:
             values = as_dict(resources.get(section))
             missing = [f"resources.{section}.{r}" for r in _RESOURCES if not _is_set(values.get(r))]
