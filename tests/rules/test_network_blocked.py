@@ -205,6 +205,7 @@ def test_service_refs_forms() -> None:
         ServiceRef("cache", "redis", None, ""),
     ]
     assert service_refs("mlflow", "ml") == []
+    assert service_refs("--default-artifact-root=s3://mlflow/ gs://minio/x file://postgres/y", "ml") == []
     assert service_refs("mlflow", "ml", whole_value=True) == [ServiceRef("ml", "mlflow", None, "")]
     assert service_refs("--backend-store-uri=postgresql://u:p@db:5432/x", "ml") == [
         ServiceRef("ml", "db", 5432, "postgresql")

@@ -13,7 +13,9 @@ assumed to match, so it never causes a finding). Four flows are checked:
   the Service's pods must allow that port (the Service's targetPort on the pods). Without a port, the
   scheme's default port (http 80, https 443, postgresql 5432, ...) is used when the Service has it,
   else the flow counts as allowed if any Service port is allowed. A bare single-label name counts only
-  in a URL, with a ``:port``, or as the whole value of an env variable.
+  in a URL, with a ``:port``, or as the whole value of an env variable whose name ends in HOST, ADDR,
+  ENDPOINT, SERVER, SERVICE, URL or URI (``DB_HOST: postgres``; ``POSTGRES_USER: mlflow`` is no host).
+  Object-store and local URLs (``s3://mlflow/``, ``gs://``, ``file://``, ``runs:/``...) name no host.
 - Ingress backends (reported on the Ingress backend): the backend Service's pods must admit ingress on
   the target port from some other namespace (where the ingress controller runs).
 - ServiceMonitor endpoints (reported on the endpoint): the scraped pods must admit ingress on the
@@ -100,6 +102,12 @@ SCHEME_PORTS = {
 _URL = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/\s?#]*@)?(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*)(?::(?P<port>\d{1,5}))?"
 )
+# URL schemes whose "host" is a bucket, a run or a path, never a network peer
+NON_NETWORK_SCHEMES = frozenset(
+    {"s3", "s3a", "s3n", "gs", "gcs", "wasb", "wasbs", "abfs", "abfss", "oss", "file", "dbfs", "runs", "models"}
+)
+# env names whose whole value may be a bare host name ("postgres"); other bare words are not hosts
+_HOST_ENV = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|ENDPOINT|SERVER|SERVICE|URL|URI)S?$", re.IGNORECASE)
 _HOST = re.compile(
     r"(?<![\w.@/:-])(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)\.?"
     r"(?::(?P<port>\d{1,5}))?(?![\w.@/-])"
@@ -124,6 +132,8 @@ def service_refs(text: str, namespace: str, *, whole_value: bool = False) -> lis
     spans: list[tuple[int, int]] = []
     for m in _URL.finditer(text):
         spans.append(m.span())
+        if m.group("scheme").lower() in NON_NETWORK_SCHEMES:
+            continue
         ref = _to_ref(m.group("host"), m.group("port"), m.group("scheme").lower(), namespace, single_ok=True)
         if ref is not None:
             out.append(ref)
@@ -240,9 +250,9 @@ def _calls(ctx: Context, obj: Resource) -> Iterator[Finding]:
     for c in containers(obj):
         texts: list[tuple[str, str, str, bool]] = []
         for i, env in enumerate(as_list(c.obj.get("env"))):
-            value = as_dict(env).get("value")
+            value, name = as_dict(env).get("value"), str(as_dict(env).get("name", ""))
             if isinstance(value, str):
-                texts.append((value, f"env {as_dict(env).get('name')}", c.pointer("env", i, "value"), True))
+                texts.append((value, f"env {name}", c.pointer("env", i, "value"), bool(_HOST_ENV.search(name))))
         for key in ("command", "args"):
             for i, arg in enumerate(as_list(c.obj.get(key))):
                 if isinstance(arg, str):
