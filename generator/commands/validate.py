@@ -1,13 +1,229 @@
-"""`gitops-gen validate` (not implemented yet)."""
+"""`gitops-gen validate [PATH...]`: offline schema, policy and cross-resource validation at file:line."""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
 import typer
 
-from generator.cli_support import not_implemented
+from generator.cli_support import exit_with
+from generator.errors import InputError
+from generator.validate.context import ExternalObject
+from generator.validate.engine import Report, sort_findings, validate_resources
+from generator.validate.load import load_inputs, load_kustomization, overlay_dirs
+from generator.validate.model import Finding, Resource, Severity
+from generator.validate.profiles import PROFILE_NAMES
+from generator.validate.report import FORMATS, make_reporter
+from generator.validate.schemas import SchemaStore
 
 
-def cli() -> None:
-    """Not implemented yet."""
-    not_implemented("validate")
-    raise typer.Exit(3)
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Profile(StrEnum):
+    default = "default"
+    dev = "dev"
+    staging = "staging"
+    prod = "prod"
+
+
+assert tuple(Format) == FORMATS and tuple(Profile) == PROFILE_NAMES
+
+
+@dataclass
+class Unit:
+    """Resources validated together (one Context): an overlay, or every plain input of the run."""
+
+    resources: list[Resource]
+    profile: str
+    kubernetes_version: str | None
+    overrides: dict[str, str] = field(default_factory=dict)
+    external: list[ExternalObject] = field(default_factory=list)
+
+
+def _load_env(repo: Path, name: str) -> Any:
+    from generator.config.load import load_by_name
+
+    return load_by_name(repo, name)
+
+
+def _env_settings(env: Any) -> tuple[str, str, dict[str, str], list[ExternalObject]]:
+    external = [ExternalObject(e.kind, e.name, e.namespace) for e in env.policy.external]
+    return env.profile, env.kubernetes_version, dict(env.policy.severity), external
+
+
+def collect_units(
+    paths: list[str],
+    *,
+    repo: Path,
+    env_name: str | None,
+    profile: str | None,
+    kubernetes_version: str | None,
+    stdin: TextIO | None,
+) -> list[Unit]:
+    if env_name:
+        env = _load_env(repo, env_name)
+        env_profile, env_version, overrides, external = _env_settings(env)
+        version = kubernetes_version or env_version
+        if paths:
+            resources = load_inputs(paths, repo=repo, stdin=stdin, default_namespace=env.namespace)
+        else:
+            overlay = repo / "overlays" / env_name
+            if not overlay.is_dir():
+                raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
+            resources = load_kustomization(overlay, repo=repo, default_namespace=env.namespace)
+        return [Unit(resources, profile or env_profile, version, overrides, external)]
+    if paths:
+        resources = load_inputs(paths, repo=repo, stdin=stdin, default_namespace="default")
+        return [Unit(resources, profile or "default", kubernetes_version)]
+    overlays = overlay_dirs(repo)
+    if not overlays:
+        raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
+    units = []
+    for overlay in overlays:
+        env_file = repo / "environments" / f"{overlay.name}.yaml"
+        if env_file.is_file():
+            env = _load_env(repo, overlay.name)
+            env_profile, env_version, overrides, external = _env_settings(env)
+            resources = load_kustomization(overlay, repo=repo, default_namespace=env.namespace)
+            units.append(
+                Unit(resources, profile or env_profile, kubernetes_version or env_version, overrides, external)
+            )
+        else:
+            resources = load_kustomization(overlay, repo=repo, default_namespace="default")
+            units.append(Unit(resources, profile or "default", kubernetes_version))
+    return units
+
+
+def run(
+    paths: list[str],
+    *,
+    out: TextIO,
+    repo: Path | None = None,
+    env: str | None = None,
+    fmt: str = "text",
+    fail_on: str = "error",
+    kubernetes_version: str | None = None,
+    schema_locations: list[str] | None = None,
+    crds: list[Path] | None = None,
+    ignore_missing_schemas: bool = False,
+    profile: str | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
+    repo = (repo or Path.cwd()).resolve()
+    threshold = Severity(fail_on).rank
+    if fmt not in FORMATS:
+        raise InputError(f"--format: unknown format '{fmt}'")
+    units = collect_units(
+        paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
+    )
+    stores: dict[str | None, SchemaStore] = {}
+    findings: list[Finding] = []
+    total = 0
+    for unit in units:
+        store = stores.get(unit.kubernetes_version)
+        if store is None:
+            store = SchemaStore(unit.kubernetes_version, locations=schema_locations or (), crd_files=crds or ())
+            stores[unit.kubernetes_version] = store
+        report: Report = validate_resources(
+            unit.resources,
+            profile=unit.profile,
+            schemas=store,
+            overrides=unit.overrides,
+            external=unit.external,
+            ignore_missing_schemas=ignore_missing_schemas,
+        )
+        total += report.resources
+        findings.extend(report.findings)
+    reporter = make_reporter(fmt, out, resources=total)
+    for finding in sort_findings(findings):
+        reporter.write(finding)
+    reporter.flush()
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
+
+
+def cli(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Kustomize directories (rendered with kustomize), other directories and YAML/JSON files "
+            "(multi-document, `kind: List` expanded), or - for stdin. Default: every overlays/* of the repo.",
+            show_default=False,
+        ),
+    ] = None,
+    repo: Annotated[
+        Path | None, typer.Option("--repo", help="Repository root (default: the current directory).")
+    ] = None,
+    env: Annotated[
+        str | None,
+        typer.Option("--env", help="Validate overlays/ENV with the environment's profile, policy and version."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding has this severity or a higher one.")
+    ] = FailOn.error,
+    kubernetes_version: Annotated[
+        str | None,
+        typer.Option(
+            "--kubernetes-version",
+            help="Kubernetes version whose schemas and API removals apply (default: the environment's "
+            "kubernetesVersion, else the newest bundled).",
+        ),
+    ] = None,
+    schema_location: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--schema-location",
+            help="Local schema folder or kubeconform-style template, e.g. "
+            "'schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'; 'default' = bundled "
+            "schemas. Repeatable, tried in order (default: 'default').",
+        ),
+    ] = None,
+    crd: Annotated[
+        list[Path] | None,
+        typer.Option("--crd", help="CustomResourceDefinition manifest to derive schemas from. Repeatable."),
+    ] = None,
+    ignore_missing_schemas: Annotated[
+        bool,
+        typer.Option("--ignore-missing-schemas", help="Do not report kinds without a schema (missing-schema)."),
+    ] = False,
+    profile: Annotated[
+        Profile | None,
+        typer.Option("--profile", help="Severity profile (default: the environment's, else 'default')."),
+    ] = None,
+) -> None:
+    """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
+
+    Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or input error.
+    """
+    exit_with(
+        lambda: run(
+            paths or [],
+            out=sys.stdout,
+            repo=repo,
+            env=env,
+            fmt=fmt.value,
+            fail_on=fail_on.value,
+            kubernetes_version=kubernetes_version,
+            schema_locations=schema_location,
+            crds=crd,
+            ignore_missing_schemas=ignore_missing_schemas,
+            profile=profile.value if profile else None,
+        )
+    )

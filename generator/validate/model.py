@@ -46,6 +46,8 @@ class Resource:
     line: int = 0  # 1-based line where the document starts in ``file``; 0 when unknown
     duplicate_keys: list[str] = field(default_factory=list)  # JSON pointers of keys seen twice
     default_namespace: str = ""  # namespace applied when metadata.namespace is absent (namespaced kinds)
+    # Where the document came from (generator.validate.load.DocSource), used for positions; None in tests.
+    source: Any = field(default=None, repr=False, compare=False)
 
     @property
     def api_version(self) -> str:

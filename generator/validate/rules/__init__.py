@@ -24,6 +24,7 @@ from generator.validate.rules import (
     duplicate_key,
     duplicate_resource,
     host_namespace,
+    ignore_without_reason,
     ingress_tls,
     invalid_name,
     job_ttl,
@@ -95,6 +96,7 @@ _MODULES: tuple[ModuleType, ...] = (
     network_blocked,
     argocd_sync_order,
     argocd_project_denies,
+    ignore_without_reason,
 )
 
 RULES: dict[str, Rule] = {module.ID: module for module in _MODULES}

@@ -1,4 +1,34 @@
-"""TODO: duplicate-resource (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""duplicate-resource: the same object (API group, kind, namespace, name) appears more than once.
+
+What it catches: two documents that describe one object, e.g. a Service copied into two files of a
+directory, or a base object re-declared instead of patched. Every occurrence after the first is
+reported, at its ``metadata.name``.
+
+Why: ``kubectl apply`` and Argo CD apply one after the other, so the last copy silently wins (and Argo CD
+reports the application as out of sync forever); kustomize refuses such input outright.
+
+PASS:
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: mlflow
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: mlflow-metrics
+
+FAIL:
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: mlflow
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: mlflow   # the same Service again
+"""
 
 from __future__ import annotations
 
@@ -14,4 +44,11 @@ KINDS: frozenset[str] | None = None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if not obj.kind or not obj.name:
+        return
+    same = [r for r in ctx.all_named(obj.kind, obj.namespace, obj.name) if r.group == obj.group]
+    if len(same) < 2 or same[0] is obj:
+        return
+    first = same[0]
+    where = f"{first.file}" + (f" (document {first.doc_index + 1})" if first.file else "")
+    yield Finding(message=f"{obj.ref} is already defined in {where}", path="/metadata/name")

@@ -1,4 +1,36 @@
-"""TODO: missing-schema (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""missing-schema: no schema is known for the object's apiVersion and kind, so it was not validated.
+
+What it catches: custom resources whose CRD schema is neither bundled nor given with ``--crd`` or
+``--schema-location``, misspelt kinds (``kind: Deployement``) and apiVersions that do not exist in the
+target Kubernetes release (``apps/v1beta1`` in 1.33). Turned off by ``--ignore-missing-schemas``.
+
+A removed API version (see ``deprecated-api``) is reported by that rule only.
+
+Why: an object nobody validated is an object that may fail at sync time; and a kind with no schema is
+often simply a typo.
+
+PASS:
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: mlflow
+    spec:
+      selector:
+        matchLabels: {app: mlflow}
+      template:
+        metadata:
+          labels: {app: mlflow}
+        spec:
+          containers:
+            - name: mlflow
+              image: ghcr.io/mlflow/mlflow:v2.10.0
+
+FAIL:
+    apiVersion: apps/v1
+    kind: Deployement   # no such kind
+    metadata:
+      name: mlflow
+"""
 
 from __future__ import annotations
 
@@ -6,6 +38,8 @@ from collections.abc import Iterable
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.rules.deprecated_api import is_removed
+from generator.validate.schemas import store_for
 
 ID = "missing-schema"
 CATEGORY = "schema"
@@ -14,4 +48,10 @@ KINDS: frozenset[str] | None = None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if not obj.api_version or not obj.kind:
+        return  # schema-invalid reports documents that are not objects
+    if is_removed(obj.api_version, obj.kind, ctx.kubernetes_version):
+        return  # deprecated-api names the replacement; a second finding would add nothing
+    result = store_for(ctx.schemas, ctx.kubernetes_version).check(obj)
+    if result.missing:
+        yield Finding(message=result.note, path="/kind")

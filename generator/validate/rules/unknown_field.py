@@ -1,4 +1,32 @@
-"""TODO: unknown-field (stub; the registry test fails until this rule has docs, a firing and a passing test)."""
+"""unknown-field: a field that the object's schema does not define (strict validation).
+
+What it catches: typos and misplaced keys such as ``containerport:``, ``spec.replica`` or ``resources``
+one level too deep. Objects whose schema keeps unknown fields on purpose
+(``x-kubernetes-preserve-unknown-fields``, e.g. Argo CD Helm values) are not flagged there.
+
+Why: ``kubectl apply`` silently drops unknown fields (or rejects them with strict field validation),
+so the setting you wrote never takes effect.
+
+PASS:
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: mlflow
+    spec:
+      ports:
+        - port: 80
+          targetPort: 5000
+
+FAIL:
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: mlflow
+    spec:
+      ports:
+        - port: 80
+          targetport: 5000   # unknown field: the key is targetPort
+"""
 
 from __future__ import annotations
 
@@ -6,6 +34,7 @@ from collections.abc import Iterable
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.schemas import store_for
 
 ID = "unknown-field"
 CATEGORY = "schema"
@@ -14,4 +43,8 @@ KINDS: frozenset[str] | None = None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return ()
+    if not obj.api_version or not obj.kind:
+        return
+    for err in store_for(ctx.schemas, ctx.kubernetes_version).check(obj).errors:
+        if err.rule == ID:
+            yield Finding(message=err.message, path=err.path)

@@ -1,0 +1,178 @@
+"""The validation engine: for each resource, each rule whose KINDS match -> severity from the profile (and
+environment overrides; ``off`` skips the rule) -> ignore annotations -> findings with positions.
+
+The engine knows nothing about a rule's insides; a rule knows nothing about ignores, profiles or output.
+
+Ignores: ``gitops-gen.io/ignore: "rule-a,rule-b"`` on an object is honoured only together with a
+non-empty ``gitops-gen.io/ignore-reason``; without a reason it is not honoured and the rule
+``ignore-without-reason`` reports it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.validate.context import Context, ExternalObject
+from generator.validate.model import Finding, Resource, Severity
+from generator.validate.positions import Locator
+from generator.validate.profiles import severities
+from generator.validate.rules import RULES, Rule
+from generator.validate.schemas import SchemaStore
+
+if TYPE_CHECKING:
+    from generator.config.model import Environment
+
+IGNORE = "gitops-gen.io/ignore"
+IGNORE_REASON = "gitops-gen.io/ignore-reason"
+SCHEMA_RULES = frozenset({"schema-invalid", "unknown-field", "duplicate-key", "missing-schema"})
+
+
+def ignored_rules(res: Resource) -> frozenset[str]:
+    """Rules an object opts out of: only when the ignore annotation comes with a reason."""
+    annotations = res.metadata.get("annotations")
+    if not isinstance(annotations, dict) or IGNORE not in annotations:
+        return frozenset()
+    reason = annotations.get(IGNORE_REASON)
+    if not isinstance(reason, str) or not reason.strip():
+        return frozenset()
+    value = annotations.get(IGNORE)
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    profile: str = "default"
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    ignore_missing_schemas: bool = False
+    only: frozenset[str] | None = None  # run only these rule ids (e.g. the schema rules in the benchmark)
+
+
+@dataclass
+class Report:
+    resources: int
+    findings: list[Finding]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+
+def _sort_key(f: Finding) -> tuple[Any, ...]:
+    ref = f.resource
+    return (
+        f.file,
+        f.line,
+        f.column,
+        f.rule,
+        (ref.kind, ref.namespace, ref.name) if ref else ("", "", ""),
+        f.path,
+        f.message,
+    )
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=_sort_key)
+
+
+def effective_severities(settings: Settings, rules: Mapping[str, Rule] = RULES) -> dict[str, Severity | None]:
+    table = severities(settings.profile, {rid: rule.SEVERITY for rid, rule in rules.items()}, settings.overrides)
+    if settings.ignore_missing_schemas:
+        table["missing-schema"] = None
+    if settings.only is not None:
+        table = {rid: sev if rid in settings.only else None for rid, sev in table.items()}
+    return table
+
+
+def run(ctx: Context, settings: Settings | None = None, *, rules: Mapping[str, Rule] = RULES) -> list[Finding]:
+    """Every finding for every resource of ``ctx``, positioned and sorted."""
+    settings = settings or Settings(profile=ctx.profile)
+    table = effective_severities(settings, rules)
+    active = [(rid, rule, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
+    any_kind = [(rid, rule, sev) for rid, rule, sev in active if rule.KINDS is None]
+    by_kind: dict[str, list[tuple[str, Rule, Severity]]] = {}
+    locator = Locator()
+    out: list[Finding] = []
+    for res in ctx.resources:
+        kind = res.kind
+        applicable = by_kind.get(kind)
+        if applicable is None:
+            applicable = [(rid, r, s) for rid, r, s in active if r.KINDS is None or kind in r.KINDS]
+            by_kind[kind] = applicable
+        raw: list[tuple[str, Severity, Finding]] = []
+        skip: frozenset[str] | None = None
+        for rid, rule, sev in applicable if kind else any_kind:
+            try:
+                found = list(rule.check(ctx, res))
+            except Exception as exc:  # a broken rule must not hide every other finding
+                found = [Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")]
+            if not found:
+                continue
+            if skip is None:
+                skip = ignored_rules(res)
+            if rid in skip:
+                continue
+            raw.extend((rid, sev, f) for f in found)
+        if raw:
+            out.extend(_place(locator, res, raw))
+    return sort_findings(out)
+
+
+def _place(locator: Locator, res: Resource, raw: list[tuple[str, Severity, Finding]]) -> Iterable[Finding]:
+    ref = res.ref
+    for rid, sev, f in raw:
+        file, line, column = locator.locate(res, f.path)
+        yield dataclasses.replace(
+            f, rule=rid, severity=sev, resource=ref, file=file or res.file, line=line, column=column
+        )
+
+
+def validate_resources(
+    resources: Sequence[Resource],
+    *,
+    profile: str = "default",
+    kubernetes_version: str | None = None,
+    schemas: SchemaStore | None = None,
+    overrides: Mapping[str, str] | None = None,
+    external: Iterable[ExternalObject] = (),
+    ignore_missing_schemas: bool = False,
+    only: frozenset[str] | None = None,
+) -> Report:
+    """Validate loaded resources: schemas, policy and cross-resource rules."""
+    store = schemas or SchemaStore(kubernetes_version)
+    ctx = Context(
+        list(resources),
+        profile=profile,
+        kubernetes_version=store.kubernetes_version,
+        external=frozenset(external),
+        schemas=store,
+    )
+    settings = Settings(profile, dict(overrides or {}), ignore_missing_schemas, only)
+    return Report(len(resources), run(ctx, settings))
+
+
+def external_of(env: Environment) -> list[ExternalObject]:
+    return [ExternalObject(e.kind, e.name, e.namespace) for e in env.policy.external]
+
+
+def validate_overlay(repo: Path, env: Environment, *, schemas: SchemaStore | None = None) -> Report:
+    """Render ``overlays/<env.name>`` with kustomize and validate it with the environment's profile, target
+    Kubernetes version, severity overrides and external objects. Raises RenderError/InputError."""
+    from generator.validate.load import load_kustomization
+
+    resources = load_kustomization(repo / "overlays" / env.name, repo=repo, default_namespace=env.namespace)
+    return validate_resources(
+        resources,
+        profile=env.profile,
+        kubernetes_version=env.kubernetes_version,
+        schemas=schemas,
+        overrides=dict(env.policy.severity),
+        external=external_of(env),
+    )

@@ -1,0 +1,364 @@
+"""Manifest reader: YAML/JSON streams -> :class:`Resource` objects, with the YAML 1.1 semantics
+``kubectl apply`` uses (sigs.k8s.io/yaml on go-yaml v2: unquoted ``yes``/``on`` are booleans, ``0755`` is
+octal, merge keys work, timestamps stay strings).
+
+Speed: libyaml's C parser composes the node tree; a small non-generator constructor turns nodes into
+plain dicts/lists, sharing identical scalars through a per-load cache (fewer objects, less memory).
+Duplicate mapping keys are noticed for free (fewer dict entries than key nodes) and located only then.
+Line/column positions are not kept: :mod:`generator.validate.positions` re-composes the one document
+that has findings, from the :class:`DocSource` attached to each resource.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import InputError, RenderError
+from generator.validate.model import Resource, pointer
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BINARY = "tag:yaml.org,2002:binary"
+_VALUE = "tag:yaml.org,2002:value"
+
+
+@dataclass(slots=True)
+class DocSource:
+    """Where one resource came from: enough to re-compose its document for positions on demand."""
+
+    text: str  # the whole stream (shared by every document of the stream)
+    start_line: int  # 0-based line of the document's root node in ``text``
+    end_line: int  # 0-based exclusive end line (the next document's root line), -1 = end of text
+    display: str  # the file name shown in findings (repo-relative where possible)
+    base: tuple[str | int, ...] = ()  # path of the resource inside its document (``kind: List`` items)
+    problem: str = ""  # the document is not an object with apiVersion/kind (reported by schema-invalid)
+    duplicate_marks: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col), 1-based
+    rendered_from: str = ""  # repo-relative kustomize directory when the stream is kustomize output
+    repo: str = ""  # absolute repo root for rendered streams (source mapping), "" otherwise
+
+
+class _Loader(yaml.CSafeLoader):
+    """CSafeLoader whose construction is a tight recursive function (no generators) with a scalar cache."""
+
+    def __init__(self, stream: str, display: str) -> None:
+        super().__init__(stream)
+        self.display = display
+        self.scalars: dict[tuple[str, str], Any] = {}
+        self.duplicates: list[tuple[MappingNode, Node]] = []
+
+    def build(self, node: Node) -> Any:
+        cls = node.__class__
+        if cls is ScalarNode:
+            tag = node.tag
+            value = node.value
+            cache_key = (tag, value)
+            try:
+                return self.scalars[cache_key]
+            except KeyError:
+                pass
+            if tag == _STR:
+                result: Any = value
+            elif tag in (_TIMESTAMP, _BINARY, _VALUE):
+                result = value  # kubectl keeps these as strings
+            else:
+                result = self.construct_object(node, deep=True)  # int/float/bool/null/unknown tag (raises)
+                if isinstance(result, bytes | bytearray):
+                    result = value
+            self.scalars[cache_key] = result
+            return result
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                return self.construct_object(node, deep=True)  # !!omap, !!set: rare; raises on unknown
+            pairs = node.value
+            if any(k.tag == _MERGE for k, _ in pairs):
+                self.flatten_mapping(node)  # resolves ``<<`` merge keys in place
+                pairs = node.value
+            out: dict[str, Any] = {}
+            for key_node, value_node in pairs:
+                key = self.build(key_node)
+                if not isinstance(key, str):
+                    key = _json_key(key, key_node, self.display)
+                out[key] = self.build(value_node)
+            if len(out) < len(pairs):
+                seen: set[str] = set()
+                for key_node, _ in pairs:
+                    k = self.build(key_node)
+                    k = k if isinstance(k, str) else _json_key(k, key_node, self.display)
+                    if k in seen:
+                        self.duplicates.append((node, key_node))
+                    seen.add(k)
+            return out
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                return self.construct_object(node, deep=True)
+            return [self.build(item) for item in node.value]
+        return self.construct_object(node, deep=True)
+
+
+def _json_key(key: Any, node: Node, display: str) -> str:
+    """A non-string mapping key as sigs.k8s.io/yaml turns it into a JSON object key."""
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int | float):
+        return str(key)
+    mark = node.start_mark
+    raise InputError(f"{display}:{mark.line + 1}:{mark.column + 1}: mapping key must be a scalar")
+
+
+def _locate(root: Node, targets: dict[int, list[Node]]) -> Iterator[tuple[str, Node]]:
+    """JSON pointers of duplicate key nodes, found by one walk of the document's node tree."""
+    stack: list[tuple[Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            for dup in targets.get(id(node), []):
+                yield pointer(*path, str(dup.value)), dup
+            for k, v in node.value:
+                stack.append((v, (*path, str(k.value))))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                stack.append((item, (*path, i)))
+
+
+def load_text(
+    text: str,
+    display: str,
+    *,
+    default_namespace: str = "",
+    rendered_from: str = "",
+    repo: str = "",
+) -> list[Resource]:
+    """Every resource of a YAML (or JSON) stream. Raises InputError (file:line:col) on a syntax error."""
+    resources: list[Resource] = []
+    loader = _Loader(text, display)
+    pending: list[tuple[Any, int, dict[str, tuple[int, int]]]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            dups_before = len(loader.duplicates)
+            data = loader.build(node)
+            loader.constructed_objects.clear()
+            marks: dict[str, tuple[int, int]] = {}
+            if len(loader.duplicates) > dups_before:
+                targets: dict[int, list[Node]] = {}
+                for mapping, key_node in loader.duplicates[dups_before:]:
+                    targets.setdefault(id(mapping), []).append(key_node)
+                for ptr, key_node in _locate(node, targets):
+                    marks[ptr] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                del loader.duplicates[:]
+            pending.append((data, node.start_mark.line, marks))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
+        raise InputError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{display}: invalid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise InputError(f"{display}: invalid YAML: recursive alias") from None
+    finally:
+        loader.dispose()
+    for index, (data, start, marks) in enumerate(pending):
+        end = pending[index + 1][1] if index + 1 < len(pending) else -1
+        src = DocSource(text, start, end, display, rendered_from=rendered_from, repo=repo)
+        src.duplicate_marks = marks
+        resources.extend(_resources(data, src, index, default_namespace))
+    return resources
+
+
+def _resources(data: Any, src: DocSource, index: int, default_namespace: str) -> list[Resource]:
+    if data is None:
+        return []  # an empty document or one of comments only
+    line = src.start_line + 1
+    if not isinstance(data, dict):
+        src.problem = f"document is a {type(data).__name__ if data is not None else 'null'}, not an object"
+        return [Resource({}, src.display, index, line, default_namespace=default_namespace, source=src)]
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(data.get("items"), list):
+        out = []
+        for i, item in enumerate(data["items"]):
+            item_src = DocSource(
+                src.text, src.start_line, src.end_line, src.display, ("items", i),
+                rendered_from=src.rendered_from, repo=src.repo,
+            )  # fmt: skip
+            prefix = pointer("items", i)
+            item_src.duplicate_marks = {
+                p[len(prefix) :]: m for p, m in src.duplicate_marks.items() if p.startswith(prefix + "/")
+            }
+            if not isinstance(item, dict):
+                item_src.problem = f"List item {i} is not an object"
+                item = {}
+            out.append(Resource(item, src.display, index, line, default_namespace=default_namespace, source=item_src))
+        return out
+    res = Resource(data, src.display, index, line, default_namespace=default_namespace, source=src)
+    res.duplicate_keys = sorted(src.duplicate_marks)
+    for problem in _shape_problems(data):
+        src.problem = problem
+    return [res]
+
+
+def _shape_problems(data: dict[str, Any]) -> list[str]:
+    missing = [key for key in ("apiVersion", "kind") if not isinstance(data.get(key), str) or not data.get(key)]
+    return [f"document has no {' or '.join(missing)}"] if missing else []
+
+
+def load_json(text: str, display: str, *, default_namespace: str = "") -> list[Resource]:
+    """A ``.json`` file: one JSON value (object or ``kind: List``); duplicate keys recorded."""
+    dup_objects: dict[int, list[str]] = {}
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) < len(pairs):
+            seen: set[str] = set()
+            for k, _ in pairs:
+                if k in seen:
+                    dup_objects.setdefault(id(out), []).append(k)
+                seen.add(k)
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{display}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    if not dup_objects:
+        src = DocSource(text, 0, -1, display)
+        for problem in _shape_problems(data) if isinstance(data, dict) else []:
+            src.problem = problem
+        return _resources(data, src, 0, default_namespace)
+    # Duplicate keys: the YAML path gives positions (JSON is YAML here); fall back to pointers only.
+    try:
+        return load_text(text, display, default_namespace=default_namespace)
+    except InputError:
+        return _resources(data, DocSource(text, 0, -1, display), 0, default_namespace)
+
+
+def is_kustomization_dir(path: Path) -> bool:
+    return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
+
+
+def _display(path: Path, repo: Path | None) -> str:
+    if repo is not None:
+        try:
+            return path.resolve().relative_to(repo.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _read(path: Path, display: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{display}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{display}: cannot read: {exc.strerror}") from None
+
+
+def load_file(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    display = _display(path, repo)
+    text = _read(path, display)
+    if path.suffix == ".json":
+        return load_json(text, display, default_namespace=default_namespace)
+    return load_text(text, display, default_namespace=default_namespace)
+
+
+def manifest_files(directory: Path) -> list[Path]:
+    """YAML/JSON files under a directory (recursively, sorted, hidden entries skipped)."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / f for f in sorted(files) if f.endswith(MANIFEST_SUFFIXES) and not f.startswith("."))
+    return found
+
+
+def render_kustomization(path: Path) -> str:
+    """Render a kustomize directory with the generator's renderer (the only caller of kustomize)."""
+    try:
+        from generator.kustomize.render import kustomize_build
+    except ImportError:  # pragma: no cover - the renderer module is written in parallel
+        return _fallback_kustomize_build(path)
+    return kustomize_build(path)
+
+
+def _fallback_kustomize_build(path: Path) -> str:  # pragma: no cover - replaced by generator.kustomize.render
+    import shutil
+    import subprocess
+
+    if shutil.which("kustomize"):
+        cmd = ["kustomize", "build", str(path)]
+    elif shutil.which("kubectl"):
+        cmd = ["kubectl", "kustomize", str(path)]
+    else:
+        raise RenderError("neither kustomize nor kubectl is on PATH")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        first = (proc.stderr.strip().splitlines() or ["kustomize failed"])[-1]
+        raise RenderError(f"{path}: kustomize build failed: {first}")
+    return proc.stdout
+
+
+def load_kustomization(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    display = _display(path, repo)
+    text = render_kustomization(path)
+    root = str(repo.resolve()) if repo is not None else str(path.resolve())
+    return load_text(text, display, default_namespace=default_namespace, rendered_from=display, repo=root)
+
+
+def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    """One command-line input: a kustomize directory (rendered), another directory, or a file."""
+    if is_kustomization_dir(path):
+        return load_kustomization(path, repo=repo, default_namespace=default_namespace)
+    if path.is_dir():
+        out: list[Resource] = []
+        for file in manifest_files(path):
+            out.extend(load_file(file, repo=repo, default_namespace=default_namespace))
+        return out
+    if path.is_file():
+        return load_file(path, repo=repo, default_namespace=default_namespace)
+    raise InputError(f"{path}: no such file or directory")
+
+
+def load_inputs(
+    inputs: Sequence[str],
+    *,
+    repo: Path | None = None,
+    stdin: TextIO | None = None,
+    default_namespace: str = "",
+) -> list[Resource]:
+    """All command-line inputs in order; ``-`` reads the stream ``stdin`` (default: sys.stdin)."""
+    out: list[Resource] = []
+    for item in inputs:
+        if item == "-":
+            text = (stdin or sys.stdin).read()
+            out.extend(load_text(text, "<stdin>", default_namespace=default_namespace))
+        else:
+            out.extend(load_path(Path(item), repo=repo, default_namespace=default_namespace))
+    return out
+
+
+def overlay_dirs(repo: Path) -> list[Path]:
+    """Every ``overlays/*`` directory with a kustomization file, sorted."""
+    base = repo / "overlays"
+    if not base.is_dir():
+        return []
+    return [p for p in sorted(base.iterdir()) if is_kustomization_dir(p)]

@@ -1,0 +1,230 @@
+"""Source mapping: a finding's JSON pointer -> the file, line and column a human has to edit.
+
+Plain files: the one document is re-composed (only documents with findings pay for it) and the pointer
+is walked down the node tree to the key of the offending field (or its deepest existing parent).
+
+Kustomize output: the rendered stream has no useful lines, so the resource is looked up in the YAML files
+of the repo that kustomize reads (``base/``, ``components/`` and the overlay directory) by kind and name
+(namePrefix/nameSuffix tolerated); an overlay patch that sets the field wins over the base document.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.validate.model import Resource
+
+
+def parse_pointer(ptr: str) -> list[str]:
+    if not ptr:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in ptr.lstrip("/").split("/")]
+
+
+def _compose_all(text: str) -> list[Node]:
+    try:
+        return [n for n in yaml.compose_all(text, Loader=yaml.CSafeLoader) if n is not None]
+    except yaml.YAMLError:
+        return []
+
+
+def walk(node: Node, parts: list[str], obj: Any = None) -> tuple[Node, int]:
+    """The node of the deepest existing prefix of ``parts`` (a mapping key node where the last step was a
+    key) and how many parts matched. ``obj`` (the loaded value) maps list indexes by item ``name``."""
+    current: Node = node
+    found: Node = node
+    depth = 0
+    for part in parts:
+        if isinstance(current, MappingNode):
+            match = None
+            for key, value in current.value:
+                if isinstance(key, ScalarNode) and key.value == part:
+                    match = (key, value)  # last one wins, as in the loaded object
+            if match is None:
+                break
+            found, current = match
+            obj = obj.get(part) if isinstance(obj, dict) else None
+        elif isinstance(current, SequenceNode):
+            if not part.isdigit():
+                break
+            index = int(part)
+            item_obj = obj[index] if isinstance(obj, list) and index < len(obj) else None
+            target = _by_name(current, item_obj) if isinstance(item_obj, dict) else None
+            if target is None:
+                if index >= len(current.value):
+                    break
+                target = current.value[index]
+            found = current = target
+            obj = item_obj
+        else:
+            break
+        depth += 1
+    return found, depth
+
+
+def _by_name(seq: SequenceNode, item: dict[str, Any]) -> Node | None:
+    """The sequence item whose ``name`` equals the rendered item's name (strategic-merge list key)."""
+    name = item.get("name")
+    if not isinstance(name, str):
+        return None
+    for child in seq.value:
+        if isinstance(child, MappingNode):
+            for key, value in child.value:
+                if isinstance(key, ScalarNode) and key.value == "name" and getattr(value, "value", None) == name:
+                    return child
+    return None
+
+
+def _doc_node(res: Resource) -> tuple[Node | None, int]:
+    src = res.source
+    lines = src.text.splitlines(keepends=True)
+    end = len(lines) if src.end_line < 0 else src.end_line
+    chunk = "".join(lines[src.start_line : max(end, src.start_line + 1)])
+    nodes = _compose_all(chunk)
+    return (nodes[0] if nodes else None), src.start_line
+
+
+def locate_plain(res: Resource, ptr: str) -> tuple[str, int, int]:
+    """(file, line, column), 1-based, of the field at ``ptr`` in a document read from a file or stdin."""
+    src = res.source
+    if ptr in src.duplicate_marks:
+        line, col = src.duplicate_marks[ptr]
+        return src.display, line, col
+    node, offset = _doc_node(res)
+    if node is None:
+        return src.display, res.line, 1
+    parts = [str(p) for p in src.base] + parse_pointer(ptr)
+    found, _ = walk(node, parts, _wrap(res, src.base))
+    return src.display, found.start_mark.line + offset + 1, found.start_mark.column + 1
+
+
+def _wrap(res: Resource, base: tuple[str | int, ...]) -> Any:
+    """The loaded object nested under ``base`` so that ``walk`` can follow the same path through it."""
+    obj: Any = res.obj
+    for part in reversed(base):
+        obj = [None] * part + [obj] if isinstance(part, int) else {part: obj}
+    return obj
+
+
+# ------------------------------------------------------------------------------------------ kustomize
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    file: str  # repo-relative path
+    kind: str
+    name: str
+    node: MappingNode
+    in_overlay: bool
+
+
+def _scalar(node: MappingNode, *keys: str) -> str:
+    current: Node = node
+    for key in keys:
+        if not isinstance(current, MappingNode):
+            return ""
+        nxt = None
+        for k, v in current.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                nxt = v
+        if nxt is None:
+            return ""
+        current = nxt
+    return str(current.value) if isinstance(current, ScalarNode) else ""
+
+
+class SourceMap:
+    """The YAML documents kustomize reads for one overlay, indexed by (kind, name)."""
+
+    def __init__(self, repo: Path, overlay: str) -> None:
+        self.repo = repo
+        self.overlay = overlay
+        self.docs: dict[tuple[str, str], list[SourceDoc]] = {}
+        roots = [repo / "base", repo / "components", repo / overlay]
+        seen: set[Path] = set()
+        for root in roots:
+            if not root.is_dir():
+                continue
+            for dirpath, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    path = Path(dirpath) / name
+                    if not name.endswith((".yaml", ".yml")) or path in seen:
+                        continue
+                    seen.add(path)
+                    self._index(path, (repo / overlay) in path.parents)
+
+    def _index(self, path: Path, in_overlay: bool) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return
+        rel = path.relative_to(self.repo).as_posix()
+        for node in _compose_all(text):
+            if not isinstance(node, MappingNode):
+                continue
+            kind, name = _scalar(node, "kind"), _scalar(node, "metadata", "name")
+            if kind and name and kind not in ("Kustomization", "Component"):
+                self.docs.setdefault((kind, name), []).append(SourceDoc(rel, kind, name, node, in_overlay))
+
+    def candidates(self, kind: str, name: str) -> list[SourceDoc]:
+        exact = self.docs.get((kind, name))
+        if exact:
+            return exact
+        # namePrefix / nameSuffix: the longest source name contained in the rendered name
+        best: list[SourceDoc] = []
+        best_len = 0
+        for (k, n), docs in self.docs.items():
+            if k == kind and n in name and len(n) > best_len:
+                best, best_len = docs, len(n)
+        return best
+
+    def locate(self, res: Resource, ptr: str) -> tuple[str, int, int] | None:
+        docs = self.candidates(res.kind, res.name)
+        if not docs:
+            return None
+        parts = parse_pointer(ptr)
+        # Prefer the document that sets the deepest part of the path; overlay patches win ties.
+        best: tuple[int, int, SourceDoc, Node] | None = None
+        for doc in docs:
+            node, depth = walk(doc.node, parts, res.obj)
+            score = (depth, 1 if doc.in_overlay else 0)
+            if best is None or score > best[:2]:
+                best = (depth, score[1], doc, node)
+        assert best is not None
+        _, _, doc, node = best
+        return doc.file, node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class Locator:
+    """Positions for every finding of a run; source maps are built once per overlay."""
+
+    def __init__(self) -> None:
+        self._maps: dict[tuple[str, str], SourceMap] = {}
+
+    def locate(self, res: Resource, ptr: str) -> tuple[str, int, int]:
+        src = res.source
+        if src is None:
+            return res.file, res.line, 0
+        if src.rendered_from:
+            key = (src.repo, src.rendered_from)
+            if key not in self._maps:
+                self._maps[key] = SourceMap(Path(src.repo), src.rendered_from)
+            found = self._maps[key].locate(res, ptr)
+            if found is not None:
+                return found
+            return _kustomization_file(Path(src.repo), src.rendered_from), 0, 0
+        return locate_plain(res, ptr)
+
+
+def _kustomization_file(repo: Path, overlay: str) -> str:
+    for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        if (repo / overlay / name).is_file():
+            return f"{overlay}/{name}"
+    return overlay

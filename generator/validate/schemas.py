@@ -1,0 +1,422 @@
+"""The offline schema store: Kubernetes schemas from the ``kubernetes-validate`` package, the CRD schemas
+bundled in ``generator/schemas/crds``, schemas derived from ``--crd`` manifests, and kubeconform-style
+``--schema-location`` templates for local folders. Never touches the network.
+
+Each validator is compiled once per (apiVersion, kind) with jsonschema-rs and reused; ``$ref`` into the
+Kubernetes ``_definitions.json`` resolves through one in-memory registry per Kubernetes version. A pattern
+that the regex engine rejects (Go-only syntax such as ``\\Q...\\E`` or a mid-pattern ``(?i)`` for Python's
+``re``) is translated when possible, else dropped, instead of crashing the run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from generator.errors import InputError
+from generator.validate import crd as crd_convert
+from generator.validate.model import Resource, pointer
+
+BUNDLED_CRDS = Path(__file__).resolve().parent.parent / "schemas" / "crds"
+K8S_DEFINITIONS_URI = "https://kubernetes.io/api/_definitions.json"
+_DEFAULT_SUFFIX = (
+    "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+)
+_TEMPLATE_VAR = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
+
+
+def k8s_schema_root() -> Path:
+    import kubernetes_validate
+
+    return Path(kubernetes_validate.__file__).resolve().parent / "kubernetes-json-schema"
+
+
+@cache
+def available_versions() -> tuple[str, ...]:
+    """Kubernetes minor versions with bundled schemas, oldest first (e.g. ``("1.25", ..., "1.37")``)."""
+    found = set()
+    for entry in k8s_schema_root().iterdir():
+        m = re.fullmatch(r"v(\d+)\.(\d+)\.\d+-local-strict", entry.name)
+        if m:
+            found.add((int(m.group(1)), int(m.group(2))))
+    return tuple(f"{a}.{b}" for a, b in sorted(found))
+
+
+def _minor(version: str) -> tuple[int, int]:
+    m = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", version.strip())
+    if not m:
+        raise InputError(f"--kubernetes-version: '{version}' is not a version like 1.33")
+    return int(m.group(1)), int(m.group(2))
+
+
+def resolve_version(requested: str | None) -> str:
+    """The bundled schema version for a requested Kubernetes version (newest not newer than it)."""
+    versions = available_versions()
+    if not requested:
+        return versions[-1]
+    want = _minor(requested)
+    usable = [v for v in versions if _minor(v) <= want]
+    if not usable:
+        raise InputError(f"--kubernetes-version: no bundled schemas for {requested} (oldest is {versions[0]})")
+    return usable[-1]
+
+
+def is_builtin_group(group: str) -> bool:
+    """API groups served by Kubernetes itself (core, ``apps``, ``*.k8s.io``)."""
+    return "." not in group or group.endswith(".k8s.io")
+
+
+def k8s_file_name(api_version: str, kind: str) -> str:
+    """``deployment-apps-v1.json`` for apps/v1 Deployment, ``configmap-v1.json`` for v1 ConfigMap."""
+    group, _, version = api_version.rpartition("/")
+    short = group.split(".")[0]
+    return f"{kind.lower()}-{short}-{version}.json" if group else f"{kind.lower()}-{version}.json"
+
+
+# ------------------------------------------------------------------------------------------ patterns
+
+
+def _translate_go_regex(pattern: str) -> str:
+    """Rewrite RE2-only syntax into the common subset: ``\\Q..\\E`` literals, mid-pattern ``(?i)``, ``\\z``."""
+    out = re.sub(r"\\Q(.*?)(?:\\E|$)", lambda m: re.escape(m.group(1)), pattern)
+    out = out.replace(r"\z", r"\Z") if "\\z" in out else out
+    m = re.search(r"\(\?([imsU]+)\)", out)
+    if m and m.start() > 0:
+        flags = m.group(1).replace("U", "")
+        rest = out[m.end() :]
+        out = out[: m.start()] + (f"(?{flags}:{rest})" if flags else rest)
+    return out
+
+
+def sanitize_patterns(schema: Any, ok: Callable[[str], bool], dropped: list[str] | None = None) -> Any:
+    """A copy of ``schema`` where every ``pattern`` (and ``patternProperties`` key) passes ``ok``:
+    translated from Go syntax when that is enough, otherwise removed (recorded in ``dropped``)."""
+    if isinstance(schema, list):
+        return [sanitize_patterns(item, ok, dropped) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            if ok(value):
+                out[key] = value
+            else:
+                fixed = _translate_go_regex(value)
+                if ok(fixed):
+                    out[key] = fixed
+                elif dropped is not None:
+                    dropped.append(value)
+        elif key == "patternProperties" and isinstance(value, dict):
+            props = {}
+            for pat, sub in value.items():
+                fixed = pat if ok(pat) else _translate_go_regex(pat)
+                if ok(fixed):
+                    props[fixed] = sanitize_patterns(sub, ok, dropped)
+                elif dropped is not None:
+                    dropped.append(pat)
+            out[key] = props
+        elif key in ("enum", "const", "default", "example", "examples"):
+            out[key] = value
+        else:
+            out[key] = sanitize_patterns(value, ok, dropped)
+    return out
+
+
+@cache
+def rust_regex_ok(pattern: str) -> bool:
+    try:
+        jsonschema_rs.validator_for({"pattern": pattern})
+    except (ValueError, jsonschema_rs.ValidationError):
+        return False
+    return True
+
+
+@cache
+def python_regex_ok(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    rule: str  # "unknown-field" or "schema-invalid"
+    path: str  # JSON pointer
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaResult:
+    missing: bool = False
+    errors: tuple[SchemaError, ...] = ()
+    note: str = ""  # why the schema is missing or unusable
+
+
+OK = SchemaResult()
+
+
+@dataclass(slots=True)
+class Compiled:
+    validator: Any  # a jsonschema_rs validator
+    source: str  # where the schema came from (for messages and tests)
+    schema: dict[str, Any]  # the (sanitized) schema as compiled
+    base_uri: str | None = None
+    dropped_patterns: list[str] = field(default_factory=list)
+
+    def errors(self, obj: dict[str, Any]) -> tuple[SchemaError, ...]:
+        if self.validator.is_valid(obj):
+            return ()
+        out: list[SchemaError] = []
+        for err in self.validator.iter_errors(obj):
+            where = list(err.instance_path)
+            unexpected = getattr(err.kind, "unexpected", None)
+            if isinstance(err.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties) and unexpected:
+                for name in unexpected:
+                    out.append(SchemaError("unknown-field", pointer(*where, name), f'unknown field "{name}"'))
+            else:
+                out.append(SchemaError("schema-invalid", pointer(*where), _short(err.message)))
+        return tuple(out)
+
+
+def _short(message: str) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else "invalid"
+    return first if len(first) <= 300 else first[:297] + "..."
+
+
+# ------------------------------------------------------------------------------------------ the store
+
+
+class SchemaStore:
+    """Finds and compiles schemas; one compiled validator per (apiVersion, kind), reused for every object."""
+
+    def __init__(
+        self,
+        kubernetes_version: str | None = None,
+        *,
+        locations: Sequence[str] = (),
+        crd_files: Sequence[Path] = (),
+        strict: bool = True,
+    ) -> None:
+        self.kubernetes_version = resolve_version(kubernetes_version)
+        self.strict = strict
+        self.locations = list(locations) or ["default"]
+        for loc in self.locations:
+            if loc != "default" and re.match(r"^[a-z][a-z0-9+.-]*://", loc) and not loc.startswith("file://"):
+                raise InputError(f"--schema-location {loc}: only local folders are supported (validation is offline)")
+        self._crds: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for path in crd_files:
+            self._add_crd_file(path)
+        self._cache: dict[tuple[str, str], Compiled | None] = {}
+        self._notes: dict[tuple[str, str], str] = {}
+        self._registry: Any = None
+        self._last: tuple[int, SchemaResult] | None = None
+        self._last_obj: Any = None
+
+    # -- sources
+
+    def _add_crd_file(self, path: Path) -> None:
+        from generator.validate.load import load_file
+
+        try:
+            docs = [res.obj for res in load_file(path)]
+        except InputError as exc:
+            raise InputError(f"--crd {exc}") from None
+        found = crd_convert.schemas_from_documents(docs, strict=self.strict)
+        if not found:
+            raise InputError(f"--crd {path}: no CustomResourceDefinition with an openAPIV3Schema")
+        for item in found:
+            self._crds[(item.group, item.kind, item.version)] = item.schema
+
+    @property
+    def k8s_dir(self) -> Path:
+        suffix = "-local-strict" if self.strict else "-local"
+        return k8s_schema_root() / f"v{self.kubernetes_version}.0{suffix}"
+
+    def _k8s_registry(self) -> Any:
+        if self._registry is None:
+            defs = json.loads((self.k8s_dir / "_definitions.json").read_text(encoding="utf-8"))
+            self._registry = jsonschema_rs.Registry([(K8S_DEFINITIONS_URI, defs)])
+        return self._registry
+
+    def _template_path(self, template: str, api_version: str, kind: str) -> Path:
+        if template.startswith("file://"):
+            template = template[len("file://") :]
+        if "{{" not in template and not template.endswith(".json"):
+            template = template.rstrip("/") + "/" + _DEFAULT_SUFFIX
+        group, _, version = api_version.rpartition("/")
+        group_part = group or version  # kubeconform: the first part of apiVersion
+        kind_suffix = "-" + group_part.split(".")[0].lower() + (f"-{version.lower()}" if group else "")
+        values = {
+            "NormalizedKubernetesVersion": f"v{self.kubernetes_version}.0",
+            "StrictSuffix": "-strict" if self.strict else "",
+            "ResourceKind": kind.lower(),
+            "ResourceAPIVersion": version,
+            "Group": group_part,
+            "KindSuffix": kind_suffix,
+        }
+
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in values:
+                raise InputError(f"--schema-location {template}: unknown template variable .{name}")
+            return values[name]
+
+        return Path(_TEMPLATE_VAR.sub(sub, template))
+
+    def _find(self, api_version: str, kind: str) -> tuple[dict[str, Any], str, str | None] | None:
+        """(schema, source description, base URI) for the first location that has one."""
+        group, _, version = api_version.rpartition("/")
+        crd = self._crds.get((group, kind, version))
+        if crd is not None:
+            return crd, f"--crd {group}/{kind} {version}", None
+        for loc in self.locations:
+            if loc == "default":
+                found = self._find_default(api_version, kind)
+            else:
+                path = self._template_path(loc, api_version, kind)
+                found = (self._read_json(path), str(path), path.resolve().as_uri()) if path.is_file() else None
+            if found is not None:
+                return found
+        return None
+
+    def _find_default(self, api_version: str, kind: str) -> tuple[dict[str, Any], str, str | None] | None:
+        group, _, version = api_version.rpartition("/")
+        if is_builtin_group(group):
+            path = self.k8s_dir / k8s_file_name(api_version, kind)
+            if path.is_file():
+                return self._read_json(path), f"kubernetes v{self.kubernetes_version}", "k8s"
+            return None
+        path = BUNDLED_CRDS / group / f"{kind.lower()}_{version}.json"
+        if path.is_file():
+            schema = self._read_json(path)
+            if self.strict and "properties" in schema:
+                schema.setdefault("additionalProperties", False)
+            return schema, f"bundled {group}/{path.name}", None
+        return None
+
+    @staticmethod
+    def _read_json(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: not a readable JSON schema: {exc}") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{path}: a JSON schema must be an object")
+        return data
+
+    # -- compile
+
+    def _compile(self, schema: dict[str, Any], source: str, base: str | None) -> Compiled:
+        kwargs: dict[str, Any] = {"validate_formats": False}
+        if base == "k8s":
+            kwargs["registry"] = self._k8s_registry()
+        elif base:
+            kwargs["base_uri"] = base
+            kwargs["retriever"] = _local_retriever
+        try:
+            return Compiled(jsonschema_rs.validator_for(schema, **kwargs), source, schema, base)
+        except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+            dropped: list[str] = []
+            fixed = sanitize_patterns(schema, rust_regex_ok, dropped)
+            # A schema that still fails is not usable: the caller reports it as missing, with the reason.
+            compiled = Compiled(jsonschema_rs.validator_for(fixed, **kwargs), source, fixed, base)
+            compiled.dropped_patterns = dropped
+            return compiled
+
+    def lookup(self, api_version: str, kind: str) -> Compiled | None:
+        key = (api_version, kind)
+        if key in self._cache:
+            return self._cache[key]
+        found = self._find(api_version, kind)
+        compiled: Compiled | None = None
+        if found is not None:
+            schema, source, base = found
+            try:
+                compiled = self._compile(schema, source, base)
+            except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
+                self._notes[key] = f"schema from {source} cannot be compiled: {_short(str(exc))}"
+        self._cache[key] = compiled
+        return compiled
+
+    def check(self, res: Resource) -> SchemaResult:
+        """Schema verdict for one resource (memoised for the resource seen last: the schema rules of one
+        resource run back to back, so the object is validated once)."""
+        if self._last is not None and self._last_obj is res.obj:
+            return self._last[1]
+        result = self._check(res)
+        self._last = (id(res.obj), result)
+        self._last_obj = res.obj
+        return result
+
+    def _check(self, res: Resource) -> SchemaResult:
+        api_version, kind = res.api_version, res.kind
+        if not api_version or not kind:
+            return OK  # schema-invalid reports the shape problem itself
+        compiled = self.lookup(api_version, kind)
+        if compiled is None:
+            note = self._notes.get((api_version, kind)) or (
+                f"no schema for {kind} {api_version} (Kubernetes {self.kubernetes_version}, "
+                f"locations: {', '.join(self.locations)})"
+            )
+            return SchemaResult(missing=True, note=note)
+        errors = compiled.errors(res.obj)
+        return SchemaResult(errors=errors) if errors else OK
+
+    # -- python-jsonschema, for cross-checking verdicts in tests
+
+    def python_validator(self, api_version: str, kind: str) -> Any:
+        """The same schema as a python-jsonschema validator (patterns sanitized for Python's ``re``)."""
+        import jsonschema  # type: ignore[import-untyped]
+        from referencing import Registry
+        from referencing import Resource as RefResource
+
+        found = self._find(api_version, kind)
+        if found is None:
+            return None
+        schema, _, base = found
+        schema = sanitize_patterns(schema, python_regex_ok)
+        registry: Any = Registry()
+        if base == "k8s":
+            defs = json.loads((self.k8s_dir / "_definitions.json").read_text(encoding="utf-8"))
+            defs = sanitize_patterns(defs, python_regex_ok)
+            registry = registry.with_resource(K8S_DEFINITIONS_URI, RefResource.from_contents(defs))
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        return cls(schema, registry=registry)
+
+
+def _local_retriever(uri: str) -> Any:
+    """$ref retrieval for --schema-location files: local files only, never the network."""
+    if not uri.startswith("file://"):
+        raise ValueError(f"refusing to fetch {uri} (offline)")
+    return json.loads(Path(uri[len("file://") :]).read_text(encoding="utf-8"))
+
+
+@cache
+def default_store(kubernetes_version: str | None = None) -> SchemaStore:
+    """A shared store with the default locations (used when a Context carries none, e.g. in rule tests)."""
+    return SchemaStore(kubernetes_version)
+
+
+def store_for(ctx_schemas: Any, kubernetes_version: str) -> SchemaStore:
+    if isinstance(ctx_schemas, SchemaStore):
+        return ctx_schemas
+    return default_store(kubernetes_version)
+
+
+def bundled_kinds() -> Iterable[tuple[str, str, str]]:
+    """(group, kind file stem, version) of every bundled CRD schema, sorted."""
+    for path in sorted(BUNDLED_CRDS.glob("*/*.json")):
+        stem, _, version = path.stem.rpartition("_")
+        yield path.parent.name, stem, version
