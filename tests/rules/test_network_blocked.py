@@ -232,3 +232,16 @@ def test_bare_host_in_env_counts_only_for_host_like_variable_names() -> None:
     assert _found(host + policies) == [("Deployment", "mlflow", f"{POD}/env/1/value")]
     user = base.replace('{name: UNRELATED, value: "mlflow"}', '{name: POSTGRES_USER, value: "postgres"}')
     assert _found(user + policies) == []
+
+
+def test_passes_for_host_lists_and_the_workloads_own_service() -> None:
+    spec = GOOD_MLFLOW.replace("ports: [{port: 9000}]", "ports: [{port: 9001}]")
+    policies = _policy("mlflow", spec) + _policy("backends", GOOD_BACKENDS)
+    assert len(_run(APPS + policies)) == 1  # the MLFLOW_S3_ENDPOINT_URL call is blocked
+    allowed = APPS.replace("MLFLOW_S3_ENDPOINT_URL", "MLFLOW_SERVER_ALLOWED_HOSTS")
+    assert _run(allowed + policies) == []
+    no_proxy = APPS.replace("MLFLOW_S3_ENDPOINT_URL", "NO_PROXY")
+    assert _run(no_proxy + policies) == []
+    own = APPS.replace('"http://minio:9000"', '"http://mlflow.ml.svc:80"')
+    deny_self = policies.replace("ports: [{port: http}]", "ports: [{port: 1}]")
+    assert _run(own + deny_self) == [r for r in _run(own + deny_self) if r[0].kind != "Deployment"]

@@ -15,7 +15,10 @@ assumed to match, so it never causes a finding). Four flows are checked:
   else the flow counts as allowed if any Service port is allowed. A bare single-label name counts only
   in a URL, with a ``:port``, or as the whole value of an env variable whose name ends in HOST, ADDR,
   ENDPOINT, SERVER, SERVICE, URL or URI (``DB_HOST: postgres``; ``POSTGRES_USER: mlflow`` is no host).
-  Object-store and local URLs (``s3://mlflow/``, ``gs://``, ``file://``, ``runs:/``...) name no host.
+  Object-store and local URLs (``s3://mlflow/``, ``gs://``, ``file://``...) name no host; env variables
+  that list hosts to accept or bypass (``*ALLOWED_HOSTS``, ``*ORIGINS``, ``NO_PROXY``, ``*PUBLIC*``,
+  ``*EXTERNAL*``, ``*ADVERTISE*``) and references to the workload's own Service are not calls.
+  Each Service is reported at most once per workload.
 - Ingress backends (reported on the Ingress backend): the backend Service's pods must admit ingress on
   the target port from some other namespace (where the ingress controller runs).
 - ServiceMonitor endpoints (reported on the endpoint): the scraped pods must admit ingress on the
@@ -106,6 +109,8 @@ _URL = re.compile(
 NON_NETWORK_SCHEMES = frozenset(
     {"s3", "s3a", "s3n", "gs", "gcs", "wasb", "wasbs", "abfs", "abfss", "oss", "file", "dbfs", "runs", "models"}
 )
+# env names that list hosts to accept or to bypass, not hosts to call
+_NOT_CALLS_ENV = re.compile(r"ALLOWED|ORIGIN|CORS|NO_PROXY|TRUSTED|ADVERTISE|EXTERNAL|PUBLIC", re.IGNORECASE)
 # env names whose whole value may be a bare host name ("postgres"); other bare words are not hosts
 _HOST_ENV = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|ENDPOINT|SERVER|SERVICE|URL|URI)S?$", re.IGNORECASE)
 _HOST = re.compile(
@@ -241,17 +246,17 @@ def _flow_blocked(ctx: Context, ev: Evaluator, src: Resource, svc: Resource, sp:
                 f"the ingress of {_who(target)} ({_policies(inn.isolated_by)}) denies {dest.describe()}"
                 f" from {_who(src)}"
             )
-    return reasons
+    return list(dict.fromkeys(reasons))
 
 
 def _calls(ctx: Context, obj: Resource) -> Iterator[Finding]:
     ev = evaluator(ctx)
-    seen: set[tuple[str, str, int | None]] = set()
+    seen: set[tuple[str, str]] = set()
     for c in containers(obj):
         texts: list[tuple[str, str, str, bool]] = []
         for i, env in enumerate(as_list(c.obj.get("env"))):
             value, name = as_dict(env).get("value"), str(as_dict(env).get("name", ""))
-            if isinstance(value, str):
+            if isinstance(value, str) and not _NOT_CALLS_ENV.search(name):
                 texts.append((value, f"env {name}", c.pointer("env", i, "value"), bool(_HOST_ENV.search(name))))
         for key in ("command", "args"):
             for i, arg in enumerate(as_list(c.obj.get(key))):
@@ -260,9 +265,11 @@ def _calls(ctx: Context, obj: Resource) -> Iterator[Finding]:
         for text, label, path, whole in texts:
             for ref in service_refs(text, obj.namespace, whole_value=whole):
                 svc = ctx.get("Service", ref.namespace, ref.service)
-                if svc is None or (ref.namespace, ref.service, ref.port) in seen:
+                if svc is None or (ref.namespace, ref.service) in seen:
                     continue
-                seen.add((ref.namespace, ref.service, ref.port))
+                seen.add((ref.namespace, ref.service))
+                if any(w is obj for w in service_backends(ctx, svc)):
+                    continue  # its own Service: a self-description (allowed hosts, advertised URL), not a call
                 finding = _call(ctx, ev, obj, svc, ref, label, path)
                 if finding is not None:
                     yield finding
