@@ -70,3 +70,48 @@ def test_rule_metadata(rule_id: str) -> None:
     assert rule.KINDS is not None and rule.KINDS  # every policy rule names the kinds it applies to
     summary = (rule.__doc__ or "").strip().splitlines()[0]
     assert summary.endswith(".") and "TODO" not in summary
+
+
+_JUNK: list[Any] = [None, 0, True, "x", [], {}, [None], {"a": None}]
+
+
+def _malformed() -> list[dict[str, Any]]:
+    """Objects whose fields have the wrong types at every level the policy rules read."""
+    out: list[dict[str, Any]] = []
+    for junk in _JUNK:
+        container = {"name": junk, "image": junk, "env": junk, "args": junk, "resources": junk, "securityContext": junk}
+        pod = {"containers": [container, junk], "initContainers": junk, "securityContext": junk, "affinity": junk}
+        out += [
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": junk},
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": junk,
+                "spec": {"replicas": junk, "template": junk},
+            },
+            {"apiVersion": "apps/v1", "kind": "StatefulSet", "spec": {"replicas": 3, "template": {"spec": pod}}},
+            {"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"concurrencyPolicy": junk, "jobTemplate": junk}},
+            {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"annotations": junk}, "spec": junk},
+            {"apiVersion": "v1", "kind": "Secret", "data": junk, "stringData": junk},
+            {"apiVersion": "v1", "kind": "ConfigMap", "data": junk},
+            {"apiVersion": "v1", "kind": "ConfigMap", "data": {"password": junk, "x": "a\npassword = b"}},
+            {"apiVersion": "v1", "kind": "Service", "spec": {"type": junk}},
+            {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "spec": {"tls": junk, "rules": [junk]}},
+            {"kind": "Ingress", "spec": {"tls": [{"hosts": junk}], "rules": [{"host": junk}]}},
+            {"kind": "HorizontalPodAutoscaler", "spec": {"scaleTargetRef": junk, "minReplicas": junk}},
+            {"kind": "PodDisruptionBudget", "spec": {"selector": junk}},
+            {"kind": "PodDisruptionBudget", "spec": {"selector": {"matchLabels": junk, "matchExpressions": [junk]}}},
+        ]
+    return out
+
+
+@pytest.mark.parametrize("profile", ["default", "prod"])
+def test_malformed_objects_never_raise(profile: str) -> None:
+    ctx = Context.from_objects(_malformed(), profile=profile)
+    fired: set[str] = set()
+    for res in ctx.resources:
+        for rule_id in POLICY_RULES:
+            if list(RULES[rule_id].check(ctx, res)):
+                fired.add(rule_id)
+    # the well-formed parts still fire: a 3-replica StatefulSet without spreading, Jobs without TTL, ...
+    assert {"no-anti-affinity", "job-ttl", "cronjob-concurrency", "missing-resources"} <= fired

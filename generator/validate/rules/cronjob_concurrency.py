@@ -67,7 +67,7 @@ def _check(obj: Resource) -> Iterator[Finding]:
     spec = as_dict(obj.obj.get("spec"))
     parent = pointer("spec") if "spec" in obj.obj else ""
     policy = spec.get("concurrencyPolicy")
-    if policy not in _SAFE_POLICIES:
+    if not isinstance(policy, str) or policy not in _SAFE_POLICIES:
         if "concurrencyPolicy" in spec:
             message = f'CronJob "{obj.name}" has concurrencyPolicy {policy!r}; set it to Forbid or Replace.'
             path = pointer("spec", "concurrencyPolicy")

@@ -52,7 +52,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if obj.kind != "Service":
         return ()
     kind = as_dict(obj.obj.get("spec")).get("type")
-    if kind not in FORBIDDEN_TYPES:
+    if not isinstance(kind, str) or kind not in FORBIDDEN_TYPES:
         return ()
     return (
         Finding(
