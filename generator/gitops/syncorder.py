@@ -323,10 +323,14 @@ def pod_needs(res: Resource) -> Iterator[Need]:
 _HOST = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
 
 
-def _host_candidates(text: str) -> Iterator[str]:
-    """Tokens of ``text`` written as a host: after ``://`` or ``@``, before ``:<port>``, or the whole value."""
-    if _HOST.fullmatch(text):
-        yield text
+_HOST_VAR = re.compile(r"(HOST|HOSTNAME|HOSTS|SERVER|SERVICE|ENDPOINT|ADDR|ADDRESS|URL|URI)$", re.IGNORECASE)
+
+
+def _host_candidates(text: str, *, bare: bool) -> Iterator[str]:
+    """Tokens of ``text`` written as a host: after ``://`` or ``@``, before ``:<port>``, or (``bare``:
+    the value of a variable named like ``*_HOST``/``*_URL``) a comma-separated list of hosts."""
+    if bare and all(_HOST.fullmatch(part.strip()) for part in text.split(",")):
+        yield from (part.strip() for part in text.split(","))
         return
     for m in _HOST.finditer(text):
         before, after = text[max(0, m.start() - 3) : m.start()], text[m.end() : m.end() + 2]
@@ -348,17 +352,18 @@ def service_needs(res: Resource, services: set[tuple[str, str]]) -> Iterator[Nee
     """Services (in ``services``) that a workload's env values, command or args name as a host."""
     seen: set[tuple[str, str]] = set()
     for c in containers(res):
-        texts: list[tuple[str, str]] = []
+        texts: list[tuple[str, str, bool]] = []
         for i, env in enumerate(_l(c.obj.get("env"))):
-            value = _d(env).get("value")
+            value, name = _d(env).get("value"), _d(env).get("name")
             if isinstance(value, str):
-                texts.append((value, c.pointer("env", i, "value")))
+                bare = isinstance(name, str) and _HOST_VAR.search(name) is not None
+                texts.append((value, c.pointer("env", i, "value"), bare))
         for key in ("command", "args"):
             for i, arg in enumerate(_l(c.obj.get(key))):
                 if isinstance(arg, str):
-                    texts.append((arg, c.pointer(key, i)))
-        for text, path in texts:
-            for host in _host_candidates(text):
+                    texts.append((arg, c.pointer(key, i), False))
+        for text, path, bare in texts:
+            for host in _host_candidates(text, bare=bare):
                 svc = _service_of(host, res.namespace)
                 if svc is not None and svc in services and svc not in seen:
                     seen.add(svc)
@@ -482,13 +487,17 @@ def _analyse(ctx: Context) -> Analysis:
             continue
         consumer = _first(own)
         hook = consumer.hook
-        needs = list(pod_needs(res)) + list(service_needs(res, services))
-        for need in needs:
+        needs: dict[tuple[str, str, str], Need] = {}
+        for need in (*pod_needs(res), *service_needs(res, services)):
+            needs.setdefault((need.kind, need.namespace, need.name), need)  # first reference only
+        for need in needs.values():
             found = producers.get((need.kind, need.namespace, need.name))
             if not found:
                 continue  # missing entirely: the missing-reference rule reports that
             prod_task, is_async = min(found, key=lambda p: p[0].position)
             producer = prod_task.resource
+            if need.kind == "Service" and any(b is res for b in _backends(ctx, producer)):
+                continue  # a workload naming its own Service (e.g. in an allowed-hosts list)
             what = f"{need.kind} {need.namespace}/{need.name}"
             via = "" if producer.kind == need.kind else f" (made by {producer.kind} {producer.name})"
             if prod_task.position > consumer.position:
@@ -518,6 +527,11 @@ def _analyse(ctx: Context) -> Analysis:
     return result
 
 
+def _backends(ctx: Context, svc: Resource) -> list[Resource]:
+    selector = {str(k): str(v) for k, v in _d(_d(svc.obj.get("spec")).get("selector")).items()}
+    return ctx.pod_owners(svc.namespace, selector)
+
+
 def _check_backends(
     ctx: Context,
     res: Resource,
@@ -528,8 +542,7 @@ def _check_backends(
     result: Analysis,
 ) -> None:
     """The pods behind a Service a consumer talks to must be running first (a hook: an earlier step)."""
-    selector = {str(k): str(v) for k, v in _d(_d(svc.obj.get("spec")).get("selector")).items()}
-    for backend in ctx.pod_owners(svc.namespace, selector):
+    for backend in _backends(ctx, svc):
         if backend is res or not by_res.get(id(backend)):
             continue
         b_task = _first(by_res[id(backend)])

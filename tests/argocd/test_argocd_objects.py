@@ -16,6 +16,8 @@ import yaml
 from generator.config.load import discover, load_environment, parse_environment
 from generator.config.model import Environment
 from generator.gitops import argocd
+from generator.kustomize.emit import render_tree
+from generator.kustomize.render import kustomize_build
 from generator.validate.model import CLUSTER_SCOPED_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,12 +215,9 @@ def _rendered_kinds(text: str) -> set[tuple[str, str]]:
 
 
 def test_shipped_projects_whitelist_exactly_what_kustomize_renders(tmp_path: Path) -> None:
-    emit = pytest.importorskip("generator.kustomize.emit")
-    from generator.kustomize.render import kustomize_build
-
     envs = _shipped()
     assert {e.name for e in envs} >= {"dev", "staging", "prod"}
-    tree: dict[str, str] = emit.render_tree(envs)
+    tree = render_tree(envs)
     for path, text in tree.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text)
