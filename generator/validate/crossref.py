@@ -152,11 +152,17 @@ NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 def namespace_labels(ctx: Context, namespace: str) -> dict[str, str]:
-    """Labels of a namespace: those of its Namespace object in the set plus the immutable name label."""
-    ns = ctx.get("Namespace", "", namespace)
-    labels = dict(ns.labels) if ns is not None else {}
-    labels[NAMESPACE_NAME_LABEL] = namespace
-    return labels
+    """Labels of a namespace: those of its Namespace object in the set plus the immutable name label.
+
+    The returned dict is shared (cached per context): do not modify it."""
+    store: dict[str, dict[str, str]] = memo(ctx, "namespace_labels", dict)
+    found = store.get(namespace)
+    if found is None:
+        ns = ctx.get("Namespace", "", namespace)
+        found = dict(ns.labels) if ns is not None else {}
+        found[NAMESPACE_NAME_LABEL] = namespace
+        store[namespace] = found
+    return found
 
 
 def workloads_by_namespace(ctx: Context) -> dict[str, list[Resource]]:
@@ -180,12 +186,27 @@ def select_workloads(ctx: Context, namespace: str, selector: Selector) -> list[R
         candidates = workloads_by_namespace(ctx).get(namespace, [])
     if not selector.expressions:
         return list(candidates)
-    return [w for w in candidates if selector.matches(template_labels(w))]
+    return [w for w in candidates if selector.matches(template_labels(ctx, w))]
 
 
-def template_labels(res: Resource) -> dict[str, str]:
+def per_resource(ctx: Context, name: str, res: Resource, compute: Callable[[Resource], T]) -> T:
+    """``compute(res)`` once per resource of ``ctx`` (keyed by identity: the context keeps ``res`` alive)."""
+    store: dict[int, T] = memo(ctx, name, dict)
+    key = id(res)
+    if key in store:
+        return store[key]
+    value = store[key] = compute(res)
+    return value
+
+
+def _template_labels(res: Resource) -> dict[str, str]:
     tmpl = pod_template(res)
     return tmpl.labels if tmpl is not None else {}
+
+
+def template_labels(ctx: Context, res: Resource) -> dict[str, str]:
+    """Pod template labels of a workload ({} for other kinds); computed once per resource."""
+    return per_resource(ctx, "template_labels", res, _template_labels)
 
 
 # ---------------------------------------------------------------------------------------------- services
@@ -287,8 +308,12 @@ class ContainerPort:
     container: str
 
 
-def template_ports(res: Resource) -> list[ContainerPort]:
+def template_ports(ctx: Context, res: Resource) -> list[ContainerPort]:
     """Ports declared by a pod template's containers (and restartable init/sidecar containers)."""
+    return per_resource(ctx, "template_ports", res, _template_ports)
+
+
+def _template_ports(res: Resource) -> list[ContainerPort]:
     tmpl = pod_template(res)
     if tmpl is None:
         return []

@@ -242,6 +242,8 @@ class Evaluator:
     _by_label: dict[tuple[str, str, str], list[Policy]] = field(default_factory=dict)
     _scan: dict[str, list[Policy]] = field(default_factory=dict)
     _namespaces: frozenset[str] = frozenset()
+    _by_resource: dict[int, Policy] = field(default_factory=dict)
+    _selected: dict[tuple[str, frozenset[tuple[str, str]]], list[Policy]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, resources: list[Resource]) -> Evaluator:
@@ -258,19 +260,32 @@ class Evaluator:
             else:
                 select_all[p.namespace].append(p)
         namespaces = frozenset(p.namespace for p in policies)
-        return cls(policies, dict(select_all), dict(by_label), dict(scan), namespaces)
+        by_resource = {id(p.resource): p for p in policies}
+        return cls(policies, dict(select_all), dict(by_label), dict(scan), namespaces, by_resource)
+
+    def policy(self, res: Resource) -> Policy:
+        """The parsed form of a NetworkPolicy resource of this context."""
+        found = self._by_resource.get(id(res))
+        return found if found is not None and found.resource is res else parse_policy(res)
 
     def selecting(self, namespace: str, labels: Mapping[str, str]) -> list[Policy]:
         """Every policy that selects a pod with ``labels`` in ``namespace`` (sorted by name)."""
         if namespace not in self._namespaces:
             return []
+        key = (namespace, frozenset(labels.items()))
+        cached = self._selected.get(key)
+        if cached is not None:
+            return cached
         found = list(self._select_all.get(namespace, []))
         found += [p for p in self._scan.get(namespace, []) if p.pod_selector.matches(labels)]
         for k, v in labels.items():
             found += [p for p in self._by_label.get((namespace, k, v), []) if p.pod_selector.matches(labels)]
-        return sorted(found, key=lambda p: p.name)
+        found.sort(key=lambda p: p.name)
+        self._selected[key] = found
+        return found
 
     def isolating(self, namespace: str, labels: Mapping[str, str], direction: Direction) -> list[Policy]:
+        """The policies that select the pod and isolate it in ``direction`` (sorted by name)."""
         return [p for p in self.selecting(namespace, labels) if p.rules(direction) is not None]
 
     def evaluate(

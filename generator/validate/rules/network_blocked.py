@@ -82,7 +82,7 @@ from generator.validate.crossref import (
     template_ports,
 )
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.netpol import DNS_PORTS, DestPort, Evaluator, Peer, evaluator, parse_policy
+from generator.validate.netpol import DNS_PORTS, DestPort, Evaluator, Peer, evaluator
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "network-blocked"
@@ -163,9 +163,9 @@ def _to_ref(host: str, port: str | None, scheme: str, namespace: str, *, single_
     return None
 
 
-def dest_port(workload: Resource, target: int | str, protocol: str = "TCP") -> DestPort | None:
+def dest_port(ctx: Context, workload: Resource, target: int | str, protocol: str = "TCP") -> DestPort | None:
     """The port a flow reaches on a workload's pods, with the container port names that carry it."""
-    ports = template_ports(workload)
+    ports = template_ports(ctx, workload)
     if isinstance(target, int):
         names = frozenset(p.name for p in ports if p.number == target and p.protocol == protocol and p.name)
         return DestPort(target, names, protocol)
@@ -188,14 +188,14 @@ def _policies(names: Iterable[str]) -> str:
 
 
 def _dns(ctx: Context, obj: Resource) -> Iterator[Finding]:
-    policy = parse_policy(obj)
+    ev = evaluator(ctx)
+    policy = ev.policy(obj)
     if policy.egress is None:
         return
-    ev = evaluator(ctx)
     blocked: dict[str, list[str]] = {}
     isolated_by: set[str] = set()
     for w in select_workloads(ctx, obj.namespace, policy.pod_selector):
-        labels = template_labels(w)
+        labels = template_labels(ctx, w)
         isolating = ev.isolating(obj.namespace, labels, "egress")
         if not isolating:
             continue
@@ -230,13 +230,13 @@ def _flow_blocked(ctx: Context, ev: Evaluator, src: Resource, svc: Resource, sp:
     """Why the flow src -> svc:sp is denied for some backend ([] when it is allowed for every backend)."""
     if sp.target is None:
         return []
-    src_labels = template_labels(src)
+    src_labels = template_labels(ctx, src)
     reasons: list[str] = []
     for target in service_backends(ctx, svc):
-        dest = dest_port(target, sp.target, sp.protocol)
+        dest = dest_port(ctx, target, sp.target, sp.protocol)
         if dest is None:
             continue
-        t_labels = template_labels(target)
+        t_labels = template_labels(ctx, target)
         out = ev.egress(src.namespace, src_labels, Peer.pod(ctx, target.namespace, t_labels, _who(target)), dest)
         if not out.allowed:
             reasons.append(f"the egress of {_who(src)} ({_policies(out.isolated_by)}) denies {dest.describe()}")
@@ -308,11 +308,11 @@ def _admits_other_namespaces(
     """Reasons the pods behind ``svc`` refuse ``target_port`` from every other namespace ([] = admitted)."""
     reasons: list[str] = []
     for target in service_backends(ctx, svc):
-        dest = dest_port(target, target_port, protocol)
+        dest = dest_port(ctx, target, target_port, protocol)
         if dest is None:
             continue
         peer = Peer.other_namespace(target.namespace, who)
-        verdict = ev.ingress(target.namespace, template_labels(target), peer, dest)
+        verdict = ev.ingress(target.namespace, template_labels(ctx, target), peer, dest)
         if not verdict.allowed:
             reasons.append(
                 f"{_who(target)} admits no ingress on {dest.describe()} from other namespaces"

@@ -45,9 +45,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.validate.context import Context
+from generator.validate.crossref import template_labels
 from generator.validate.model import Finding, Resource, Severity, pointer
 from generator.validate.netpol import evaluator
-from generator.validate.workloads import WORKLOAD_KINDS, pod_template
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "non-isolated-pod"
 CATEGORY = "cross-resource"
@@ -55,15 +56,21 @@ SEVERITY = Severity.WARNING
 KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
+def _template_metadata(kind: str) -> tuple[str, ...]:
+    if kind == "Pod":
+        return ("metadata",)
+    if kind == "CronJob":
+        return ("spec", "jobTemplate", "spec", "template", "metadata")
+    return ("spec", "template", "metadata")
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    tmpl = pod_template(obj)
-    if tmpl is None:
+    labels = template_labels(ctx, obj)
+    if evaluator(ctx).selecting(obj.namespace, labels):
         return
-    if evaluator(ctx).selecting(obj.namespace, tmpl.labels):
-        return
-    meta = (*tmpl.path[:-1], "metadata")
+    meta = _template_metadata(obj.kind)
     where = obj.namespace or "the default namespace"
     yield Finding(
         f"no NetworkPolicy in namespace {where} selects the pods of {obj.kind} {obj.name}: all traffic is allowed",
-        path=pointer(*meta, "labels") if tmpl.labels else pointer(*meta),
+        path=pointer(*meta, "labels") if labels else pointer(*meta),
     )

@@ -89,11 +89,11 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 HANDLERS = ("httpGet", "tcpSocket")
 
 
-def unexposed(workloads: Iterable[Resource], target: int | str, protocol: str = "TCP") -> list[Resource]:
+def unexposed(ctx: Context, workloads: Iterable[Resource], target: int | str, protocol: str = "TCP") -> list[Resource]:
     """The workloads whose containers do not expose ``target`` (name, or declared number) for ``protocol``."""
     out: list[Resource] = []
     for w in workloads:
-        ports = template_ports(w)
+        ports = template_ports(ctx, w)
         if isinstance(target, int) and not ports:
             continue  # nothing declared: a numeric port may well be served, we cannot tell
         if find_port(ports, target, protocol) is None:
@@ -113,11 +113,11 @@ def _service(ctx: Context, obj: Resource) -> Iterator[Finding]:
     for sp in service_ports(obj):
         if sp.target is None:
             continue
-        missing = unexposed(backends, sp.target, sp.protocol)
+        missing = unexposed(ctx, backends, sp.target, sp.protocol)
         if not missing:
             continue
         field = "targetPort" if "targetPort" in as_dict(raw[sp.index]) else "port"
-        exposed = describe_ports(p for w in missing for p in template_ports(w))
+        exposed = describe_ports(p for w in missing for p in template_ports(ctx, w))
         yield Finding(
             f"targetPort {sp.target} ({sp.protocol}) is not exposed by {_names(missing)} (ports: {exposed})",
             path=pointer("spec", "ports", sp.index, field),
@@ -153,7 +153,7 @@ def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
                 for sp in service_ports(svc):
                     if sp.name != ep.port or sp.target is None:
                         continue
-                    missing = unexposed(service_backends(ctx, svc), sp.target, sp.protocol)
+                    missing = unexposed(ctx, service_backends(ctx, svc), sp.target, sp.protocol)
                     if missing:
                         yield Finding(
                             f"endpoint port {ep.port!r} is Service {svc.name}'s targetPort {sp.target},"
@@ -162,7 +162,7 @@ def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
                         )
         elif ep.target_port is not None:
             by_id = {id(w): w for svc in services for w in service_backends(ctx, svc)}
-            missing = unexposed(by_id.values(), ep.target_port)
+            missing = unexposed(ctx, by_id.values(), ep.target_port)
             if missing:
                 yield Finding(
                     f"endpoint targetPort {ep.target_port} is not exposed by {_names(missing)}",
