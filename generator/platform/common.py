@@ -91,6 +91,16 @@ def metadata(
     }
 
 
+IGNORE = "gitops-gen.io/ignore"
+IGNORE_REASON = "gitops-gen.io/ignore-reason"
+SINGLE_REPLICA_RULES = "min-replicas,missing-pdb,no-anti-affinity"
+
+
+def single_replica_by_design(reason: str) -> dict[str, str]:
+    """Opt a workload that must run exactly one replica out of the availability rules, with the reason."""
+    return {IGNORE: SINGLE_REPLICA_RULES, IGNORE_REASON: reason}
+
+
 def hook_annotations() -> dict[str, str]:
     """Argo CD Sync-phase hook, recreated on every sync."""
     return {HOOK: "Sync", HOOK_DELETE: "BeforeHookCreation"}

@@ -22,6 +22,7 @@ from generator.platform.common import (
     resources,
     secret_env,
     selector,
+    single_replica_by_design,
 )
 
 APP = names.MINIO
@@ -77,7 +78,17 @@ def deployment(e: Environment) -> dict[str, Any]:
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": metadata(APP, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_DATA),
+        "metadata": metadata(
+            APP,
+            namespace=e.namespace,
+            app=APP,
+            component=COMPONENT,
+            wave=WAVE_DATA,
+            annotations=single_replica_by_design(
+                "standalone MinIO owns one ReadWriteOnce volume and cannot run two replicas; "
+                "use objectStore.type external-s3 for a highly available artifact store"
+            ),
+        ),
         "spec": {
             "replicas": 1,
             # one pod owns the ReadWriteOnce volume: stop the old pod before starting the new one

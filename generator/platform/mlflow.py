@@ -30,6 +30,7 @@ from generator.platform.common import (
     resources,
     secret_env,
     selector,
+    single_replica_by_design,
 )
 
 APP = names.MLFLOW
@@ -155,7 +156,18 @@ def deployment(e: Environment, *, tasks: bool = False) -> dict[str, Any]:
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": metadata(
-            instance, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_SERVER, instance=instance
+            instance,
+            namespace=e.namespace,
+            app=APP,
+            component=COMPONENT,
+            wave=WAVE_SERVER,
+            instance=instance,
+            annotations=single_replica_by_design(
+                "exactly one replica may run MLflow's periodic background tasks; requests are served "
+                "highly available by the mlflow Deployment"
+            )
+            if tasks
+            else None,
         ),
         "spec": {
             "replicas": replicas,

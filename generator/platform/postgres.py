@@ -19,6 +19,7 @@ from generator.platform.common import (
     resources,
     secret_env,
     selector,
+    single_replica_by_design,
 )
 
 APP = names.POSTGRES
@@ -70,7 +71,17 @@ def statefulset(e: Environment) -> dict[str, Any]:
     return {
         "apiVersion": "apps/v1",
         "kind": "StatefulSet",
-        "metadata": metadata(APP, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_DATA),
+        "metadata": metadata(
+            APP,
+            namespace=e.namespace,
+            app=APP,
+            component=COMPONENT,
+            wave=WAVE_DATA,
+            annotations=single_replica_by_design(
+                "single-instance PostgreSQL: a second replica would be a second, unreplicated database; "
+                "use an operator-managed or external PostgreSQL for HA"
+            ),
+        ),
         "spec": {
             "serviceName": names.POSTGRES_HEADLESS,
             "replicas": 1,

@@ -1,0 +1,3 @@
+"""Environment configuration: JSON Schema, profile defaults, loader and the resolved model."""
+
+from __future__ import annotations

@@ -1,0 +1,620 @@
+"""Section 3 of issue 2, asserted on what real kustomize renders from each shipped overlay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from generator.config.model import Environment
+from generator.platform.build import build_objects
+from kustomize.conftest import SHIPPED, Objects, find
+
+Get = Callable[[str, str, str], dict[str, Any]]
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "Job", "CronJob")
+WAVE = "argocd.argoproj.io/sync-wave"
+
+
+def pod_spec(obj: dict[str, Any]) -> dict[str, Any]:
+    if obj["kind"] == "CronJob":
+        spec: dict[str, Any] = obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        return spec
+    return dict(obj["spec"]["template"]["spec"])
+
+
+def pod_labels(obj: dict[str, Any]) -> dict[str, str]:
+    if obj["kind"] == "CronJob":
+        return dict(obj["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"])
+    return dict(obj["spec"]["template"]["metadata"]["labels"])
+
+
+def workloads(objs: Objects) -> list[dict[str, Any]]:
+    return [o for o in objs if o["kind"] in WORKLOAD_KINDS]
+
+
+def env_of(container: dict[str, Any]) -> dict[str, Any]:
+    """name -> value, or name -> ("secret", secret, key) for secretKeyRef entries."""
+    out: dict[str, Any] = {}
+    for item in container.get("env", []):
+        assert item["name"] not in out, f"duplicate env {item['name']}"
+        if "value" in item:
+            out[item["name"]] = item["value"]
+        else:
+            ref = item["valueFrom"]["secretKeyRef"]
+            out[item["name"]] = ("secret", ref["name"], ref["key"])
+    return out
+
+
+def mlflow_container(obj: dict[str, Any]) -> dict[str, Any]:
+    containers = pod_spec(obj)["containers"]
+    assert len(containers) == 1
+    return dict(containers[0])
+
+
+# ------------------------------------------------------------------------------------ the whole output
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_kustomize_output_is_exactly_the_built_objects(
+    env: str, rendered: dict[str, Objects], shipped_envs: dict[str, Environment]
+) -> None:
+    def key(o: dict[str, Any]) -> tuple[str, str, str]:
+        return (o["apiVersion"], o["kind"], o["metadata"]["name"])
+
+    got = {key(o): o for o in rendered[env]}
+    want = {key(o): o for o in build_objects(shipped_envs[env])}
+    assert len(got) == len(rendered[env]), "duplicate objects in the rendered overlay"
+    assert sorted(got) == sorted(want)
+    for k, obj in want.items():
+        assert got[k] == obj, f"{k} differs between the overlay and the builders"
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_every_object_is_in_the_env_namespace_and_has_a_sync_wave(
+    env: str, rendered: dict[str, Objects], shipped_envs: dict[str, Environment]
+) -> None:
+    ns = shipped_envs[env].namespace
+    for obj in rendered[env]:
+        meta = obj["metadata"]
+        assert WAVE in meta.get("annotations", {}), f"{obj['kind']}/{meta['name']} has no sync-wave"
+        if obj["kind"] == "Namespace":
+            assert meta["name"] == ns
+        else:
+            assert meta["namespace"] == ns, f"{obj['kind']}/{meta['name']}"
+        labels = meta.get("labels", {})
+        assert labels.get("app.kubernetes.io/part-of") == "mlflow-platform"
+        assert labels.get("app.kubernetes.io/managed-by") == "gitops-gen"
+        assert "app.kubernetes.io/name" in labels and "app.kubernetes.io/component" in labels
+
+
+EXPECTED_WAVES = {
+    "Namespace": "-3",
+    "ServiceAccount": "-2",
+    "NetworkPolicy": "-2",
+    "ExternalSecret": "-1",
+    "StatefulSet": "0",
+    "PersistentVolumeClaim": "0",
+    "Ingress": "2",
+    "PodDisruptionBudget": "2",
+    "HorizontalPodAutoscaler": "2",
+    "ServiceMonitor": "2",
+    "CronJob": "3",
+}
+
+
+def test_sync_waves_follow_the_contract(rendered: dict[str, Objects]) -> None:
+    prod = rendered["prod"]
+    for obj in prod:
+        wave = obj["metadata"]["annotations"][WAVE]
+        name = obj["metadata"]["name"]
+        if obj["kind"] in EXPECTED_WAVES and not (obj["kind"] == "PodDisruptionBudget" and name.startswith("model-")):
+            assert wave == EXPECTED_WAVES[obj["kind"]], f"{obj['kind']}/{name}"
+    waves = {(o["kind"], o["metadata"]["name"]): o["metadata"]["annotations"][WAVE] for o in prod}
+    assert waves[("Deployment", "minio")] == waves[("Service", "postgres")] == "0"
+    assert waves[("Job", "mlflow-db-migrate")] == waves[("Job", "minio-create-bucket")] == "1"
+    assert waves[("Deployment", "mlflow")] == waves[("Service", "mlflow")] == "2"
+    assert waves[("ConfigMap", "mlflow-grafana-dashboard")] == "2"
+    assert waves[("Deployment", "model-iris")] == waves[("CronJob", "training")] == "3"
+
+
+# ------------------------------------------------------------------------------------ namespace
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_namespace_has_restricted_pod_security(env: str, rendered: dict[str, Objects]) -> None:
+    (ns,) = find(rendered[env], "Namespace")
+    labels = ns["metadata"]["labels"]
+    for mode in ("enforce", "audit", "warn"):
+        assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+
+
+# ------------------------------------------------------------------------------------ every container
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_every_container_is_hardened_and_sized(env: str, rendered: dict[str, Objects]) -> None:
+    for obj in workloads(rendered[env]):
+        spec = pod_spec(obj)
+        where = f"{env} {obj['kind']}/{obj['metadata']['name']}"
+        assert spec["automountServiceAccountToken"] is False, where
+        assert spec["serviceAccountName"], where
+        assert spec["securityContext"]["runAsNonRoot"] is True, where
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, where
+        mounted_volumes = {v["name"] for v in spec.get("volumes", [])}
+        for c in spec["containers"]:
+            sc = c["securityContext"]
+            assert sc["runAsNonRoot"] is True and isinstance(sc["runAsUser"], int) and sc["runAsUser"] > 0, where
+            assert sc["allowPrivilegeEscalation"] is False, where
+            assert sc["capabilities"] == {"drop": ["ALL"]}, where
+            assert sc["readOnlyRootFilesystem"] is True, where
+            assert sc["seccompProfile"] == {"type": "RuntimeDefault"}, where
+            for section in ("requests", "limits"):
+                assert set(c["resources"][section]) == {"cpu", "memory"}, where
+            image = c["image"]
+            assert ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest"), where
+            mounts = {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
+            assert "/tmp" in mounts, f"{where}: no writable /tmp"
+            assert set(mounts.values()) <= mounted_volumes | {"data"}, where
+            long_running = obj["kind"] in ("Deployment", "StatefulSet")
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                assert (probe in c) == long_running, f"{where}: {probe}"
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_one_service_account_per_workload_without_token(env: str, rendered: dict[str, Objects]) -> None:
+    accounts = {o["metadata"]["name"]: o for o in find(rendered[env], "ServiceAccount")}
+    used: dict[str, set[str]] = {}
+    for obj in workloads(rendered[env]):
+        sa = pod_spec(obj)["serviceAccountName"]
+        assert sa in accounts, f"{obj['kind']}/{obj['metadata']['name']} uses a missing ServiceAccount {sa}"
+        used.setdefault(sa, set()).add(pod_labels(obj)["app.kubernetes.io/name"])
+    for name, sa in accounts.items():
+        assert sa["automountServiceAccountToken"] is False
+        assert name in used, f"ServiceAccount {name} is not used"
+    # one account per kind of workload: no two different apps share one
+    assert all(len(apps) == 1 for apps in used.values()), used
+    assert not find(rendered[env], "Role") and not find(rendered[env], "ClusterRole")
+
+
+# ------------------------------------------------------------------------------------ PostgreSQL
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_postgres_statefulset_services_probes(env: str, rendered: dict[str, Objects], get: Get) -> None:
+    assert not find(rendered[env], "Deployment", "postgres")
+    sts = get(env, "StatefulSet", "postgres")
+    assert sts["spec"]["serviceName"] == "postgres-headless"
+    (claim,) = sts["spec"]["volumeClaimTemplates"]
+    assert claim["spec"]["resources"]["requests"]["storage"]
+    c = mlflow_container(sts)
+    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+        assert "pg_isready" in " ".join(c[probe]["exec"]["command"])
+    env_vars = env_of(c)
+    assert env_vars["POSTGRES_USER"] == ("secret", "postgres-credentials", "username")
+    assert env_vars["POSTGRES_PASSWORD"] == ("secret", "postgres-credentials", "password")
+    headless = get(env, "Service", "postgres-headless")
+    assert headless["spec"]["clusterIP"] == "None"
+    svc = get(env, "Service", "postgres")
+    assert svc["spec"]["type"] == "ClusterIP" and "clusterIP" not in svc["spec"]
+    for s in (svc, headless):
+        assert s["spec"]["selector"].items() <= pod_labels(sts).items()
+        assert s["spec"]["ports"][0]["targetPort"] == "postgres"
+    assert c["ports"][0]["name"] == "postgres"
+
+
+def test_prod_postgres_storage_comes_from_the_env_file(get: Get) -> None:
+    claim = get("prod", "StatefulSet", "postgres")["spec"]["volumeClaimTemplates"][0]["spec"]
+    assert claim["resources"]["requests"]["storage"] == "50Gi"
+    assert claim["storageClassName"] == "standard"
+    dev_claim = get("dev", "StatefulSet", "postgres")["spec"]["volumeClaimTemplates"][0]["spec"]
+    assert "storageClassName" not in dev_claim
+
+
+# ------------------------------------------------------------------------------------ MinIO
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_minio_pinned_pvc_clusterip_probes(env: str, get: Get) -> None:
+    dep = get(env, "Deployment", "minio")
+    c = mlflow_container(dep)
+    assert c["image"].startswith("quay.io/minio/minio:RELEASE.")
+    assert c["readinessProbe"]["httpGet"]["path"] == "/minio/health/ready"
+    assert c["livenessProbe"]["httpGet"]["path"] == "/minio/health/live"
+    claim = pod_spec(dep)["volumes"][0]["persistentVolumeClaim"]["claimName"]
+    assert get(env, "PersistentVolumeClaim", claim)["spec"]["accessModes"] == ["ReadWriteOnce"]
+    svc = get(env, "Service", "minio")
+    assert svc["spec"]["type"] == "ClusterIP"
+    assert [p["name"] for p in svc["spec"]["ports"]] == ["api"]  # console not exposed unless asked
+    assert env_of(c)["MINIO_ROOT_PASSWORD"] == ("secret", "object-store-credentials", "secretKey")
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_bucket_job_is_an_idempotent_sync_hook(env: str, get: Get) -> None:
+    job = get(env, "Job", "minio-create-bucket")
+    ann = job["metadata"]["annotations"]
+    assert ann["argocd.argoproj.io/hook"] == "Sync"
+    assert ann["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
+    assert int(ann[WAVE]) > int(get(env, "Deployment", "minio")["metadata"]["annotations"][WAVE])
+    c = mlflow_container(job)
+    assert "mc mb --ignore-existing" in c["command"][-1]
+    assert env_of(c)["BUCKET"] == "mlflow-artifacts"
+    assert c["image"].startswith("quay.io/minio/mc:RELEASE.")
+
+
+# ------------------------------------------------------------------------------------ MLflow
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_mlflow_server_flags_env_and_volumes(env: str, get: Get, shipped_envs: dict[str, Environment]) -> None:
+    e = shipped_envs[env]
+    dep = get(env, "Deployment", "mlflow")
+    c = mlflow_container(dep)
+    assert c["image"] == "ghcr.io/mlflow/mlflow:v3.9.0-full"
+    args = c["args"]
+    assert args[0] == "server"
+    assert "--serve-artifacts" in args
+    assert args[args.index("--artifacts-destination") + 1] == "s3://mlflow-artifacts"
+    assert args[args.index("--backend-store-uri") + 1] == "$(MLFLOW_BACKEND_STORE_URI)"
+    assert args[args.index("--workers") + 1] == str(e.mlflow.workers)
+    metrics_dir = args[args.index("--expose-prometheus") + 1]
+    mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod_spec(dep)["volumes"]}
+    assert "emptyDir" in volumes[mounts[metrics_dir]] and "emptyDir" in volumes[mounts["/tmp"]]
+    env_vars = env_of(c)
+    uri = env_vars["MLFLOW_BACKEND_STORE_URI"]
+    assert uri == "postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@postgres:5432/mlflow"
+    names = [item["name"] for item in c["env"]]
+    # $(VAR) expansion only sees variables defined earlier in the list
+    assert names.index("POSTGRES_USER") < names.index("MLFLOW_BACKEND_STORE_URI")
+    assert names.index("POSTGRES_PASSWORD") < names.index("MLFLOW_BACKEND_STORE_URI")
+    assert env_vars["MLFLOW_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert env_vars["AWS_SECRET_ACCESS_KEY"] == ("secret", "object-store-credentials", "secretKey")
+    assert env_vars["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"] == str(e.mlflow.db_pool_size)
+    hosts = env_vars["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    for host in (e.host, "mlflow", "mlflow:5000", f"mlflow.{e.namespace}.svc.cluster.local:5000"):
+        assert host in hosts
+    scheme = "https" if env != "dev" else "http"
+    assert env_vars["MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"] == f"{scheme}://{e.host}"
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert c[probe]["httpGet"] == {"path": "/health", "port": "http"}
+    assert pod_spec(dep)["securityContext"]["runAsUser"] == 1000
+
+
+def test_workers_and_pool_differ_per_environment(get: Get) -> None:
+    def workers(env: str) -> str:
+        args = mlflow_container(get(env, "Deployment", "mlflow"))["args"]
+        return str(args[args.index("--workers") + 1])
+
+    assert workers("dev") == "2" and workers("prod") == "4"
+    pool = {
+        env: env_of(mlflow_container(get(env, "Deployment", "mlflow")))["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"]
+        for env in ("dev", "prod")
+    }
+    assert pool == {"dev": "5", "prod": "10"}
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_s3_credentials_only_on_the_server(env: str, rendered: dict[str, Objects]) -> None:
+    for obj in workloads(rendered[env]):
+        name = obj["metadata"]["name"]
+        for c in pod_spec(obj)["containers"]:
+            keys = set(env_of(c))
+            if name in ("mlflow", "mlflow-tasks", "minio", "minio-create-bucket"):
+                continue
+            assert not keys & {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "MLFLOW_S3_ENDPOINT_URL"}, name
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_migration_is_a_sync_hook_between_postgres_and_mlflow(env: str, rendered: dict[str, Objects], get: Get) -> None:
+    job = get(env, "Job", "mlflow-db-migrate")
+    ann = job["metadata"]["annotations"]
+    assert ann["argocd.argoproj.io/hook"] == "Sync"  # not PreSync: PostgreSQL must exist first
+    wave = int(ann[WAVE])
+    assert int(get(env, "StatefulSet", "postgres")["metadata"]["annotations"][WAVE]) < wave
+    assert wave < int(get(env, "Deployment", "mlflow")["metadata"]["annotations"][WAVE])
+    c = mlflow_container(job)
+    assert [*c["command"], *c["args"]] == ["mlflow", "db", "upgrade", "$(MLFLOW_BACKEND_STORE_URI)"]
+    for obj in find(rendered[env], "Deployment"):
+        assert "initContainers" not in pod_spec(obj)
+
+
+def test_periodic_tasks_run_on_exactly_one_replica(get: Get, rendered: dict[str, Objects]) -> None:
+    def periodic(obj: dict[str, Any]) -> str:
+        return str(env_of(mlflow_container(obj))["MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS"])
+
+    for env in ("dev", "staging"):
+        dep = get(env, "Deployment", "mlflow")
+        assert dep["spec"]["replicas"] == 1 and periodic(dep) == "true"
+        assert not find(rendered[env], "Deployment", "mlflow-tasks")
+    main = get("prod", "Deployment", "mlflow")
+    tasks = get("prod", "Deployment", "mlflow-tasks")
+    assert main["spec"]["replicas"] >= 2 and periodic(main) == "false"
+    assert tasks["spec"]["replicas"] == 1 and periodic(tasks) == "true"
+    # the two Deployments must not adopt each other's pods; the Service reaches both
+    main_sel = main["spec"]["selector"]["matchLabels"].items()
+    tasks_sel = tasks["spec"]["selector"]["matchLabels"].items()
+    assert not main_sel <= pod_labels(tasks).items() and not tasks_sel <= pod_labels(main).items()
+    svc_sel = get("prod", "Service", "mlflow")["spec"]["selector"].items()
+    assert svc_sel <= pod_labels(main).items() and svc_sel <= pod_labels(tasks).items()
+
+
+# ------------------------------------------------------------------------------------ Service + Ingress
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_services_select_pods_and_named_ports(env: str, rendered: dict[str, Objects]) -> None:
+    objs = rendered[env]
+    for svc in find(objs, "Service"):
+        selected = [w for w in workloads(objs) if svc["spec"]["selector"].items() <= pod_labels(w).items()]
+        assert selected, f"Service {svc['metadata']['name']} selects no pod template"
+        for port in svc["spec"]["ports"]:
+            assert isinstance(port["targetPort"], str) and port["name"]
+            for w in selected:
+                names = {p["name"] for c in pod_spec(w)["containers"] for p in c.get("ports", [])}
+                assert port["targetPort"] in names, f"{svc['metadata']['name']} -> {w['metadata']['name']}"
+        assert svc["spec"]["type"] == "ClusterIP"
+
+
+def test_ingress_dev_plain_http(get: Get) -> None:
+    ing = get("dev", "Ingress", "mlflow")
+    assert "tls" not in ing["spec"]
+    assert "cert-manager.io/cluster-issuer" not in ing["metadata"]["annotations"]
+    assert ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == "false"
+    backend = ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "mlflow", "port": {"name": "http"}}
+    assert ing["spec"]["rules"][0]["host"] == "mlflow.dev.example.com"
+
+
+@pytest.mark.parametrize(("env", "issuer"), [("staging", "letsencrypt-staging"), ("prod", "letsencrypt-prod")])
+def test_ingress_tls_in_staging_and_prod(env: str, issuer: str, get: Get, shipped_envs: dict[str, Environment]) -> None:
+    ing = get(env, "Ingress", "mlflow")
+    ann = ing["metadata"]["annotations"]
+    assert ann["cert-manager.io/cluster-issuer"] == issuer
+    assert ann["nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
+    assert ing["spec"]["tls"] == [{"hosts": [shipped_envs[env].host], "secretName": "mlflow-tls"}]
+    assert ing["spec"]["ingressClassName"] == "nginx"
+
+
+# ------------------------------------------------------------------------------------ training / serving
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_training_job_and_cronjob(env: str, get: Get, shipped_envs: dict[str, Environment]) -> None:
+    e = shipped_envs[env]
+    cron = get(env, "CronJob", "training")
+    spec = cron["spec"]
+    assert spec["schedule"] == e.training.schedule
+    assert spec["concurrencyPolicy"] == "Forbid"
+    assert spec["successfulJobsHistoryLimit"] >= 0 and spec["failedJobsHistoryLimit"] >= 0
+    assert spec["startingDeadlineSeconds"] > 0
+    job = get(env, "Job", "training-smoke")
+    for job_spec in (spec["jobTemplate"]["spec"], job["spec"]):
+        assert job_spec["ttlSecondsAfterFinished"] > 0 and job_spec["backoffLimit"] >= 0
+        c = job_spec["template"]["spec"]["containers"][0]
+        assert env_of(c)["MLFLOW_TRACKING_URI"] == f"http://mlflow.{e.namespace}.svc.cluster.local:5000"
+
+
+def test_schedules_differ_per_environment(get: Get) -> None:
+    schedules = {env: get(env, "CronJob", "training")["spec"]["schedule"] for env in SHIPPED}
+    assert schedules == {"dev": "0 3 * * *", "staging": "30 2 * * *", "prod": "0 2 * * *"}
+
+
+def test_model_serving_per_model(rendered: dict[str, Objects], get: Get) -> None:
+    assert not find(rendered["dev"], "Deployment", "model-iris")  # no models in dev
+    for env, uri, replicas in (("staging", "models:/iris/Staging", 1), ("prod", "models:/iris/Production", 2)):
+        dep = get(env, "Deployment", "model-iris")
+        c = mlflow_container(dep)
+        assert c["args"][:2] == ["models", "serve"]
+        assert c["args"][c["args"].index("--model-uri") + 1] == uri
+        assert dep["spec"]["replicas"] == replicas
+        svc = get(env, "Service", "model-iris")
+        assert svc["spec"]["selector"].items() <= pod_labels(dep).items()
+
+
+# ------------------------------------------------------------------------------------ monitoring
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_service_monitor_and_dashboard(env: str, get: Get) -> None:
+    sm = get(env, "ServiceMonitor", "mlflow")
+    svc = get(env, "Service", "mlflow")
+    assert sm["spec"]["selector"]["matchLabels"].items() <= svc["metadata"]["labels"].items()
+    (endpoint,) = sm["spec"]["endpoints"]
+    assert endpoint["port"] in {p["name"] for p in svc["spec"]["ports"]}
+    assert endpoint["path"] == "/metrics"
+    assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+    cm = get(env, "ConfigMap", "mlflow-grafana-dashboard")
+    assert cm["metadata"]["labels"]["grafana_dashboard"] == "1"
+    text = "".join(cm["data"].values())
+    assert "mlflow_http_request_total" in text
+    assert "mlflow_http_request_duration_seconds_bucket" in text
+    assert "mlflow_http_requests_total" not in text and "mlflow_active_runs" not in text
+
+
+def test_no_monitoring_in_dev(rendered: dict[str, Objects]) -> None:
+    assert not find(rendered["dev"], "ServiceMonitor")
+
+
+# ------------------------------------------------------------------------------------ HA
+
+
+def test_ha_only_in_prod(rendered: dict[str, Objects], get: Get) -> None:
+    for env in ("dev", "staging"):
+        assert not find(rendered[env], "PodDisruptionBudget", "mlflow")
+        assert not find(rendered[env], "HorizontalPodAutoscaler")
+        assert "topologySpreadConstraints" not in pod_spec(get(env, "Deployment", "mlflow"))
+    dep = get("prod", "Deployment", "mlflow")
+    assert dep["spec"]["replicas"] == 3
+    pdb = get("prod", "PodDisruptionBudget", "mlflow")
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= pod_labels(dep).items()
+    spread = pod_spec(dep)["topologySpreadConstraints"]
+    assert {t["topologyKey"] for t in spread} == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}
+    for t in spread:
+        assert t["labelSelector"]["matchLabels"].items() <= pod_labels(dep).items()
+    hpa = get("prod", "HorizontalPodAutoscaler", "mlflow")
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "mlflow"}
+    assert hpa["spec"]["minReplicas"] >= 2
+
+
+def test_every_multi_replica_workload_in_prod_has_a_pdb_and_spread(rendered: dict[str, Objects]) -> None:
+    objs = rendered["prod"]
+    pdbs = find(objs, "PodDisruptionBudget")
+    for obj in objs:
+        if obj["kind"] in ("Deployment", "StatefulSet") and obj["spec"]["replicas"] > 1:
+            labels = pod_labels(obj).items()
+            assert any(p["spec"]["selector"]["matchLabels"].items() <= labels for p in pdbs), obj["metadata"]["name"]
+            assert pod_spec(obj).get("topologySpreadConstraints"), obj["metadata"]["name"]
+
+
+# ------------------------------------------------------------------------------------ secrets
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_secrets_come_from_external_secrets(env: str, rendered: dict[str, Objects]) -> None:
+    objs = rendered[env]
+    assert not find(objs, "Secret")
+    produced = {o["spec"]["target"]["name"] for o in find(objs, "ExternalSecret")}
+    for es in find(objs, "ExternalSecret"):
+        assert es["apiVersion"] == "external-secrets.io/v1"
+        assert es["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": "platform-secrets"}
+    referenced = {
+        item["valueFrom"]["secretKeyRef"]["name"]
+        for w in workloads(objs)
+        for c in pod_spec(w)["containers"]
+        for item in c.get("env", [])
+        if "valueFrom" in item
+    }
+    assert referenced and referenced <= produced
+
+
+# ------------------------------------------------------------------------------------ NetworkPolicy
+
+
+def _matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expr in selector.get("matchExpressions", []):
+        value = labels.get(expr["key"])
+        if expr["operator"] == "In" and value not in expr["values"]:
+            return False
+        if expr["operator"] == "NotIn" and value in expr["values"]:
+            return False
+        if expr["operator"] == "Exists" and value is None:
+            return False
+    return True
+
+
+Pod = tuple[str, dict[str, str]]  # (namespace, labels)
+
+
+def _peer_ok(peers: list[dict[str, Any]] | None, own_ns: str, other: Pod) -> bool:
+    if peers is None:
+        return True
+    ns, labels = other
+    ns_labels = {"kubernetes.io/metadata.name": ns}
+    for peer in peers:
+        if "ipBlock" in peer:
+            continue  # only in-cluster pods are checked here
+        if "namespaceSelector" in peer:
+            if not _matches(peer["namespaceSelector"], ns_labels):
+                continue
+        elif ns != own_ns:
+            continue
+        if "podSelector" in peer and not _matches(peer["podSelector"], labels):
+            continue
+        return True
+    return False
+
+
+def _port_ok(ports: list[dict[str, Any]] | None, port: int, protocol: str) -> bool:
+    return ports is None or any(p.get("port") == port and p.get("protocol", "TCP") == protocol for p in ports)
+
+
+def allowed(policies: Objects, src: Pod, dst: Pod, port: int, protocol: str = "TCP") -> bool:
+    """Kubernetes NetworkPolicy semantics for a flow src -> dst:port (policies of the platform namespace)."""
+    ns = policies[0]["metadata"]["namespace"] if policies else ""
+
+    def direction(pod: Pod, kind: str, key: str, peer_key: str, other: Pod) -> bool:
+        if pod[0] != ns:
+            return True  # pods outside the platform namespace are not governed by these policies
+        selecting = [
+            p for p in policies if kind in p["spec"]["policyTypes"] and _matches(p["spec"]["podSelector"], pod[1])
+        ]
+        if not selecting:
+            return True
+        return any(
+            _peer_ok(rule.get(peer_key), ns, other) and _port_ok(rule.get("ports"), port, protocol)
+            for p in selecting
+            for rule in p["spec"].get(key, [])
+        )
+
+    return direction(src, "Egress", "egress", "to", dst) and direction(dst, "Ingress", "ingress", "from", src)
+
+
+def test_no_network_policy_in_dev(rendered: dict[str, Objects]) -> None:
+    assert not find(rendered["dev"], "NetworkPolicy")
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_network_policy_allows_exactly_the_platform_flows(
+    env: str, rendered: dict[str, Objects], shipped_envs: dict[str, Environment]
+) -> None:
+    objs = rendered[env]
+    ns = shipped_envs[env].namespace
+    policies = find(objs, "NetworkPolicy")
+    deny = one_policy(policies, "default-deny-all")
+    assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+
+    def pod(app: str) -> Pod:
+        for w in workloads(objs):
+            if pod_labels(w)["app.kubernetes.io/name"] == app:
+                return ns, pod_labels(w)
+        raise AssertionError(f"no workload {app}")
+
+    dns: Pod = ("kube-system", {"k8s-app": "kube-dns"})
+    nginx: Pod = ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
+    prometheus: Pod = ("monitoring", {"app.kubernetes.io/name": "prometheus"})
+    stranger: Pod = ("default", {"app": "curl"})
+    for w in workloads(objs):
+        src = (ns, pod_labels(w))
+        assert allowed(policies, src, dns, 53, "UDP"), w["metadata"]["name"]
+        assert allowed(policies, src, dns, 53, "TCP"), w["metadata"]["name"]
+    mlflow, postgres, minio = pod("mlflow"), pod("postgres"), pod("minio")
+    migrate, bucket, training, model = (
+        pod("mlflow-db-migrate"),
+        pod("minio-create-bucket"),
+        pod("training"),
+        pod("model-server"),
+    )
+    must = [
+        (nginx, mlflow, 5000),
+        (prometheus, mlflow, 5000),
+        (mlflow, postgres, 5432),
+        (mlflow, minio, 9000),
+        (migrate, postgres, 5432),
+        (bucket, minio, 9000),
+        (training, mlflow, 5000),
+        (training, minio, 9000),
+        (model, mlflow, 5000),
+        (model, minio, 9000),
+    ]
+    for src, dst, port in must:
+        assert allowed(policies, src, dst, port), f"{src} -> {dst}:{port} is blocked"
+    must_not = [
+        (stranger, mlflow, 5000),
+        (nginx, postgres, 5432),
+        (training, postgres, 5432),
+        (model, postgres, 5432),
+        (mlflow, (ns, {"app": "other"}), 8080),
+        (postgres, mlflow, 5000),
+        (bucket, postgres, 5432),
+    ]
+    for src, dst, port in must_not:
+        assert not allowed(policies, src, dst, port), f"{src} -> {dst}:{port} should be denied"
+
+
+def one_policy(policies: Objects, name: str) -> dict[str, Any]:
+    (found,) = [p for p in policies if p["metadata"]["name"] == name]
+    return found
