@@ -1,4 +1,4 @@
-"""dangling-ingress: an Ingress backend whose Service, or whose Service port, is not in the rendered set.
+"""An Ingress backend whose Service, or whose Service port, is not in the rendered set.
 
 Every backend of an Ingress (``spec.defaultBackend`` and each ``rules[].http.paths[].backend``) names a
 Service in the Ingress's namespace and one of its ports, by number or by name. If the Service does not

@@ -1,4 +1,4 @@
-"""dangling-service: a Service whose selector matches no pod template in its namespace.
+"""A Service whose selector matches no pod template in its namespace.
 
 A Service routes to the pods its ``spec.selector`` matches. When no Deployment, StatefulSet, DaemonSet,
 Job, CronJob, ReplicaSet or Pod in the rendered set carries all of the selector's labels in its pod

@@ -1,4 +1,4 @@
-"""dangling-servicemonitor: a ServiceMonitor that selects no Service, or scrapes a port name none has.
+"""A ServiceMonitor that selects no Service, or scrapes a port name none has.
 
 The Prometheus Operator turns a ServiceMonitor into scrape targets: the Services matched by
 ``spec.selector`` in the namespaces of ``spec.namespaceSelector`` (default: the ServiceMonitor's own

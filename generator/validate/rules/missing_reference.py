@@ -1,4 +1,4 @@
-"""missing-reference: a workload or Ingress refers to a Secret, ConfigMap, PVC or ServiceAccount nothing creates.
+"""A workload or Ingress refers to a Secret, ConfigMap, PVC or ServiceAccount nothing creates.
 
 Checked references, each resolved in the referring object's namespace:
 

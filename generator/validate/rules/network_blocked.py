@@ -1,4 +1,4 @@
-"""network-blocked: the NetworkPolicies of the rendered set deny a flow the manifests themselves need.
+"""The NetworkPolicies of the rendered set deny a flow the manifests themselves need.
 
 Evaluated offline with Kubernetes semantics (see ``generator/validate/netpol.py``; an ``ipBlock`` is
 assumed to match, so it never causes a finding). Four flows are checked:

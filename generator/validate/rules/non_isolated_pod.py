@@ -1,13 +1,14 @@
-"""non-isolated-pod: a pod template that no NetworkPolicy in its namespace selects.
+"""A pod template that no NetworkPolicy in its namespace selects.
 
 A pod that no NetworkPolicy selects accepts traffic from, and may send traffic to, every pod in the
 cluster: one compromised workload anywhere can reach the tracking database or the artifact store.
 Selecting a pod with any policy (``podSelector: {}`` selects every pod of the namespace, the usual
 default-deny) makes it isolated and its allowed flows explicit.
 
-The rule itself always fires; whether it matters is the profile's decision: it is ``off`` in the
-``default`` (plain files) and ``dev`` profiles and a warning where NetworkPolicies are required
-(``staging``, ``prod``). An environment can override that in ``policy.severity``.
+The rule itself always fires, in every profile; what a finding means is the severity profile's decision
+(``generator/validate/profiles.py``): NetworkPolicies are required in ``staging`` and ``prod``, only a hint
+in ``dev``; for plain files (``default``) the rule's own default, a warning, applies. An environment that
+does not use NetworkPolicies at all sets ``non-isolated-pod: off`` in ``policy.severity``.
 
 PASS:
 

@@ -1,4 +1,4 @@
-"""port-mismatch: a port that is referenced but not exposed by the containers it should reach.
+"""A port that is referenced but not exposed by the containers it should reach.
 
 Three references are checked against the ``ports`` the containers declare:
 
