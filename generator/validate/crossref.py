@@ -485,7 +485,8 @@ def _data_keys(obj: dict[str, Any], *fields: str) -> frozenset[str]:
 def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of every Secret the rendered set creates, directly or through a controller.
 
-    Producers: Secret; ExternalSecret (``spec.target.name``, default its own name); SealedSecret
+    Producers: Secret; ExternalSecret (``spec.target.name``, default its own name; not with
+    ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``).
     """
@@ -497,6 +498,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
         for res in ctx.by_kind("ExternalSecret"):
             spec = as_dict(res.obj.get("spec"))
             target = as_dict(spec.get("target"))
+            if target.get("creationPolicy") in ("Merge", "None"):
+                continue  # it updates a Secret someone else creates, or creates none
             name = str(target.get("name") or res.name)
             keys: Keys = None
             if not spec.get("dataFrom") and not target.get("template"):

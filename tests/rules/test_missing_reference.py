@@ -255,3 +255,11 @@ def _doc_example(label: str) -> str:
 def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
     assert _run(_doc_example("PASS")) == []
     assert len(_run(_doc_example("FAIL"))) == 2
+
+
+def test_fires_when_the_external_secret_creates_nothing() -> None:
+    for policy in ("Merge", "None"):
+        text = WORKLOAD + PRODUCERS.replace("target: {name: s3}", f"target: {{name: s3, creationPolicy: {policy}}}")
+        assert _paths(text) == [f"{C}/envFrom/0/secretRef/name"], policy
+    text = WORKLOAD + PRODUCERS.replace("target: {name: s3}", "target: {name: s3, creationPolicy: Owner}")
+    assert _paths(text) == []

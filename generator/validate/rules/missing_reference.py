@@ -11,7 +11,8 @@ Checked references, each resolved in the referring object's namespace:
 - an Ingress's ``tls[].secretName``.
 
 A Secret counts as existing when the rendered set produces it: a Secret, an ExternalSecret's target
-(``spec.target.name``, default the ExternalSecret's name), a SealedSecret (``spec.template.metadata.name``,
+(``spec.target.name``, default the ExternalSecret's name; not with ``creationPolicy: Merge`` or ``None``,
+which create nothing), a SealedSecret (``spec.template.metadata.name``,
 default its name), a cert-manager Certificate's ``spec.secretName``, or an Ingress annotated
 ``cert-manager.io/cluster-issuer`` / ``cert-manager.io/issuer`` (ingress-shim creates its TLS secrets).
 Objects that exist outside the repo are declared in the environment's ``policy.external``. References
