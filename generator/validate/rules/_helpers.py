@@ -12,7 +12,7 @@ from typing import Any
 from generator.validate.context import Context
 from generator.validate.crossref import memo
 from generator.validate.model import Resource, pointer
-from generator.validate.workloads import Container, PodTemplate
+from generator.validate.workloads import Container, PodTemplate, containers, pod_template
 
 # Workloads whose pods are expected to run forever (probes, availability); Jobs and CronJobs finish.
 LONG_RUNNING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
@@ -48,6 +48,34 @@ def nearest(root: dict[str, Any], base: tuple[str | int, ...], *parts: str) -> s
         node = node[part]
         found.append(part)
     return pointer(*found)
+
+
+_NO_TEMPLATE: tuple[PodTemplate | None, tuple[Container, ...]] = (None, ())
+
+
+def _walked(ctx: Context, res: Resource) -> tuple[PodTemplate | None, tuple[Container, ...]]:
+    """(pod template, all containers incl. init) of ``res``, computed once per resource and context:
+    a dozen rules walk every workload, and building the template is most of their cost."""
+    store: dict[int, tuple[Resource, PodTemplate | None, tuple[Container, ...]]] = memo(
+        ctx, "rules._helpers.walked", dict
+    )
+    entry = store.get(id(res))
+    if entry is None or entry[0] is not res:
+        tmpl = pod_template(res)
+        entry = (res, tmpl, tuple(containers(res)) if tmpl is not None else ())
+        store[id(res)] = entry
+    return entry[1], entry[2]
+
+
+def template_of(ctx: Context, res: Resource) -> PodTemplate | None:
+    """:func:`generator.validate.workloads.pod_template`, cached per context."""
+    return _walked(ctx, res)[0]
+
+
+def containers_of(ctx: Context, res: Resource, *, include_init: bool = True) -> tuple[Container, ...]:
+    """:func:`generator.validate.workloads.containers` (init containers first), cached per context."""
+    found = _walked(ctx, res)[1]
+    return found if include_init else tuple(c for c in found if not c.init)
 
 
 def security_context(container: Container) -> dict[str, Any]:

@@ -42,8 +42,8 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import as_list, describe
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.rules._helpers import as_list, containers_of, describe
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "duplicate-env"
 CATEGORY = "workloads"
@@ -52,11 +52,11 @@ KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    for c in containers(obj):
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    for c in containers_of(ctx, obj):
         first: dict[str, int] = {}
         for i, item in enumerate(as_list(c.obj.get("env"))):
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):

@@ -37,7 +37,8 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.workloads import WORKLOAD_KINDS, pod_template
+from generator.validate.rules._helpers import template_of
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "host-namespace"
 CATEGORY = "workloads"
@@ -52,11 +53,11 @@ _FIELDS = (
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    tmpl = pod_template(obj)
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    tmpl = template_of(ctx, obj)
     if tmpl is None:
         return
     for field, what in _FIELDS:

@@ -36,8 +36,8 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import describe
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.rules._helpers import containers_of, describe
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "latest-tag"
 CATEGORY = "workloads"
@@ -53,11 +53,11 @@ def image_tag(image: str) -> str | None:
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    for c in containers(obj):
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    for c in containers_of(ctx, obj):
         image = c.obj.get("image")
         if not isinstance(image, str) or not image or "@" in image:
             continue  # a missing image is a schema error; a digest pins the content

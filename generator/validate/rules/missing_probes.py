@@ -40,8 +40,7 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import LONG_RUNNING_KINDS, describe
-from generator.validate.workloads import containers
+from generator.validate.rules._helpers import LONG_RUNNING_KINDS, containers_of, describe
 
 ID = "missing-probes"
 CATEGORY = "workloads"
@@ -54,11 +53,11 @@ _PROBES = ("readinessProbe", "livenessProbe")
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if obj.kind not in LONG_RUNNING_KINDS:
         return ()
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    for c in containers(obj, include_init=False):
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    for c in containers_of(ctx, obj, include_init=False):
         missing = [p for p in _PROBES if not isinstance(c.obj.get(p), dict)]
         if missing:
             yield Finding(f"Add a {' and a '.join(missing)} to {describe(c)}.", path=c.pointer())

@@ -43,8 +43,8 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import as_dict, describe, nearest
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.rules._helpers import as_dict, containers_of, describe, nearest
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "missing-resources"
 CATEGORY = "workloads"
@@ -60,11 +60,11 @@ def _is_set(value: object) -> bool:
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    for c in containers(obj):
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    for c in containers_of(ctx, obj):
         resources = as_dict(c.obj.get("resources"))
         if not any(as_dict(resources.get(section)) for section in _SECTIONS):
             yield Finding(

@@ -44,8 +44,7 @@ from collections.abc import Iterable
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import REPLICATED_KINDS, as_dict, minimum_replicas, nearest
-from generator.validate.workloads import pod_template
+from generator.validate.rules._helpers import REPLICATED_KINDS, as_dict, minimum_replicas, nearest, template_of
 
 ID = "no-anti-affinity"
 CATEGORY = "availability"
@@ -54,7 +53,7 @@ KINDS: frozenset[str] | None = REPLICATED_KINDS
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    tmpl = pod_template(obj)
+    tmpl = template_of(ctx, obj)
     if obj.kind not in REPLICATED_KINDS or tmpl is None:
         return ()
     replicas = minimum_replicas(ctx, obj)

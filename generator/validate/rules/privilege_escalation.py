@@ -38,8 +38,8 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import describe, nearest, security_context
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.rules._helpers import containers_of, describe, nearest, security_context
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "privilege-escalation"
 CATEGORY = "workloads"
@@ -48,11 +48,11 @@ KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    for c in containers(obj):
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    for c in containers_of(ctx, obj):
         sc = security_context(c)
         value = sc.get("allowPrivilegeEscalation")
         if value is False:

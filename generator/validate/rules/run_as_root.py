@@ -43,8 +43,15 @@ from typing import Any
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.rules._helpers import describe, nearest, pod_security_context, security_context
-from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
+from generator.validate.rules._helpers import (
+    containers_of,
+    describe,
+    nearest,
+    pod_security_context,
+    security_context,
+    template_of,
+)
+from generator.validate.workloads import WORKLOAD_KINDS, Container, PodTemplate
 
 ID = "run-as-root"
 CATEGORY = "workloads"
@@ -53,35 +60,33 @@ KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
 def _effective(
-    key: str,
-    own: dict[str, Any],
-    own_path: tuple[str | int, ...],
-    pod: dict[str, Any],
-    pod_path: tuple[str | int, ...],
+    key: str, own: dict[str, Any], c: Container, pod: dict[str, Any], tmpl: PodTemplate
 ) -> tuple[Any, str | None, str]:
     """(value, pointer, whose) of a securityContext field, the container's value overriding the pod's."""
     if key in own:
-        return own[key], pointer(*own_path, key), "its"
+        return own[key], c.pointer("securityContext", key), "its"
     if key in pod:
-        return pod[key], pointer(*pod_path, key), "the pod's"
+        return pod[key], pointer(*tmpl.path, "securityContext", key), "the pod's"
     return None, None, ""
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return _check(obj)
+    return _check(ctx, obj)
 
 
-def _check(obj: Resource) -> Iterator[Finding]:
-    tmpl = pod_template(obj)
+def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    tmpl = template_of(ctx, obj)
     if tmpl is None:
         return
     pod_sc = pod_security_context(tmpl)
-    pod_sc_path = (*tmpl.path, "securityContext")
-    for c in containers(obj):
+    for c in containers_of(ctx, obj):
         own = security_context(c)
-        own_path = (*c.path, "securityContext")
-
-        user, user_path, where = _effective("runAsUser", own, own_path, pod_sc, pod_sc_path)
+        # fast path: the usual compliant shape needs no pointer
+        user = own["runAsUser"] if "runAsUser" in own else pod_sc.get("runAsUser")
+        non_root = own["runAsNonRoot"] if "runAsNonRoot" in own else pod_sc.get("runAsNonRoot")
+        if non_root is True and user != 0:
+            continue
+        user, user_path, where = _effective("runAsUser", own, c, pod_sc, tmpl)
         if user == 0 and not isinstance(user, bool) and user_path is not None:
             yield Finding(
                 f"{describe(c, start=True)} runs as root through {where} runAsUser: 0; "
@@ -89,7 +94,7 @@ def _check(obj: Resource) -> Iterator[Finding]:
                 path=user_path,
             )
             continue
-        non_root, non_root_path, _ = _effective("runAsNonRoot", own, own_path, pod_sc, pod_sc_path)
+        non_root, non_root_path, _ = _effective("runAsNonRoot", own, c, pod_sc, tmpl)
         if non_root is True:
             continue
         if non_root_path is not None:

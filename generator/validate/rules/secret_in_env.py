@@ -55,8 +55,8 @@ from functools import lru_cache
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.rules._helpers import as_dict, as_list, describe
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.rules._helpers import as_dict, as_list, containers_of, describe
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "secret-in-env"
 CATEGORY = "secrets"
@@ -198,11 +198,11 @@ def credential_in_value(value: str) -> str | None:
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if obj.kind == "ConfigMap":
         return _check_configmap(obj)
-    return _check_workload(obj)
+    return _check_workload(ctx, obj)
 
 
-def _check_workload(obj: Resource) -> Iterator[Finding]:
-    for c in containers(obj):
+def _check_workload(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    for c in containers_of(ctx, obj):
         for i, item in enumerate(as_list(c.obj.get("env"))):
             if not isinstance(item, dict):
                 continue
