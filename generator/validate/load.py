@@ -11,8 +11,10 @@ that has findings, from the :class:`DocSource` attached to each resource.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,18 +54,115 @@ class DocSource:
     repo: str = ""  # absolute repo root for rendered streams (source mapping), "" otherwise
 
 
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+# Plain-scalar resolution exactly as go-yaml v2 (sigs.k8s.io/yaml, i.e. kubectl) does it: YAML 1.1 booleans
+# including y/n, ints in any Go base (0x, 0o, 0b, leading-0 octal, "_" ignored), Go's float syntax
+# (``1e3`` is a float), timestamps kept as strings, no sexagesimal numbers (``10:30`` is a string).
+_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
+_FALSE = frozenset({"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_INT_RE = re.compile(r"[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    **{v: float("inf") for v in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF")},
+    **{v: float("-inf") for v in ("-.inf", "-.Inf", "-.INF")},
+    **{v: float("nan") for v in (".nan", ".NaN", ".NAN")},
+}
+
+
+def resolve_plain(value: str) -> str:
+    """The tag go-yaml v2 gives an unquoted scalar."""
+    if value in _NULLS:
+        return _NULL
+    if value in _TRUE or value in _FALSE:
+        return _BOOL
+    if value == "<<":
+        return _MERGE
+    first = value[0]
+    if first in "+-.0123456789":
+        if _INT_RE.fullmatch(value) and _go_int(value) is not None:
+            return _INT
+        if value in _SPECIAL_FLOATS or _FLOAT_RE.fullmatch(value):
+            return _FLOAT
+    return _STR
+
+
+def _go_int(value: str) -> int | None:
+    """strconv.ParseInt(value without "_", 0, 64) as go-yaml v2 calls it (plus its own 0b handling)."""
+    plain = value.replace("_", "")
+    sign = -1 if plain.startswith("-") else 1
+    body = plain.lstrip("+-")
+    try:
+        if body.startswith(("0b", "0B")):
+            number = int(body[2:], 2)
+        elif body.startswith(("0o", "0O")):
+            number = int(body[2:], 8)
+        elif body.startswith(("0x", "0X")):
+            number = int(body[2:], 16)
+        elif len(body) > 1 and body.startswith("0"):
+            number = int(body[1:], 8)
+        else:
+            number = int(body, 10)
+    except ValueError:
+        return None
+    number *= sign
+    return number if -(2**63) <= number < 2**63 else None
+
+
+def _scalar_value(tag: str, value: str) -> Any:
+    if tag == _BOOL:
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    elif tag == _NULL:
+        if value in _NULLS:
+            return None
+    elif tag == _INT:
+        number = _go_int(value)
+        if number is not None:
+            return number
+    elif tag == _FLOAT:
+        if value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            pass
+    raise ValueError(f"cannot read {value!r} as {tag.rsplit(':', 1)[-1]}")
+
+
 class _Loader(yaml.CSafeLoader):
-    """CSafeLoader whose construction is a tight recursive function (no generators) with a scalar cache."""
+    """CSafeLoader with go-yaml v2 scalar resolution (cached per value) and a tight recursive constructor
+    (no generators) that shares identical scalars between documents (fewer objects, less memory)."""
+
+    # The C composer calls these for path resolvers, which are never used here: C-level no-ops.
+    descend_resolver = staticmethod({}.get)
+    ascend_resolver = staticmethod(tuple)
 
     def __init__(self, stream: str, display: str) -> None:
         super().__init__(stream)
         self.display = display
         self.scalars: dict[tuple[str, str], Any] = {}
+        self.plain_tags: dict[str, str] = {}
         self.duplicates: list[tuple[MappingNode, Node]] = []
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self.plain_tags.get(value)
+            if tag is None:
+                tag = self.plain_tags[value] = resolve_plain(value)
+            return tag
+        return _SEQ if kind is SequenceNode else _MAP
+
     def build(self, node: Node) -> Any:
-        cls = node.__class__
-        if cls is ScalarNode:
+        if node.__class__ is ScalarNode:
             tag = node.tag
             value = node.value
             cache_key = (tag, value)
@@ -71,23 +170,27 @@ class _Loader(yaml.CSafeLoader):
                 return self.scalars[cache_key]
             except KeyError:
                 pass
-            if tag == _STR:
-                result: Any = value
-            elif tag in (_TIMESTAMP, _BINARY, _VALUE):
-                result = value  # kubectl keeps these as strings
+            if tag == _STR or tag in (_TIMESTAMP, _BINARY, _VALUE):
+                result: Any = value  # kubectl keeps timestamps (and these) as strings
+            elif tag in (_BOOL, _NULL, _INT, _FLOAT):
+                try:
+                    result = _scalar_value(tag, value)
+                except ValueError as exc:
+                    mark = node.start_mark
+                    raise InputError(f"{self.display}:{mark.line + 1}:{mark.column + 1}: {exc}") from None
             else:
-                result = self.construct_object(node, deep=True)  # int/float/bool/null/unknown tag (raises)
-                if isinstance(result, bytes | bytearray):
-                    result = value
+                result = self.construct_object(node, deep=True)  # an unknown tag raises ConstructorError
             self.scalars[cache_key] = result
             return result
         if isinstance(node, MappingNode):
             if node.tag != _MAP:
                 return self.construct_object(node, deep=True)  # !!omap, !!set: rare; raises on unknown
             pairs = node.value
-            if any(k.tag == _MERGE for k, _ in pairs):
-                self.flatten_mapping(node)  # resolves ``<<`` merge keys in place
-                pairs = node.value
+            for k, _ in pairs:
+                if k.tag == _MERGE:
+                    self.flatten_mapping(node)  # resolves ``<<`` merge keys in place
+                    pairs = node.value
+                    break
             out: dict[str, Any] = {}
             for key_node, value_node in pairs:
                 key = self.build(key_node)
@@ -150,6 +253,10 @@ def load_text(
     """Every resource of a YAML (or JSON) stream. Raises InputError (file:line:col) on a syntax error."""
     resources: list[Resource] = []
     loader = _Loader(text, display)
+    # The loaded data is acyclic: no cyclic garbage to find, and a collection pass over every object
+    # loaded so far would otherwise run again and again while a large stream is read.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     pending: list[tuple[Any, int, dict[str, tuple[int, int]]]] = []
     try:
         while loader.check_node():
@@ -178,6 +285,8 @@ def load_text(
         raise InputError(f"{display}: invalid YAML: recursive alias") from None
     finally:
         loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
     for index, (data, start, marks) in enumerate(pending):
         end = pending[index + 1][1] if index + 1 < len(pending) else -1
         src = DocSource(text, start, end, display, rendered_from=rendered_from, repo=repo)

@@ -81,22 +81,44 @@ def _by_name(seq: SequenceNode, item: dict[str, Any]) -> Node | None:
     return None
 
 
+_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets of every line start of ``text`` (cached for the stream, shared by its documents)."""
+    cached = _LINE_STARTS.get(id(text))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    if len(_LINE_STARTS) > 64:
+        _LINE_STARTS.clear()
+    _LINE_STARTS[id(text)] = (text, starts)
+    return starts
+
+
 def _doc_node(res: Resource) -> tuple[Node | None, int]:
     src = res.source
-    lines = src.text.splitlines(keepends=True)
-    end = len(lines) if src.end_line < 0 else src.end_line
-    chunk = "".join(lines[src.start_line : max(end, src.start_line + 1)])
-    nodes = _compose_all(chunk)
+    starts = _line_starts(src.text)
+    begin = starts[min(src.start_line, len(starts) - 1)]
+    end = len(src.text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+    nodes = _compose_all(src.text[begin:end])
     return (nodes[0] if nodes else None), src.start_line
 
 
-def locate_plain(res: Resource, ptr: str) -> tuple[str, int, int]:
+def locate_plain(res: Resource, ptr: str, node: Node | None = None) -> tuple[str, int, int]:
     """(file, line, column), 1-based, of the field at ``ptr`` in a document read from a file or stdin."""
     src = res.source
     if ptr in src.duplicate_marks:
         line, col = src.duplicate_marks[ptr]
         return src.display, line, col
-    node, offset = _doc_node(res)
+    offset = src.start_line
+    if node is None:
+        node, offset = _doc_node(res)
     if node is None:
         return src.display, res.line, 1
     parts = [str(p) for p in src.base] + parse_pointer(ptr)
@@ -203,10 +225,12 @@ class SourceMap:
 
 
 class Locator:
-    """Positions for every finding of a run; source maps are built once per overlay."""
+    """Positions for every finding of a run: source maps are built once per overlay, and a document is
+    composed once for all the findings of its resource."""
 
     def __init__(self) -> None:
         self._maps: dict[tuple[str, str], SourceMap] = {}
+        self._last: tuple[Resource, Node | None] | None = None
 
     def locate(self, res: Resource, ptr: str) -> tuple[str, int, int]:
         src = res.source
@@ -220,7 +244,11 @@ class Locator:
             if found is not None:
                 return found
             return _kustomization_file(Path(src.repo), src.rendered_from), 0, 0
-        return locate_plain(res, ptr)
+        if ptr in src.duplicate_marks:
+            return locate_plain(res, ptr)
+        if self._last is None or self._last[0] is not res:
+            self._last = (res, _doc_node(res)[0])
+        return locate_plain(res, ptr, self._last[1])
 
 
 def _kustomization_file(repo: Path, overlay: str) -> str:
