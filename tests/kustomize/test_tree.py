@@ -268,3 +268,19 @@ def test_kustomize_build_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert os.environ["PATH"]
     with pytest.raises(RenderError, match="neither kustomize nor kubectl"):
         kustomize_build(broken)
+
+
+def test_yaml_text_is_the_same_with_and_without_libyaml(shipped_envs: dict[str, Environment]) -> None:
+    from generator.kustomize import yaml_text
+
+    class PureDumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    PureDumper.add_representer(str, yaml_text._str)
+    for obj in build_objects(shipped_envs["prod"]):
+        pure = yaml.dump(
+            obj, Dumper=PureDumper, sort_keys=False, default_flow_style=False, allow_unicode=True, width=1_000_000
+        )
+        assert yaml_text.dump(obj) == pure
+        assert yaml.safe_load(pure) == obj
