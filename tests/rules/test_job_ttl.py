@@ -26,8 +26,17 @@ def test_fires_without_ttl() -> None:
     assert 'Job "train"' in finding.message and "ttlSecondsAfterFinished" in finding.message
 
 
-def test_fires_on_hook_without_delete_policy() -> None:
-    assert len(_findings(_job({"argocd.argoproj.io/hook": "Sync"}))) == 1
+def test_passes_argocd_hook_without_explicit_delete_policy() -> None:
+    # Argo CD (gitops-engine) applies BeforeHookCreation when the annotation is absent
+    assert _findings(_job({"argocd.argoproj.io/hook": "PreSync,Sync"})) == []
+
+
+def test_passes_helm_hook() -> None:
+    assert _findings(_job({"helm.sh/hook": "pre-upgrade"})) == []
+
+
+def test_fires_on_empty_hook_annotation() -> None:
+    assert len(_findings(_job({"argocd.argoproj.io/hook": " "}))) == 1
 
 
 def test_fires_on_skip_hook_with_delete_policy() -> None:

@@ -5,11 +5,14 @@ their logs and volumes pinned, and Argo CD cannot re-create a Job with the same 
 is immutable) until the old one is gone. The TTL controller deletes the Job that many seconds after it
 completes.
 
-Decision: a Job that is an Argo CD resource hook (annotation ``argocd.argoproj.io/hook``, any phase but
-``Skip``) together with an ``argocd.argoproj.io/hook-delete-policy`` passes without a TTL, because Argo CD
-itself deletes it (``HookSucceeded``/``HookFailed`` after it ends, ``BeforeHookCreation`` before the
-next run, so at most one finished copy remains). CronJobs are not checked here: their Jobs are bounded
-by the history limits (see cronjob-concurrency). The path is ``/spec`` (or the document root).
+Decision: a Job that is an Argo CD resource hook passes without a TTL, because Argo CD itself deletes
+it: annotation ``argocd.argoproj.io/hook`` with any phase but ``Skip`` (or a Helm ``helm.sh/hook``, which
+Argo CD runs as a hook too). Its ``argocd.argoproj.io/hook-delete-policy`` says when (``HookSucceeded``
+or ``HookFailed`` after it ends, ``BeforeHookCreation`` before the next run, so at most one finished copy
+remains); without the annotation Argo CD applies ``BeforeHookCreation`` (gitops-engine's default), so a
+hook is never left to pile up. The generator still spells the policy out. CronJobs are not checked here:
+their Jobs are bounded by the history limits (see cronjob-concurrency). The path is ``/spec`` (or the
+document root).
 
 PASS:
 
@@ -54,13 +57,16 @@ SEVERITY = Severity.WARNING
 KINDS: frozenset[str] | None = frozenset({"Job"})
 
 HOOK = "argocd.argoproj.io/hook"
-HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
+HELM_HOOK = "helm.sh/hook"
 
 
-def _is_deleted_hook(obj: Resource) -> bool:
-    annotations = obj.annotations
-    phases = {p.strip() for p in annotations.get(HOOK, "").split(",") if p.strip()}
-    return bool(phases - {"Skip"}) and bool(annotations.get(HOOK_DELETE_POLICY, "").strip())
+def is_argocd_hook(obj: Resource) -> bool:
+    """Whether Argo CD runs (and so deletes, by its hook-delete-policy) this object as a resource hook."""
+    annotations = obj.metadata.get("annotations")
+    if not isinstance(annotations, dict):
+        return False
+    phases = {p.strip() for p in str(annotations.get(HOOK) or "").split(",") if p.strip()}
+    return bool(phases - {"Skip"}) or bool(str(annotations.get(HELM_HOOK) or "").strip())
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
@@ -70,13 +76,12 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     ttl = spec.get("ttlSecondsAfterFinished")
     if isinstance(ttl, int) and not isinstance(ttl, bool):
         return ()
-    if _is_deleted_hook(obj):
+    if is_argocd_hook(obj):
         return ()
     where = pointer("spec") if "spec" in obj.obj else ""
     return (
         Finding(
-            f'Set spec.ttlSecondsAfterFinished on Job "{obj.name}" (or make it an Argo CD hook with a '
-            "hook-delete-policy) so finished Jobs are deleted.",
+            f'Set spec.ttlSecondsAfterFinished on Job "{obj.name}" so finished Jobs and their pods are deleted.',
             path=where,
         ),
     )
