@@ -98,7 +98,7 @@ class SecretsSettings:
     postgres_key: str  # remote key of the PostgreSQL credentials (external-secrets)
     object_store_key: str  # remote key of the object-store credentials (external-secrets)
     # sealed-secrets: Secret name -> {data key -> encrypted value}
-    sealed: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    sealed: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +137,7 @@ class MonitoringSettings:
     enabled: bool
     prometheus_namespace: str
     scrape_interval: str
-    service_monitor_labels: Mapping[str, str]
+    service_monitor_labels: Mapping[str, str] = field(hash=False)
     grafana_dashboard: bool
 
 
@@ -169,12 +169,15 @@ class ExternalRef:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    severity: Mapping[str, str]
-    external: tuple[ExternalRef, ...]
+    severity: Mapping[str, str] = field(hash=False)
+    external: tuple[ExternalRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Environment:
+    """One environment, resolved (profile defaults + env file). Hashable and immutable; mapping fields are
+    read-only views and take no part in the hash."""
+
     name: str
     source_file: str
     profile: str

@@ -318,3 +318,9 @@ def test_valid_cron(expr: str) -> None:
 )
 def test_invalid_cron(expr: str) -> None:
     assert not is_cron(expr)
+
+
+def test_environments_are_hashable_and_comparable() -> None:
+    a = load_by_name(ROOT, "prod")
+    b = load_by_name(ROOT, "prod")
+    assert a == b and hash(a) == hash(b) and len({a, b, load_by_name(ROOT, "dev")}) == 2
