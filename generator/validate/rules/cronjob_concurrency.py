@@ -3,10 +3,11 @@
 Decision: a CronJob passes when ``spec.concurrencyPolicy`` is ``Forbid`` or ``Replace`` and
 ``spec.startingDeadlineSeconds`` is set. The default ``Allow`` starts a new run while the previous one
 is still going: two training runs then write to the same experiment and fight for the same GPUs.
-Without ``startingDeadlineSeconds`` the controller counts every missed schedule since the last run and,
-after more than 100 (a controller outage, a long suspension), stops scheduling the CronJob altogether;
-with a deadline it only looks that far back. The history limits are not required: they default to 3
-successful and 1 failed Job, which is bounded. One finding per problem, at the field (or ``/spec``).
+Without ``startingDeadlineSeconds`` a schedule missed during a controller outage, a suspension or a
+full cluster is started whenever the controller catches up, however late (the nightly training run at
+noon, competing with daytime work), and after more than 100 missed schedules the controller only logs
+``TooManyMissedTimes``; with a deadline, a run that cannot start in time is skipped. The history limits
+are not required: they default to 3 successful and 1 failed Job, which is bounded. One finding per problem, at the field (or ``/spec``).
 
 PASS:
 
@@ -81,6 +82,7 @@ def _check(obj: Resource) -> Iterator[Finding]:
     deadline = spec.get("startingDeadlineSeconds")
     if not isinstance(deadline, int) or isinstance(deadline, bool):
         yield Finding(
-            f'Set spec.startingDeadlineSeconds on CronJob "{obj.name}" so missed schedules cannot stop it.',
+            f'Set spec.startingDeadlineSeconds on CronJob "{obj.name}" '
+            "so a missed run is skipped, not started arbitrarily late.",
             path=pointer("spec", "startingDeadlineSeconds") if "startingDeadlineSeconds" in spec else parent,
         )
