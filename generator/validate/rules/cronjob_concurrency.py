@@ -7,7 +7,8 @@ Without ``startingDeadlineSeconds`` a schedule missed during a controller outage
 full cluster is started whenever the controller catches up, however late (the nightly training run at
 noon, competing with daytime work), and after more than 100 missed schedules the controller only logs
 ``TooManyMissedTimes``; with a deadline, a run that cannot start in time is skipped. The history limits
-are not required: they default to 3 successful and 1 failed Job, which is bounded. One finding per problem, at the field (or ``/spec``).
+are not required: they default to 3 successful and 1 failed Job, which is bounded. One finding per
+problem, at the field (or ``/spec``).
 
 PASS:
 
