@@ -121,7 +121,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def json_diff(old: Any, new: Any, path: tuple[str | int, ...] = ()) -> list[dict[str, Any]]:
-    """RFC 6902 operations turning ``old`` into ``new`` (lists of different length are replaced whole)."""
+    """RFC 6902 operations turning ``old`` into ``new``. Lists of scalars and lists whose length changes are
+    replaced whole; lists of objects are patched per element behind a ``test`` of the element's name."""
     if isinstance(old, dict) and isinstance(new, dict):
         ops: list[dict[str, Any]] = []
         for key in old:
@@ -133,10 +134,20 @@ def json_diff(old: Any, new: Any, path: tuple[str | int, ...] = ()) -> list[dict
             else:
                 ops.extend(json_diff(old[key], value, (*path, key)))
         return ops
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and len(old) == len(new)
+        and all(isinstance(item, dict) for item in [*old, *new])
+    ):
+        # lists of objects (containers, env, volumes): patch element by element, and first *test* the
+        # element's name, so the patch says what it changes and fails loudly if the base moved
         ops = []
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            ops.extend(json_diff(a, b, (*path, i)))
+            sub = json_diff(a, b, (*path, i))
+            if sub and "name" in a and _same(a["name"], b.get("name")):
+                sub.insert(0, {"op": "test", "path": _pointer((*path, i, "name")), "value": a["name"]})
+            ops.extend(sub)
         return ops
     if _same(old, new):
         return []

@@ -284,3 +284,35 @@ def test_yaml_text_is_the_same_with_and_without_libyaml(shipped_envs: dict[str, 
         )
         assert yaml_text.dump(obj) == pure
         assert yaml.safe_load(pure) == obj
+
+
+def test_patches_name_what_they_change_and_fail_when_the_base_moved(
+    shipped_tree: dict[str, str], tmp_path: Path
+) -> None:
+    ops = yaml.safe_load(shipped_tree["overlays/prod/patches/deployment-mlflow.yaml"])
+    tests = {op["path"]: op["value"] for op in ops if op["op"] == "test"}
+    assert tests["/spec/template/spec/containers/0/name"] == "mlflow"
+    assert "MLFLOW_SERVER_ALLOWED_HOSTS" in tests.values()
+    for op in ops:
+        if op["op"] != "test" and "/env/" in op["path"]:
+            prefix = op["path"].split("/value")[0]
+            assert f"{prefix}/name" in tests, op["path"]
+    # a base whose env order changed no longer matches the tests: kustomize refuses instead of mis-patching
+    tree = dict(shipped_tree)
+    tree["base/mlflow.yaml"] = tree["base/mlflow.yaml"].replace(
+        "name: MLFLOW_SQLALCHEMYSTORE_POOL_SIZE", "name: MLFLOW_RENAMED_POOL_SIZE"
+    )
+    with pytest.raises(RenderError):
+        kustomize_build(write_tree(tree, tmp_path) / "overlays" / "prod")
+
+
+def test_json_diff_tests_names_of_list_elements() -> None:
+    old = {"env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]}
+    new = {"env": [{"name": "A", "value": "1"}, {"name": "B", "value": "3"}]}
+    assert json_diff(old, new) == [
+        {"op": "test", "path": "/env/1/name", "value": "B"},
+        {"op": "replace", "path": "/env/1/value", "value": "3"},
+    ]
+    assert json_diff({"args": ["a", "b"]}, {"args": ["a", "c"]}) == [
+        {"op": "replace", "path": "/args", "value": ["a", "c"]}
+    ]
