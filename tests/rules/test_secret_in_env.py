@@ -36,7 +36,16 @@ def _configmap(data: dict[str, str]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "name",
-    ["AWS_SECRET_ACCESS_KEY", "MINIO_ROOT_PASSWORD", "dbPassword", "GITHUB_TOKEN", "API_KEY", "apiKey", "credentials"],
+    [
+        "AWS_SECRET_ACCESS_KEY",
+        "MINIO_ROOT_PASSWORD",
+        "dbPassword",
+        "GITHUB_TOKEN",
+        "API_KEY",
+        "apiKey",
+        "credentials",
+        "TLS_CLIENT_KEY",
+    ],
 )
 def test_fires_on_credential_name_with_literal_value(name: str) -> None:
     [finding] = _findings(_deployment(env=[{"name": "X", "value": "x"}, {"name": name, "value": "hunter2"}]))
@@ -100,6 +109,7 @@ def test_fires_on_configmap_key_and_embedded_config_file() -> None:
         {"name": "AWS_ACCESS_KEY_ID", "value": "minio"},
         {"name": "PASSWORD_AUTH", "value": "true"},
         {"name": "SORT_KEY", "value": "created"},
+        {"name": "TLS_CLIENT_KEY", "value": "/etc/tls/client.key"},
         {"name": "DATABASE_URL", "value": "postgresql://mlflow:$(DB_PASSWORD)@postgres:5432/mlflow"},
         {"name": "MLFLOW_S3_ENDPOINT_URL", "value": "http://minio:9000"},
     ],

@@ -12,8 +12,9 @@ anyone allowed to read the workload; credentials belong in Secrets produced in-c
   a GitHub or Slack token, or a URL with a password (``postgresql://user:pass@host``);
 - in multi-line ConfigMap values (config files), ``name: value`` / ``name = value`` lines as above.
 
-Passing: empty values, ``true``/``false``, ``valueFrom``, and values that use ``$(VAR)`` expansion (or
-``$VAR``/``${VAR}`` in a URL's password). One finding per value, at the value.
+Passing: empty values, ``true``/``false``, absolute file paths (``/etc/tls/client.key``), ``valueFrom``,
+and values that use ``$(VAR)`` expansion (or ``$VAR``/``${VAR}`` in a URL's password). One finding per
+value, at the value.
 
 PASS:
 
@@ -128,6 +129,8 @@ _QUALIFIERS = frozenset(
     }
 )
 _BOOLEANS = frozenset({"true", "false"})
+# An absolute file path with two or more segments (``/etc/tls/client.key``) names where a credential is.
+_FILE_PATH = re.compile(r"^(?:/[\w.-]+){2,}/?$")
 
 # Values that are credentials whatever their name. ``pw`` is a URL's password (checked for expansion).
 _VALUE_PATTERNS = re.compile(
@@ -163,7 +166,9 @@ def is_credential_name(name: str) -> bool:
 def _is_literal(value: str) -> bool:
     """A value that would put a credential in the manifest (not empty, not a boolean, not expanded)."""
     text = value.strip().strip("\"'")
-    return bool(text) and text.lower() not in _BOOLEANS and "$(" not in text and not text.startswith("${")
+    if not text or text.lower() in _BOOLEANS or "$(" in text or text.startswith("${"):
+        return False
+    return not (text.startswith("/") and _FILE_PATH.match(text))
 
 
 # Substrings one of _VALUE_PATTERNS needs: plain ``in`` checks are far cheaper than the regex scan.
