@@ -34,6 +34,7 @@ Application itself as perpetually OutOfSync.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from generator.errors import RenderError
+from generator.kustomize import yaml_text
 from generator.validate.model import CLUSTER_SCOPED_KINDS
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def header(source: str | None) -> str:
 
 def dump(*docs: Mapping[str, Any]) -> str:
     """Deterministic YAML (block style, keys in insertion order), documents separated by ``---``."""
-    return "---\n".join(yaml.safe_dump(dict(d), sort_keys=False, default_flow_style=False, width=120) for d in docs)
+    return "---\n".join(yaml_text.dump(dict(d)) for d in docs)
 
 
 # ----------------------------------------------------------------------------------- kinds of an overlay
@@ -102,13 +104,21 @@ def _kustomization(tree: Mapping[str, str], directory: str) -> tuple[str, dict[s
     for name in _KUSTOMIZATION_FILES:
         path = posixpath.join(directory, name) if directory else name
         if path in tree:
-            data = yaml.safe_load(tree[path])
+            docs = _parse(tree[path])
+            data = docs[0] if docs else None
             return path, data if isinstance(data, dict) else {}
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[Any, ...]:
+    """Parsed documents of a generated file, cached: base/ files are shared by every overlay (read-only use).
+    libyaml's CSafeLoader when present (same YAML 1.1 results, ~10x faster): keeps build <= 20 ms/env."""
+    return tuple(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
 def _documents(tree: Mapping[str, str], path: str) -> Iterator[dict[str, Any]]:
-    for doc in yaml.safe_load_all(tree[path]):
+    for doc in _parse(tree[path]):
         if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
             yield from (item for item in doc["items"] if isinstance(item, dict))
         elif isinstance(doc, dict):
