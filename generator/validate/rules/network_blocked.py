@@ -251,18 +251,21 @@ def _flow_blocked(ctx: Context, ev: Evaluator, src: Resource, svc: Resource, sp:
 
 def _calls(ctx: Context, obj: Resource) -> Iterator[Finding]:
     ev = evaluator(ctx)
+    if not ev.policies:
+        return  # nothing can be denied
     seen: set[tuple[str, str]] = set()
     for c in containers(obj):
-        texts: list[tuple[str, str, str, bool]] = []
+        # (text, label, path parts relative to the container, whole value may be a bare host)
+        texts: list[tuple[str, str, tuple[str | int, ...], bool]] = []
         for i, env in enumerate(as_list(c.obj.get("env"))):
             value, name = as_dict(env).get("value"), str(as_dict(env).get("name", ""))
             if isinstance(value, str) and not _NOT_CALLS_ENV.search(name):
-                texts.append((value, f"env {name}", c.pointer("env", i, "value"), bool(_HOST_ENV.search(name))))
+                texts.append((value, f"env {name}", ("env", i, "value"), bool(_HOST_ENV.search(name))))
         for key in ("command", "args"):
             for i, arg in enumerate(as_list(c.obj.get(key))):
                 if isinstance(arg, str):
-                    texts.append((arg, f"{key}[{i}]", c.pointer(key, i), False))
-        for text, label, path, whole in texts:
+                    texts.append((arg, f"{key}[{i}]", (key, i), False))
+        for text, label, where, whole in texts:
             for ref in service_refs(text, obj.namespace, whole_value=whole):
                 svc = ctx.get("Service", ref.namespace, ref.service)
                 if svc is None or (ref.namespace, ref.service) in seen:
@@ -270,7 +273,7 @@ def _calls(ctx: Context, obj: Resource) -> Iterator[Finding]:
                 seen.add((ref.namespace, ref.service))
                 if any(w is obj for w in service_backends(ctx, svc)):
                     continue  # its own Service: a self-description (allowed hosts, advertised URL), not a call
-                finding = _call(ctx, ev, obj, svc, ref, label, path)
+                finding = _call(ctx, ev, obj, svc, ref, label, c.pointer(*where))
                 if finding is not None:
                     yield finding
 
@@ -323,6 +326,8 @@ def _admits_other_namespaces(
 
 def _ingress(ctx: Context, obj: Resource) -> Iterator[Finding]:
     ev = evaluator(ctx)
+    if not ev.policies:
+        return
     for backend in ingress_backends(obj):
         svc = ctx.get("Service", obj.namespace, backend.service)
         if svc is None or backend.port is None:
@@ -339,10 +344,12 @@ def _ingress(ctx: Context, obj: Resource) -> Iterator[Finding]:
 
 
 def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    ev = evaluator(ctx)
+    if not ev.policies:
+        return
     services = monitor_services(ctx, obj)
     if not services:
         return
-    ev = evaluator(ctx)
     for ep in monitor_endpoints(obj):
         reasons: list[str] = []
         if ep.port is not None:
