@@ -523,7 +523,7 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
                 ServingModel(
                     name=m["name"],
                     model_uri=m["modelUri"],
-                    replicas=m.get("replicas", 1),
+                    replicas=m.get("replicas", sv["defaultReplicas"]),
                     resources=_resources(deep_merge(default_model_res, m.get("resources", {}))),
                 )
                 for m in sv["models"]
@@ -571,7 +571,8 @@ def parse_environment(text: str, *, name: str, source_file: str) -> Environment:
         raise ConfigError(f"{display}:1:1: <root>: expected a mapping with at least 'profile', got an empty file")
     if not isinstance(doc, CommentedMap):
         line, col = _node_pos(doc)
-        raise ConfigError(f"{display}:{line}:{col}: <root>: expected a mapping, got {type(doc).__name__}")
+        kind = "a sequence" if isinstance(doc, list) else f"a scalar ({_describe(doc)})"
+        raise ConfigError(f"{display}:{line}:{col}: <root>: expected a mapping, got {kind}")
     data = _plain(doc, display)
     _schema_check(doc, data, display)
     cfg = deep_merge(defaults_for(data["profile"]), data)

@@ -85,7 +85,7 @@ _COMMON: dict[str, Any] = {
         "successfulJobsHistoryLimit": 3,
         "failedJobsHistoryLimit": 3,
     },
-    "serving": {"port": 8080, "models": []},
+    "serving": {"port": 8080, "defaultReplicas": 1, "models": []},
     "monitoring": {
         "enabled": True,
         "prometheusNamespace": "monitoring",
@@ -130,6 +130,7 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
         },
         "postgres": {"storage": {"size": "50Gi"}, "resources": _res("500m", "1Gi", "2", "2Gi")},
         "objectStore": {"storage": {"size": "100Gi"}, "resources": _res("250m", "512Mi", "1", "1Gi")},
+        "serving": {"defaultReplicas": 2},
         "argocd": {"automated": True, "selfHeal": True},
     },
 }
