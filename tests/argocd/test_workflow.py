@@ -63,7 +63,7 @@ def test_workflow_is_deterministic_and_starts_with_the_generated_header() -> Non
 def test_workflow_jobs_steps_and_permissions() -> None:
     _text, data = _workflow()
     # PyYAML reads the key `on` as the boolean True (YAML 1.1); GitHub reads it as "on".
-    triggers = data.get("on", data.get(True))
+    triggers: dict[str, Any] = data["on"] if "on" in data else data[True]  # type: ignore[index]
     assert "pull_request" in triggers and "push" in triggers
     assert data["permissions"] == {"contents": "read"}
     jobs = data["jobs"]
