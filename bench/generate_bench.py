@@ -106,19 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     run(min(args.count, 3), args.seed)  # warm-up: imports, schema compilation, caches
-    gc.collect()
-    tracemalloc.start()
-    best: tuple[float, float, int, int] | None = None
-    for _ in range(args.repeat):
-        result = run(args.count, args.seed)
-        if best is None or sum(result[:2]) < sum(best[:2]):
-            best = result
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert best is not None
-    # a second, untraced run for timing: tracemalloc slows allocation-heavy code down several times
+    # timing without tracemalloc (it slows allocation-heavy code down several times): best of --repeat
     timed = min((run(args.count, args.seed) for _ in range(args.repeat)), key=lambda r: r[0] + r[1])
     load_s, render_s, nfiles, nbytes = timed
+    # memory: one traced run; peak of Python allocations during load + render of all environments
+    gc.collect()
+    tracemalloc.start()
+    run(args.count, args.seed)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     per_env_ms = (load_s + render_s) * 1000 / args.count
     peak_mb = peak / 2**20
