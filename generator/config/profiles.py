@@ -131,7 +131,7 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
         "postgres": {"storage": {"size": "50Gi"}, "resources": _res("500m", "1Gi", "2", "2Gi")},
         "objectStore": {"storage": {"size": "100Gi"}, "resources": _res("250m", "512Mi", "1", "1Gi")},
         "serving": {"defaultReplicas": 2},
-        "argocd": {"automated": True, "selfHeal": True},
+        "argocd": {"automated": False},  # prod syncs manually by default (issue 4); env files may opt in
     },
 }
 
