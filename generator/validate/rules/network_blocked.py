@@ -43,6 +43,27 @@ PASS:
           ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
         - to: [{podSelector: {matchLabels: {app: postgres}}}]
           ports: [{port: 5432}]
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      selector: {matchLabels: {app: mlflow}}
+      template:
+        metadata: {labels: {app: mlflow}}
+        spec:
+          containers: [{name: mlflow, image: "mlflow:2.10.0", ports: [{name: http, containerPort: 5000}]}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec: {selector: {app: mlflow}, ports: [{port: 80, targetPort: http}]}
+    ---
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: mlflow}
+    spec:
+      rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: mlflow, port: {number: 80}}}}]}}]
 
 FAIL:
 
@@ -57,6 +78,27 @@ FAIL:
       egress:                                # no DNS: "postgres" cannot even be resolved
         - to: [{podSelector: {matchLabels: {app: postgres}}}]
           ports: [{port: 5432}]
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: mlflow}
+    spec:
+      selector: {matchLabels: {app: mlflow}}
+      template:
+        metadata: {labels: {app: mlflow}}
+        spec:
+          containers: [{name: mlflow, image: "mlflow:2.10.0", ports: [{name: http, containerPort: 5000}]}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: mlflow}
+    spec: {selector: {app: mlflow}, ports: [{port: 80, targetPort: http}]}
+    ---
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: mlflow}
+    spec:
+      rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: mlflow, port: {number: 80}}}}]}}]
 """
 
 from __future__ import annotations
