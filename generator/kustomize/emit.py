@@ -26,6 +26,7 @@ from typing import Any
 from generator.config.load import build_environment
 from generator.config.model import Environment
 from generator.config.profiles import deep_merge, defaults_for
+from generator.errors import ConfigError
 from generator.kustomize.yaml_text import comment_header, dump, dump_documents
 from generator.platform.build import COMPONENTS, CORE, LOCAL, build_platform
 from generator.platform.common import Part
@@ -263,8 +264,19 @@ def render_overlay(env: Environment) -> dict[str, str]:
     return files
 
 
+def _check_distinct(envs: Sequence[Environment]) -> None:
+    """Two environments must not share a name or a namespace (their overlays would fight over objects)."""
+    seen: dict[tuple[str, str], Environment] = {}
+    for env in sorted(envs, key=lambda e: e.source_file):
+        for what, value in (("name", env.name), ("namespace", env.namespace)):
+            other = seen.setdefault((what, value), env)
+            if other is not env and other.source_file != env.source_file:
+                raise ConfigError(f"{env.source_file}: {what} {value!r} is already used by {other.source_file}")
+
+
 def render_tree(envs: Sequence[Environment]) -> dict[str, str]:
     """Repo-relative POSIX path -> file text for ``base/**``, ``components/**`` and ``overlays/<env>/**``."""
+    _check_distinct(envs)
     files = {**render_base(), **render_components()}
     for env in sorted(envs, key=lambda e: e.name):
         files.update(render_overlay(env))

@@ -11,7 +11,7 @@ import yaml
 
 from generator.config.load import parse_environment
 from generator.config.model import Environment
-from generator.errors import RenderError
+from generator.errors import ConfigError, RenderError
 from generator.kustomize.emit import generated_roots, json_diff, render_tree
 from generator.kustomize.render import kustomize_build
 from generator.platform.build import build_objects
@@ -316,3 +316,9 @@ def test_json_diff_tests_names_of_list_elements() -> None:
     assert json_diff({"args": ["a", "b"]}, {"args": ["a", "c"]}) == [
         {"op": "replace", "path": "/args", "value": ["a", "c"]}
     ]
+
+
+def test_two_environments_cannot_share_a_namespace(shipped_envs: dict[str, Environment]) -> None:
+    clash = parse_environment("profile: dev\nnamespace: mlflow-prod\n", name="qa", source_file="environments/qa.yaml")
+    with pytest.raises(ConfigError, match=r"environments/qa\.yaml: namespace 'mlflow-prod' is already used by"):
+        render_tree([*shipped_envs.values(), clash])
