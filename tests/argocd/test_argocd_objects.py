@@ -240,3 +240,9 @@ def test_shipped_projects_whitelist_exactly_what_kustomize_renders(tmp_path: Pat
         assert app["spec"]["destination"]["namespace"] == env.namespace
         automated = "automated" in app["spec"]["syncPolicy"]
         assert automated == env.argocd.automated
+        if env.name in ("dev", "staging"):  # shipped defaults: dev/staging automated, prune + selfHeal
+            assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+        if env.name == "prod":  # prod syncs manually by default
+            assert not automated
+        if env.mlflow.hpa.enabled:
+            assert "RespectIgnoreDifferences=true" in app["spec"]["syncPolicy"]["syncOptions"]
