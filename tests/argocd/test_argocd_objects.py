@@ -246,3 +246,37 @@ def test_shipped_projects_whitelist_exactly_what_kustomize_renders(tmp_path: Pat
             assert not automated
         if env.mlflow.hpa.enabled:
             assert "RespectIgnoreDifferences=true" in app["spec"]["syncPolicy"]["syncOptions"]
+
+
+def test_validate_argocd_with_overlay_passes_and_fires_when_the_project_lacks_a_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    envs = _shipped()
+    files = {**render_tree(envs), **argocd.render_argocd(envs)}
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    args = ["validate", "argocd/root.yaml", "argocd/prod", "overlays/prod", "--format", "json"]
+    runner = CliRunner()
+    result = runner.invoke(app, args)
+    report = json.loads(result.stdout)
+    assert [f for f in report["findings"] if f["rule"].startswith("argocd-")] == []
+    assert report["summary"]["errors"] == 0, result.stdout
+    # the generated Argo CD files pass the schema checks too: no finding at all on them
+    assert not [f for f in report["findings"] if f["file"].startswith("argocd/")]
+
+    project_file = tmp_path / "argocd/prod/project.yaml"
+    (project,) = _docs(project_file.read_text())
+    spec = project["spec"]
+    spec["namespaceResourceWhitelist"] = [e for e in spec["namespaceResourceWhitelist"] if e["kind"] != "NetworkPolicy"]
+    project_file.write_text(yaml.safe_dump(project))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    denied = {f["resource"]["kind"] for f in report["findings"] if f["rule"] == "argocd-project-denies"}
+    assert denied == {"NetworkPolicy"}
