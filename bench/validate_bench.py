@@ -1,7 +1,8 @@
 """Benchmark of `gitops-gen validate`: resources/second and peak RSS on a generated corpus.
 
 Builds 20,000 realistic resources (Deployments, Services, ConfigMaps, Ingresses, NetworkPolicies,
-CronJobs, PodDisruptionBudgets; about 0.5% with a defect) as multi-document YAML files in a temporary directory, then, in one process:
+CronJobs, PodDisruptionBudgets; about 0.5% with a defect) as multi-document YAML files in a temporary
+directory, then, in one process:
 
 1. schema only: the real loader (``load_inputs``) + the schema rules;
 2. full: the real loader + every registered rule (cross-resource rules included).

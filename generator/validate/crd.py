@@ -6,7 +6,8 @@ API server enforces:
   which is how the API server treats it (no pruning there);
 - in strict mode every other object with ``properties`` (the root included) gets
   ``additionalProperties: false``, so unknown fields are reported;
-- ``nullable: true`` adds ``"null"`` to the type.
+- ``nullable: true`` adds ``"null"`` to the type;
+- ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does.
 Pure functions on plain data; reading files is :mod:`generator.validate.schemas`' job.
 """
 
@@ -36,6 +37,10 @@ INT_OR_STRING: dict[str, Any] = {"oneOf": [{"type": "string"}, {"type": "integer
 def convert(openapi: dict[str, Any], *, strict: bool = True) -> dict[str, Any]:
     """A JSON schema (draft 2020-12 compatible) from one CRD version's ``openAPIV3Schema``."""
     result: dict[str, Any] = _convert(copy.deepcopy(openapi), strict)
+    if isinstance(result.get("properties"), dict):
+        # The API server accepts these on every custom resource, declared in the CRD or not.
+        for key, typ in (("apiVersion", "string"), ("kind", "string"), ("metadata", "object")):
+            result["properties"].setdefault(key, {"type": typ})
     return result
 
 

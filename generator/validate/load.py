@@ -141,8 +141,8 @@ class _Loader(yaml.CSafeLoader):
     (no generators) that shares identical scalars between documents (fewer objects, less memory)."""
 
     # The C composer calls these for path resolvers, which are never used here: C-level no-ops.
-    descend_resolver = staticmethod({}.get)
-    ascend_resolver = staticmethod(tuple)
+    descend_resolver = staticmethod({}.get)  # type: ignore[assignment,var-annotated]
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
 
     def __init__(self, stream: str, display: str) -> None:
         super().__init__(stream)
@@ -317,7 +317,9 @@ def _resources(data: Any, src: DocSource, index: int, default_namespace: str) ->
             if not isinstance(item, dict):
                 item_src.problem = f"List item {i} is not an object"
                 item = {}
-            out.append(Resource(item, src.display, index, line, default_namespace=default_namespace, source=item_src))
+            res = Resource(item, src.display, index, line, default_namespace=default_namespace, source=item_src)
+            res.duplicate_keys = sorted(item_src.duplicate_marks)
+            out.append(res)
         return out
     res = Resource(data, src.display, index, line, default_namespace=default_namespace, source=src)
     res.duplicate_keys = sorted(src.duplicate_marks)

@@ -319,12 +319,11 @@ class SchemaStore:
     # -- compile
 
     def _compile(self, schema: dict[str, Any], source: str, base: str | None) -> Compiled:
-        kwargs: dict[str, Any] = {"validate_formats": False}
+        kwargs: dict[str, Any] = {"validate_formats": False, "retriever": _local_retriever}
         if base == "k8s":
             kwargs["registry"] = self._k8s_registry()
         elif base:
             kwargs["base_uri"] = base
-            kwargs["retriever"] = _local_retriever
         try:
             return Compiled(jsonschema_rs.validator_for(schema, **kwargs), source, schema, base)
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
