@@ -239,12 +239,14 @@ def run(
     with BuildLock(git.git_dir):
         for leftover in tree.recover(root):
             print(f"cleaned up after an interrupted build: {leftover}", file=out)
+        start_head = git.head_sha
         disk = tree.shas(tree.read_tree(root, roots))
+        index = git.index_blobs(roots)
         head = git.head_blobs(roots)
         edits = hand_edits(
             disk=disk,
             head=head,
-            index=git.index_blobs(roots),
+            index=index,
             rendered=new,
             written=tree.load_written(git.git_dir),
         )
@@ -277,10 +279,12 @@ def run(
             print("not committed (--no-commit)", file=out)
             return 0
         if not committed:
+            if index != new:  # --force over staged hand edits: the index must match the tree again
+                git.sync_index(roots, files)
             print("nothing changed since the last commit; no commit", file=out)
             return 0
         message = _commit_message(env_names, committed, [e.source_file for e in envs])
-        sha = git.commit_files(roots, files, message)
+        sha = git.commit_files(roots, files, message, expected_head=start_head)
         print(f"committed {sha[:12]} {message.splitlines()[0]}", file=out)
         return 0
 

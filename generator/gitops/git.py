@@ -104,14 +104,24 @@ class GitRepo:
     def _store(self, data: bytes) -> bytes:
         return bytes(self._repo.odb.store(IStream("blob", len(data), BytesIO(data))).binsha)
 
-    def commit_files(self, roots: Iterable[str], files: Mapping[str, bytes], message: str) -> str:
+    def sync_index(self, roots: Iterable[str], files: Mapping[str, bytes]) -> None:
+        """Set the index entries under ``roots`` to exactly ``files`` (e.g. to drop staged hand edits)."""
+        entries = {path: BaseIndexEntry((_FILE_MODE, self._store(data), 0, path)) for path, data in files.items()}
+        self._sync_index(list(roots), entries)
+
+    def commit_files(
+        self, roots: Iterable[str], files: Mapping[str, bytes], message: str, *, expected_head: str | None = None
+    ) -> str:
         """Commit exactly ``files`` as the content of ``roots`` (everything else as in HEAD); return the sha.
 
         ``files`` are the complete new contents of the roots (as written to the working tree); paths under
         the roots that are missing from ``files`` are deleted in the commit. Nothing outside the roots changes.
+        ``expected_head``: the HEAD the build started from (a different HEAD is a GitError, never overwritten).
         """
         roots = list(roots)
         head = self._head_commit()
+        if expected_head is not None and (None if head is None else head.hexsha) != expected_head:
+            raise GitError("HEAD moved while gitops-gen was building (another commit?); files written, not committed")
         new_entries: dict[str, BaseIndexEntry] = {
             path: BaseIndexEntry((_FILE_MODE, self._store(data), 0, path)) for path, data in files.items()
         }

@@ -294,3 +294,36 @@ def test_all_removes_overlays_of_deleted_environments_but_not_hand_made_dirs(
     assert not (repo / "overlays/staging").exists()
     assert (repo / "overlays/custom/kustomization.yaml").is_file()
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_force_over_a_staged_hand_edit_leaves_index_and_tree_clean(
+    repo: Path, fake_render: FakeRender, validator: RecordingValidator
+) -> None:
+    assert _run(repo, fake_render, validator, "dev")[0] == 0
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "overlays/dev/patch.yaml").write_text("staged hand edit\n")
+    git(repo, "add", "overlays/dev/patch.yaml")
+    (repo / "base/new.yaml").write_text("staged hand-made file\n")
+    git(repo, "add", "base/new.yaml")
+
+    code, out = _run(repo, fake_render, validator, "dev", force=True)
+
+    assert code == 0, out
+    assert "nothing changed since the last commit; no commit" in out
+    assert git(repo, "rev-parse", "HEAD").strip() == head
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_commit_made_during_the_build_is_never_overwritten(repo: Path, fake_render: FakeRender) -> None:
+    def committing_validator(overlay: Path, env: Environment) -> build.OverlayResult:
+        (repo / "other.txt").write_text("someone else's work\n")
+        git(repo, "add", "other.txt")
+        git(repo, "commit", "-q", "-m", "concurrent commit")
+        return build.OverlayResult(errors=[])
+
+    with pytest.raises(GitError, match="HEAD moved while gitops-gen was building"):
+        build.run(["dev"], out=io.StringIO(), repo=repo, render=fake_render, validator=committing_validator)
+    assert git(repo, "log", "-1", "--format=%s").strip() == "concurrent commit"
+    assert (repo / "overlays/dev/patch.yaml").is_file()  # written, left for the next build to commit
+    code, out = _run(repo, fake_render, RecordingValidator(), "dev")
+    assert code == 0 and "gitops-gen: build dev (0 changed, 4 added, 0 removed)" in out
