@@ -196,6 +196,10 @@ BAD = [
     ("latest", "profile: dev\nimages:\n  mlflow: ghcr.io/mlflow/mlflow:latest\n", 3, 11, "images.mlflow", "pinned"),
     ("untagged", "profile: dev\nimages:\n  postgres: postgres\n", 3, 13, "images.postgres", "tag is required"),
     ("bad profile", "profile: qa\n", 1, 10, "profile", "one of: dev, staging, prod"),
+    ("version as number", "profile: dev\nkubernetesVersion: 1.30\n", 2, 20, "kubernetesVersion", "as a string"),
+    ("zero replicas", "profile: dev\nmlflow:\n  replicas: 0\n", 3, 13, "mlflow.replicas", ">= 1"),
+    ("upper-case image", "profile: dev\nimages:\n  mc: Quay.io/MinIO/mc:v1\n", 3, 7, "images.mc", "pinned image"),
+    ("list instead of map", "profile: dev\nmlflow: [1]\n", 2, 9, "mlflow", "expected object"),
     ("no profile", "namespace: x\n", 1, 1, "<root>", "missing required key 'profile'"),
     ("bad namespace", "profile: dev\nnamespace: My_NS\n", 2, 12, "namespace", "DNS label"),
     (
