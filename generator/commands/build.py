@@ -231,7 +231,8 @@ def run(
             )
             for line in drift.lines():
                 print(line, file=out)
-            print(f"run 'gitops-gen build {' '.join(env_names)}' and commit the result", file=out)
+            again = "--all" if all_envs else " ".join(env_names)
+            print(f"run 'gitops-gen build {again}' and commit the result", file=out)
             return 1
         print(f"in sync: {len(files)} generated file(s) for {', '.join(env_names)} match", file=out)
         return 0
