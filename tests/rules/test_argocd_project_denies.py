@@ -138,3 +138,19 @@ def test_passes_on_the_generated_argocd_files_with_their_objects(tmp_path: Path)
     # ... and the same set fires once the overlay grows a kind the generated project does not know
     extra = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "mlflow-prod"}}
     assert list(_findings([*objects, NAMESPACE, _netpol(), extra])) == ["ConfigMap/c"]
+
+
+def test_fires_on_an_object_outside_the_destinations_next_to_an_app_of_apps() -> None:
+    root = _app(namespace="argocd", name="root")
+    root["spec"]["project"] = "bootstrap"
+    bootstrap = _project(destinations=[{"server": SERVER, "namespace": "argocd"}])
+    bootstrap["metadata"]["name"] = "bootstrap"
+    bootstrap["spec"]["namespaceResourceWhitelist"] = [{"group": "argoproj.io", "kind": "*"}]
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "mlflow", "namespace": "monitoring"},
+    }
+    found = _findings([bootstrap, root, _project(), _app(), NAMESPACE, monitor])
+    assert list(found) == ["ServiceMonitor/mlflow"]
+    assert "'monitoring' is not a destination" in found["ServiceMonitor/mlflow"][0].message

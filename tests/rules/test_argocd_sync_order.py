@@ -175,3 +175,12 @@ def test_passes_for_a_deployment_naming_a_service_it_backs_itself() -> None:
     dep["spec"]["template"]["spec"]["containers"][0]["args"] = ["--host", "mlflow:5000"]
     secret = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta("s", 0)}
     assert _findings([secret, dep, _service("mlflow", {"app": "mlflow"}, 2)]) == {}
+
+
+def test_fires_on_a_pre_sync_hook_needing_a_secret_of_the_sync_phase() -> None:
+    # PreSync runs before every Sync-phase wave, however early: the Secret does not exist yet.
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta("db", -10)}
+    job = _job("migrate", 0, [{"name": "P", "valueFrom": {"secretKeyRef": {"name": "db", "key": "p"}}}])
+    job["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PreSync"
+    found = _findings([secret, job])
+    assert "PreSync wave 0" in found["Job/migrate"][0].message and "Sync wave -10" in found["Job/migrate"][0].message

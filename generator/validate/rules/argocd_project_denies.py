@@ -14,8 +14,9 @@ example ``gitops-gen validate argocd/ overlays/prod``, or any stream holding bot
 - each such Application is checked: its source ``repoURL`` against ``sourceRepos`` and its destination
   against ``destinations``;
 - every other object is attributed to the Application whose destination namespace it lives in (a
-  Namespace: by its name; when the set holds a single Application, every object is attributed to it) and
-  checked: its group/kind against the whitelists and blacklists, its namespace against the destinations.
+  Namespace: by its name; an object in no such namespace goes to the only Application of the set that
+  does not deploy Applications itself, if there is exactly one) and checked: its group/kind against the
+  whitelists and blacklists, its namespace against the destinations.
 
 Objects of a set without AppProject, or not attributable to an Application, are not checked.
 
@@ -200,6 +201,7 @@ class _Index:
     apps: list[App]
     by_namespace: dict[str, list[App]]
     by_res: dict[int, App]
+    leaf_apps: list[App]  # Applications that deploy workloads, not other Applications (app of apps)
 
 
 _CACHE: dict[int, tuple[weakref.ref[Context], _Index]] = {}
@@ -228,7 +230,9 @@ def _index(ctx: Context) -> _Index:
     by_namespace: dict[str, list[App]] = defaultdict(list)
     for app in apps:
         by_namespace[app.dest_namespace].append(app)
-    index = _Index(apps, dict(by_namespace), {id(app.res): app for app in apps})
+    app_namespaces = {res.namespace for res in ctx.by_kind("Application")}
+    leaves = [app for app in apps if app.dest_namespace not in app_namespaces]
+    index = _Index(apps, dict(by_namespace), {id(app.res): app for app in apps}, leaves)
     _CACHE[key] = (weakref.ref(ctx, _forget(key)), index)
     return index
 
@@ -240,8 +244,8 @@ def _owners(index: _Index, obj: Resource) -> list[App]:
         owners = []
     else:
         owners = index.by_namespace.get(obj.namespace, [])
-    if not owners and len(index.apps) == 1 and obj.group != ARGO_GROUP:
-        owners = index.apps  # a single Application: everything else in the set is what it deploys
+    if not owners and len(index.leaf_apps) == 1 and obj.group != ARGO_GROUP:
+        owners = index.leaf_apps  # a single Application: everything else in the set is what it deploys
     return owners
 
 
