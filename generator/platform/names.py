@@ -30,6 +30,7 @@ def model_server(model: str) -> str:
     return f"model-{model}"
 
 
-def mlflow_service_url(namespace: str) -> str:
-    """In-cluster tracking URI (fully qualified, so it also works from other namespaces)."""
-    return f"http://{MLFLOW}.{namespace}.svc.cluster.local:{MLFLOW_PORT}"
+def mlflow_service_url() -> str:
+    """In-cluster tracking URI for pods of the platform namespace (namespace-independent, so the base
+    stays shared)."""
+    return f"http://{MLFLOW}:{MLFLOW_PORT}"

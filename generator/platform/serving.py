@@ -47,7 +47,7 @@ def deployment(e: Environment, model: ServingModel) -> dict[str, Any]:
         ],
         "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
         "env": [
-            env("MLFLOW_TRACKING_URI", names.mlflow_service_url(e.namespace)),
+            env("MLFLOW_TRACKING_URI", names.mlflow_service_url()),
             env("HOME", "/tmp"),
         ],
         "resources": resources(model.resources),

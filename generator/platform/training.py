@@ -37,7 +37,7 @@ def _job_spec(e: Environment) -> dict[str, Any]:
         "imagePullPolicy": "IfNotPresent",
         "command": list(tr.command),
         "env": [
-            env("MLFLOW_TRACKING_URI", names.mlflow_service_url(e.namespace)),
+            env("MLFLOW_TRACKING_URI", names.mlflow_service_url()),
             env("MLFLOW_EXPERIMENT_NAME", tr.experiment),
             env("HOME", "/tmp"),
         ],

@@ -393,7 +393,7 @@ def test_training_job_and_cronjob(env: str, get: Get, shipped_envs: dict[str, En
     for job_spec in (spec["jobTemplate"]["spec"], job["spec"]):
         assert job_spec["ttlSecondsAfterFinished"] > 0 and job_spec["backoffLimit"] >= 0
         c = job_spec["template"]["spec"]["containers"][0]
-        assert env_of(c)["MLFLOW_TRACKING_URI"] == f"http://mlflow.{e.namespace}.svc.cluster.local:5000"
+        assert env_of(c)["MLFLOW_TRACKING_URI"] == "http://mlflow:5000"
 
 
 def test_schedules_differ_per_environment(get: Get) -> None:
