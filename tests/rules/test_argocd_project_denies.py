@@ -154,3 +154,19 @@ def test_fires_on_an_object_outside_the_destinations_next_to_an_app_of_apps() ->
     found = _findings([bootstrap, root, _project(), _app(), NAMESPACE, monitor])
     assert list(found) == ["ServiceMonitor/mlflow"]
     assert "'monitoring' is not a destination" in found["ServiceMonitor/mlflow"][0].message
+
+
+def _doc_example(label: str) -> list[dict[str, Any]]:
+    lines = (rule.__doc__ or "").splitlines()
+    start = lines.index(label)
+    block = []
+    for line in lines[start + 1 :]:
+        if line.strip() and not line.startswith("    "):
+            break
+        block.append(line[4:])
+    return [d for d in yaml.safe_load_all("\n".join(block)) if d]
+
+
+def test_docstring_fail_example_fires_and_pass_example_passes() -> None:
+    assert _findings(_doc_example("FAIL:")) != {}
+    assert _findings(_doc_example("PASS:")) == {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from generator.validate.context import Context
 from generator.validate.model import Finding
 from generator.validate.rules import argocd_sync_order as rule
@@ -184,3 +186,19 @@ def test_fires_on_a_pre_sync_hook_needing_a_secret_of_the_sync_phase() -> None:
     job["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "PreSync"
     found = _findings([secret, job])
     assert "PreSync wave 0" in found["Job/migrate"][0].message and "Sync wave -10" in found["Job/migrate"][0].message
+
+
+def _doc_example(label: str) -> list[dict[str, Any]]:
+    lines = (rule.__doc__ or "").splitlines()
+    start = lines.index(label)
+    block = []
+    for line in lines[start + 1 :]:
+        if line.strip() and not line.startswith("    "):
+            break
+        block.append(line[4:])
+    return [d for d in yaml.safe_load_all("\n".join(block)) if d]
+
+
+def test_docstring_fail_example_fires_and_pass_example_passes() -> None:
+    assert _findings(_doc_example("FAIL:")) != {}
+    assert _findings(_doc_example("PASS:")) == {}
