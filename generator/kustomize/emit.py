@@ -19,7 +19,8 @@ Everything here is pure: strings in, strings out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -58,10 +59,31 @@ def _reference(profile: str, overrides: dict[str, Any]) -> Environment:
     return build_environment("reference", REFERENCE_SOURCE, cfg)
 
 
+# Components that only *change* base objects. Each is the difference between the base reference and the
+# base reference with these overrides; it is enabled for an environment when the predicate holds.
+PATCH_COMPONENTS: dict[str, tuple[dict[str, Any], Callable[[Environment], bool]]] = {
+    "tls": ({"ingress": {"tls": True}}, lambda env: env.ingress.tls),
+}
+ALL_COMPONENTS: tuple[str, ...] = tuple(sorted({*COMPONENTS, *PATCH_COMPONENTS}))
+
+Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What base/ and components/ contain, rendered from built-in defaults only."""
+
+    base: tuple[Part, ...]
+    # resource components: name -> the objects they add
+    added: dict[str, tuple[Part, ...]]
+    # patch components: name -> base object key -> (object before, object after)
+    changed: dict[str, dict[Key, tuple[dict[str, Any], dict[str, Any]]]]
+
+
 @cache
-def reference_parts() -> tuple[tuple[Part, ...], dict[str, tuple[Part, ...]]]:
-    """(base parts, component name -> parts), both from built-in defaults only."""
+def reference() -> Reference:
     base_env = _reference("dev", {})
+    base = tuple(p for p in build_platform(base_env) if p.feature == CORE)
     full_env = _reference(
         "prod",
         {
@@ -70,12 +92,26 @@ def reference_parts() -> tuple[tuple[Part, ...], dict[str, tuple[Part, ...]]]:
             "mlflow": {"hpa": {"enabled": True}},
         },
     )
-    base = tuple(p for p in build_platform(base_env) if p.feature == CORE)
-    comps: dict[str, list[Part]] = defaultdict(list)
+    added: dict[str, list[Part]] = defaultdict(list)
     for part in build_platform(full_env):
         if part.feature in COMPONENTS:
-            comps[part.feature].append(part)
-    return base, {name: tuple(comps[name]) for name in COMPONENTS}
+            added[part.feature].append(part)
+    base_by_key = {object_key(p.obj): p.obj for p in base}
+    changed: dict[str, dict[Key, tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for name, (overrides, _) in PATCH_COMPONENTS.items():
+        variant = {object_key(p.obj): p.obj for p in build_platform(_reference("dev", overrides)) if p.feature == CORE}
+        assert variant.keys() == base_by_key.keys(), f"patch component {name} must not add or remove objects"
+        changed[name] = {
+            key: (base_by_key[key], obj) for key, obj in sorted(variant.items()) if json_diff(base_by_key[key], obj)
+        }
+    return Reference(base, {name: tuple(added[name]) for name in COMPONENTS}, changed)
+
+
+def enabled_components(env: Environment, parts: Sequence[Part]) -> list[str]:
+    """The components an environment's overlay includes, in a stable order."""
+    on = {p.feature for p in parts} & set(COMPONENTS)
+    on |= {name for name, (_, predicate) in PATCH_COMPONENTS.items() if predicate(env)}
+    return sorted(on)
 
 
 # ------------------------------------------------------------------------------------------- identity
@@ -178,8 +214,7 @@ def _kustomization(header: str, body: dict[str, Any]) -> str:
 
 
 def render_base() -> dict[str, str]:
-    base, _ = reference_parts()
-    files = _group_files(base, "base", SHARED_HEADER)
+    files = _group_files(reference().base, "base", SHARED_HEADER)
     resources = sorted(path.removeprefix("base/") for path in files)
     files["base/kustomization.yaml"] = _kustomization(
         SHARED_HEADER, {"apiVersion": KUSTOMIZE_API, "kind": "Kustomization", "resources": resources}
@@ -188,20 +223,23 @@ def render_base() -> dict[str, str]:
 
 
 def render_components() -> dict[str, str]:
-    _, comps = reference_parts()
+    ref = reference()
     files: dict[str, str] = {}
-    for name, parts in sorted(comps.items()):
+    for name in ALL_COMPONENTS:
         directory = f"components/{name}"
-        own = _group_files(parts, directory, SHARED_HEADER)
+        body: dict[str, Any] = {"apiVersion": COMPONENT_API, "kind": "Component"}
+        own = _group_files(ref.added.get(name, ()), directory, SHARED_HEADER)
         files.update(own)
-        files[f"{directory}/kustomization.yaml"] = _kustomization(
-            SHARED_HEADER,
-            {
-                "apiVersion": COMPONENT_API,
-                "kind": "Component",
-                "resources": sorted(p.removeprefix(directory + "/") for p in own),
-            },
-        )
+        if own:
+            body["resources"] = sorted(p.removeprefix(directory + "/") for p in own)
+        entries: list[dict[str, Any]] = []
+        for before, after in ref.changed.get(name, {}).values():
+            rel = f"patches/{_slug(after)}.yaml"
+            files[f"{directory}/{rel}"] = SHARED_HEADER + dump(json_diff(before, after))
+            entries.append({"path": rel, "target": _target(after)})
+        if entries:
+            body["patches"] = sorted(entries, key=lambda e: str(e["path"]))
+        files[f"{directory}/kustomization.yaml"] = _kustomization(SHARED_HEADER, body)
     return files
 
 
@@ -210,12 +248,17 @@ def render_overlay(env: Environment) -> dict[str, str]:
     header = env_header(env)
     directory = f"overlays/{env.name}"
     parts = build_platform(env)
-    base, comps = reference_parts()
-    enabled = sorted({p.feature for p in parts} & set(COMPONENTS))
+    ref = reference()
+    enabled = enabled_components(env, parts)
 
-    expected: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for part in [*base, *(p for name in enabled for p in comps[name])]:
-        expected[object_key(part.obj)] = part.obj
+    # what base + components produce before the overlay's own patches (kustomize applies components in
+    # order, then the overlay's patches)
+    expected: dict[Key, dict[str, Any]] = {object_key(p.obj): p.obj for p in ref.base}
+    for name in enabled:
+        for part in ref.added.get(name, ()):
+            expected[object_key(part.obj)] = part.obj
+        for key, (_, after) in ref.changed.get(name, {}).items():
+            expected[key] = after
 
     local: list[Part] = []
     patches: list[tuple[str, dict[str, Any], str]] = []  # (file name, target, text)

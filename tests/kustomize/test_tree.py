@@ -32,6 +32,7 @@ def test_layout(shipped_tree: dict[str, str]) -> None:
         "ha",
         "monitoring",
         "network-policy",
+        "tls",
     }
     for env in SHIPPED:
         kust = yaml.safe_load(shipped_tree[f"overlays/{env}/kustomization.yaml"])
@@ -44,12 +45,21 @@ def test_components_per_profile(shipped_tree: dict[str, str]) -> None:
         return list(yaml.safe_load(shipped_tree[f"overlays/{env}/kustomization.yaml"]).get("components", []))
 
     assert comps("dev") == []
-    assert comps("staging") == ["../../components/monitoring", "../../components/network-policy"]
+    assert comps("staging") == [
+        "../../components/monitoring",
+        "../../components/network-policy",
+        "../../components/tls",
+    ]
     assert comps("prod") == [
         "../../components/ha",
         "../../components/monitoring",
         "../../components/network-policy",
+        "../../components/tls",
     ]
+    # the tls component only patches base objects (Ingress tls block + annotations, https CORS origin)
+    tls = yaml.safe_load(shipped_tree["components/tls/kustomization.yaml"])
+    assert "resources" not in tls
+    assert {p["target"]["kind"] for p in tls["patches"]} == {"Ingress", "Deployment"}
 
 
 def test_every_file_has_the_generated_header(shipped_tree: dict[str, str]) -> None:
@@ -322,3 +332,23 @@ def test_two_environments_cannot_share_a_namespace(shipped_envs: dict[str, Envir
     clash = parse_environment("profile: dev\nnamespace: mlflow-prod\n", name="qa", source_file="environments/qa.yaml")
     with pytest.raises(ConfigError, match=r"environments/qa\.yaml: namespace 'mlflow-prod' is already used by"):
         render_tree([*shipped_envs.values(), clash])
+
+
+VARIANTS = {
+    "dev-with-tls": "profile: dev\ningress:\n  tls: true\n  clusterIssuer: corp-ca\n",
+    "staging-no-tls": "profile: staging\ningress:\n  tls: false\nmonitoring:\n  grafanaDashboard: false\n",
+    "prod-minimal": (
+        "profile: prod\ntraining:\n  enabled: false\nnetworkPolicy:\n  enabled: false\nmlflow:\n  replicas: 1\n"
+    ),
+    "dev-console": "profile: dev\nobjectStore:\n  console: true\nmlflow:\n  replicas: 2\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_overlays_reproduce_the_builders_exactly_for_variants(name: str, tmp_path: Path) -> None:
+    env = parse_environment(VARIANTS[name], name=name, source_file=f"environments/{name}.yaml")
+    tree = render_tree([env])
+    objs = parse_stream(kustomize_build(write_tree(tree, tmp_path) / "overlays" / name))
+    assert _keyed(objs) == _keyed(build_objects(env))
+    kust = yaml.safe_load(tree[f"overlays/{name}/kustomization.yaml"])
+    assert ("../../components/tls" in kust.get("components", [])) == env.ingress.tls
