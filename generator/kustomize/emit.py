@@ -5,8 +5,10 @@ How the split works:
 
 * ``base/`` is rendered from a built-in *reference* environment (the ``dev`` profile defaults, namespace
   ``mlflow``), never from an env file, so it does not change when an environment is added or edited.
-* Each component (``ha``, ``monitoring``, ``network-policy``) is rendered from the reference with every
-  feature switched on (the ``prod`` profile defaults).
+* Resource components (``ha``, ``monitoring``, ``network-policy``) add the objects of a feature, rendered
+  from the reference with every feature switched on (the ``prod`` profile defaults). Patch components
+  (``tls``) only change base objects: their patches are the difference between the base reference and
+  the base reference with the feature on.
 * An overlay references the base and the components its environment enables, then expresses every
   difference between that and the environment's real objects: a JSON6902 patch per changed object, a
   ``$patch: delete`` per object the environment does not have, and local resource files for objects only
