@@ -152,7 +152,12 @@ class BuildLock:
         self._fh: IO[str] | None = None
 
     def __enter__(self) -> BuildLock:
-        fh = open(self.path, "a+", encoding="utf-8")  # held until __exit__
+        try:
+            fh = open(self.path, "a+", encoding="utf-8")  # held until __exit__
+        except OSError as exc:
+            if self.shared:  # a read-only checkout (e.g. --check in CI): nothing to protect from ourselves
+                return self
+            raise GitError(f"cannot create the build lock {self.path}: {exc.strerror}") from None
         try:
             fcntl.flock(fh, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except OSError as exc:

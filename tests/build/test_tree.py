@@ -225,3 +225,11 @@ def test_shared_locks_coexist_but_exclude_a_build(tmp_path: Path) -> None:
 def test_unsafe_or_overlapping_roots_are_rejected(roots: list[str], message: str) -> None:
     with pytest.raises(Exception, match=message):
         tree.normalize_roots(roots)
+
+
+def test_lock_in_an_unwritable_git_dir(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-git-dir"
+    with BuildLock(missing, shared=True):  # --check still works on a read-only checkout
+        pass
+    with pytest.raises(GitError, match="cannot create the build lock"):
+        BuildLock(missing).__enter__()
