@@ -212,15 +212,17 @@ class SourceMap:
         if not docs:
             return None
         parts = parse_pointer(ptr)
-        # Prefer the document that sets the deepest part of the path; overlay patches win ties.
-        best: tuple[int, int, SourceDoc, Node] | None = None
+        # An overlay patch that sets the field itself wins; otherwise the document holding the deepest part
+        # of the path, the defining (base) document on ties.
+        best: tuple[tuple[int, int, int], SourceDoc, Node] | None = None
         for doc in docs:
             node, depth = walk(doc.node, parts, res.obj)
-            score = (depth, 1 if doc.in_overlay else 0)
-            if best is None or score > best[:2]:
-                best = (depth, score[1], doc, node)
+            full = depth == len(parts)
+            score = (1 if full else 0, depth, (1 if doc.in_overlay else 0) if full else (0 if doc.in_overlay else 1))
+            if best is None or score > best[0]:
+                best = (score, doc, node)
         assert best is not None
-        _, _, doc, node = best
+        _, doc, node = best
         return doc.file, node.start_mark.line + 1, node.start_mark.column + 1
 
 

@@ -1,0 +1,86 @@
+"""Source mapping: exact lines for plain files, source files (base or patch) for kustomize overlays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.validate.engine import validate_resources
+from generator.validate.load import load_path, load_text
+from generator.validate.positions import Locator, parse_pointer
+
+
+def test_parse_pointer_unescapes() -> None:
+    assert parse_pointer("/metadata/annotations/a~1b~0c") == ["metadata", "annotations", "a/b~c"]
+    assert parse_pointer("") == []
+
+
+TEXT = """# leading comment
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: first}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: a
+          image: x:1
+        - name: b
+          image: "y:2"
+          ports:
+            - containerPort: 80
+"""
+
+
+def test_plain_file_positions_point_at_the_field() -> None:
+    first, deployment = load_text(TEXT, "f.yaml")
+    locator = Locator()
+    assert locator.locate(deployment, "/spec/template/spec/containers/1/image") == ("f.yaml", 17, 11)
+    assert locator.locate(deployment, "/spec/template/spec/containers/1/ports/0/containerPort") == ("f.yaml", 19, 15)
+    assert locator.locate(deployment, "/metadata/name") == ("f.yaml", 9, 3)
+    # a missing field: its deepest existing parent
+    assert locator.locate(deployment, "/spec/template/spec/securityContext") == ("f.yaml", 12, 5)
+    assert locator.locate(first, "/metadata/name") == ("f.yaml", 4, 12)
+    assert locator.locate(first, "") == ("f.yaml", 2, 1)
+
+
+def test_list_items_positions() -> None:
+    text = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n"
+    [res] = load_text(text, "l.yaml")
+    assert Locator().locate(res, "/metadata/name") == ("l.yaml", 7, 7)
+
+
+def test_kustomize_findings_point_at_base_files_and_patches(kustomize_repo: Path) -> None:
+    resources = load_path(kustomize_repo / "overlays" / "dev", repo=kustomize_repo)
+    assert {r.name for r in resources} == {"dev-mlflow"}
+    report = validate_resources(
+        resources, kubernetes_version="1.33", only=frozenset({"unknown-field", "schema-invalid"})
+    )
+    where = {(f.rule, f.path): (f.file, f.line, f.column) for f in report.findings}
+    assert where[("unknown-field", "/spec/ports/0/targetport")] == ("base/service.yaml", 9, 7)
+    assert where[("schema-invalid", "/spec/replicas")] == ("overlays/dev/patch.yaml", 6, 3)
+    assert all(not f.file.startswith("<") and f.file != "stdin" for f in report.findings)
+
+
+def test_kustomize_list_indexes_map_by_container_name(kustomize_repo: Path) -> None:
+    # kustomize reorders the containers (mlflow first); positions follow the container's name.
+    resources = load_path(kustomize_repo / "overlays" / "dev", repo=kustomize_repo)
+    deployment = next(r for r in resources if r.kind == "Deployment")
+    containers = deployment.obj["spec"]["template"]["spec"]["containers"]
+    index = next(i for i, c in enumerate(containers) if c["name"] == "sidecar")
+    file, line, _ = Locator().locate(deployment, f"/spec/template/spec/containers/{index}/image")
+    assert (file, line) == ("base/deployment.yaml", 16)
+
+
+def test_kustomize_resource_not_found_falls_back_to_the_kustomization(kustomize_repo: Path) -> None:
+    overlay = kustomize_repo / "overlays" / "dev"
+    (overlay / "kustomization.yaml").write_text(
+        (overlay / "kustomization.yaml").read_text() + "configMapGenerator:\n  - name: generated\n    literals: [a=b]\n"
+    )
+    resources = load_path(overlay, repo=kustomize_repo)
+    generated = next(r for r in resources if r.kind == "ConfigMap")
+    assert Locator().locate(generated, "/data/a") == ("overlays/dev/kustomization.yaml", 0, 0)

@@ -1,0 +1,122 @@
+"""Reporters: text, json (documented shape), sarif 2.1.0 with the rule catalogue, junit, github."""
+
+from __future__ import annotations
+
+import io
+import json
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from generator.errors import InputError
+from generator.validate.model import Finding, ResourceRef, Severity
+from generator.validate.report import FORMATS, make_reporter
+from generator.validate.rules import RULES
+
+FINDINGS = [
+    Finding(
+        message='unknown field "targetport"',
+        path="/spec/ports/0/targetport",
+        rule="unknown-field",
+        severity=Severity.ERROR,
+        resource=ResourceRef("v1", "Service", "team", "web"),
+        file="base/service.yaml",
+        line=9,
+        column=7,
+    ),
+    Finding(
+        message="image has no tag, 100%, a:b",
+        path="/spec/template/spec/containers/0/image",
+        rule="latest-tag",
+        severity=Severity.WARNING,
+        resource=ResourceRef("apps/v1", "Deployment", "team", "web"),
+        file="base/deployment.yaml",
+        line=17,
+        column=11,
+    ),
+    Finding(message="hint", rule="job-ttl", severity=Severity.INFO, file="x.yaml"),
+]
+
+
+def _render(fmt: str, findings: list[Finding] = FINDINGS, resources: int = 5) -> str:
+    out = io.StringIO()
+    reporter = make_reporter(fmt, out, resources=resources)
+    for f in findings:
+        reporter.write(f)
+    reporter.flush()
+    return out.getvalue()
+
+
+def test_text() -> None:
+    lines = _render("text").splitlines()
+    assert lines[0] == (
+        'base/service.yaml:9:7: error [unknown-field] unknown field "targetport" '
+        "(Service team/web at /spec/ports/0/targetport)"
+    )
+    assert lines[2] == "x.yaml: info [job-ttl] hint"
+    assert lines[-1] == "5 resources: 1 error, 1 warning, 1 info"
+
+
+def test_json_shape() -> None:
+    doc = json.loads(_render("json"))
+    assert doc["summary"] == {"resources": 5, "errors": 1, "warnings": 1, "infos": 1, "findings": 3}
+    first = doc["findings"][0]
+    assert set(first) == {"rule", "severity", "message", "file", "line", "column", "resource", "path"}
+    assert first["resource"] == {"apiVersion": "v1", "kind": "Service", "namespace": "team", "name": "web"}
+    assert (first["rule"], first["severity"], first["line"], first["column"]) == ("unknown-field", "error", 9, 7)
+    assert doc["findings"][2]["resource"] is None
+
+
+def test_json_when_clean() -> None:
+    assert json.loads(_render("json", [])) == {
+        "summary": {"resources": 5, "errors": 0, "warnings": 0, "infos": 0, "findings": 0},
+        "findings": [],
+    }
+
+
+def test_sarif() -> None:
+    doc = json.loads(_render("sarif"))
+    assert doc["version"] == "2.1.0" and "sarif" in doc["$schema"]
+    run = doc["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted(RULES)
+    assert all(
+        r["fullDescription"]["text"] and r["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        for r in rules
+    )
+    result = run["results"][0]
+    assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == "unknown-field"
+    assert result["level"] == "error"
+    location = result["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "base/service.yaml"}, "region": {"startLine": 9, "startColumn": 7}}
+    assert (
+        run["results"][2]["level"] == "note" and "region" not in run["results"][2]["locations"][0]["physicalLocation"]
+    )
+
+
+def test_junit() -> None:
+    root = ET.fromstring(_render("junit"))
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "3" and suite.get("failures") == "3"
+    failures = root.findall(".//failure")
+    assert failures[0].get("type") == "error" and "base/service.yaml:9:7" in (failures[0].text or "")
+    clean = ET.fromstring(_render("junit", []))
+    assert clean.find("testsuite").get("failures") == "0"  # type: ignore[union-attr]
+    assert len(clean.findall(".//testcase")) == 1
+
+
+def test_github_annotations() -> None:
+    lines = _render("github").splitlines()
+    assert lines[0] == (
+        '::error file=base/service.yaml,line=9,col=7,title=unknown-field::unknown field "targetport" '
+        "(Service team/web at /spec/ports/0/targetport)"
+    )
+    assert lines[1].startswith("::warning file=base/deployment.yaml,line=17,col=11,title=latest-tag::")
+    assert "100%25, a:b" in lines[1]  # data escaping: % only
+    assert lines[2] == "::notice file=x.yaml,title=job-ttl::hint"
+
+
+def test_unknown_format() -> None:
+    assert set(FORMATS) == {"text", "json", "sarif", "junit", "github"}
+    with pytest.raises(InputError):
+        make_reporter("xml", io.StringIO(), resources=0)
