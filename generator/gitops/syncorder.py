@@ -21,6 +21,7 @@ rule share one implementation.
 
 from __future__ import annotations
 
+import bisect
 import re
 import weakref
 from collections import defaultdict
@@ -90,6 +91,7 @@ _HELM_PHASES = {
 }
 # Kinds whose Secret appears only once their controller has reconciled them (asynchronously).
 ASYNC_SECRET_PRODUCERS = frozenset({"ExternalSecret", "SealedSecret", "Certificate"})
+_PRODUCED_KINDS = frozenset({"Secret", "ConfigMap", "PersistentVolumeClaim", "ServiceAccount", "Service"})
 
 
 def kind_rank(kind: str) -> int:
@@ -107,8 +109,7 @@ def parse_wave(value: str | None) -> int | None:
     return None
 
 
-def resource_wave(res: Resource) -> int:
-    ann = res.annotations
+def _wave(ann: dict[str, str]) -> int:
     raw = ann.get(SYNC_WAVE)
     if raw is None and HELM_HOOK in ann:
         raw = ann.get(HELM_HOOK_WEIGHT)
@@ -116,19 +117,25 @@ def resource_wave(res: Resource) -> int:
     return 0 if wave is None else wave
 
 
-def hook_phases(res: Resource) -> tuple[str, ...] | None:
-    """The phases a hook runs in, () for a ``Skip`` hook (never applied), None for a plain resource."""
-    ann = res.annotations
+def resource_wave(res: Resource) -> int:
+    return _wave(res.annotations)
+
+
+def _hook_phases(ann: dict[str, str]) -> tuple[str, ...] | None:
     if HOOK in ann:
         names = [p.strip() for p in ann[HOOK].split(",") if p.strip()]
         if "Skip" in names:
             return ()
-        phases = tuple(p for p in PHASES if p in names)
-        return phases  # PostDelete and unknown values: not part of a sync
+        return tuple(p for p in PHASES if p in names)  # PostDelete and unknown values: not part of a sync
     if HELM_HOOK in ann:
         mapped = {_HELM_PHASES[p.strip()] for p in ann[HELM_HOOK].split(",") if p.strip() in _HELM_PHASES}
         return tuple(p for p in PHASES if p in mapped)
     return None
+
+
+def hook_phases(res: Resource) -> tuple[str, ...] | None:
+    """The phases a hook runs in, () for a ``Skip`` hook (never applied), None for a plain resource."""
+    return _hook_phases(res.annotations)
 
 
 @dataclass(slots=True)
@@ -139,23 +146,14 @@ class Task:
     phase: str
     wave: int
     hook: bool
+    kind: str = ""
+    name: str = ""
+    delete_policy: str = ""  # hooks only: argocd.argoproj.io/hook-delete-policy
     position: int = 0  # 0-based position in the final order
     step: int = 0  # index of the (phase, wave) group, in order
 
-    @property
-    def kind(self) -> str:
-        return self.resource.kind
-
-    @property
-    def name(self) -> str:
-        return self.resource.name
-
-    @property
-    def delete_policy(self) -> str:
-        return self.resource.annotations.get(HOOK_DELETE_POLICY, "") if self.hook else ""
-
     def sort_key(self) -> tuple[int, int, int, str]:
-        return (_PHASE_RANK[self.phase], self.wave, kind_rank(self.kind), self.name)
+        return (_PHASE_RANK[self.phase], self.wave, _KIND_RANK.get(self.kind, 0), self.name)
 
     def describe(self) -> str:
         return f"{self.phase} wave {self.wave}"
@@ -164,12 +162,15 @@ class Task:
 def _tasks(resources: Iterable[Resource]) -> list[Task]:
     tasks: list[Task] = []
     for res in resources:
-        phases = hook_phases(res)
-        wave = resource_wave(res)
+        ann = res.annotations
+        phases = _hook_phases(ann)
+        wave = _wave(ann)
+        kind, name = res.kind, res.name
         if phases is None:
-            tasks.append(Task(res, "Sync", wave, hook=False))
+            tasks.append(Task(res, "Sync", wave, False, kind, name))
         else:
-            tasks.extend(Task(res, phase, wave, hook=True) for phase in phases)
+            policy = ann.get(HOOK_DELETE_POLICY, "")
+            tasks.extend(Task(res, phase, wave, True, kind, name, policy) for phase in phases)
     return tasks
 
 
@@ -227,8 +228,11 @@ def _crd_ref(res: Resource) -> str | None:
 def plan(resources: Iterable[Resource]) -> list[Task]:
     """Every sync task in the order Argo CD runs them (positions and steps filled in)."""
     tasks = sorted(_tasks(resources), key=Task.sort_key)
-    _adjust_deps(tasks, _namespace_dep, _namespace_ref)
-    _adjust_deps(tasks, _crd_dep, _crd_ref)
+    kinds = {task.kind for task in tasks}
+    if "Namespace" in kinds:  # (adjustDeps is a no-op without a dependency of its kind)
+        _adjust_deps(tasks, _namespace_dep, _namespace_ref)
+    if "CustomResourceDefinition" in kinds:
+        _adjust_deps(tasks, _crd_dep, _crd_ref)
     step = -1
     last: tuple[str, int] | None = None
     for position, task in enumerate(tasks):
@@ -269,7 +273,11 @@ class Need:
     kind: str  # Secret, ConfigMap, PersistentVolumeClaim, ServiceAccount, Service
     namespace: str
     name: str
-    path: str
+    parts: tuple[str | int, ...]  # path parts (a JSON pointer is only built for a finding)
+
+    @property
+    def path(self) -> str:
+        return pointer(*self.parts)
 
 
 def _optional(ref: dict[str, Any]) -> bool:
@@ -285,26 +293,26 @@ def pod_needs(res: Resource) -> Iterator[Need]:
     sa = spec.get("serviceAccountName") or spec.get("serviceAccount")
     if isinstance(sa, str) and sa and sa != "default":
         key = "serviceAccountName" if "serviceAccountName" in spec else "serviceAccount"
-        yield Need("ServiceAccount", ns, sa, pointer(*base, key))
+        yield Need("ServiceAccount", ns, sa, (*base, key))
     for i, ref in enumerate(_l(spec.get("imagePullSecrets"))):
         name = _d(ref).get("name")
         if isinstance(name, str) and name:
-            yield Need("Secret", ns, name, pointer(*base, "imagePullSecrets", i, "name"))
+            yield Need("Secret", ns, name, (*base, "imagePullSecrets", i, "name"))
     for i, vol in enumerate(_l(spec.get("volumes"))):
         vol = _d(vol)
         secret, cm, pvc = _d(vol.get("secret")), _d(vol.get("configMap")), _d(vol.get("persistentVolumeClaim"))
         if isinstance(secret.get("secretName"), str) and not _optional(secret):
-            yield Need("Secret", ns, secret["secretName"], pointer(*base, "volumes", i, "secret", "secretName"))
+            yield Need("Secret", ns, secret["secretName"], (*base, "volumes", i, "secret", "secretName"))
         if isinstance(cm.get("name"), str) and not _optional(cm):
-            yield Need("ConfigMap", ns, cm["name"], pointer(*base, "volumes", i, "configMap", "name"))
+            yield Need("ConfigMap", ns, cm["name"], (*base, "volumes", i, "configMap", "name"))
         if isinstance(pvc.get("claimName"), str):
-            path = pointer(*base, "volumes", i, "persistentVolumeClaim", "claimName")
+            path = (*base, "volumes", i, "persistentVolumeClaim", "claimName")
             yield Need("PersistentVolumeClaim", ns, pvc["claimName"], path)
         for j, src in enumerate(_l(_d(vol.get("projected")).get("sources"))):
             for key, kind in (("secret", "Secret"), ("configMap", "ConfigMap")):
                 ref = _d(_d(src).get(key))
                 if isinstance(ref.get("name"), str) and not _optional(ref):
-                    path = pointer(*base, "volumes", i, "projected", "sources", j, key, "name")
+                    path = (*base, "volumes", i, "projected", "sources", j, key, "name")
                     yield Need(kind, ns, ref["name"], path)
     for c in containers(res):
         for i, env in enumerate(_l(c.obj.get("env"))):
@@ -312,12 +320,12 @@ def pod_needs(res: Resource) -> Iterator[Need]:
             for key, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
                 ref = _d(value_from.get(key))
                 if isinstance(ref.get("name"), str) and not _optional(ref):
-                    yield Need(kind, ns, ref["name"], c.pointer("env", i, "valueFrom", key, "name"))
+                    yield Need(kind, ns, ref["name"], (*c.path, "env", i, "valueFrom", key, "name"))
         for i, env_from in enumerate(_l(c.obj.get("envFrom"))):
             for key, kind in (("secretRef", "Secret"), ("configMapRef", "ConfigMap")):
                 ref = _d(_d(env_from).get(key))
                 if isinstance(ref.get("name"), str) and not _optional(ref):
-                    yield Need(kind, ns, ref["name"], c.pointer("envFrom", i, key, "name"))
+                    yield Need(kind, ns, ref["name"], (*c.path, "envFrom", i, key, "name"))
 
 
 _HOST = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
@@ -352,16 +360,16 @@ def service_needs(res: Resource, services: set[tuple[str, str]]) -> Iterator[Nee
     """Services (in ``services``) that a workload's env values, command or args name as a host."""
     seen: set[tuple[str, str]] = set()
     for c in containers(res):
-        texts: list[tuple[str, str, bool]] = []
+        texts: list[tuple[str, tuple[str | int, ...], bool]] = []
         for i, env in enumerate(_l(c.obj.get("env"))):
             value, name = _d(env).get("value"), _d(env).get("name")
             if isinstance(value, str):
                 bare = isinstance(name, str) and _HOST_VAR.search(name) is not None
-                texts.append((value, c.pointer("env", i, "value"), bare))
+                texts.append((value, (*c.path, "env", i, "value"), bare))
         for key in ("command", "args"):
             for i, arg in enumerate(_l(c.obj.get(key))):
                 if isinstance(arg, str):
-                    texts.append((arg, c.pointer(key, i), False))
+                    texts.append((arg, (*c.path, key, i), False))
         for text, path, bare in texts:
             for host in _host_candidates(text, bare=bare):
                 svc = _service_of(host, res.namespace)
@@ -461,20 +469,19 @@ def _analyse(ctx: Context) -> Analysis:
     services: set[tuple[str, str]] = set()
     for task in tasks:
         res = task.resource
-        if res.kind in ("Secret", "ConfigMap", "PersistentVolumeClaim", "ServiceAccount", "Service"):
-            producers[(res.kind, res.namespace, res.name)].append((task, False))
-            if res.kind == "Service":
-                services.add((res.namespace, res.name))
-        elif res.kind in ASYNC_SECRET_PRODUCERS:
+        if task.kind in _PRODUCED_KINDS:
+            producers[(task.kind, res.namespace, task.name)].append((task, False))
+            if task.kind == "Service":
+                services.add((res.namespace, task.name))
+        elif task.kind in ASYNC_SECRET_PRODUCERS:
             for name in secret_names_produced(res):
                 producers[("Secret", res.namespace, name)].append((task, True))
-    policies: dict[str, list[Resource]] = defaultdict(list)
-    for res in ctx.by_kind("NetworkPolicy"):
-        policies[res.namespace].append(res)
+    policies = _policy_index(ctx, by_res)
 
     for res in ctx.resources:
-        wave_raw = res.annotations.get(SYNC_WAVE)
-        if wave_raw is not None and parse_wave(wave_raw) is None:
+        annotations = res.metadata.get("annotations")
+        wave_raw = annotations.get(SYNC_WAVE) if isinstance(annotations, dict) else None
+        if wave_raw is not None and parse_wave(str(wave_raw)) is None:
             result.add(
                 res,
                 Finding(
@@ -523,7 +530,7 @@ def _analyse(ctx: Context) -> Analysis:
                 )
             if need.kind == "Service":
                 _check_backends(ctx, res, consumer, producer, need, by_res, result)
-        _check_policies(res, consumer, policies.get(res.namespace, []), by_res, result)
+        _check_policies(res, consumer, policies.get(res.namespace), result)
     return result
 
 
@@ -558,30 +565,49 @@ def _check_backends(
             )
 
 
+def _policy_index(ctx: Context, by_res: dict[int, list[Task]]) -> dict[str, tuple[list[int], list[tuple[Task, Any]]]]:
+    """Per namespace, the NetworkPolicies as (first task, podSelector), sorted by step, with their steps."""
+    grouped: dict[str, list[tuple[Task, Any]]] = defaultdict(list)
+    for pol in ctx.by_kind("NetworkPolicy"):
+        tasks = by_res.get(id(pol))
+        if tasks:
+            grouped[pol.namespace].append((_first(tasks), _d(_d(pol.obj.get("spec")).get("podSelector"))))
+    out: dict[str, tuple[list[int], list[tuple[Task, Any]]]] = {}
+    for namespace, items in grouped.items():
+        items.sort(key=lambda item: item[0].step)
+        out[namespace] = ([task.step for task, _ in items], items)
+    return out
+
+
 def _check_policies(
     res: Resource,
     consumer: Task,
-    policies: list[Resource],
-    by_res: dict[int, list[Task]],
+    policies: tuple[list[int], list[tuple[Task, Any]]] | None,
     result: Analysis,
 ) -> None:
     """A NetworkPolicy selecting the pods (e.g. their allow rule) must be in place when they start."""
-    tmpl = pod_template(res)
-    if tmpl is None or not policies:
+    if policies is None:
         return
-    for pol in policies:
-        selector = _d(_d(pol.obj.get("spec")).get("podSelector"))
-        tasks = by_res.get(id(pol))
-        if not tasks or not _label_matches(selector, tmpl.labels):
+    step_list, items = policies
+    # only policies in a later step (a hook: the same step too) can be a problem: usually none
+    start = (
+        bisect.bisect_left(step_list, consumer.step) if consumer.hook else bisect.bisect_right(step_list, consumer.step)
+    )
+    if start == len(items):
+        return
+    tmpl = pod_template(res)
+    if tmpl is None:
+        return
+    for p_task, selector in items[start:]:
+        if not _label_matches(selector, tmpl.labels):
             continue
-        p_task = _first(tasks)
-        if p_task.step > consumer.step or (consumer.hook and p_task.step == consumer.step):
-            result.add(
-                res,
-                Finding(
-                    f"NetworkPolicy {pol.namespace}/{pol.name} selecting these pods is applied in "
-                    f"{_where(p_task)}, after this {'hook' if consumer.hook else res.kind} "
-                    f"({_where(consumer)}); its traffic is blocked or unenforced until then",
-                    pointer(*tmpl.path[:-1], "metadata", "labels"),
-                ),
-            )
+        pol = p_task.resource
+        result.add(
+            res,
+            Finding(
+                f"NetworkPolicy {pol.namespace}/{pol.name} selecting these pods is applied in "
+                f"{_where(p_task)}, after this {'hook' if consumer.hook else res.kind} "
+                f"({_where(consumer)}); its traffic is blocked or unenforced until then",
+                pointer(*tmpl.path[:-1], "metadata", "labels"),
+            ),
+        )
