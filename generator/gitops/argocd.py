@@ -25,7 +25,8 @@ The Application has the ``resources-finalizer.argocd.argoproj.io`` finalizer (de
 resources), ``syncPolicy.automated`` only when ``argocd.automated`` (with ``prune``/``selfHeal`` only when
 true), and sync options only where they change something: ``PruneLast=true`` always (delete leftovers after
 the new state is healthy), ``SkipDryRunOnMissingResource=true`` when the overlay uses a custom resource
-kind (its CRD may be installed by the same sync wave order or another app), and
+kind (ExternalSecret, Certificate, ServiceMonitor: if its operator's CRD is installed by another app that
+syncs at the same time, the dry run of the whole sync would fail instead of retrying), and
 ``RespectIgnoreDifferences=true`` with ``ignoreDifferences`` on ``/spec/replicas`` of each HPA target.
 ``CreateNamespace`` is not set: the overlay contains its Namespace (with Pod Security labels) and ``false``
 is the default. No field is written at its default or empty value, since Argo CD would otherwise show the

@@ -280,3 +280,11 @@ def test_validate_argocd_with_overlay_passes_and_fires_when_the_project_lacks_a_
     report = json.loads(result.stdout)
     denied = {f["resource"]["kind"] for f in report["findings"] if f["rule"] == "argocd-project-denies"}
     assert denied == {"NetworkPolicy"}
+
+
+def test_environments_disagreeing_on_the_repo_url_are_a_render_error() -> None:
+    from generator.errors import RenderError
+
+    dev = _env("dev", "dev", "argocd:\n  repoURL: https://github.com/example/other.git\n")
+    with pytest.raises(RenderError, match="repoURL"):
+        argocd.render_argocd([dev, _env("prod", "prod")], tree=TREE)
