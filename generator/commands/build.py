@@ -126,11 +126,26 @@ def _select(repo_root: Path, names: Sequence[str], all_envs: bool) -> list[Path]
         return available
     if not names:
         raise InputError(f"name at least one environment or pass --all (available: {listing})")
+    names = [_env_name(n) for n in names]
     unknown = [n for n in names if n not in by_name]
     if unknown:
         what = ", ".join(repr(n) for n in unknown)
         raise InputError(f"unknown environment {what} (available: {listing})")
     return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def _env_name(arg: str) -> str:
+    """``prod``, ``prod.yaml`` and ``environments/prod.yaml`` all name environment ``prod``."""
+    path = Path(arg)
+    return path.stem if path.suffix == ".yaml" and str(path.parent) in (".", "environments") else arg
+
+
+def _complete_env(incomplete: str) -> list[str]:
+    """Shell completion: environment names of the repository in the current directory."""
+    try:
+        return [p.stem for p in _discover(GitRepo.open(Path.cwd()).root) if p.stem.startswith(incomplete)]
+    except Exception:
+        return []
 
 
 def _listed(paths: Sequence[str]) -> str:
@@ -320,7 +335,11 @@ def _validate(
 def cli(
     envs: Annotated[
         list[str] | None,
-        typer.Argument(help="Environments to build: names of environments/<ENV>.yaml.", show_default=False),
+        typer.Argument(
+            help="Environments to build: names of environments/<ENV>.yaml.",
+            show_default=False,
+            autocompletion=_complete_env,
+        ),
     ] = None,
     all_envs: Annotated[bool, typer.Option("--all", help="Build every environments/*.yaml.")] = False,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="Write the files but do not commit them.")] = False,

@@ -134,3 +134,19 @@ def test_lock_message_via_cli(repo: Path, fake: FakeRender) -> None:
         code, _, err = _invoke("dev", "--repo", str(repo))
     assert code == 2
     assert f"another gitops-gen build is running (pid {os.getpid()})" in err
+
+
+def test_env_file_names_are_accepted(repo: Path, fake: FakeRender) -> None:
+    code, _, err = _invoke("environments/dev.yaml", "prod.yaml", "--no-commit", "--repo", str(repo))
+    assert code == 0, err
+    assert (repo / "overlays/dev").is_dir() and (repo / "overlays/prod").is_dir()
+    code, _, err = _invoke("elsewhere/dev.yaml", "--repo", str(repo))
+    assert code == 2 and "unknown environment 'elsewhere/dev.yaml'" in err
+
+
+def test_shell_completion_lists_environments(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    assert build._complete_env("") == ["dev", "prod", "staging"]
+    assert build._complete_env("pr") == ["prod"]
+    monkeypatch.chdir(repo.parent)  # not a repository: no completions, no error
+    assert build._complete_env("") == []
