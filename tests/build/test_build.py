@@ -327,3 +327,28 @@ def test_a_commit_made_during_the_build_is_never_overwritten(repo: Path, fake_re
     assert (repo / "overlays/dev/patch.yaml").is_file()  # written, left for the next build to commit
     code, out = _run(repo, fake_render, RecordingValidator(), "dev")
     assert code == 0 and "gitops-gen: build dev (0 changed, 4 added, 0 removed)" in out
+
+
+def test_failure_while_writing_the_staged_tree_leaves_the_repository_unchanged(
+    repo: Path, fake_render: FakeRender, validator: RecordingValidator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _run(repo, fake_render, validator, "dev")[0] == 0
+    files, head = snapshot(repo), git(repo, "rev-parse", "HEAD").strip()
+    fake_render.version = "2"
+    real_write = Path.write_bytes
+    written: list[Path] = []
+
+    def disk_full_after_two(self: Path, data: bytes) -> int:
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full_after_two)
+    with pytest.raises(OSError, match="No space left"):
+        _run(repo, fake_render, validator, "dev")
+    monkeypatch.undo()
+    assert len(written) == 2 and all(".gitops-gen-tmp-" in str(p) for p in written)  # it failed midway
+    assert snapshot(repo) == files
+    assert git(repo, "rev-parse", "HEAD").strip() == head
+    assert len(validator.seen) == 1  # only the first build got as far as validation
