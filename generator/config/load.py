@@ -22,7 +22,7 @@ import jsonschema  # type: ignore[import-untyped,unused-ignore]
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, DocumentStartEvent, NodeEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, DocumentStartEvent, NodeEvent
 
 from generator.config.model import (
     ArgoSettings,
@@ -555,11 +555,33 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
     )
 
 
+MAX_DEPTH = 32
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse absurd nesting before the (recursive) composer sees it."""
+    depth = 0
+    try:
+        for event in _yaml().parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ConfigError(
+                        f"{display}:{mark.line + 1}:{mark.column + 1}: nesting deeper than {MAX_DEPTH} levels"
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except MarkedYAMLError as exc:
+        raise _mark_error(display, exc, "malformed YAML") from None
+
+
 def parse_environment(text: str, *, name: str, source_file: str) -> Environment:
     """Parse and validate the text of one env file (``source_file`` is only used in messages)."""
     display = source_file
     validate_env_name(name, where=display)
     _reject_aliases(text, display)
+    _check_depth(text, display)
     try:
         doc = _yaml().load(text)
     except MarkedYAMLError as exc:

@@ -328,3 +328,8 @@ def test_environments_are_hashable_and_comparable() -> None:
     a = load_by_name(ROOT, "prod")
     b = load_by_name(ROOT, "prod")
     assert a == b and hash(a) == hash(b) and len({a, b, load_by_name(ROOT, "dev")}) == 2
+
+
+def test_absurd_nesting_is_refused_without_recursion_errors() -> None:
+    message = error_of("profile: dev\nmlflow: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert message.startswith(f"{FILE}:2:") and "nesting deeper than" in message
