@@ -352,3 +352,23 @@ def test_overlays_reproduce_the_builders_exactly_for_variants(name: str, tmp_pat
     assert _keyed(objs) == _keyed(build_objects(env))
     kust = yaml.safe_load(tree[f"overlays/{name}/kustomization.yaml"])
     assert ("../../components/tls" in kust.get("components", [])) == env.ingress.tls
+
+
+def test_render_is_identical_across_hash_seeds() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, pathlib\n"
+        "from generator.config.load import iter_environments\n"
+        "from generator.kustomize.emit import render_tree\n"
+        "tree = render_tree(list(iter_environments(pathlib.Path('.'))))\n"
+        "print(hashlib.sha256(repr(sorted(tree.items())).encode()).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
