@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -126,7 +127,21 @@ def _documents(tree: Mapping[str, str], path: str) -> Iterator[dict[str, Any]]:
             yield doc
 
 
-def _collect(tree: Mapping[str, str], directory: str, facts: OverlayFacts, seen: set[str]) -> None:
+_Key = tuple[str, str, str]  # (group, kind, name)
+
+
+def _key(doc: dict[str, Any]) -> _Key | None:
+    kind, meta = doc.get("kind"), doc.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    if not isinstance(kind, str):
+        return None
+    return (_group(doc.get("apiVersion")), kind, name if isinstance(name, str) else "")
+
+
+def _collect(tree: Mapping[str, str], directory: str, seen: set[str]) -> dict[_Key, dict[str, Any]]:
+    """The objects a kustomization yields, keyed by (group, kind, name): its resources, its components'
+    resources, generated ConfigMaps/Secrets, minus what ``$patch: delete`` patches remove. Other patches
+    cannot add or remove objects (nor change a kind), so they are ignored."""
     found = _kustomization(tree, directory)
     if found is None:
         raise RenderError(f"{directory}: no kustomization file among the generated files")
@@ -134,39 +149,98 @@ def _collect(tree: Mapping[str, str], directory: str, facts: OverlayFacts, seen:
     if directory in seen:
         raise RenderError(f"{path}: kustomization cycle")
     seen.add(directory)
-    entries = [e for key in ("resources", "components") for e in kust.get(key) or [] if isinstance(e, str)]
-    for entry in entries:
+    objects: dict[_Key, dict[str, Any]] = {}
+    for entry in kust.get("resources") or []:
+        objects.update(_entry(tree, directory, path, entry, seen))
+    for kind, key in (("ConfigMap", "configMapGenerator"), ("Secret", "secretGenerator")):
+        for gen in kust.get(key) or []:
+            name = gen.get("name", "") if isinstance(gen, dict) else ""
+            objects[("", kind, str(name))] = {"apiVersion": "v1", "kind": kind, "metadata": {"name": name}}
+    # A component adds its resources, then transforms everything accumulated so far (its patches).
+    for entry in kust.get("components") or []:
+        objects.update(_entry(tree, directory, path, entry, seen))
         target = posixpath.normpath(posixpath.join(directory, entry))
-        if _kustomization(tree, target) is not None:
-            _collect(tree, target, facts, seen)
-        elif target in tree:
-            for doc in _documents(tree, target):
-                _add(doc, facts)
-        else:
-            raise RenderError(f"{path}: {entry!r} is neither a generated file nor a generated kustomization")
-    if kust.get("configMapGenerator"):
-        facts.kinds.add(("", "ConfigMap"))
-    if kust.get("secretGenerator"):
-        facts.kinds.add(("", "Secret"))
+        component = _kustomization(tree, target)
+        if component is not None:
+            _apply_deletes(tree, target, component[1], objects)
+    _apply_deletes(tree, directory, kust, objects)
     seen.discard(directory)
+    return objects
 
 
-def _add(doc: dict[str, Any], facts: OverlayFacts) -> None:
-    kind = doc.get("kind")
-    if not isinstance(kind, str):
-        return
-    facts.kinds.add((_group(doc.get("apiVersion")), kind))
-    if kind == "HorizontalPodAutoscaler":
-        ref = (doc.get("spec") or {}).get("scaleTargetRef") or {}
-        if isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
-            facts.hpa_targets.add((_group(ref.get("apiVersion")), ref["kind"], ref["name"]))
+def _entry(
+    tree: Mapping[str, str], directory: str, path: str, entry: Any, seen: set[str]
+) -> dict[_Key, dict[str, Any]]:
+    if not isinstance(entry, str):
+        return {}
+    target = posixpath.normpath(posixpath.join(directory, entry))
+    if _kustomization(tree, target) is not None:
+        kust = _kustomization(tree, target)
+        if kust is not None and kust[1].get("kind") == "Component":
+            # a component's own resources (its patches are applied by the including kustomization)
+            return {
+                k: v for e in kust[1].get("resources") or [] for k, v in _entry(tree, target, kust[0], e, seen).items()
+            }
+        return _collect(tree, target, seen)
+    if target in tree:
+        out: dict[_Key, dict[str, Any]] = {}
+        for doc in _documents(tree, target):
+            key = _key(doc)
+            if key is not None:
+                out[key] = doc
+        return out
+    raise RenderError(f"{path}: {entry!r} is neither a generated file nor a generated kustomization")
+
+
+def _apply_deletes(
+    tree: Mapping[str, str], directory: str, kust: dict[str, Any], objects: dict[_Key, dict[str, Any]]
+) -> None:
+    for patch in kust.get("patches") or []:
+        if not isinstance(patch, dict):
+            continue
+        if isinstance(patch.get("path"), str):
+            file = posixpath.normpath(posixpath.join(directory, patch["path"]))
+            docs = [d for d in _parse(tree[file]) if isinstance(d, dict)] if file in tree else []
+        elif isinstance(patch.get("patch"), str):
+            docs = [d for d in _parse(patch["patch"]) if isinstance(d, dict)]
+        else:
+            docs = []
+        for doc in docs:
+            if doc.get("$patch") != "delete":
+                continue
+            target = patch.get("target")
+            if isinstance(target, dict):
+                for key in [k for k in objects if _matches(target, k)]:
+                    del objects[key]
+            else:
+                own = _key(doc)
+                if own is not None:
+                    objects.pop(own, None)
+
+
+def _matches(target: dict[str, Any], key: _Key) -> bool:
+    group, kind, name = key
+    checks = (("group", group), ("kind", kind), ("name", name))
+    return all(
+        not isinstance(target.get(field), str) or re.fullmatch(target[field], value) is not None
+        for field, value in checks
+    )
+
+
+def _facts(objects: dict[_Key, dict[str, Any]]) -> OverlayFacts:
+    facts = OverlayFacts()
+    for (group, kind, _name), doc in objects.items():
+        facts.kinds.add((group, kind))
+        if kind == "HorizontalPodAutoscaler":
+            ref = (doc.get("spec") or {}).get("scaleTargetRef") or {}
+            if isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
+                facts.hpa_targets.add((_group(ref.get("apiVersion")), ref["kind"], ref["name"]))
+    return facts
 
 
 def overlay_facts(tree: Mapping[str, str], env_name: str) -> OverlayFacts:
     """Kinds (and HPA targets) that ``overlays/<env>`` renders, from the generated files alone."""
-    facts = OverlayFacts()
-    _collect(tree, f"overlays/{env_name}", facts, set())
-    return facts
+    return _facts(_collect(tree, f"overlays/{env_name}", set()))
 
 
 # ----------------------------------------------------------------------------------------------- objects

@@ -288,3 +288,26 @@ def test_environments_disagreeing_on_the_repo_url_are_a_render_error() -> None:
     dev = _env("dev", "dev", "argocd:\n  repoURL: https://github.com/example/other.git\n")
     with pytest.raises(RenderError, match="repoURL"):
         argocd.render_argocd([dev, _env("prod", "prod")], tree=TREE)
+
+
+def test_deleted_resources_are_not_whitelisted(tmp_path: Path) -> None:
+    tree = dict(TREE)
+    tree["overlays/prod/kustomization.yaml"] = (
+        "resources:\n- ../../base\n- secrets.yaml\ncomponents:\n- ../../components/ha\n"
+        "patches:\n- path: delete-es.yaml\n"
+        "- patch: |-\n    $patch: delete\n    apiVersion: v1\n    kind: Service\n    metadata:\n      name: mlflow\n"
+        "- target: {kind: NetworkPolicy, name: de.*}\n  patch: |-\n    $patch: delete\n"
+        "    apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      name: any\n"
+    )
+    tree["overlays/prod/delete-es.yaml"] = (
+        "$patch: delete\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: db\n"
+    )
+    facts = argocd.overlay_facts(tree, "prod")
+    expected = {("", "Namespace"), ("apps", "Deployment"), ("autoscaling", "HorizontalPodAutoscaler")}
+    assert facts.kinds == expected
+    assert not facts.uses_custom_resources
+    # ... and that is exactly what kustomize renders from these files
+    for path, text in tree.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    assert _rendered_kinds(kustomize_build(tmp_path / "overlays/prod")) == expected

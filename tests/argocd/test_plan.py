@@ -166,3 +166,65 @@ def test_cli_json_format(repo: Path) -> None:
     result = CliRunner().invoke(app, ["plan", "dev", "--format", "json", "--repo", str(repo)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["environment"] == "dev"
+
+
+SEALED = "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq" * 2
+ALTERNATIVE = f"""\
+profile: prod
+namespace: ml-alt
+ingress:
+  host: mlflow.alt.example.com
+objectStore:
+  type: external-s3
+  endpoint: https://s3.eu-west-1.amazonaws.com
+  region: eu-west-1
+  bucket: alt-artifacts
+secrets:
+  provider: sealed-secrets
+  sealed:
+    postgres:
+      username: {SEALED}
+      password: {SEALED}
+    objectStore:
+      accessKey: {SEALED}
+      secretKey: {SEALED}
+mlflow:
+  replicas: 2
+  hpa:
+    enabled: true
+"""
+
+
+def test_alternative_providers_plan_cleanly_and_project_matches_kustomize(tmp_path: Path) -> None:
+    from generator.config.load import parse_environment
+    from generator.gitops import argocd
+    from generator.kustomize.render import kustomize_build
+
+    env = parse_environment(ALTERNATIVE, name="alt", source_file="environments/alt.yaml")
+    tree = render_tree([env])
+    repo = _write(tmp_path, {**tree, **argocd.render_argocd([env], tree=tree)})
+    code, data = _plan_json(repo, "alt")
+    assert (code, data["hazards"]) == (0, [])
+    items = _flat(data)
+    sealed = [i for i in items if i["kind"] == "SealedSecret"]
+    assert sealed and max(i["order"] for i in sealed) < _pos(items, "StatefulSet", "postgres")
+    assert not [i for i in items if i["kind"] == "ExternalSecret"]
+
+    (project,) = [d for d in yaml.safe_load_all((repo / "argocd/alt/project.yaml").read_text()) if d]
+    rendered = {
+        (d["apiVersion"].rpartition("/")[0], d["kind"])
+        for d in yaml.safe_load_all(kustomize_build(repo / "overlays/alt"))
+        if d
+    }
+    whitelisted = {(k["group"], k["kind"]) for k in project["spec"]["namespaceResourceWhitelist"]}
+    assert whitelisted == rendered - {("", "Namespace")}
+    assert ("bitnami.com", "SealedSecret") in whitelisted
+    (app_doc,) = [d for d in yaml.safe_load_all((repo / "argocd/alt/application.yaml").read_text()) if d]
+    assert "automated" not in app_doc["spec"]["syncPolicy"]  # prod profile: manual sync
+    (hpa,) = [
+        d
+        for d in yaml.safe_load_all(kustomize_build(repo / "overlays/alt"))
+        if d and d["kind"] == "HorizontalPodAutoscaler"
+    ]
+    target = hpa["spec"]["scaleTargetRef"]
+    assert [(i["kind"], i["name"]) for i in app_doc["spec"]["ignoreDifferences"]] == [(target["kind"], target["name"])]
