@@ -43,7 +43,7 @@ _VALUE = "tag:yaml.org,2002:value"
 class DocSource:
     """Where one resource came from: enough to re-compose its document for positions on demand."""
 
-    text: str  # the whole stream (shared by every document of the stream)
+    text: str  # the whole stream (shared by its documents); "" when ``path`` can be read again instead
     start_line: int  # 0-based line of the document's root node in ``text``
     end_line: int  # 0-based exclusive end line (the next document's root line), -1 = end of text
     display: str  # the file name shown in findings (repo-relative where possible)
@@ -52,6 +52,29 @@ class DocSource:
     duplicate_marks: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col), 1-based
     rendered_from: str = ""  # repo-relative kustomize directory when the stream is kustomize output
     repo: str = ""  # absolute repo root for rendered streams (source mapping), "" otherwise
+    path: str = ""  # the file on disk the stream was read from ("" for stdin and kustomize output)
+
+    def stream_text(self) -> str:
+        """The text of the whole stream (re-read from ``path`` when it was not kept in memory)."""
+        if self.text or not self.path:
+            return self.text
+        return _reread(self.path)
+
+
+_NO_MARKS: dict[str, tuple[int, int]] = {}  # shared by documents without duplicate keys (never mutated)
+_REREAD: dict[str, str] = {}
+
+
+def _reread(path: str) -> str:
+    text = _REREAD.get(path)
+    if text is None:
+        _REREAD.clear()  # the last file only: positions are computed resource by resource, file by file
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        _REREAD[path] = text
+    return text
 
 
 _NULL = "tag:yaml.org,2002:null"
@@ -249,8 +272,11 @@ def load_text(
     default_namespace: str = "",
     rendered_from: str = "",
     repo: str = "",
+    path: str = "",
 ) -> list[Resource]:
-    """Every resource of a YAML (or JSON) stream. Raises InputError (file:line:col) on a syntax error."""
+    """Every resource of a YAML (or JSON) stream. Raises InputError (file:line:col) on a syntax error.
+
+    ``path``: the file the text was read from; then the text is not kept (positions re-read the file)."""
     resources: list[Resource] = []
     loader = _Loader(text, display)
     # The loaded data is acyclic: no cyclic garbage to find, and a collection pass over every object
@@ -289,8 +315,9 @@ def load_text(
             gc.enable()
     for index, (data, start, marks) in enumerate(pending):
         end = pending[index + 1][1] if index + 1 < len(pending) else -1
-        src = DocSource(text, start, end, display, rendered_from=rendered_from, repo=repo)
-        src.duplicate_marks = marks
+        src = DocSource(
+            "" if path else text, start, end, display, (), "", marks or _NO_MARKS, rendered_from, repo, path
+        )
         resources.extend(_resources(data, src, index, default_namespace))
     return resources
 
@@ -308,7 +335,7 @@ def _resources(data: Any, src: DocSource, index: int, default_namespace: str) ->
         for i, item in enumerate(data["items"]):
             item_src = DocSource(
                 src.text, src.start_line, src.end_line, src.display, ("items", i),
-                rendered_from=src.rendered_from, repo=src.repo,
+                rendered_from=src.rendered_from, repo=src.repo, path=src.path,
             )  # fmt: skip
             prefix = pointer("items", i)
             item_src.duplicate_marks = {
@@ -390,7 +417,7 @@ def load_file(path: Path, *, repo: Path | None = None, default_namespace: str = 
     text = _read(path, display)
     if path.suffix == ".json":
         return load_json(text, display, default_namespace=default_namespace)
-    return load_text(text, display, default_namespace=default_namespace)
+    return load_text(text, display, default_namespace=default_namespace, path=str(path.resolve()))
 
 
 def manifest_files(directory: Path) -> list[Path]:

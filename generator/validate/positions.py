@@ -81,32 +81,30 @@ def _by_name(seq: SequenceNode, item: dict[str, Any]) -> Node | None:
     return None
 
 
-_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
+_LINE_STARTS: list[tuple[str, list[int]]] = []  # the last stream only: findings come stream by stream
 
 
 def _line_starts(text: str) -> list[int]:
-    """Offsets of every line start of ``text`` (cached for the stream, shared by its documents)."""
-    cached = _LINE_STARTS.get(id(text))
-    if cached is not None and cached[0] is text:
-        return cached[1]
+    """Offsets of every line start of ``text`` (kept for the last stream, shared by its documents)."""
+    if _LINE_STARTS and _LINE_STARTS[0][0] is text:
+        return _LINE_STARTS[0][1]
     starts = [0]
     find = text.find
     pos = find("\n")
     while pos >= 0:
         starts.append(pos + 1)
         pos = find("\n", pos + 1)
-    if len(_LINE_STARTS) > 64:
-        _LINE_STARTS.clear()
-    _LINE_STARTS[id(text)] = (text, starts)
+    _LINE_STARTS[:] = [(text, starts)]
     return starts
 
 
 def _doc_node(res: Resource) -> tuple[Node | None, int]:
     src = res.source
-    starts = _line_starts(src.text)
+    text = src.stream_text()
+    starts = _line_starts(text)
     begin = starts[min(src.start_line, len(starts) - 1)]
-    end = len(src.text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
-    nodes = _compose_all(src.text[begin:end])
+    end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+    nodes = _compose_all(text[begin:end])
     return (nodes[0] if nodes else None), src.start_line
 
 

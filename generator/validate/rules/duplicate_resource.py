@@ -46,7 +46,10 @@ KINDS: frozenset[str] | None = None
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.kind or not obj.name:
         return
-    same = [r for r in ctx.all_named(obj.kind, obj.namespace, obj.name) if r.group == obj.group]
+    named = ctx.all_named(obj.kind, obj.namespace, obj.name)
+    if len(named) < 2:
+        return
+    same = [r for r in named if r.group == obj.group]
     if len(same) < 2 or same[0] is obj:
         return
     first = same[0]

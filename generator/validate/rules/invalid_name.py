@@ -41,7 +41,7 @@ from typing import Any
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.workloads import containers
+from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "invalid-name"
 CATEGORY = "schema"
@@ -105,6 +105,17 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     namespace = meta.get("namespace")
     if isinstance(namespace, str) and namespace and not dns_label(namespace):
         yield Finding(message=f'namespace "{namespace}" must be a DNS-1123 label', path="/metadata/namespace")
+    if obj.kind == "Service":
+        spec = obj.obj.get("spec")
+        for i, port in enumerate(_list(spec.get("ports") if isinstance(spec, dict) else None)):
+            pname = port.get("name") if isinstance(port, dict) else None
+            if isinstance(pname, str) and pname and not dns_label(pname):
+                yield Finding(
+                    message=f'Service port name "{pname}" must be a DNS-1123 label',
+                    path=pointer("spec", "ports", i, "name"),
+                )
+    if obj.kind not in WORKLOAD_KINDS:
+        return
     for c in containers(obj):
         name = c.obj.get("name")
         if isinstance(name, str) and name and not dns_label(name):
@@ -115,15 +126,6 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
                 yield Finding(
                     message=f'port name "{pname}" must be an IANA service name (a-z, 0-9, "-", <= 15, a letter)',
                     path=c.pointer("ports", i, "name"),
-                )
-    if obj.kind == "Service":
-        spec = obj.obj.get("spec")
-        for i, port in enumerate(_list(spec.get("ports") if isinstance(spec, dict) else None)):
-            pname = port.get("name") if isinstance(port, dict) else None
-            if isinstance(pname, str) and pname and not dns_label(pname):
-                yield Finding(
-                    message=f'Service port name "{pname}" must be a DNS-1123 label',
-                    path=pointer("spec", "ports", i, "name"),
                 )
 
 
