@@ -8,7 +8,10 @@ Layout (all objects in namespace ``argocd``)::
     argocd/<env>/application.yaml     Application <project>-<env> -> overlays/<env>
 
 ``kubectl apply -f argocd/`` applies only ``root.yaml`` (no ``-R``); the root Application then syncs the
-whole ``argocd/`` directory recursively (itself included, so edits to it are applied by Argo CD too).
+whole ``argocd/`` directory recursively (itself included, so edits to it are applied by Argo CD too), with
+selfHeal but without prune and without the resources finalizer: removing an environment file or the root
+app never cascades into deleting an environment's resources; delete its Application deliberately.
+AppProjects carry sync-wave -1 so they exist before the Applications that reference them.
 Files of one environment depend on nothing but that environment, so building one environment never needs
 the others; ``root.yaml`` is the same for every build (it tracks ``HEAD``, the repository's default
 branch, where ``gitops-gen build`` commits ``argocd/``).
