@@ -24,7 +24,7 @@ from typing import Any, TextIO
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.errors import InputError, RenderError
+from generator.errors import InputError
 from generator.validate.model import Resource, pointer
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -431,28 +431,9 @@ def manifest_files(directory: Path) -> list[Path]:
 
 def render_kustomization(path: Path) -> str:
     """Render a kustomize directory with the generator's renderer (the only caller of kustomize)."""
-    try:
-        from generator.kustomize.render import kustomize_build
-    except ImportError:  # pragma: no cover - the renderer module is written in parallel
-        return _fallback_kustomize_build(path)
+    from generator.kustomize.render import kustomize_build
+
     return kustomize_build(path)
-
-
-def _fallback_kustomize_build(path: Path) -> str:  # pragma: no cover - replaced by generator.kustomize.render
-    import shutil
-    import subprocess
-
-    if shutil.which("kustomize"):
-        cmd = ["kustomize", "build", str(path)]
-    elif shutil.which("kubectl"):
-        cmd = ["kubectl", "kustomize", str(path)]
-    else:
-        raise RenderError("neither kustomize nor kubectl is on PATH")
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        first = (proc.stderr.strip().splitlines() or ["kustomize failed"])[-1]
-        raise RenderError(f"{path}: kustomize build failed: {first}")
-    return proc.stdout
 
 
 def load_kustomization(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,7 +11,14 @@ import pytest
 
 from generator.errors import InputError
 from generator.validate.context import Context
-from generator.validate.engine import Settings, effective_severities, ignored_rules, run, validate_resources
+from generator.validate.engine import (
+    Settings,
+    effective_severities,
+    ignored_rules,
+    run,
+    validate_overlay,
+    validate_resources,
+)
 from generator.validate.load import load_text
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.profiles import PROFILES, severities
@@ -117,3 +125,16 @@ def test_a_crashing_rule_becomes_a_finding_not_a_crash() -> None:
 def test_ignore_missing_schemas_and_effective_severities() -> None:
     table = effective_severities(Settings(ignore_missing_schemas=True))
     assert table["missing-schema"] is None and table["schema-invalid"] is Severity.ERROR
+
+
+def test_validate_overlay_uses_the_environment(env_repo: Path) -> None:
+    from generator.config.load import load_by_name
+
+    env = load_by_name(env_repo, "dev")
+    report = validate_overlay(env_repo, env)
+    assert report.resources == 2
+    by_rule = {f.rule: f for f in report.findings}
+    assert by_rule["unknown-field"].file == "base/service.yaml"
+    assert by_rule["schema-invalid"].file == "overlays/dev/patch.yaml"
+    assert "missing-pdb" not in by_rule  # the dev profile turns it off
+    assert all(f.resource is not None and f.resource.namespace == "team" for f in report.findings)
