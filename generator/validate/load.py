@@ -16,10 +16,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -173,6 +173,7 @@ class _Loader(yaml.CSafeLoader):
         self.scalars: dict[tuple[str, str], Any] = {}
         self.plain_tags: dict[str, str] = {}
         self.duplicates: list[tuple[MappingNode, Node]] = []
+        self._build = self._builder()
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
@@ -185,14 +186,21 @@ class _Loader(yaml.CSafeLoader):
         return _SEQ if kind is SequenceNode else _MAP
 
     def build(self, node: Node) -> Any:
-        if node.__class__ is ScalarNode:
-            tag = node.tag
-            value = node.value
-            cache_key = (tag, value)
-            try:
-                return self.scalars[cache_key]
-            except KeyError:
-                pass
+        """The plain value of a composed document (dicts, lists, str, int, float, bool, None)."""
+        return self._build(node)
+
+    def _builder(self) -> Callable[[Node], Any]:
+        # A closure over locals: this is the hot loop of loading (every node of every document).
+        scalars = self.scalars
+        scalars[(_MERGE, "<<")] = _MERGE_KEY
+        duplicates = self.duplicates
+        display = self.display
+        construct_object = self.construct_object
+        scalar_cls, mapping_cls, sequence_cls = ScalarNode, MappingNode, SequenceNode
+        missing = _MISSING
+
+        def scalar(node: Node) -> Any:
+            tag, value = node.tag, node.value
             if tag == _STR or tag in (_TIMESTAMP, _BINARY, _VALUE):
                 result: Any = value  # kubectl keeps timestamps (and these) as strings
             elif tag in (_BOOL, _NULL, _INT, _FLOAT):
@@ -200,40 +208,56 @@ class _Loader(yaml.CSafeLoader):
                     result = _scalar_value(tag, value)
                 except ValueError as exc:
                     mark = node.start_mark
-                    raise InputError(f"{self.display}:{mark.line + 1}:{mark.column + 1}: {exc}") from None
+                    raise InputError(f"{display}:{mark.line + 1}:{mark.column + 1}: {exc}") from None
             else:
-                result = self.construct_object(node, deep=True)  # an unknown tag raises ConstructorError
-            self.scalars[cache_key] = result
+                result = construct_object(node, deep=True)  # an unknown tag raises ConstructorError
+            scalars[(tag, value)] = result
             return result
-        if isinstance(node, MappingNode):
-            if node.tag != _MAP:
-                return self.construct_object(node, deep=True)  # !!omap, !!set: rare; raises on unknown
-            pairs = node.value
-            for k, _ in pairs:
-                if k.tag == _MERGE:
-                    self.flatten_mapping(node)  # resolves ``<<`` merge keys in place
-                    pairs = node.value
-                    break
-            out: dict[str, Any] = {}
-            for key_node, value_node in pairs:
-                key = self.build(key_node)
-                if not isinstance(key, str):
-                    key = _json_key(key, key_node, self.display)
-                out[key] = self.build(value_node)
-            if len(out) < len(pairs):
-                seen: set[str] = set()
-                for key_node, _ in pairs:
-                    k = self.build(key_node)
-                    k = k if isinstance(k, str) else _json_key(k, key_node, self.display)
-                    if k in seen:
-                        self.duplicates.append((node, key_node))
-                    seen.add(k)
-            return out
-        if isinstance(node, SequenceNode):
-            if node.tag != _SEQ:
-                return self.construct_object(node, deep=True)
-            return [self.build(item) for item in node.value]
-        return self.construct_object(node, deep=True)
+
+        def key_of(key_node: Node) -> Any:
+            if key_node.__class__ is scalar_cls:
+                key = scalars.get((key_node.tag, key_node.value), missing)
+                return scalar(key_node) if key is missing else key
+            return build(key_node)
+
+        def build(node: Node) -> Any:
+            cls = node.__class__
+            if cls is scalar_cls:
+                result = scalars.get((node.tag, node.value), missing)
+                return scalar(node) if result is missing else result
+            if cls is mapping_cls and node.tag == _MAP:
+                pairs = node.value
+                out: dict[str, Any] = {}
+                for key_node, value_node in pairs:
+                    key = key_of(key_node)
+                    if key.__class__ is not str:
+                        if key is _MERGE_KEY:
+                            self.flatten_mapping(cast(MappingNode, node))  # resolves ``<<`` in place
+                            return build(node)
+                        key = _json_key(key, key_node, display)
+                    if value_node.__class__ is scalar_cls:
+                        value = scalars.get((value_node.tag, value_node.value), missing)
+                        out[key] = scalar(value_node) if value is missing else value
+                    else:
+                        out[key] = build(value_node)
+                if len(out) < len(pairs):
+                    seen: set[str] = set()
+                    for key_node, _ in pairs:
+                        k = key_of(key_node)
+                        k = k if isinstance(k, str) else _json_key(k, key_node, display)
+                        if k in seen:
+                            duplicates.append((cast(MappingNode, node), key_node))
+                        seen.add(k)
+                return out
+            if cls is sequence_cls and node.tag == _SEQ:
+                return [build(item) for item in node.value]
+            return construct_object(node, deep=True)  # !!omap, !!set, unknown tags (raises)
+
+        return build
+
+
+_MISSING = object()
+_MERGE_KEY = object()
 
 
 def _json_key(key: Any, node: Node, display: str) -> str:
