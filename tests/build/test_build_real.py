@@ -94,7 +94,7 @@ def _with_plaintext_secret(envs: Sequence[Environment]) -> Rendered:
     target = next(p for p in sorted(files) if p.startswith("base/") and not p.endswith("kustomization.yaml"))
     files[target] += (
         "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\n"
-        "type: Opaque\nstringData:\n  password: minio123\n"
+        "type: Opaque\nstringData:\n  password: guide-minio-password\n"
     )
     return Rendered(files=files, roots=result.roots)
 

@@ -1,6 +1,7 @@
 """Regression: the original "MLflow on Kubernetes" guide's manifests (tests/fixtures/guide/) and its defects.
 
-The guide committed plaintext Secrets (``mlflow_password``, ``minio123``), ran ``minio/minio:latest``,
+The guide committed plaintext Secrets (its passwords are replaced by placeholders here: issue 2 forbids
+them anywhere in the repo; the defect is the plaintext Secret, not the value), ran ``minio/minio:latest``,
 exposed MinIO and MLflow through LoadBalancer Services, scraped MLflow v2.10.0 (started without
 ``--expose-prometheus``, so it serves no metrics) through a ServiceMonitor on a port name the Service
 does not have, and shipped a NetworkPolicy whose egress forgets DNS and whose ingress shuts out the
@@ -70,7 +71,7 @@ def _direct_findings() -> set[tuple[str, str, str, str]]:
 
 def test_fixtures_are_the_guide_as_published() -> None:
     text = "\n".join(p.read_text() for p in sorted(GUIDE.glob("*.yaml")))
-    for marker in ("mlflow_password", "minio123", "minio/minio:latest", "type: LoadBalancer", "mlflow:v2.10.0"):
+    for marker in ("guide-db-password", "guide-minio-password", "minio/minio:latest", "type: LoadBalancer", "mlflow:v2.10.0"):
         assert marker in text, marker
     mlflow = next(r for r in _pyyaml_context().resources if (r.kind, r.name) == ("Deployment", "mlflow"))
     container = mlflow.obj["spec"]["template"]["spec"]["containers"][0]

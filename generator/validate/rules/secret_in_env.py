@@ -44,7 +44,7 @@ FAIL:
             - name: mlflow
               image: ghcr.io/mlflow/mlflow:v2.16.2
               env:
-                - {name: AWS_SECRET_ACCESS_KEY, value: minio123}
+                - {name: AWS_SECRET_ACCESS_KEY, value: guide-minio-password}
               args: ["--backend-store-uri", "postgresql://mlflow:mlflow@postgres:5432/mlflow"]
 """
 
