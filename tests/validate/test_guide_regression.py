@@ -71,7 +71,13 @@ def _direct_findings() -> set[tuple[str, str, str, str]]:
 
 def test_fixtures_are_the_guide_as_published() -> None:
     text = "\n".join(p.read_text() for p in sorted(GUIDE.glob("*.yaml")))
-    for marker in ("guide-db-password", "guide-minio-password", "minio/minio:latest", "type: LoadBalancer", "mlflow:v2.10.0"):
+    for marker in (
+        "guide-db-password",
+        "guide-minio-password",
+        "minio/minio:latest",
+        "type: LoadBalancer",
+        "mlflow:v2.10.0",
+    ):
         assert marker in text, marker
     mlflow = next(r for r in _pyyaml_context().resources if (r.kind, r.name) == ("Deployment", "mlflow"))
     container = mlflow.obj["spec"]["template"]["spec"]["containers"][0]
