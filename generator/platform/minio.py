@@ -34,7 +34,16 @@ def pvc(e: Environment) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "PersistentVolumeClaim",
-        "metadata": metadata(names.MINIO_PVC, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_DATA),
+        # The artifacts live here: deleting the Application (its finalizer cascades) or pruning must never
+        # delete them. Argo CD keeps resources marked Delete=false/Prune=false.
+        "metadata": metadata(
+            names.MINIO_PVC,
+            namespace=e.namespace,
+            app=APP,
+            component=COMPONENT,
+            wave=WAVE_DATA,
+            annotations={"argocd.argoproj.io/sync-options": "Delete=false,Prune=false"},
+        ),
         "spec": {
             "accessModes": ["ReadWriteOnce"],
             "storageClassName": store.storage.storage_class,

@@ -223,7 +223,10 @@ def test_minio_pinned_pvc_clusterip_probes(env: str, get: Get) -> None:
     assert c["readinessProbe"]["httpGet"]["path"] == "/minio/health/ready"
     assert c["livenessProbe"]["httpGet"]["path"] == "/minio/health/live"
     claim = pod_spec(dep)["volumes"][0]["persistentVolumeClaim"]["claimName"]
-    assert get(env, "PersistentVolumeClaim", claim)["spec"]["accessModes"] == ["ReadWriteOnce"]
+    pvc = get(env, "PersistentVolumeClaim", claim)
+    assert pvc["spec"]["accessModes"] == ["ReadWriteOnce"]
+    # Artifacts survive deleting the Application (finalizer cascade) and pruning.
+    assert pvc["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "Delete=false,Prune=false"
     svc = get(env, "Service", "minio")
     assert svc["spec"]["type"] == "ClusterIP"
     assert [p["name"] for p in svc["spec"]["ports"]] == ["api"]  # console not exposed unless asked
