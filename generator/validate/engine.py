@@ -11,13 +11,13 @@ non-empty ``gitops-gen.io/ignore-reason``; without a reason it is not honoured a
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.validate.context import Context, ExternalObject
+from generator.validate.load import paused_gc
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.positions import Locator
 from generator.validate.profiles import severities
@@ -96,32 +96,30 @@ def run(ctx: Context, settings: Settings | None = None, *, rules: Mapping[str, R
     """Every finding for every resource of ``ctx``, positioned and sorted."""
     settings = settings or Settings(profile=ctx.profile)
     table = effective_severities(settings, rules)
-    active = [(rid, rule, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
-    any_kind = [(rid, rule, sev) for rid, rule, sev in active if rule.KINDS is None]
-    by_kind: dict[str, list[tuple[str, Rule, Severity]]] = {}
+    active = [(rid, rule.check, rule.KINDS, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
+    by_kind: dict[str, list[tuple[str, Any, Severity]]] = {}
     locator = Locator()
     out: list[Finding] = []
     for res in ctx.resources:
         kind = res.kind
         applicable = by_kind.get(kind)
         if applicable is None:
-            applicable = [(rid, r, s) for rid, r, s in active if r.KINDS is None or kind in r.KINDS]
+            applicable = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
             by_kind[kind] = applicable
-        raw: list[tuple[str, Severity, Finding]] = []
-        skip: frozenset[str] | None = None
-        for rid, rule, sev in applicable if kind else any_kind:
+        raw: list[tuple[str, Severity, Finding]] | None = None
+        for rid, check, sev in applicable:
             try:
-                found = list(rule.check(ctx, res))
+                for found in check(ctx, res):
+                    if raw is None:
+                        raw = []
+                    raw.append((rid, sev, found))
             except Exception as exc:  # a broken rule must not hide every other finding
-                found = [Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")]
-            if not found:
-                continue
-            if skip is None:
-                skip = ignored_rules(res)
-            if rid in skip:
-                continue
-            raw.extend((rid, sev, f) for f in found)
+                raw = raw or []
+                raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
         if raw:
+            skip = ignored_rules(res)
+            if skip:
+                raw = [item for item in raw if item[0] not in skip]
             out.extend(_place(locator, res, raw))
     return sort_findings(out)
 
@@ -157,14 +155,9 @@ def validate_resources(
     )
     settings = Settings(profile, dict(overrides or {}), ignore_missing_schemas, only)
     # Rules allocate many short-lived objects next to a large, acyclic set of loaded resources: the cyclic
-    # collector would rescan all of them again and again. Refcounting still frees everything.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # collector would rescan all of them again and again.
+    with paused_gc():
         return Report(len(resources), run(ctx, settings))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def external_of(env: Environment) -> list[ExternalObject]:
