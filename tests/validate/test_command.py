@@ -167,3 +167,27 @@ def test_rules_catalogue_text_and_markdown() -> None:
     assert md.count("```yaml") >= 2 * len(RULES)
     result = CliRunner().invoke(app, ["rules", "--format", "markdown"])
     assert result.exit_code == 0 and result.output == md
+
+
+def test_kubernetes_version_option_selects_removals_and_schemas(tmp_path: Path) -> None:
+    hpa = (
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+        "spec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 3}\n"
+    )
+    (tmp_path / "hpa.yaml").write_text(hpa)
+    code, out = _run([str(tmp_path / "hpa.yaml")], repo=tmp_path, kubernetes_version="1.33", fmt="json")
+    [finding] = json.loads(out)["findings"]
+    assert code == 1 and finding["rule"] == "deprecated-api" and "was removed in Kubernetes 1.26" in finding["message"]
+    code, out = _run([str(tmp_path / "hpa.yaml")], repo=tmp_path, kubernetes_version="1.25", fmt="json")
+    [finding] = json.loads(out)["findings"]  # still served: its schema exists, only the deprecation is reported
+    assert finding["rule"] == "deprecated-api" and "deprecated since Kubernetes 1.23" in finding["message"]
+    with pytest.raises(InputError, match="no bundled schemas"):
+        _run([str(tmp_path / "hpa.yaml")], repo=tmp_path, kubernetes_version="1.10")
+
+
+def test_kustomize_failure_is_an_input_error_with_its_message(kustomize_repo: Path) -> None:
+    service = kustomize_repo / "base" / "service.yaml"
+    service.write_text(service.read_text().replace("  name: mlflow\n", "  name: mlflow\n  name: mlflow\n", 1))
+    result = CliRunner().invoke(app, ["validate", "--repo", str(kustomize_repo)])
+    assert result.exit_code == 2
+    assert "already defined" in result.output
