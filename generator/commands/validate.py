@@ -14,7 +14,7 @@ from generator.cli_support import exit_with
 from generator.errors import InputError
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Report, sort_findings, validate_resources
-from generator.validate.load import load_inputs, load_kustomization, overlay_dirs
+from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.profiles import PROFILE_NAMES
 from generator.validate.report import FORMATS, make_reporter
@@ -54,6 +54,7 @@ class Unit:
     kubernetes_version: str | None
     overrides: dict[str, str] = field(default_factory=dict)
     external: list[ExternalObject] = field(default_factory=list)
+    only: frozenset[str] | None = None  # e.g. duplicate-key only, for sources kustomize cannot render
 
 
 def _load_env(repo: Path, name: str) -> Any:
@@ -65,6 +66,23 @@ def _load_env(repo: Path, name: str) -> Any:
 def _env_settings(env: Any) -> tuple[str, str, dict[str, str], list[ExternalObject]]:
     external = [ExternalObject(e.kind, e.name, e.namespace) for e in env.policy.external]
     return env.profile, env.kubernetes_version, dict(env.policy.severity), external
+
+
+def _load_paths(
+    paths: list[str], repo: Path, stdin: TextIO | None, default_namespace: str
+) -> tuple[list[Resource], frozenset[str] | None]:
+    try:
+        return load_inputs(paths, repo=repo, stdin=stdin, default_namespace=default_namespace), None
+    except SourceDuplicateKeys as exc:
+        return exc.resources, frozenset({"duplicate-key"})
+
+
+def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> tuple[list[Resource], frozenset[str] | None]:
+    """A rendered overlay; or, when kustomize refuses it for duplicate keys, those source documents only."""
+    try:
+        return load_kustomization(overlay, repo=repo, default_namespace=default_namespace), None
+    except SourceDuplicateKeys as exc:
+        return exc.resources, frozenset({"duplicate-key"})
 
 
 def collect_units(
@@ -80,17 +98,18 @@ def collect_units(
         env = _load_env(repo, env_name)
         env_profile, env_version, overrides, external = _env_settings(env)
         version = kubernetes_version or env_version
+        only: frozenset[str] | None = None
         if paths:
-            resources = load_inputs(paths, repo=repo, stdin=stdin, default_namespace=env.namespace)
+            resources, only = _load_paths(paths, repo, stdin, env.namespace)
         else:
             overlay = repo / "overlays" / env_name
             if not overlay.is_dir():
                 raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
-            resources = load_kustomization(overlay, repo=repo, default_namespace=env.namespace)
-        return [Unit(resources, profile or env_profile, version, overrides, external)]
+            resources, only = _load_overlay(overlay, repo, env.namespace)
+        return [Unit(resources, profile or env_profile, version, overrides, external, only)]
     if paths:
-        resources = load_inputs(paths, repo=repo, stdin=stdin, default_namespace="default")
-        return [Unit(resources, profile or "default", kubernetes_version)]
+        resources, only = _load_paths(paths, repo, stdin, "default")
+        return [Unit(resources, profile or "default", kubernetes_version, only=only)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
@@ -100,13 +119,12 @@ def collect_units(
         if env_file.is_file():
             env = _load_env(repo, overlay.name)
             env_profile, env_version, overrides, external = _env_settings(env)
-            resources = load_kustomization(overlay, repo=repo, default_namespace=env.namespace)
-            units.append(
-                Unit(resources, profile or env_profile, kubernetes_version or env_version, overrides, external)
-            )
+            resources, only = _load_overlay(overlay, repo, env.namespace)
+            version = kubernetes_version or env_version
+            units.append(Unit(resources, profile or env_profile, version, overrides, external, only))
         else:
-            resources = load_kustomization(overlay, repo=repo, default_namespace="default")
-            units.append(Unit(resources, profile or "default", kubernetes_version))
+            resources, only = _load_overlay(overlay, repo, "default")
+            units.append(Unit(resources, profile or "default", kubernetes_version, only=only))
     return units
 
 
@@ -148,6 +166,7 @@ def run(
             overrides=unit.overrides,
             external=unit.external,
             ignore_missing_schemas=ignore_missing_schemas,
+            only=unit.only,
         )
         total += report.resources
         findings.extend(report.findings)

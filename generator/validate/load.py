@@ -25,7 +25,7 @@ from typing import Any, TextIO, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.errors import InputError
+from generator.errors import InputError, RenderError
 from generator.validate.model import Resource, pointer
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -470,9 +470,44 @@ def render_kustomization(path: Path) -> str:
     return kustomize_build(path)
 
 
+class SourceDuplicateKeys(RenderError):
+    """kustomize refused an overlay because a source file has duplicate mapping keys; ``resources`` are
+    the source documents with duplicates (the ``duplicate-key`` rule reports them at file:line)."""
+
+    def __init__(self, message: str, resources: list[Resource]) -> None:
+        super().__init__(message)
+        self.resources = resources
+
+
+def kustomize_sources(repo: Path, overlay: Path) -> list[Path]:
+    """The YAML files kustomize may read for an overlay: ``base/``, ``components/`` and the overlay."""
+    files: list[Path] = []
+    for root in (repo / "base", repo / "components", overlay):
+        if root.is_dir():
+            files.extend(p for p in manifest_files(root) if p.suffix in (".yaml", ".yml") and p not in files)
+    return files
+
+
 def load_kustomization(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
     display = _display(path, repo)
-    text = render_kustomization(path)
+    try:
+        text = render_kustomization(path)
+    except RenderError as exc:
+        # kustomize rejects duplicate keys without naming the file: find them and report them properly.
+        found: list[Resource] = []
+        for source in kustomize_sources(repo or path, path):
+            try:
+                found.extend(r for r in load_file(source, repo=repo) if r.duplicate_keys)
+            except InputError:
+                continue
+        if not found:
+            raise
+        first = found[0]
+        line, col = first.source.duplicate_marks[first.duplicate_keys[0]]
+        raise SourceDuplicateKeys(
+            f"{first.file}:{line}:{col}: duplicate key {first.duplicate_keys[0]} (kustomize cannot render {display})",
+            found,
+        ) from exc
     root = str(repo.resolve()) if repo is not None else str(path.resolve())
     return load_text(text, display, default_namespace=default_namespace, rendered_from=display, repo=root)
 

@@ -185,9 +185,22 @@ def test_kubernetes_version_option_selects_removals_and_schemas(tmp_path: Path) 
         _run([str(tmp_path / "hpa.yaml")], repo=tmp_path, kubernetes_version="1.10")
 
 
-def test_kustomize_failure_is_an_input_error_with_its_message(kustomize_repo: Path) -> None:
+def test_duplicate_keys_that_kustomize_refuses_are_findings_at_the_source(kustomize_repo: Path) -> None:
     service = kustomize_repo / "base" / "service.yaml"
     service.write_text(service.read_text().replace("  name: mlflow\n", "  name: mlflow\n  name: mlflow\n", 1))
+    code, out = _run([], repo=kustomize_repo, fmt="json")
+    assert code == 1
+    [finding] = json.loads(out)["findings"]
+    assert (finding["rule"], finding["file"], finding["line"], finding["column"]) == (
+        "duplicate-key",
+        "base/service.yaml",
+        5,
+        3,
+    )
+
+
+def test_other_kustomize_failures_are_render_errors(kustomize_repo: Path) -> None:
+    (kustomize_repo / "overlays" / "dev" / "kustomization.yaml").write_text("resources:\n  - missing.yaml\n")
     result = CliRunner().invoke(app, ["validate", "--repo", str(kustomize_repo)])
     assert result.exit_code == 2
-    assert "already defined" in result.output
+    assert "kustomize failed" in result.output and "missing.yaml" in result.output
