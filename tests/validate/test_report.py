@@ -60,8 +60,10 @@ def test_text() -> None:
 def test_json_shape() -> None:
     doc = json.loads(_render("json"))
     assert doc["summary"] == {"resources": 5, "errors": 1, "warnings": 1, "infos": 1, "findings": 3}
+    assert list(doc) == ["summary", "findings"]
     first = doc["findings"][0]
-    assert set(first) == {"rule", "severity", "message", "file", "line", "column", "resource", "path"}
+    assert list(first) == ["rule", "severity", "message", "file", "line", "column", "resource", "path"]
+    assert list(first["resource"]) == ["apiVersion", "kind", "namespace", "name"]
     assert first["resource"] == {"apiVersion": "v1", "kind": "Service", "namespace": "team", "name": "web"}
     assert (first["rule"], first["severity"], first["line"], first["column"]) == ("unknown-field", "error", 9, 7)
     assert doc["findings"][2]["resource"] is None
