@@ -463,6 +463,21 @@ def manifest_files(directory: Path) -> list[Path]:
     return found
 
 
+def stream_inputs(directory: Path) -> list[Path]:
+    """What a plain directory holds, in order: its YAML/JSON files and, instead of their files, the
+    kustomize directories below it (each is rendered: ``validate overlays/`` renders every overlay)."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        here = Path(root)
+        if here != directory and is_kustomization_dir(here):
+            found.append(here)
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(here / f for f in sorted(files) if f.endswith(MANIFEST_SUFFIXES) and not f.startswith("."))
+    return sorted(found, key=lambda p: p.relative_to(directory).parts)
+
+
 def render_kustomization(path: Path) -> str:
     """Render a kustomize directory with the generator's renderer (the only caller of kustomize)."""
     from generator.kustomize.render import kustomize_build
@@ -518,8 +533,11 @@ def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = 
         return load_kustomization(path, repo=repo, default_namespace=default_namespace)
     if path.is_dir():
         out: list[Resource] = []
-        for file in manifest_files(path):
-            out.extend(load_file(file, repo=repo, default_namespace=default_namespace))
+        for entry in stream_inputs(path):
+            if entry.is_dir():
+                out.extend(load_kustomization(entry, repo=repo, default_namespace=default_namespace))
+            else:
+                out.extend(load_file(entry, repo=repo, default_namespace=default_namespace))
         return out
     if path.is_file():
         return load_file(path, repo=repo, default_namespace=default_namespace)

@@ -127,3 +127,19 @@ def test_kustomization_directory_is_rendered_with_kustomize(tmp_path: Path) -> N
 def test_resolve_plain_tags() -> None:
     assert resolve_plain("yes").endswith("bool") and resolve_plain("12").endswith("int")
     assert resolve_plain("abc").endswith("str") and resolve_plain("1e3").endswith("float")
+
+
+def test_kustomize_directories_below_a_plain_directory_are_rendered(tmp_path: Path) -> None:
+    for env in ("dev", "prod"):
+        overlay = tmp_path / "overlays" / env
+        overlay.mkdir(parents=True)
+        (overlay / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        (overlay / "patch-only.yaml").write_text("metadata: {name: not-a-resource}\n")
+        (overlay / "kustomization.yaml").write_text(f"resources: [cm.yaml]\nnamePrefix: {env}-\n")
+    (tmp_path / "overlays" / "extra.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n")
+    resources = load_path(tmp_path / "overlays", repo=tmp_path)
+    assert [(r.name, r.file) for r in resources] == [
+        ("dev-a", "overlays/dev"),
+        ("s", "overlays/extra.yaml"),
+        ("prod-a", "overlays/prod"),
+    ]
