@@ -1,4 +1,23 @@
-"""JSON output: ``{"summary": {...}, "findings": [...]}`` (the shape documented in the README)."""
+"""JSON output (``--format json``), one document::
+
+    {
+      "summary": {"resources": 98, "errors": 1, "warnings": 0, "infos": 2, "findings": 3},
+      "findings": [
+        {
+          "rule": "unknown-field",
+          "severity": "error",                       # error | warning | info
+          "message": "unknown field \"targetport\"",
+          "file": "base/service.yaml",               # repo-relative; the source file for overlays
+          "line": 9, "column": 7,                    # 1-based; 0 when unknown
+          "resource": {"apiVersion": "v1", "kind": "Service", "namespace": "team", "name": "web"},
+          "path": "/spec/ports/0/targetport"         # JSON pointer into the rendered object
+        }
+      ]
+    }
+
+Findings are sorted by file, line, column, rule, resource, path. ``resource`` is null for a document
+that is not an object.
+"""
 
 from __future__ import annotations
 
