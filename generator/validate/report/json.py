@@ -15,8 +15,8 @@
       ]
     }
 
-Findings are sorted by file, line, column, rule, resource, path. ``resource`` is null for a document
-that is not an object.
+Findings are sorted by file, line, column, rule, resource, path. For a document that is not a
+Kubernetes object the ``resource`` fields it lacks are empty strings.
 """
 
 from __future__ import annotations
