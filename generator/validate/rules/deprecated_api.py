@@ -103,11 +103,11 @@ def is_removed(api_version: str, kind: str, kubernetes_version: str) -> bool:
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     entry = lookup(obj.api_version, obj.kind)
     if entry is None:
-        return
+        return ()
     deprecated, removed, replacement = entry
     target = parse_minor(ctx.kubernetes_version)
     if target < deprecated:
-        return
+        return ()
     removed_text = f"{removed[0]}.{removed[1]}"
     if target >= removed:
         message = (
@@ -119,4 +119,4 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             f"{obj.api_version} {obj.kind} is deprecated since Kubernetes {deprecated[0]}.{deprecated[1]} "
             f"and removed in {removed_text}; use {replacement}"
         )
-    yield Finding(message=message, path="/apiVersion")
+    return (Finding(message=message, path="/apiVersion"),)

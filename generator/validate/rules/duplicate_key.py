@@ -40,6 +40,9 @@ KINDS: frozenset[str] | None = None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    for ptr in obj.duplicate_keys:
-        parts = parse_pointer(ptr)
-        yield Finding(message=f'duplicate key "{parts[-1] if parts else ptr}" (the last value wins)', path=ptr)
+    if not obj.duplicate_keys:
+        return ()
+    return tuple(
+        Finding(message=f'duplicate key "{(parse_pointer(ptr) or [ptr])[-1]}" (the last value wins)', path=ptr)
+        for ptr in obj.duplicate_keys
+    )

@@ -45,13 +45,13 @@ KINDS: frozenset[str] | None = None
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.kind or not obj.name:
-        return
+        return ()
     named = ctx.all_named(obj.kind, obj.namespace, obj.name)
     if len(named) < 2:
-        return
+        return ()
     same = [r for r in named if r.group == obj.group]
     if len(same) < 2 or same[0] is obj:
-        return
+        return ()
     first = same[0]
     where = f"{first.file}" + (f" (document {first.doc_index + 1})" if first.file else "")
-    yield Finding(message=f"{obj.ref} is already defined in {where}", path="/metadata/name")
+    return (Finding(message=f"{obj.ref} is already defined in {where}", path="/metadata/name"),)

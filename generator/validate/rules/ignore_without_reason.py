@@ -43,7 +43,11 @@ IGNORE_REASON = "gitops-gen.io/ignore-reason"
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     annotations = obj.metadata.get("annotations")
     if not isinstance(annotations, dict) or IGNORE not in annotations:
-        return
+        return ()
+    return list(_check(annotations))
+
+
+def _check(annotations: dict[str, object]) -> Iterable[Finding]:
     reason = annotations.get(IGNORE_REASON)
     if not isinstance(reason, str) or not reason.strip():
         yield Finding(

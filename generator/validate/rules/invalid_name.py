@@ -92,7 +92,11 @@ def _name_problem(kind: str, name: str) -> str:
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.kind or not obj.api_version:
-        return
+        return ()
+    return list(_check(obj))
+
+
+def _check(obj: Resource) -> Iterable[Finding]:
     meta = obj.metadata
     raw_name = meta.get("name")
     if raw_name is None or raw_name == "":

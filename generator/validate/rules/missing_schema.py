@@ -49,9 +49,8 @@ KINDS: frozenset[str] | None = None
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.api_version or not obj.kind:
-        return  # schema-invalid reports documents that are not objects
-    if is_removed(obj.api_version, obj.kind, ctx.kubernetes_version):
-        return  # deprecated-api names the replacement; a second finding would add nothing
+        return ()  # schema-invalid reports documents that are not objects
     result = store_for(ctx.schemas, ctx.kubernetes_version).check(obj)
-    if result.missing:
-        yield Finding(message=result.note, path="/kind")
+    if not result.missing or is_removed(obj.api_version, obj.kind, ctx.kubernetes_version):
+        return ()  # a removed API: deprecated-api names the replacement, a second finding would add nothing
+    return (Finding(message=result.note, path="/kind"),)

@@ -41,13 +41,14 @@ KINDS: frozenset[str] | None = None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
+    # Plain functions returning tuples (not generators): these run for every resource.
     problem = obj.source.problem if obj.source is not None else ""
     if not problem and (not obj.api_version or not obj.kind):
         missing = [k for k, v in (("apiVersion", obj.api_version), ("kind", obj.kind)) if not v]
         problem = f"document has no {' or '.join(missing)}"
     if problem:
-        yield Finding(message=f"not a Kubernetes object: {problem}", path="")
-        return
-    for err in store_for(ctx.schemas, ctx.kubernetes_version).check(obj).errors:
-        if err.rule == ID:
-            yield Finding(message=err.message, path=err.path)
+        return (Finding(message=f"not a Kubernetes object: {problem}", path=""),)
+    errors = store_for(ctx.schemas, ctx.kubernetes_version).check(obj).errors
+    if not errors:
+        return ()
+    return tuple(Finding(message=err.message, path=err.path) for err in errors if err.rule == ID)

@@ -44,7 +44,8 @@ KINDS: frozenset[str] | None = None
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.api_version or not obj.kind:
-        return
-    for err in store_for(ctx.schemas, ctx.kubernetes_version).check(obj).errors:
-        if err.rule == ID:
-            yield Finding(message=err.message, path=err.path)
+        return ()
+    errors = store_for(ctx.schemas, ctx.kubernetes_version).check(obj).errors
+    if not errors:
+        return ()
+    return tuple(Finding(message=err.message, path=err.path) for err in errors if err.rule == ID)
