@@ -2,7 +2,10 @@
 
 ``mlflow server --expose-prometheus`` (prometheus-flask-exporter) serves ``/metrics`` on the server port
 with the metric names used below: ``mlflow_http_request_total`` and
-``mlflow_http_request_duration_seconds_{bucket,sum,count}``.
+``mlflow_http_request_duration_seconds_{bucket,sum,count}``. MLflow builds the exporter with
+``group_by=mlflow_version``, so the series carry ``method``, ``status`` (and on the histogram
+``mlflow_version``) but no ``path`` or ``endpoint`` label: PromQL here may only group by those (plus the
+target labels Prometheus adds: ``namespace``, ``service``, ``pod``, ``instance``, ``job``, ...).
 """
 
 from __future__ import annotations
@@ -89,12 +92,12 @@ def dashboard_json() -> str:
         ),
         _panel(
             4,
-            "Mean latency by endpoint",
+            "Mean latency by HTTP method",
             [
                 (
-                    f"sum by (path) (rate({DURATION}_sum{{{SCOPE}}}[5m])) / "
-                    f"sum by (path) (rate({DURATION}_count{{{SCOPE}}}[5m]))",
-                    "{{path}}",
+                    f"sum by (method) (rate({DURATION}_sum{{{SCOPE}}}[5m])) / "
+                    f"sum by (method) (rate({DURATION}_count{{{SCOPE}}}[5m]))",
+                    "{{method}}",
                 ),
             ],
             "s",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -434,6 +436,77 @@ def test_service_monitor_and_dashboard(env: str, get: Get) -> None:
     assert "mlflow_http_request_total" in text
     assert "mlflow_http_request_duration_seconds_bucket" in text
     assert "mlflow_http_requests_total" not in text and "mlflow_active_runs" not in text
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_postgres_accepts_every_connection_the_tracking_servers_can_open(
+    env: str, rendered: dict[str, Objects], get: Get
+) -> None:
+    """Worst case, from the rendered objects: per MLflow pod, workers x (pool + overflow) connections;
+    pods = replicas, or the HPA maximum for the Deployment an HPA scales. PostgreSQL refuses clients
+    beyond max_connections (default 100) minus its 3 superuser-reserved slots."""
+    hpa_max = {
+        h["spec"]["scaleTargetRef"]["name"]: h["spec"]["maxReplicas"]
+        for h in find(rendered[env], "HorizontalPodAutoscaler")
+    }
+    demand = 0
+    for dep in find(rendered[env], "Deployment"):
+        c = pod_spec(dep)["containers"][0]
+        if c["name"] != "mlflow" or "--workers" not in c.get("args", []):
+            continue
+        args, values = c["args"], env_of(c)
+        workers = int(args[args.index("--workers") + 1])
+        per_process = int(values["MLFLOW_SQLALCHEMYSTORE_POOL_SIZE"]) + int(
+            values["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"]
+        )
+        pods = hpa_max.get(dep["metadata"]["name"], dep["spec"]["replicas"])
+        demand += pods * workers * per_process
+    assert demand > 0
+    pg = mlflow_container(get(env, "StatefulSet", "postgres"))
+    args = pg.get("args", [])
+    settings = dict(args[i + 1].split("=", 1) for i, flag in enumerate(args[:-1]) if flag == "-c")
+    limit = int(settings.get("max_connections", "100"))
+    assert limit - 3 >= demand + 1, f"{env}: max_connections={limit} but the MLflow servers may open {demand}"
+
+
+# Labels the series of MLflow's exporter really carry: prometheus-flask-exporter with group_by=mlflow_version
+# gives method + status (+ mlflow_version and le on the histogram), and Prometheus adds the target labels.
+EXPORTED_LABELS = {"method", "status", "mlflow_version", "le"}
+TARGET_LABELS = {"namespace", "service", "pod", "instance", "job", "endpoint", "container"}
+
+
+def _promql_labels(expr: str) -> set[str]:
+    """Label names an expression groups by (``by (...)``, ``without (...)``) or matches on (``{a="b"}``)."""
+    used: set[str] = set()
+    for group in re.findall(r"\b(?:by|without)\s*\(([^)]*)\)", expr):
+        used |= {name.strip() for name in group.split(",") if name.strip()}
+    for matchers in re.findall(r"\{([^}]*)\}", expr):
+        used |= set(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)", matchers))
+    return used
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_dashboard_promql_uses_only_labels_mlflow_exports(env: str, get: Get) -> None:
+    cm = get(env, "ConfigMap", "mlflow-grafana-dashboard")
+    (text,) = cm["data"].values()
+    board = json.loads(text)
+    exprs = [t["expr"] for panel in board["panels"] for t in panel["targets"]]
+    assert exprs
+    for expr in exprs:
+        unknown = _promql_labels(expr) - EXPORTED_LABELS - TARGET_LABELS
+        assert not unknown, f"{expr!r} uses labels MLflow's exporter does not emit: {sorted(unknown)}"
+    for panel in board["panels"]:
+        for target in panel["targets"]:
+            for legend_label in re.findall(r"\{\{\s*(\w+)\s*\}\}", target.get("legendFormat", "")):
+                assert legend_label in EXPORTED_LABELS | TARGET_LABELS, (panel["title"], legend_label)
+
+
+def test_promql_label_parser_sees_group_and_matcher_labels() -> None:
+    assert _promql_labels('sum by (path) (rate(x{namespace="a", status=~"5.."}[5m]))') == {
+        "path",
+        "namespace",
+        "status",
+    }
 
 
 def test_no_monitoring_in_dev(rendered: dict[str, Objects]) -> None:
