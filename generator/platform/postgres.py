@@ -25,6 +25,10 @@ from generator.platform.common import (
 APP = names.POSTGRES
 COMPONENT = "database"
 DATA_DIR = "/var/lib/postgresql/data"
+# PostgreSQL's own default; kept as the floor so small environments look like a stock server.
+DEFAULT_MAX_CONNECTIONS = 100
+# superuser_reserved_connections (3), the migration hook Job, and a few psql/ops sessions.
+RESERVED_CONNECTIONS = 10
 PG_ISREADY = 'exec pg_isready --host=127.0.0.1 --port=5432 --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"'
 
 
@@ -38,6 +42,27 @@ def _probe(period: int, failure: int, delay: int = 0) -> dict[str, Any]:
     }
 
 
+def mlflow_connection_demand(e: Environment) -> int:
+    """The most connections the tracking servers can hold open at once.
+
+    Every server process has its own SQLAlchemy pool (``dbPoolSize`` + ``dbMaxOverflow``); there are
+    ``workers`` processes per pod, and up to the HPA maximum of ``mlflow`` pods plus, in HA, the one
+    ``mlflow-tasks`` pod. With PostgreSQL's default ``max_connections=100`` the prod profile
+    (3..6 pods x 4 workers x 30) would fail with "too many clients" under load.
+    """
+    ms = e.mlflow
+    pods = ms.replicas
+    if ms.replicas > 1:
+        if ms.hpa.enabled:
+            pods = max(ms.hpa.max_replicas, ms.hpa.min_replicas, 2)
+        pods += 1  # the single mlflow-tasks replica (see generator.platform.mlflow)
+    return pods * ms.workers * (ms.db_pool_size + ms.db_max_overflow)
+
+
+def max_connections(e: Environment) -> int:
+    return max(DEFAULT_MAX_CONNECTIONS, mlflow_connection_demand(e) + RESERVED_CONNECTIONS)
+
+
 def statefulset(e: Environment) -> dict[str, Any]:
     pg = e.postgres
     claim_spec: dict[str, Any] = {
@@ -49,6 +74,8 @@ def statefulset(e: Environment) -> dict[str, Any]:
         "name": "postgres",
         "image": e.images.postgres,
         "imagePullPolicy": "IfNotPresent",
+        # The image's entrypoint prepends ``postgres`` to arguments that start with '-'.
+        "args": ["-c", f"max_connections={max_connections(e)}"],
         "ports": [{"name": "postgres", "containerPort": names.POSTGRES_PORT, "protocol": "TCP"}],
         "env": [
             secret_env("POSTGRES_USER", names.POSTGRES_SECRET, "username"),
