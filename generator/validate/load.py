@@ -54,6 +54,7 @@ class DocSource:
     rendered_from: str = ""  # repo-relative kustomize directory when the stream is kustomize output
     repo: str = ""  # absolute repo root for rendered streams (source mapping), "" otherwise
     path: str = ""  # the file on disk the stream was read from ("" for stdin and kustomize output)
+    overlay_dir: str = ""  # absolute kustomize directory for rendered streams
 
     def stream_text(self) -> str:
         """The text of the whole stream (re-read from ``path`` when it was not kept in memory)."""
@@ -308,6 +309,7 @@ def load_text(
     rendered_from: str = "",
     repo: str = "",
     path: str = "",
+    overlay_dir: str = "",
 ) -> list[Resource]:
     """Every resource of a YAML (or JSON) stream. Raises InputError (file:line:col) on a syntax error.
 
@@ -350,7 +352,17 @@ def load_text(
     for index, (data, start, marks) in enumerate(pending):
         end = pending[index + 1][1] if index + 1 < len(pending) else -1
         src = DocSource(
-            "" if path else text, start, end, display, (), "", marks or _NO_MARKS, rendered_from, repo, path
+            "" if path else text,
+            start,
+            end,
+            display,
+            (),
+            "",
+            marks or _NO_MARKS,
+            rendered_from,
+            repo,
+            path,
+            overlay_dir,
         )
         resources.extend(_resources(data, src, index, default_namespace))
     return resources
@@ -369,7 +381,7 @@ def _resources(data: Any, src: DocSource, index: int, default_namespace: str) ->
         for i, item in enumerate(data["items"]):
             item_src = DocSource(
                 src.text, src.start_line, src.end_line, src.display, ("items", i),
-                rendered_from=src.rendered_from, repo=src.repo, path=src.path,
+                rendered_from=src.rendered_from, repo=src.repo, path=src.path, overlay_dir=src.overlay_dir,
             )  # fmt: skip
             prefix = pointer("items", i)
             item_src.duplicate_marks = {
@@ -494,12 +506,40 @@ class SourceDuplicateKeys(RenderError):
         self.resources = resources
 
 
-def kustomize_sources(repo: Path, overlay: Path) -> list[Path]:
-    """The YAML files kustomize may read for an overlay: ``base/``, ``components/`` and the overlay."""
+def kustomize_dirs(directory: Path) -> list[Path]:
+    """The kustomize directory and every local directory it pulls in (``resources``, ``components``,
+    ``bases``), recursively: where the sources of its rendered objects live. Remote entries are skipped."""
+    found: list[Path] = []
+    pending = [directory.resolve()]
+    while pending:
+        current = pending.pop(0)
+        if current in found or not current.is_dir():
+            continue
+        found.append(current)
+        kfile = next((current / n for n in KUSTOMIZATION_FILES if (current / n).is_file()), None)
+        if kfile is None:
+            continue
+        try:
+            data = yaml.safe_load(kfile.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        for key in ("resources", "components", "bases"):
+            entries = data.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, str) and "://" not in entry and not entry.startswith("git@"):
+                    target = (current / entry).resolve()
+                    if target.is_dir():
+                        pending.append(target)
+    return found
+
+
+def kustomize_sources(overlay: Path) -> list[Path]:
+    """The YAML files kustomize may read for an overlay (every YAML file of :func:`kustomize_dirs`)."""
     files: list[Path] = []
-    for root in (repo / "base", repo / "components", overlay):
-        if root.is_dir():
-            files.extend(p for p in manifest_files(root) if p.suffix in (".yaml", ".yml") and p not in files)
+    for root in kustomize_dirs(overlay):
+        files.extend(p for p in manifest_files(root) if p.suffix in (".yaml", ".yml") and p not in files)
     return files
 
 
@@ -510,7 +550,7 @@ def load_kustomization(path: Path, *, repo: Path | None = None, default_namespac
     except RenderError as exc:
         # kustomize rejects duplicate keys without naming the file: find them and report them properly.
         found: list[Resource] = []
-        for source in kustomize_sources(repo or path, path):
+        for source in kustomize_sources(path):
             try:
                 found.extend(r for r in load_file(source, repo=repo) if r.duplicate_keys)
             except InputError:
@@ -524,7 +564,14 @@ def load_kustomization(path: Path, *, repo: Path | None = None, default_namespac
             found,
         ) from exc
     root = str(repo.resolve()) if repo is not None else str(path.resolve())
-    return load_text(text, display, default_namespace=default_namespace, rendered_from=display, repo=root)
+    return load_text(
+        text,
+        display,
+        default_namespace=default_namespace,
+        rendered_from=display,
+        repo=root,
+        overlay_dir=str(path.resolve()),
+    )
 
 
 def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:

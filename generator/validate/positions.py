@@ -160,17 +160,16 @@ def _scalar(node: MappingNode, *keys: str) -> str:
 
 
 class SourceMap:
-    """The YAML documents kustomize reads for one overlay, indexed by (kind, name)."""
+    """The YAML documents kustomize reads for one overlay (the overlay and the local directories it pulls
+    in), indexed by (kind, name)."""
 
-    def __init__(self, repo: Path, overlay: str) -> None:
-        self.repo = repo
-        self.overlay = overlay
+    def __init__(self, repo: Path, overlay_dir: Path) -> None:
+        from generator.validate.load import kustomize_dirs
+
+        self.repo = repo.resolve()
         self.docs: dict[tuple[str, str], list[SourceDoc]] = {}
-        roots = [repo / "base", repo / "components", repo / overlay]
         seen: set[Path] = set()
-        for root in roots:
-            if not root.is_dir():
-                continue
+        for root in kustomize_dirs(overlay_dir):
             for dirpath, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -178,14 +177,17 @@ class SourceMap:
                     if not name.endswith((".yaml", ".yml")) or path in seen:
                         continue
                     seen.add(path)
-                    self._index(path, (repo / overlay) in path.parents)
+                    self._index(path, path.parent == overlay_dir or overlay_dir in path.parents)
 
     def _index(self, path: Path, in_overlay: bool) -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return
-        rel = path.relative_to(self.repo).as_posix()
+        try:
+            rel = path.relative_to(self.repo).as_posix()
+        except ValueError:
+            rel = path.as_posix()  # outside the repository: the absolute path
         for node in _compose_all(text):
             if not isinstance(node, MappingNode):
                 continue
@@ -237,13 +239,13 @@ class Locator:
         if src is None:
             return res.file, res.line, 0
         if src.rendered_from:
-            key = (src.repo, src.rendered_from)
+            key = (src.repo, src.overlay_dir)
             if key not in self._maps:
-                self._maps[key] = SourceMap(Path(src.repo), src.rendered_from)
+                self._maps[key] = SourceMap(Path(src.repo), Path(src.overlay_dir))
             found = self._maps[key].locate(res, ptr)
             if found is not None:
                 return found
-            return _kustomization_file(Path(src.repo), src.rendered_from), 0, 0
+            return _kustomization_file(Path(src.overlay_dir), src.rendered_from), 0, 0
         if ptr in src.duplicate_marks:
             return locate_plain(res, ptr)
         if self._last is None or self._last[0] is not res:
@@ -251,8 +253,8 @@ class Locator:
         return locate_plain(res, ptr, self._last[1])
 
 
-def _kustomization_file(repo: Path, overlay: str) -> str:
+def _kustomization_file(overlay_dir: Path, display: str) -> str:
     for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
-        if (repo / overlay / name).is_file():
-            return f"{overlay}/{name}"
-    return overlay
+        if (overlay_dir / name).is_file():
+            return f"{display}/{name}"
+    return display

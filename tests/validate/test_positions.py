@@ -84,3 +84,23 @@ def test_kustomize_resource_not_found_falls_back_to_the_kustomization(kustomize_
     resources = load_path(overlay, repo=kustomize_repo)
     generated = next(r for r in resources if r.kind == "ConfigMap")
     assert Locator().locate(generated, "/data/a") == ("overlays/dev/kustomization.yaml", 0, 0)
+
+
+def test_kustomize_sources_are_found_through_the_kustomization_not_the_layout(tmp_path: Path) -> None:
+    # no base/ directory: the overlay pulls in ../../apps/web; the repo root is elsewhere
+    web = tmp_path / "apps" / "web"
+    overlay = tmp_path / "envs" / "dev"
+    web.mkdir(parents=True)
+    overlay.mkdir(parents=True)
+    (web / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  bogus: 1\n")
+    (web / "kustomization.yaml").write_text("resources: [svc.yaml]\n")
+    (overlay / "kustomization.yaml").write_text("resources: [../../apps/web]\n")
+    other_repo = tmp_path / "elsewhere"
+    other_repo.mkdir()
+    resources = load_path(overlay, repo=other_repo)
+    report = validate_resources(resources, kubernetes_version="1.33", only=frozenset({"unknown-field"}))
+    [finding] = report.findings
+    assert (finding.file, finding.line, finding.column) == ((web / "svc.yaml").as_posix(), 6, 3)
+    resources = load_path(overlay, repo=tmp_path)
+    [finding] = validate_resources(resources, kubernetes_version="1.33", only=frozenset({"unknown-field"})).findings
+    assert (finding.file, finding.line) == ("apps/web/svc.yaml", 6)
