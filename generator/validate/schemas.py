@@ -297,7 +297,7 @@ class SchemaStore:
             path = self.k8s_dir / k8s_file_name(api_version, kind)
             if path.is_file():
                 return self._read_json(path), f"kubernetes v{self.kubernetes_version}", "k8s"
-            return None
+            # some *.k8s.io groups are CRDs (e.g. snapshot.storage.k8s.io): try the bundled CRDs too
         path = BUNDLED_CRDS / group / f"{kind.lower()}_{version}.json"
         if path.is_file():
             schema = self._read_json(path)
