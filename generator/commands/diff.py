@@ -100,6 +100,43 @@ def _render(root: Path, env: str) -> list[dict[str, Any]]:
     return load_rendered(kustomize_build(overlay), f"overlays/{env}")
 
 
+def stale_overlays(root: Path, names: list[str]) -> list[str]:
+    """One note per environment whose generated files on disk differ from what its env file generates.
+
+    ``diff`` compares the *rendered overlays* (what Argo CD syncs), so an env file edited without
+    ``gitops-gen build`` shows no change at all; this tells the user instead of staying silent."""
+    from generator.config.load import load_environment
+    from generator.errors import GitopsGenError
+    from generator.kustomize.emit import render_tree
+
+    notes: list[str] = []
+    for name in names:
+        source = root / "environments" / f"{name}.yaml"
+        if not source.is_file():
+            continue
+        try:
+            files = render_tree([load_environment(source, repo_root=root)])
+        except GitopsGenError as exc:
+            notes.append(f"environments/{name}.yaml cannot be built, overlays/{name} may be stale: {exc}")
+            continue
+        prefix = f"overlays/{name}/"
+        wanted = {rel: text for rel, text in files.items() if rel.startswith((prefix, "base/", "components/"))}
+        on_disk = {p.relative_to(root).as_posix() for p in (root / "overlays" / name).rglob("*") if p.is_file()}
+        differs = sorted(
+            rel
+            for rel, text in wanted.items()
+            if not (root / rel).is_file() or (root / rel).read_text(encoding="utf-8") != text
+        )
+        differs += sorted(on_disk - wanted.keys())
+        if differs:
+            notes.append(
+                f"overlays/{name} differs from what gitops-gen generates from environments/{name}.yaml "
+                f"({len(differs)} generated file(s), e.g. {differs[0]}): this diff shows the overlays as they "
+                f"are on disk; run 'gitops-gen build {name}' first"
+            )
+    return notes
+
+
 def compute(repo_path: Path, base: str | None, envs: list[str]) -> tuple[str, list[diffing.EnvDiff]]:
     """Title and per-environment diffs between ``base`` (default: merge base) and the working tree."""
     repo = _open_repo(repo_path)
@@ -141,10 +178,11 @@ def run(
     if fmt not in ("text", "markdown"):
         raise InputError(f"unknown format {fmt!r} (expected text or markdown)")
     title, diffs = compute(repo, base, list(envs or []))
+    notes = stale_overlays(Path(_open_repo(repo).working_tree_dir), [d.env for d in diffs])
     if fmt == "markdown":
-        out.write(diffing.render_markdown(diffs, title=title))
+        out.write(diffing.render_markdown(diffs, title=title, notes=notes))
     else:
-        out.write(diffing.render_text(diffs, title=title))
+        out.write(diffing.render_text(diffs, title=title, notes=notes))
     return 1 if diffing.has_changes(diffs) else 0
 
 

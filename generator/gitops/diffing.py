@@ -81,10 +81,23 @@ def _copy(obj: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
+class _DiffDumper(yaml.SafeDumper):
+    """Multi-line strings (dashboards, scripts, config files in ConfigMaps) as literal blocks, so a
+    one-line change in them is a one-line change in the diff instead of one huge escaped line."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_DiffDumper.add_representer(str, _represent_str)
+
+
 def to_yaml(obj: dict[str, Any] | None) -> str:
     if obj is None:
         return ""
-    return yaml.safe_dump(obj, sort_keys=True, default_flow_style=False, width=1_000_000)
+    return yaml.dump(obj, Dumper=_DiffDumper, sort_keys=True, default_flow_style=False, width=1_000_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +172,8 @@ def has_changes(diffs: Sequence[EnvDiff]) -> bool:
 # -------------------------------------------------------------------------------------------- reports
 
 
-def render_text(diffs: Sequence[EnvDiff], *, title: str) -> str:
-    out = [title]
+def render_text(diffs: Sequence[EnvDiff], *, title: str, notes: Sequence[str] = ()) -> str:
+    out = [title, *(f"warning: {note}" for note in notes)]
     for d in diffs:
         out.append(f"\n== {d.env}: {d.summary}")
         for change in d.changes:
@@ -177,12 +190,18 @@ def _block(change: Change) -> str:
     return f"#### {change.sign} {change.status}: `{change.key}`\n\n{fence}diff\n{change.diff}\n{fence}\n\n"
 
 
-def render_markdown(diffs: Sequence[EnvDiff], *, title: str, limit: int = MARKDOWN_LIMIT) -> str:
+def render_markdown(
+    diffs: Sequence[EnvDiff], *, title: str, limit: int = MARKDOWN_LIMIT, notes: Sequence[str] = ()
+) -> str:
     """A PR comment: summary table, one collapsible section per environment, at most ``limit`` chars.
 
     When the diffs do not fit, whole resource diffs are left out (in order, from the first that does not
     fit) and a closing note says how many and which were cut."""
-    head = [f"### {title}\n\n", "| Environment | Added | Removed | Changed |\n|---|---:|---:|---:|\n"]
+    head = [
+        f"### {title}\n\n",
+        *(f"> :warning: {note}\n\n" for note in notes),
+        "| Environment | Added | Removed | Changed |\n|---|---:|---:|---:|\n",
+    ]
     for d in diffs:
         head.append(f"| `{d.env}` | {d.count('added')} | {d.count('removed')} | {d.count('changed')} |\n")
     head.append("\n")

@@ -234,3 +234,39 @@ def test_cli_exit_codes(tmp_path: Path, fmt: str) -> None:
     _add_resource(repo, "dev", "cm.yaml", [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}])
     result = CliRunner().invoke(app, ["diff", "--repo", str(repo), "--format", fmt, "--env", "dev"])
     assert result.exit_code == 1, result.output
+
+
+def _make_repo_with_envs(path: Path) -> Path:
+    repo = _make_repo(path)
+    for src in discover(ROOT):
+        (repo / "environments").mkdir(exist_ok=True)
+        (repo / "environments" / src.name).write_text(src.read_text())
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "environments")
+    return repo
+
+
+def test_env_file_edited_without_build_is_flagged_not_silently_equal(tmp_path: Path) -> None:
+    repo = _make_repo_with_envs(tmp_path / "repo")
+    code, out = _run(repo, base="HEAD")
+    assert code == 0 and "warning" not in out  # built tree matches its env files: nothing to say
+    prod = repo / "environments" / "prod.yaml"
+    prod.write_text(prod.read_text().replace("  replicas: 3\n", "  replicas: 4\n", 1))
+    assert "replicas: 4" in prod.read_text()
+    code, out = _run(repo, base="HEAD")
+    assert code == 0  # the rendered overlays did not change...
+    warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "overlays/prod" in warnings[0] and "gitops-gen build prod" in warnings[0]
+    code, md = _run(repo, base="HEAD", fmt="markdown")
+    assert ":warning:" in md and "overlays/prod" in md and "overlays/dev " not in md
+
+
+def test_multiline_strings_diff_line_by_line() -> None:
+    # indented lines, like the JSON of a Grafana dashboard (PyYAML's default style escapes them all into
+    # one double-quoted line)
+    text = "{\n" + "".join(f'  "line {i}": {i},\n' for i in range(50)) + "}\n"
+    old = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"f.json": text}}
+    new = {**old, "data": {"f.json": text.replace('"line 25": 25', '"line 25": 26')}}
+    (change,) = diffing.diff_env("dev", [old], [new]).changes
+    body = [ln for ln in change.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("---", "+++")]
+    assert body == ['-      "line 25": 25,', '+      "line 25": 26,']
