@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from generator import __version__
@@ -29,6 +31,20 @@ def _root(
     """Generate, validate and plan the Kustomize GitOps repository of an MLflow platform on Kubernetes."""
 
 
+def reflow(doc: str | None) -> str | None:
+    """Join the hard-wrapped lines of each prose paragraph of a docstring.
+
+    Typer's rich help keeps every line break inside a paragraph and then wraps again at the terminal
+    width, which leaves dangling one-word lines. Paragraphs with indented lines (examples) stay as
+    written."""
+    if doc is None:
+        return None
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p if any(line.startswith(" ") for line in p.splitlines()) else " ".join(p.split("\n")) for p in paragraphs
+    )
+
+
 def _register() -> None:
     # Explicit list, no import-time discovery: the order here is the order in --help.
     from generator.commands import build, diff, plan, rules, validate
@@ -40,6 +56,7 @@ def _register() -> None:
         ("diff", diff),
         ("rules", rules),
     ):
+        module.cli.__doc__ = reflow(module.cli.__doc__)
         app.command(name)(module.cli)
 
 

@@ -372,10 +372,10 @@ def cli(
 
     Examples:
 
-      gitops-gen build dev                  # render, validate, commit overlays/dev (+ base/ ...)
-      gitops-gen build --all                # every environments/*.yaml, one commit
-      gitops-gen build prod --no-commit     # write the files, leave committing to you
-      gitops-gen build --all --check        # CI drift check: exit 1 and list files if out of date
+      gitops-gen build dev               # render, validate, commit overlays/dev
+      gitops-gen build --all             # every environments/*.yaml, one commit
+      gitops-gen build prod --no-commit  # write the files, do not commit
+      gitops-gen build --all --check     # CI drift check: exit 1 if out of date
       gitops-gen build prod --repo ../platform-gitops
 
     Exit codes: 0 built, nothing to do, or in sync; 1 validation errors or --check drift; 2 bad input
