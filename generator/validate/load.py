@@ -12,6 +12,7 @@ that has findings, from the :class:`DocSource` attached to each resource.
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import re
@@ -90,7 +91,7 @@ _FLOAT = "tag:yaml.org,2002:float"
 _TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
 _FALSE = frozenset({"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_INT_RE = re.compile(r"[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)")
+_INT_RE = re.compile(r"[-+]?(?:0[bB][01_]+|0[oO][0-7_]+|0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
     **{v: float("inf") for v in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF")},
@@ -117,7 +118,7 @@ def resolve_plain(value: str) -> str:
 
 
 def _go_int(value: str) -> int | None:
-    """strconv.ParseInt(value without "_", 0, 64) as go-yaml v2 calls it (plus its own 0b handling)."""
+    """strconv.ParseInt (then ParseUint) of the value without "_", base 0, as go-yaml v2 calls them."""
     plain = value.replace("_", "")
     sign = -1 if plain.startswith("-") else 1
     body = plain.lstrip("+-")
@@ -135,7 +136,7 @@ def _go_int(value: str) -> int | None:
     except ValueError:
         return None
     number *= sign
-    return number if -(2**63) <= number < 2**63 else None
+    return number if -(2**63) <= number < 2**64 else None
 
 
 def _scalar_value(tag: str, value: str) -> Any:
@@ -301,6 +302,209 @@ def _locate(root: Node, targets: dict[int, list[Node]]) -> Iterator[tuple[str, N
                 stack.append((item, (*path, i)))
 
 
+# ------------------------------------------------------------------------------------------ fast path
+#
+# yaml-rs (Rust, YAML 1.2 core schema) parses about five times faster than libyaml + Python node
+# construction. It is used only where its result is provably the one go-yaml v2 gives; anything else
+# falls back to the libyaml path above, for the whole stream:
+# - YAML 1.2 reads some plain scalars as strings that go-yaml v2 reads otherwise (yes/no/on/off/y/n,
+#   0b101, 1_000, 0X1F, the merge key <<). A string result that go-yaml would have resolved to something
+#   else if it had been unquoted cannot tell whether it was quoted: such a stream falls back;
+# - leading-zero integers (0755: octal for go-yaml, decimal for YAML 1.2) are found by a text pre-check;
+# - non-string keys, integers beyond int64, tags, directives, "..." markers, NEL/LS/PS line breaks, a BOM
+#   and any yaml-rs error (duplicate keys included) fall back too.
+# Documents are split at "---" lines, which YAML forbids inside any scalar, so each document keeps its
+# own line numbers. Identical strings are shared, as on the libyaml path.
+
+_yaml_rs: Any
+try:
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - optional speed-up
+    _yaml_rs = None
+
+_GO_ONLY_WORDS = frozenset(
+    {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"} | {"on", "On", "ON", "off", "Off", "OFF", "<<"}
+)
+_CORE12_NUMBER = re.compile(
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_TAG = re.compile(r"(?:^|[\s\[,{:])!", re.MULTILINE)
+_GO_INTS = range(-(2**63), 2**64)  # int64, or uint64 for positive values
+
+
+class _Ambiguous(Exception):
+    """The fast parse may differ from go-yaml v2 here: use the libyaml path."""
+
+
+def _plain_differs(value: str) -> bool:
+    """Would ``value``, unquoted, be a string for YAML 1.2 but not for go-yaml v2?"""
+    if value in _GO_ONLY_WORDS:
+        return True
+    if not value or value[0] not in "+-.0123456789" or resolve_plain(value) == _STR:
+        return False
+    return _CORE12_NUMBER.fullmatch(value) is None
+
+
+def _canonicalizer() -> Callable[[Any], Any]:
+    """A function returning its argument with identical strings shared (one cache per stream); it raises
+    _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop."""
+    cache: dict[str, str] = {}
+    get = cache.get
+    differs = _plain_differs
+    go_ints = _GO_INTS
+
+    def string(value: str) -> str:
+        if differs(value):
+            raise _Ambiguous
+        cache[value] = value
+        return value
+
+    def canonical(obj: Any) -> Any:
+        cls = obj.__class__
+        if cls is dict:
+            out: dict[str, Any] = {}
+            for key, value in obj.items():
+                k = get(key)
+                if k is None:
+                    if key.__class__ is not str:
+                        raise _Ambiguous
+                    k = string(key)
+                cls = value.__class__
+                if cls is str:
+                    out[k] = get(value) or string(value)
+                elif cls is dict or cls is list:
+                    out[k] = canonical(value)
+                elif cls is int and value not in go_ints:
+                    raise _Ambiguous
+                else:
+                    out[k] = value
+            return out
+        if cls is list:
+            items: list[Any] = []
+            for value in obj:
+                cls = value.__class__
+                if cls is str:
+                    items.append(get(value) or string(value))
+                elif cls is dict or cls is list:
+                    items.append(canonical(value))
+                elif cls is int and value not in go_ints:
+                    raise _Ambiguous
+                else:
+                    items.append(value)
+            return items
+        if cls is str:
+            return get(obj) or string(obj)
+        if cls is int and obj not in go_ints:
+            raise _Ambiguous
+        return obj
+
+    return canonical
+
+
+def _stream_fast_ok(text: str) -> bool:
+    """No stream-level feature the fast path leaves to libyaml (directives, "...", BOM, NEL/LS/PS)."""
+    return (
+        _yaml_rs is not None
+        and not text.startswith(("%", "...", "\ufeff"))
+        and "\n%" not in text
+        and "\n..." not in text
+        and not any(c in text for c in "\x85\u2028\u2029\ufeff")
+    )
+
+
+_LEADING_ZERO_PREFIXES = (" 0", "\t0", "\n0", "[0", ",0", "{0", " -0", " +0", "[-0", "[+0", ",-0", ",+0")
+
+
+def _chunk_fast_ok(chunk: str) -> bool:
+    """No tag and no leading-zero integer (0755) in this document (str.find: much faster than re)."""
+    if "!" in chunk and _TAG.search(chunk) is not None:
+        return False
+    for prefix in _LEADING_ZERO_PREFIXES:
+        pos = chunk.find(prefix)
+        while pos >= 0:
+            nxt = chunk[pos + len(prefix) : pos + len(prefix) + 1]
+            if nxt.isdigit() or nxt == "_":
+                return False
+            pos = chunk.find(prefix, pos + 1)
+    return True
+
+
+def _document_starts(text: str) -> list[int]:
+    """Offsets of the "---" document markers (at a line start, followed by a blank or the end)."""
+    starts = []
+    pos = 0 if text.startswith("---") else text.find("\n---")
+    while pos >= 0:
+        at = pos if pos == 0 and text.startswith("---") else pos + 1
+        after = text[at + 3 : at + 4]
+        if after in ("", " ", "\t", "\n", "\r"):
+            starts.append(at)
+        pos = text.find("\n---", at + 3)
+    return starts
+
+
+def _root_line(text: str, begin: int, end: int, line: int) -> int:
+    """The line of a document's first content (skipping blank lines, comments and a bare marker)."""
+    pos = begin
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        content = text[pos:stop].strip()
+        if content and not content.startswith("#") and not (content.startswith("---") and _bare_marker(content)):
+            return line
+        if nl < 0:
+            break
+        pos = nl + 1
+        line += 1
+    return line
+
+
+def _bare_marker(content: str) -> bool:
+    rest = content[3:].strip()
+    return not rest or rest.startswith("#")
+
+
+_Doc = tuple[Any, int, dict[str, tuple[int, int]]]  # value, 0-based root line, duplicate-key marks
+
+
+def _fast_documents(text: str, display: str) -> list[_Doc] | None:
+    """The documents of a stream, each parsed by yaml-rs where that is provably exact and by libyaml
+    otherwise; None when the whole stream should go to libyaml (e.g. for its error messages)."""
+    if not _stream_fast_ok(text):
+        return None
+    starts = _document_starts(text)
+    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(text)]
+    canonical = _canonicalizer()
+    check_chunks = not _chunk_fast_ok(text)  # most streams are clean as a whole: one scan, not one per doc
+    out: list[_Doc] = []
+    line = 0
+    prev = 0
+    for begin, end in itertools.pairwise(bounds):
+        line += text.count("\n", prev, begin)
+        prev = begin
+        chunk = text[begin:end]
+        data: Any = _MISSING
+        if not check_chunks or _chunk_fast_ok(chunk):
+            try:
+                raw = _yaml_rs.loads(chunk, parse_datetime=False)
+                data = None if raw is None else canonical(raw)
+            except (_Ambiguous, ValueError, TypeError, RecursionError):
+                data = _MISSING
+        if data is _MISSING:
+            try:
+                docs = _slow_documents(chunk, display)
+            except InputError:
+                return None  # report the error with the positions of the whole stream
+            for value, root, marks in docs:
+                moved = {p: (ln + line, col) for p, (ln, col) in marks.items()} if marks else _NO_MARKS
+                out.append((value, root + line, moved))
+            continue
+        if data is None and not chunk.startswith("---"):
+            continue  # comments before the first marker: not a document
+        out.append((data, _root_line(text, begin, end, line), _NO_MARKS))
+    return out
+
+
 def load_text(
     text: str,
     display: str,
@@ -310,15 +514,29 @@ def load_text(
     repo: str = "",
     path: str = "",
     overlay_dir: str = "",
+    fast: bool = True,
 ) -> list[Resource]:
     """Every resource of a YAML (or JSON) stream. Raises InputError (file:line:col) on a syntax error.
 
-    ``path``: the file the text was read from; then the text is not kept (positions re-read the file)."""
+    ``path``: the file the text was read from; then the text is not kept (positions re-read the file).
+    ``fast``: allow the yaml-rs fast path (same result; False forces the libyaml path)."""
+    with paused_gc():
+        docs = _fast_documents(text, display) if fast and _yaml_rs is not None else None
+        if docs is None:
+            docs = _slow_documents(text, display)
     resources: list[Resource] = []
+    stored = "" if path else text
+    for index, (data, start, marks) in enumerate(docs):
+        end = docs[index + 1][1] if index + 1 < len(docs) else -1
+        src = DocSource(stored, start, end, display, (), "", marks, rendered_from, repo, path, overlay_dir)
+        resources.extend(_resources(data, src, index, default_namespace))
+    return resources
+
+
+def _slow_documents(text: str, display: str) -> list[_Doc]:
+    """The documents of a stream through libyaml and go-yaml v2 resolution (duplicate keys located)."""
     loader = _Loader(text, display)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # see paused_gc
-    pending: list[tuple[Any, int, dict[str, tuple[int, int]]]] = []
+    pending: list[_Doc] = []
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -327,8 +545,9 @@ def load_text(
             dups_before = len(loader.duplicates)
             data = loader.build(node)
             loader.constructed_objects.clear()
-            marks: dict[str, tuple[int, int]] = {}
+            marks: dict[str, tuple[int, int]] = _NO_MARKS
             if len(loader.duplicates) > dups_before:
+                marks = {}
                 targets: dict[int, list[Node]] = {}
                 for mapping, key_node in loader.duplicates[dups_before:]:
                     targets.setdefault(id(mapping), []).append(key_node)
@@ -347,25 +566,7 @@ def load_text(
     finally:
         loader.dispose()
         loader.release()  # break the loader <-> builder cycle now: the collector may be paused
-        if gc_was_enabled:
-            gc.enable()
-    for index, (data, start, marks) in enumerate(pending):
-        end = pending[index + 1][1] if index + 1 < len(pending) else -1
-        src = DocSource(
-            "" if path else text,
-            start,
-            end,
-            display,
-            (),
-            "",
-            marks or _NO_MARKS,
-            rendered_from,
-            repo,
-            path,
-            overlay_dir,
-        )
-        resources.extend(_resources(data, src, index, default_namespace))
-    return resources
+    return pending
 
 
 def _resources(data: Any, src: DocSource, index: int, default_namespace: str) -> list[Resource]:

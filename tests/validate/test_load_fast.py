@@ -1,0 +1,154 @@
+"""The yaml-rs fast path gives exactly what the libyaml (go-yaml v2 semantics) path gives, and steps aside
+whenever YAML 1.2 and go-yaml v2 could disagree."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import InputError
+from generator.validate import load as load_mod
+from generator.validate.load import load_text
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "tests" / "fixtures" / "guide"
+
+pytestmark = pytest.mark.skipif(load_mod._yaml_rs is None, reason="yaml-rs not installed")
+
+
+def _bench_documents() -> list[str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from validate_bench import app_documents
+    finally:
+        sys.path.pop(0)
+    return [doc for i in range(0, 120) for doc in app_documents(i)]
+
+
+def _summary(text: str, fast: bool) -> list[tuple[Any, ...]]:
+    return [
+        (r.obj, r.line, r.doc_index, r.file, r.source.start_line, r.source.end_line, r.source.base, r.duplicate_keys)
+        for r in load_text(text, "t.yaml", fast=fast)
+    ]
+
+
+PLAIN_STREAMS = [
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  x: '1'\n  y: \"2\"\n  z: |\n    block\n    text\n",
+    "# leading comment\n---\n# comment\napiVersion: v1\nkind: A\n---\n---\napiVersion: v1\nkind: B\n---\n",
+    "--- {apiVersion: v1, kind: C, metadata: {name: c}}\n--- # comment\napiVersion: v1\nkind: D\n",
+    "apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: E, metadata: {name: e}}\n",
+    "a: &x {b: 1, c: [1, 2.5, -3, 1e3, .inf, ~, null, true, False, 0, 0o17, 0x1F]}\nd: *x\ne: '10:30'\nf: 2024-01-01\n",
+    "s: 'yes'\nt: 'it''s'\nu: \"tab\\tand \\u00e9\"\nv: plain text here\nw: 'n'\n",
+    "k:\n  - name: sync-wave\n    value: \"-3\"\n  - {name: q, value: '0755'}\n",
+    "- just\n- a list\n",
+    "",
+    "# only comments\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_STREAMS)
+def test_fast_path_equals_libyaml_path_on_plain_streams(text: str) -> None:
+    fast, slow = _summary(text, True), _summary(text, False)
+    assert repr(fast) == repr(slow)  # repr: nan != nan
+
+
+def _slow_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = load_mod._slow_documents
+
+    def spy(text: str, display: str) -> Any:
+        calls.append(text)
+        return real(text, display)
+
+    monkeypatch.setattr(load_mod, "_slow_documents", spy)
+    return calls
+
+
+def test_fast_path_is_taken_per_document_and_equal_on_the_benchmark_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = _bench_documents()
+    text = "---\n".join(docs)
+    expected = _summary(text, False)
+    calls = _slow_calls(monkeypatch)
+    assert _summary(text, True) == expected
+    # only the documents with "enabled: yes" (YAML 1.1 boolean) went through libyaml
+    assert len(calls) == sum(1 for doc in docs if "enabled: yes" in doc) > 0
+    assert all("enabled: yes" in chunk for chunk in calls)
+
+
+@pytest.mark.parametrize("path", sorted(GUIDE.glob("*.yaml")), ids=lambda p: p.name)
+def test_fast_path_equals_libyaml_path_on_the_guide_fixtures(path: Path) -> None:
+    text = path.read_text()
+    assert _summary(text, True) == _summary(text, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("v: yes\n", {"v": True}),
+        ("v: off\n", {"v": False}),
+        ("v: [y, n]\n", {"v": [True, False]}),
+        ("on: push\n", {"true": "push"}),
+        ("v: 0755\n", {"v": 493}),
+        ("v: [0755]\n", {"v": [493]}),
+        ("v: 09\n", {"v": 9.0}),
+        ("v: 1_000\n", {"v": 1000}),
+        ("v: 0b101\n", {"v": 5}),
+        ("v: 0X1F\n", {"v": 31}),
+        ("v: 0B11\n", {"v": 3}),
+        ("v: 18446744073709551615\n", {"v": 18446744073709551615}),
+        ("v: 123456789012345678901\n", {"v": 1.2345678901234568e20}),
+        ("80: http\n", {"80": "http"}),
+        ("true: x\n", {"true": "x"}),
+        ("base: &b {x: 1}\nd:\n  <<: *b\n  z: 2\n", {"base": {"x": 1}, "d": {"x": 1, "z": 2}}),
+        ("v: !!str 12\n", {"v": "12"}),
+        ("%YAML 1.1\n---\nv: 1\n", {"v": 1}),
+    ],
+)
+def test_ambiguous_streams_get_go_yaml_semantics(text: str, expected: dict[str, Any]) -> None:
+    [res] = load_text(text, "t.yaml")
+    assert res.obj == expected
+    assert repr(_summary(text, True)) == repr(_summary(text, False))
+
+
+def test_quoted_go_only_words_also_fall_back_and_stay_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _slow_calls(monkeypatch)
+    [res] = load_text("v: 'yes'\n", "t.yaml")
+    assert res.obj == {"v": "yes"}
+    assert calls == ["v: 'yes'\n"]  # a string "yes" cannot tell quoted from plain afterwards
+
+
+def test_plain_documents_do_not_touch_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _slow_calls(monkeypatch)
+    load_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: '0755', port: \"8080\"}\n", "t.yaml")
+    assert calls == []
+
+
+def test_slow_documents_keep_their_lines_inside_a_fast_stream() -> None:
+    text = "apiVersion: v1\nkind: A\n---\n# c\napiVersion: v1\nkind: B\nmode: 0755\nmode: 1\n---\nkind: C\n"
+    fast, slow = _summary(text, True), _summary(text, False)
+    assert fast == slow
+    assert [r.source.duplicate_marks for r in load_text(text, "t.yaml")] == [{}, {"/mode": (8, 1)}, {}]
+
+
+def test_duplicate_keys_and_errors_go_through_the_libyaml_path() -> None:
+    [res] = load_text("a: 1\na: 2\n", "t.yaml")
+    assert res.duplicate_keys == ["/a"]
+    with pytest.raises(InputError, match=r"t\.yaml:2:"):
+        load_text("a: 1\n b: [\n", "t.yaml")
+    with pytest.raises(InputError):
+        load_text("a: !Ref x\n", "t.yaml")
+
+
+def test_strings_are_shared_like_on_the_libyaml_path() -> None:
+    a, b = load_text("---\n".join(["apiVersion: v1\nkind: ConfigMap\nmetadata: {name: same}\n"] * 2), "t.yaml")
+    assert a.obj["metadata"]["name"] is b.obj["metadata"]["name"]
+    assert next(iter(a.obj)) is next(iter(b.obj))
+
+
+def test_special_floats_match() -> None:
+    [res] = load_text("a: .nan\nb: -.inf\n", "t.yaml")
+    assert math.isnan(res.obj["a"]) and res.obj["b"] == -math.inf
