@@ -176,6 +176,9 @@ class _Loader(yaml.CSafeLoader):
         self.scalars: dict[tuple[str, str], Any] = {}
         self.plain_tags: dict[str, str] = {}
         self.duplicates: list[tuple[MappingNode, Node]] = []
+        self.built: dict[int, Any] = {}  # id(collection node) -> value, for aliases (per document)
+        self.weights: dict[int, int] = {}  # id(node) -> expanded size, computed for aliased nodes only
+        self.alias_weight = 0
         self._build = self._builder()
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
@@ -205,6 +208,8 @@ class _Loader(yaml.CSafeLoader):
         duplicates = self.duplicates
         display = self.display
         construct_object = self.construct_object
+        built = self.built
+        weights = self.weights
         scalar_cls, mapping_cls, sequence_cls = ScalarNode, MappingNode, SequenceNode
         missing = _MISSING
 
@@ -234,6 +239,31 @@ class _Loader(yaml.CSafeLoader):
             if cls is scalar_cls:
                 result = scalars.get((node.tag, node.value), missing)
                 return scalar(node) if result is missing else result
+            done = built.get(id(node))
+            if done is not None:  # an alias: the same object, as PyYAML builds it; bounded like go-yaml
+                self.alias_weight += weight(node)
+                if self.alias_weight > _MAX_ALIAS_WEIGHT:
+                    mark = node.start_mark
+                    raise InputError(f"{display}:{mark.line + 1}:{mark.column + 1}: excessive aliasing")
+                return done
+            result = build_collection(node, cls)
+            built[id(node)] = result
+            return result
+
+        def weight(node: Node) -> int:
+            """How many nodes an alias to ``node`` stands for once expanded (memoised per node)."""
+            known = weights.get(id(node))
+            if known is None:
+                if isinstance(node, MappingNode):
+                    known = 1 + sum(weight(k) + weight(v) for k, v in node.value)
+                elif isinstance(node, SequenceNode):
+                    known = 1 + sum(weight(item) for item in node.value)
+                else:
+                    known = 1
+                weights[id(node)] = known
+            return known
+
+        def build_collection(node: Node, cls: type) -> Any:
             if cls is mapping_cls and node.tag == _MAP:
                 pairs = node.value
                 out: dict[str, Any] = {}
@@ -271,6 +301,7 @@ def _released(node: Node) -> Any:
 
 _MISSING = object()
 _MERGE_KEY = object()
+_MAX_ALIAS_WEIGHT = 1_000_000  # nodes reached through aliases per document ("billion laughs" refused)
 
 
 def _json_key(key: Any, node: Node, display: str) -> str:
@@ -545,6 +576,9 @@ def _slow_documents(text: str, display: str) -> list[_Doc]:
             dups_before = len(loader.duplicates)
             data = loader.build(node)
             loader.constructed_objects.clear()
+            loader.built.clear()
+            loader.weights.clear()
+            loader.alias_weight = 0
             marks: dict[str, tuple[int, int]] = _NO_MARKS
             if len(loader.duplicates) > dups_before:
                 marks = {}

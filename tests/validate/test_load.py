@@ -143,3 +143,14 @@ def test_kustomize_directories_below_a_plain_directory_are_rendered(tmp_path: Pa
         ("s", "overlays/extra.yaml"),
         ("prod-a", "overlays/prod"),
     ]
+
+
+def test_aliases_share_objects_and_alias_bombs_are_refused() -> None:
+    [res] = load_text("a: &x {b: [1, 2]}\nc: *x\nd: *x\n", "t.yaml", fast=False)
+    assert res.obj["a"] is res.obj["c"] is res.obj["d"]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghij":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 10) + "]\n"
+    with pytest.raises(InputError, match="excessive aliasing"):
+        load_text(bomb, "t.yaml")
