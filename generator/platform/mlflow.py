@@ -203,19 +203,38 @@ def service(e: Environment) -> dict[str, Any]:
     }
 
 
+# ``mlflow db upgrade`` alone fails on an empty database ("relation metrics does not exist", mlflow#2444,
+# fixed upstream only in 2026): alembic's first revision alters tables that ``mlflow server`` creates
+# outside alembic on its first start. So on a fresh database the Job first creates the schema the way the
+# server does (``_initialize_tables``: base tables, then every migration); on an existing one it does
+# nothing and ``mlflow db upgrade`` migrates. Tables named alembic_* alone count as empty (a failed try).
+INIT_SCHEMA = """\
+import os
+import sqlalchemy
+from mlflow.store.db.utils import _initialize_tables, create_sqlalchemy_engine_with_retry
+
+engine = create_sqlalchemy_engine_with_retry(os.environ["MLFLOW_BACKEND_STORE_URI"])
+tables = [t for t in sqlalchemy.inspect(engine).get_table_names() if not t.startswith("alembic")]
+if tables:
+    print(f"MLflow schema present ({len(tables)} tables): mlflow db upgrade migrates it")
+else:
+    print("empty database: creating the MLflow schema")
+    _initialize_tables(engine)
+"""
+
+
 def migration_job(e: Environment) -> dict[str, Any]:
     app = names.MIGRATE_JOB
-    container = {
-        "name": "migrate",
+    common = {
         "image": e.images.mlflow,
         "imagePullPolicy": "IfNotPresent",
-        "command": ["mlflow"],
-        "args": ["db", "upgrade", f"$({BACKEND_URI_VAR})"],
         "env": [*backend_env(e), env("HOME", "/tmp")],
         "resources": resources(e.mlflow.resources),
         "securityContext": container_security(NON_ROOT_UID),
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
     }
+    init_schema = {"name": "init-schema", "command": ["python", "-c", INIT_SCHEMA], **common}
+    container = {"name": "migrate", "command": ["mlflow"], "args": ["db", "upgrade", f"$({BACKEND_URI_VAR})"], **common}
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
@@ -234,6 +253,7 @@ def migration_job(e: Environment) -> dict[str, Any]:
                     "automountServiceAccountToken": False,
                     "enableServiceLinks": False,
                     "securityContext": pod_security(NON_ROOT_UID),
+                    "initContainers": [init_schema],
                     "containers": [container],
                     "volumes": [empty_dir("tmp", size="256Mi")],
                 },

@@ -323,6 +323,12 @@ def test_migration_is_a_sync_hook_between_postgres_and_mlflow(env: str, rendered
     assert [*c["command"], *c["args"]] == ["mlflow", "db", "upgrade", "$(MLFLOW_BACKEND_STORE_URI)"]
     for obj in find(rendered[env], "Deployment"):
         assert "initContainers" not in pod_spec(obj)
+    # `mlflow db upgrade` alone fails on the empty database of a first sync (mlflow#2444): an init step
+    # with the same image and database URI creates the schema first when there is none
+    (init,) = pod_spec(job)["initContainers"]
+    assert init["image"] == c["image"] and env_of(init) == env_of(c)
+    assert init["command"][:2] == ["python", "-c"] and "_initialize_tables(engine)" in init["command"][2]
+    assert init["securityContext"] == c["securityContext"] and init["resources"] == c["resources"]
 
 
 def test_periodic_tasks_run_on_exactly_one_replica(get: Get, rendered: dict[str, Objects]) -> None:
