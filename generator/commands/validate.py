@@ -234,10 +234,10 @@ def cli(
       gitops-gen validate                          # every overlays/* (rendered with kustomize)
       gitops-gen validate --env prod               # overlays/prod with the prod profile and policy
       gitops-gen validate manifests/ extra.yaml    # plain YAML/JSON files and directories
-      kubectl kustomize overlays/dev | gitops-gen validate -
+      gitops-gen validate - < rendered.yaml        # a stream on stdin (e.g. kubectl kustomize output)
       gitops-gen validate --format sarif > validate.sarif
-      gitops-gen validate --crd crds/widgets.yaml
-      gitops-gen validate --schema-location default --schema-location 'schemas/{{.Group}}/{{.ResourceKind}}.json'
+      gitops-gen validate --crd crds/widgets.yaml  # schemas from CRD manifests
+      gitops-gen validate --schema-location default --schema-location 'my/{{.ResourceKind}}.json'
 
     Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage or input error.
     """
