@@ -22,7 +22,7 @@ from generator.validate.model import Finding, Resource, Severity
 from generator.validate.positions import Locator
 from generator.validate.profiles import severities
 from generator.validate.rules import RULES, Rule
-from generator.validate.schemas import SchemaStore
+from generator.validate.schemas import SchemaStore, default_store
 
 if TYPE_CHECKING:
     from generator.config.model import Environment
@@ -145,7 +145,7 @@ def validate_resources(
     only: frozenset[str] | None = None,
 ) -> Report:
     """Validate loaded resources: schemas, policy and cross-resource rules."""
-    store = schemas or SchemaStore(kubernetes_version)
+    store = schemas or default_store(kubernetes_version)  # compiled validators reused across calls
     ctx = Context(
         list(resources),
         profile=profile,
