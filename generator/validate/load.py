@@ -2,9 +2,12 @@
 ``kubectl apply`` uses (sigs.k8s.io/yaml on go-yaml v2: unquoted ``yes``/``on`` are booleans, ``0755`` is
 octal, merge keys work, timestamps stay strings).
 
-Speed: libyaml's C parser composes the node tree; a small non-generator constructor turns nodes into
-plain dicts/lists, sharing identical scalars through a per-load cache (fewer objects, less memory).
-Duplicate mapping keys are noticed for free (fewer dict entries than key nodes) and located only then.
+Two parsers, one result:
+- yaml-rs (Rust) parses each document where its YAML 1.2 result provably equals go-yaml v2's (see the
+  "fast path" section below); identical strings are shared;
+- otherwise libyaml's C parser composes the node tree and a small non-generator constructor turns nodes
+  into plain dicts/lists with go-yaml v2 scalar resolution, sharing identical scalars. Duplicate mapping
+  keys are noticed for free (fewer dict entries than key nodes) and located only then.
 Line/column positions are not kept: :mod:`generator.validate.positions` re-composes the one document
 that has findings, from the :class:`DocSource` attached to each resource.
 """
