@@ -203,11 +203,12 @@ def service(e: Environment) -> dict[str, Any]:
     }
 
 
-# ``mlflow db upgrade`` alone fails on an empty database ("relation metrics does not exist", mlflow#2444,
-# fixed upstream only in 2026): alembic's first revision alters tables that ``mlflow server`` creates
-# outside alembic on its first start. So on a fresh database the Job first creates the schema the way the
-# server does (``_initialize_tables``: base tables, then every migration); on an existing one it does
-# nothing and ``mlflow db upgrade`` migrates. Tables named alembic_* alone count as empty (a failed try).
+# ``mlflow db upgrade`` alone fails on an empty database before MLflow 3.16 ("relation metrics does not
+# exist", mlflow#2444; the env file may pin any -full image from 3.9): alembic's first revision alters
+# tables that ``mlflow server`` creates outside alembic on its first start. So on a fresh database the
+# Job first creates the schema the way the server does (``_initialize_tables``: base tables, then every
+# migration); on an existing one it does nothing and ``mlflow db upgrade`` migrates. Tables named
+# alembic_* alone count as empty (a failed try).
 INIT_SCHEMA = """\
 import os
 import sqlalchemy

@@ -103,11 +103,11 @@ def test_profile_defaults_validate_against_the_schema(profile: str) -> None:
 
 def test_profile_defaults_and_deep_merge_overrides() -> None:
     env = parse_environment(
-        "profile: prod\nmlflow:\n  resources:\n    limits:\n      memory: 3Gi\n", name="p", source_file=FILE
+        "profile: prod\nmlflow:\n  resources:\n    limits:\n      memory: 5Gi\n", name="p", source_file=FILE
     )
     # one leaf overridden, its siblings keep the profile's values
-    assert env.mlflow.resources.limits_memory == "3Gi"
-    assert env.mlflow.resources.limits_cpu == "2" and env.mlflow.resources.requests_memory == "1Gi"
+    assert env.mlflow.resources.limits_memory == "5Gi"
+    assert env.mlflow.resources.limits_cpu == "2" and env.mlflow.resources.requests_memory == "3Gi"
     assert env.mlflow.replicas == 3  # prod default
     assert env.namespace == "mlflow-p" and env.host == "mlflow.p.example.com"
     assert env.images.mlflow == MLFLOW_IMAGE and MLFLOW_IMAGE.endswith("-full")

@@ -1,7 +1,8 @@
 """The migration hook against a real database, with the pinned MLflow release.
 
 Runs the init step and ``mlflow db upgrade`` exactly as the rendered Job does (command, args, env
-expansion) on an empty SQLite database: the first sync of a new environment. Needs ``mlflow`` importable
+expansion) on an empty SQLite database: the first sync of a new environment. Verified with 3.9.0 (fails
+without the init step) and 3.16.1. Needs ``mlflow`` importable
 (it is not a dependency of gitops-gen: ``pip install mlflow==<pinned version>`` to run it); skipped
 otherwise.
 """
@@ -48,8 +49,8 @@ def test_first_sync_migration_succeeds_on_an_empty_database(rendered: dict[str, 
     job = one(rendered["prod"], "Job", "mlflow-db-migrate")
     spec = job["spec"]["template"]["spec"]
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    upgrade_only = _run(spec["containers"][0], f"sqlite:///{tmp_path / 'plain.db'}", tmp_path)
-    assert upgrade_only.returncode != 0  # the upstream defect the init step exists for
+    # (`mlflow db upgrade` alone fails here with MLflow < 3.16 -- "no such table: metrics" -- which is what
+    # the init step is for; with the default 3.16.1 image it is redundant and must stay harmless.)
     for _ in range(2):  # the hook runs on every sync: the second run must be a no-op, not an error
         for container in [*spec.get("initContainers", []), *spec["containers"]]:
             result = _run(container, uri, tmp_path)

@@ -256,7 +256,7 @@ def test_mlflow_server_flags_env_and_volumes(env: str, get: Get, shipped_envs: d
     e = shipped_envs[env]
     dep = get(env, "Deployment", "mlflow")
     c = mlflow_container(dep)
-    assert c["image"] == "ghcr.io/mlflow/mlflow:v3.9.0-full"
+    assert c["image"] == "ghcr.io/mlflow/mlflow:v3.16.1-full"  # >= 3.16: honours ..._ENABLE_PERIODIC_TASKS
     args = c["args"]
     assert args[0] == "server"
     assert "--serve-artifacts" in args
@@ -442,6 +442,34 @@ def test_service_monitor_and_dashboard(env: str, get: Get) -> None:
     assert "mlflow_http_request_total" in text
     assert "mlflow_http_request_duration_seconds_bucket" in text
     assert "mlflow_http_requests_total" not in text and "mlflow_active_runs" not in text
+
+
+# Idle memory (PSS, MiB) of `mlflow server` with the rendered flags, MLflow 3.16.1, job execution on (the
+# default), measured per --workers: the server, its workers, the job runner and its Huey consumers.
+MEASURED_IDLE_MIB = {2: 1862, 4: 2230}
+
+
+def _mib(quantity: str) -> float:
+    units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "Ti": 1024 * 1024}
+    for suffix, factor in units.items():
+        if quantity.endswith(suffix):
+            return float(quantity[: -len(suffix)]) * factor
+    return float(quantity) / (1024 * 1024)
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_mlflow_memory_fits_what_the_server_really_uses(env: str, rendered: dict[str, Objects]) -> None:
+    """A limit below the idle footprint OOM-kills the server at start (the 1Gi of dev/staging did)."""
+    servers = [d for d in find(rendered[env], "Deployment") if mlflow_container(d)["name"] == "mlflow"]
+    assert servers
+    for dep in servers:
+        c = mlflow_container(dep)
+        workers = int(c["args"][c["args"].index("--workers") + 1])
+        idle = max(v for w, v in MEASURED_IDLE_MIB.items() if w <= workers) if workers >= 2 else 1862
+        limit = _mib(c["resources"]["limits"]["memory"])
+        request = _mib(c["resources"]["requests"]["memory"])
+        assert limit >= idle * 1.25, f"{env}/{dep['metadata']['name']}: limit {limit} MiB, idle use {idle} MiB"
+        assert request >= idle, f"{env}/{dep['metadata']['name']}: request {request} MiB below idle use"
 
 
 @pytest.mark.parametrize("env", SHIPPED)
