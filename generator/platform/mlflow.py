@@ -36,9 +36,18 @@ from generator.platform.common import (
 APP = names.MLFLOW
 COMPONENT = "tracking-server"
 BACKEND_URI_VAR = "MLFLOW_BACKEND_STORE_URI"
-# MLflow's own default also admits private IPs: keep that for Prometheus scrapes and kubelet probes,
-# which address the pod by IP.
-PRIVATE_IP_HOSTS = ("10.*", *(f"172.{n}.*" for n in range(16, 32)), "192.168.*", "localhost", "127.0.0.1")
+# MLflow's own default (replaced once MLFLOW_SERVER_ALLOWED_HOSTS is set) also admits private IPs and the
+# loopback names with any port: keep both. Prometheus scrapes address the pod by IP; `kubectl
+# port-forward` sends "Host: localhost:5000"; the server's job runner calls it back at 0.0.0.0:<port>.
+# Entries without '*' must match the Host header exactly, port included.
+PRIVATE_IP_HOSTS = (
+    "10.*",
+    *(f"172.{n}.*" for n in range(16, 32)),
+    "192.168.*",
+    *(h for host in ("localhost", "127.0.0.1", "0.0.0.0") for h in (host, f"{host}:*")),
+    "[::1]",
+    "[[]::1]:*",
+)
 
 
 def service_hosts(namespace: str) -> list[str]:

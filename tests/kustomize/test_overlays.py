@@ -287,6 +287,35 @@ def test_mlflow_server_flags_env_and_volumes(env: str, get: Get, shipped_envs: d
     assert pod_spec(dep)["securityContext"]["runAsUser"] == 1000
 
 
+def _host_allowed(patterns: list[str], host: str) -> bool:
+    """MLflow's check (mlflow.server.security_utils.is_allowed_host_header): fnmatch for entries with a
+    '*', exact match otherwise."""
+    import fnmatch
+
+    return any(fnmatch.fnmatch(host, p) if "*" in p else host == p for p in patterns)
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_allowed_hosts_admit_every_legitimate_caller_and_nothing_else(
+    env: str, get: Get, shipped_envs: dict[str, Environment]
+) -> None:
+    e = shipped_envs[env]
+    patterns = env_of(mlflow_container(get(env, "Deployment", "mlflow")))["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    callers = {
+        e.host: "the Ingress",
+        "mlflow:5000": "training and serving pods",
+        f"mlflow.{e.namespace}.svc.cluster.local:5000": "other namespaces",
+        "10.42.7.3:5000": "Prometheus scraping the pod IP",
+        "localhost:5000": "kubectl port-forward",
+        "127.0.0.1:5000": "kubectl port-forward",
+        "0.0.0.0:5000": "the server's own job runner",
+    }
+    for host, who in callers.items():
+        assert _host_allowed(patterns, host), f"{env}: {who} ({host}) would get 403"
+    for host in ("evil.example.com", f"{e.host}.evil.example.com", "8.8.8.8:5000"):
+        assert not _host_allowed(patterns, host), f"{env}: {host} must be rejected"
+
+
 def test_workers_and_pool_differ_per_environment(get: Get) -> None:
     def workers(env: str) -> str:
         args = mlflow_container(get(env, "Deployment", "mlflow"))["args"]
