@@ -236,6 +236,22 @@ def test_minio_pinned_pvc_clusterip_probes(env: str, get: Get) -> None:
 
 
 @pytest.mark.parametrize("env", SHIPPED)
+def test_data_survives_deleting_the_application(env: str, rendered: dict[str, Objects]) -> None:
+    """The Application's finalizer deletes what it manages; deleting the Namespace would take every PVC
+    in it (PostgreSQL's volumeClaimTemplate, MinIO's claim) along, so it must be kept like the PVCs."""
+    (ns,) = find(rendered[env], "Namespace")
+    keep = {"Delete=false", "Prune=false"}
+    has_data = find(rendered[env], "PersistentVolumeClaim") or any(
+        s["spec"].get("volumeClaimTemplates") for s in find(rendered[env], "StatefulSet")
+    )
+    assert has_data
+    options = set(ns["metadata"].get("annotations", {}).get("argocd.argoproj.io/sync-options", "").split(","))
+    assert keep <= options, f"{env}: Namespace {ns['metadata']['name']} would be deleted with the Application"
+    for pvc in find(rendered[env], "PersistentVolumeClaim"):
+        assert keep <= set(pvc["metadata"]["annotations"]["argocd.argoproj.io/sync-options"].split(","))
+
+
+@pytest.mark.parametrize("env", SHIPPED)
 def test_bucket_job_is_an_idempotent_sync_hook(env: str, get: Get) -> None:
     job = get(env, "Job", "minio-create-bucket")
     ann = job["metadata"]["annotations"]
