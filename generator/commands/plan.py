@@ -50,6 +50,9 @@ def render_overlay(repo: Path, env: str) -> list[dict[str, Any]]:
         raise InputError(f"environment name {env!r} is not a DNS label (lowercase letters, digits, '-')")
     overlay = repo / "overlays" / env
     if not (overlay / "kustomization.yaml").is_file() and not (overlay / "kustomization.yml").is_file():
+        if not (repo / "environments" / f"{env}.yaml").is_file():
+            known = sorted(p.stem for p in (repo / "environments").glob("*.yaml"))
+            raise InputError(f"unknown environment {env!r} (available: {', '.join(known) or 'none'})")
         raise InputError(f"{overlay}: no kustomization here; run `gitops-gen build {env}` first")
     return load_rendered(kustomize_build(overlay), f"overlays/{env}")
 

@@ -157,7 +157,13 @@ def test_hazard_is_flagged_and_exit_code_is_1(tmp_path: Path) -> None:
 def test_cli_unknown_environment_is_an_input_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["plan", "nope", "--repo", str(tmp_path)])
     assert result.exit_code == 2
-    assert "gitops-gen build nope" in result.output
+    # no environments/nope.yaml: suggesting `gitops-gen build nope` would only lead to a second error
+    assert "unknown environment 'nope'" in result.output and "build nope" not in result.output
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "environments" / "nope.yaml").write_text("profile: dev\n")
+    result = CliRunner().invoke(app, ["plan", "nope", "--repo", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "gitops-gen build nope" in result.output  # the env exists, its overlay was never built
     result = CliRunner().invoke(app, ["plan", "../x", "--repo", str(tmp_path)])
     assert result.exit_code == 2
 
