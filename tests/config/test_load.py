@@ -191,6 +191,8 @@ BAD = [
         "Kubernetes quantity",
     ),
     ("bad host", "profile: dev\ningress:\n  host: Mlflow_Example.com\n", 3, 9, "ingress.host", "hostname"),
+    # Kubernetes rejects an IP as spec.rules[].host: the sync would fail at apply time
+    ("ip host", "profile: dev\ningress:\n  host: 10.0.0.1\n", 3, 9, "ingress.host", "not an IP address"),
     ("bad cron", "profile: dev\ntraining:\n  schedule: '0 25 * * *'\n", 3, 13, "training.schedule", "cron"),
     ("cron fields", "profile: dev\ntraining:\n  schedule: daily\n", 3, 13, "training.schedule", "cron"),
     ("latest", "profile: dev\nimages:\n  mlflow: ghcr.io/mlflow/mlflow:latest\n", 3, 11, "images.mlflow", "pinned"),
