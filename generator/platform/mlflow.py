@@ -44,6 +44,12 @@ PRIVATE_IP_HOSTS = (
     "10.*",
     *(f"172.{n}.*" for n in range(16, 32)),
     "192.168.*",
+    # 100.64.0.0/10 (RFC 6598), a common pod CIDR (EKS custom networking, GKE non-RFC 1918 ranges) that
+    # MLflow's default misses: without it Prometheus scrapes of those pod IPs get 403.
+    "100.6[4-9].*",
+    "100.[7-9][0-9].*",
+    "100.1[01][0-9].*",
+    "100.12[0-7].*",
     *(h for host in ("localhost", "127.0.0.1", "0.0.0.0") for h in (host, f"{host}:*")),
     "[::1]",
     "[[]::1]:*",

@@ -322,13 +322,21 @@ def test_allowed_hosts_admit_every_legitimate_caller_and_nothing_else(
         "mlflow:5000": "training and serving pods",
         f"mlflow.{e.namespace}.svc.cluster.local:5000": "other namespaces",
         "10.42.7.3:5000": "Prometheus scraping the pod IP",
+        "100.64.0.9:5000": "Prometheus scraping a pod IP from a 100.64.0.0/10 pod CIDR",
+        "100.127.255.1:5000": "Prometheus scraping a pod IP from a 100.64.0.0/10 pod CIDR",
         "localhost:5000": "kubectl port-forward",
         "127.0.0.1:5000": "kubectl port-forward",
         "0.0.0.0:5000": "the server's own job runner",
     }
     for host, who in callers.items():
         assert _host_allowed(patterns, host), f"{env}: {who} ({host}) would get 403"
-    for host in ("evil.example.com", f"{e.host}.evil.example.com", "8.8.8.8:5000"):
+    for host in (
+        "evil.example.com",
+        f"{e.host}.evil.example.com",
+        "8.8.8.8:5000",
+        "100.128.0.1:5000",
+        "100.63.1.1:5000",
+    ):
         assert not _host_allowed(patterns, host), f"{env}: {host} must be rejected"
 
 
