@@ -32,6 +32,7 @@ from generator.platform.common import (
     selector,
     single_replica_by_design,
 )
+from generator.platform.secrets import postgres_password_key
 
 APP = names.MLFLOW
 COMPONENT = "tracking-server"
@@ -84,7 +85,8 @@ def backend_env(e: Environment) -> list[dict[str, Any]]:
     )
     return [
         secret_env("POSTGRES_USER", names.POSTGRES_SECRET, "username"),
-        secret_env("POSTGRES_PASSWORD", names.POSTGRES_SECRET, "password"),
+        # percent-encoded for the URL (see generator.platform.secrets.POSTGRES_PASSWORD_URL_KEY)
+        secret_env("POSTGRES_PASSWORD", names.POSTGRES_SECRET, postgres_password_key(e)),
         env(BACKEND_URI_VAR, uri),
     ]
 

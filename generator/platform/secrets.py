@@ -17,9 +17,30 @@ SECRET_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# The MLflow backend URI is built by $(VAR) expansion from the Secret, so the password lands inside a URL:
+# SQLAlchemy cuts the password at the first '@' and percent-decodes it. The ExternalSecret therefore also
+# renders a percent-encoded copy (Go's urlquery, then '+' -> %20 since SQLAlchemy decodes with unquote, not
+# unquote_plus) that the MLflow pods use; PostgreSQL itself keeps the plain value.
+POSTGRES_PASSWORD_URL_KEY = "password-url"
+_URL_ENCODED = '{{ .password | urlquery | replace "+" "%20" }}'
+
+
+def postgres_password_key(env: Environment) -> str:
+    """The key of ``postgres-credentials`` that may be put into a URL as the password."""
+    # SealedSecrets carry only what the user sealed: the plain password (documented: URL-safe characters).
+    return "password" if env.secrets.provider == "sealed-secrets" else POSTGRES_PASSWORD_URL_KEY
+
+
 def _external_secret(env: Environment, name: str) -> dict[str, Any]:
     attr, keys = SECRET_KEYS[name]
     remote = getattr(env.secrets, attr)
+    template: dict[str, Any] = {"type": "Opaque", "metadata": {"labels": labels(name, "credentials")}}
+    if name == POSTGRES_SECRET:
+        template["engineVersion"] = "v2"
+        template["data"] = {
+            **{key: "{{ ." + key + " }}" for key in keys},
+            POSTGRES_PASSWORD_URL_KEY: _URL_ENCODED,
+        }
     return {
         "apiVersion": "external-secrets.io/v1",
         "kind": "ExternalSecret",
@@ -30,7 +51,7 @@ def _external_secret(env: Environment, name: str) -> dict[str, Any]:
             "target": {
                 "name": name,
                 "creationPolicy": "Owner",
-                "template": {"type": "Opaque", "metadata": {"labels": labels(name, "credentials")}},
+                "template": template,
             },
             "data": [{"secretKey": key, "remoteRef": {"key": remote, "property": key}} for key in keys],
         },

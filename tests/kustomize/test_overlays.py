@@ -340,6 +340,35 @@ def test_allowed_hosts_admit_every_legitimate_caller_and_nothing_else(
         assert not _host_allowed(patterns, host), f"{env}: {host} must be rejected"
 
 
+URL_ENCODED_PASSWORD = '{{ .password | urlquery | replace "+" "%20" }}'
+NASTY_PASSWORDS = ("p@ss/w:rd", "a%41b", "sp ace+plus", "ünï#?&=", "plain")
+
+
+@pytest.mark.parametrize("env", SHIPPED)
+def test_backend_uri_survives_any_password(env: str, get: Get) -> None:
+    """The password is spliced into postgresql://user:PASSWORD@host by $(VAR) expansion; SQLAlchemy ends it
+    at the first '@' and percent-decodes it ('p@ss' -> host 'ss', 'a%41b' -> 'aAb', checked with
+    SQLAlchemy 2). The MLflow pods must get a percent-encoded copy, PostgreSQL the plain value."""
+    from urllib.parse import quote_plus, unquote
+
+    es = get(env, "ExternalSecret", "postgres-credentials")
+    template = es["spec"]["target"]["template"]
+    assert template["engineVersion"] == "v2"
+    data = template["data"]
+    assert data["password"] == "{{ .password }}" and data["username"] == "{{ .username }}"
+    for kind, name in (("Deployment", "mlflow"), ("Job", "mlflow-db-migrate")):
+        spec = pod_spec(get(env, kind, name))
+        for c in [*spec.get("initContainers", []), *spec["containers"]]:
+            secret, key = env_of(c)["POSTGRES_PASSWORD"][1:]
+            assert secret == "postgres-credentials" and data[key] == URL_ENCODED_PASSWORD, (name, c["name"])
+    # Go's urlquery is url.QueryEscape (unreserved kept, space -> '+', the rest %XX); SQLAlchemy unquotes
+    for password in NASTY_PASSWORDS:
+        encoded = quote_plus(password, safe="").replace("+", "%20")
+        assert "@" not in encoded and unquote(encoded) == password
+    pg = mlflow_container(get(env, "StatefulSet", "postgres"))
+    assert env_of(pg)["POSTGRES_PASSWORD"] == ("secret", "postgres-credentials", "password")
+
+
 def test_workers_and_pool_differ_per_environment(get: Get) -> None:
     def workers(env: str) -> str:
         args = mlflow_container(get(env, "Deployment", "mlflow"))["args"]
