@@ -21,7 +21,7 @@ from generator.kustomize.render import kustomize_build
 from generator.validate.model import CLUSTER_SCOPED_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = Path("/work/shared/schemas/crds/argoproj.io")
+SCHEMAS = Path(__file__).resolve().parents[2] / "generator" / "schemas" / "crds" / "argoproj.io"
 if not SCHEMAS.is_dir():  # the package's bundled copy, once it exists
     SCHEMAS = ROOT / "generator" / "schemas" / "crds" / "argoproj.io"
 
