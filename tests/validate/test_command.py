@@ -97,7 +97,7 @@ def test_input_errors_raise(tmp_path: Path) -> None:
 
 
 def test_crd_and_schema_location_options(tmp_path: Path) -> None:
-    crd = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "crd-yaml"
+    crd = Path(__file__).resolve().parents[1] / "fixtures" / "crd-yaml"
     sm = (
         "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m}\n"
         "spec: {selector: {}, endpoints: [{port: http, nope: 1}]}\n"

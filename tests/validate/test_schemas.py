@@ -25,8 +25,7 @@ from generator.validate.schemas import (
     sanitize_patterns,
 )
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "schemas"
-CRD_YAML = SHARED / "crd-yaml"
+CRD_YAML = Path(__file__).resolve().parents[1] / "fixtures" / "crd-yaml"  # real CRDs, see its PROVENANCE.md
 ROOT = Path(__file__).resolve().parents[2]
 
 
