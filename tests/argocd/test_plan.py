@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from sample_envs import SEALED_EXTERNAL_S3
 from typer.testing import CliRunner
 
 from generator.cli import app
@@ -174,31 +175,15 @@ def test_cli_json_format(repo: Path) -> None:
     assert json.loads(result.stdout)["environment"] == "dev"
 
 
-SEALED = "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq" * 2
-ALTERNATIVE = f"""\
-profile: prod
-namespace: ml-alt
-ingress:
-  host: mlflow.alt.example.com
-objectStore:
-  type: external-s3
-  endpoint: https://s3.eu-west-1.amazonaws.com
-  region: eu-west-1
-  bucket: alt-artifacts
-secrets:
-  provider: sealed-secrets
-  sealed:
-    postgres:
-      username: {SEALED}
-      password: {SEALED}
-    objectStore:
-      accessKey: {SEALED}
-      secretKey: {SEALED}
+ALTERNATIVE = (
+    SEALED_EXTERNAL_S3
+    + """\
 mlflow:
   replicas: 2
   hpa:
     enabled: true
 """
+)
 
 
 def test_alternative_providers_plan_cleanly_and_project_matches_kustomize(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from sample_envs import SEALED, SEALED_EXTERNAL_S3
 
 from generator.config.load import parse_environment
 from generator.config.model import Environment
@@ -182,27 +183,9 @@ def _keyed(objs: Objects) -> dict[tuple[str, str, str], dict[str, Any]]:
     return {(o["apiVersion"], o["kind"], o["metadata"]["name"]): o for o in objs}
 
 
-SEALED = "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq" * 2
-
-ALTERNATIVE = f"""\
-profile: prod
-namespace: ml-alt
-ingress:
-  host: mlflow.alt.example.com
-objectStore:
-  type: external-s3
-  endpoint: https://s3.eu-west-1.amazonaws.com
-  region: eu-west-1
-  bucket: alt-artifacts
-secrets:
-  provider: sealed-secrets
-  sealed:
-    postgres:
-      username: {SEALED}
-      password: {SEALED}
-    objectStore:
-      accessKey: {SEALED}
-      secretKey: {SEALED}
+ALTERNATIVE = (
+    SEALED_EXTERNAL_S3
+    + """\
 training:
   enabled: false
 mlflow:
@@ -218,6 +201,7 @@ serving:
     - name: iris
       modelUri: models:/iris/Production
 """
+)
 
 
 def test_sealed_secrets_and_external_s3(tmp_path: Path) -> None:
