@@ -1,4 +1,10 @@
-"""`gitops-gen plan ENV`: the exact order in which Argo CD will apply an environment's resources."""
+"""`gitops-gen plan ENV`: the first Argo CD sync of an environment, simulated with health.
+
+Renders ``overlays/ENV`` with real kustomize and runs :func:`generator.models.argocd.simulate.simulate`:
+the steps in Argo CD's order, which of them Argo CD waits on, per resource what it needs to become Healthy
+and who provides it (an earlier step or a declared cluster prerequisite of ``environments/ENV.yaml``), and
+every hazard. Exit 0 without hazards, 1 with hazards, 2 on input errors.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,9 @@ import yaml
 
 from generator.cli_support import exit_with
 from generator.errors import InputError
-from generator.gitops import syncorder
-from generator.validate.context import Context
-from generator.validate.model import Resource
+from generator.models.argocd import prereqs as prereq_model
+from generator.models.argocd import simulate as sim_model
+from generator.models.k8s import Obj
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 
@@ -57,81 +63,88 @@ def render_overlay(repo: Path, env: str) -> list[dict[str, Any]]:
     return load_rendered(kustomize_build(overlay), f"overlays/{env}")
 
 
-def build_plan(objects: list[dict[str, Any]], source: str) -> tuple[list[syncorder.Task], syncorder.Analysis]:
-    resources = [Resource(obj, source, i) for i, obj in enumerate(objects)]
-    analysis = syncorder.analyse(Context(resources))
-    return analysis.tasks, analysis
+def _declared(repo: Path, env: str, objects: list[Obj]) -> tuple[list[prereq_model.Prerequisite], dict[str, str], list[str]]:
+    """(prerequisites, remote keys another environment reads -> its name, config warnings)."""
+    from generator.config.load import discover, load_environment
+
+    path = repo / "environments" / f"{env}.yaml"
+    if not path.is_file():
+        return sim_model.inferred(objects), {}, []
+    this = load_environment(path, repo_root=repo)
+    shared: dict[str, str] = {}
+    mine = {key for _k, _n, key, _p in prereq_model.remote_keys(o.obj for o in objects)}
+    for other_path in discover(repo):
+        if other_path.stem == env:
+            continue
+        other = load_environment(other_path, repo_root=repo)
+        from generator.platform.build import build_objects
+
+        for _k, _n, key, _p in prereq_model.remote_keys(build_objects(other)):
+            if key in mine:
+                shared.setdefault(key, other.name)
+    return prereq_model.declared(this), shared, list(this.warnings)
 
 
-def _ref(task: syncorder.Task) -> str:
-    res = task.resource
-    return f"{res.kind} {res.namespace}/{res.name}" if res.namespace else f"{res.kind} {res.name}"
+def simulate(repo: Path, env: str) -> tuple[sim_model.Simulation, list[str]]:
+    objects = [Obj(o) for o in render_overlay(repo, env)]
+    declared, shared, warnings = _declared(repo, env, objects)
+    return sim_model.simulate(objects, declared, shared_keys=shared), warnings
 
 
-def _hook_note(task: syncorder.Task) -> str:
-    if not task.hook:
-        return ""
-    policy = f", delete policy {task.delete_policy}" if task.delete_policy else ""
-    return f"  [hook {task.phase}{policy}]"
+def _ref(kind: str, namespace: str, name: str) -> str:
+    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
 
 
-def write_text(env: str, tasks: list[syncorder.Task], analysis: syncorder.Analysis, out: TextIO) -> None:
-    groups = syncorder.steps(tasks)
-    out.write(f"Argo CD sync plan for overlays/{env}: {len(tasks)} resources in {len(groups)} steps\n")
-    out.write("(order: phase, sync-wave, kind order of gitops-engine sync_tasks.go, name; each step must be\n")
-    out.write(" healthy before the next one starts)\n")
-    hazards: dict[int, int] = {}
-    for res, _finding in analysis.hazards:
-        hazards[id(res)] = hazards.get(id(res), 0) + 1
-    for phase, wave, group in groups:
-        out.write(f"\n{phase} phase, wave {wave}:\n")
-        for task in group:
-            flag = "  !! ordering hazard" if hazards.get(id(task.resource)) else ""
-            out.write(f"  {task.position + 1:>3}. {_ref(task)}{_hook_note(task)}{flag}\n")
-    if analysis.hazards:
-        out.write(f"\nOrdering hazards ({len(analysis.hazards)}):\n")
-        for res, finding in analysis.hazards:
-            out.write(f"  - {res.kind} {res.namespace}/{res.name} {finding.path}: {finding.message}\n")
-    else:
-        out.write("\nNo ordering hazards.\n")
-
-
-def to_json(env: str, tasks: list[syncorder.Task], analysis: syncorder.Analysis) -> dict[str, Any]:
-    steps_out = []
-    for phase, wave, group in syncorder.steps(tasks):
-        items = []
-        for task in group:
-            res = task.resource
-            item: dict[str, Any] = {
-                "order": task.position + 1,
-                "apiVersion": res.api_version,
-                "kind": res.kind,
-                "namespace": res.namespace,
-                "name": res.name,
-                "hook": task.hook,
-            }
+def write_text(env: str, sim: sim_model.Simulation, warnings: list[str], out: TextIO) -> None:
+    total = sum(len(s.items) for s in sim.steps)
+    out.write(f"Argo CD first sync of overlays/{env}: {total} resources in {len(sim.steps)} steps\n")
+    out.write("(order: phase, sync-wave, kind order of gitops-engine sync_tasks.go, name; Argo CD waits until every\n")
+    out.write(" resource of a step is Healthy before the next; the last step is not waited on when it has no hook)\n")
+    for w in warnings:
+        out.write(f"warning: {w}\n")
+    flagged = {id(h.resource) for h in sim.hazards}
+    for step in sim.steps:
+        waited = "waited on" if step.waited else "not waited on"
+        out.write(f"\n{step.phase} phase, wave {step.wave} ({waited}):\n")
+        for item in step.items:
+            task, res = item.task, item.task.resource
+            hook = ""
             if task.hook:
-                item["deletePolicy"] = task.delete_policy
-            items.append(item)
-        steps_out.append({"phase": phase, "wave": wave, "resources": items})
-    hazards = [
-        {"resource": res.ref.to_dict(), "path": finding.path, "message": finding.message}
-        for res, finding in analysis.hazards
-    ]
-    return {"environment": env, "path": f"overlays/{env}", "steps": steps_out, "hazards": hazards}
+                policy = f", delete policy {task.delete_policy}" if task.delete_policy else ""
+                hook = f"  [hook {task.phase}{policy}]"
+            flag = "  !! hazard" if id(res) in flagged else ""
+            mark = "  (waited on)" if item.waited else ""
+            out.write(f"  {task.position + 1:>3}. {_ref(res.kind, res.namespace, res.name)}{hook}{mark}{flag}\n")
+            for need in item.needs:
+                out.write(f"         needs {need.what}: {need.provider or 'NOTHING PROVIDES IT'}\n")
+    out.write("\nCluster prerequisites (the repository does not create these):\n")
+    for p in sim.prerequisites:
+        out.write(f"  - {p.title}\n")
+        for detail in p.details:
+            out.write(f"      {detail}\n")
+    if sim.hazards:
+        out.write(f"\nHazards ({len(sim.hazards)}):\n")
+        for h in sim.hazards:
+            where = f" {h.path}" if h.path else ""
+            out.write(f"  - {_ref(h.resource.kind, h.resource.namespace, h.resource.name)}{where}: {h.message}\n")
+    else:
+        out.write("\nNo hazards: the first sync succeeds given the prerequisites above.\n")
+
+
+def to_json(env: str, sim: sim_model.Simulation, warnings: list[str]) -> dict[str, Any]:
+    return {"environment": env, "path": f"overlays/{env}", "warnings": warnings, **sim_model.to_dict(sim)}
 
 
 def run(env: str, *, fmt: str = "text", repo: Path = Path("."), out: TextIO) -> int:
-    """Print the plan of ``env``; 0 without ordering hazards, 1 with (2 for input errors, raised)."""
+    """Print the simulated first sync of ``env``; 0 without hazards, 1 with (2 for input errors, raised)."""
     if fmt not in ("text", "json"):
         raise InputError(f"unknown format {fmt!r} (expected text or json)")
-    objects = render_overlay(repo, env)
-    tasks, analysis = build_plan(objects, f"overlays/{env}")
+    sim, warnings = simulate(repo, env)
     if fmt == "json":
-        out.write(json.dumps(to_json(env, tasks, analysis), indent=2, sort_keys=True) + "\n")
+        out.write(json.dumps(to_json(env, sim, warnings), indent=2, sort_keys=True) + "\n")
     else:
-        write_text(env, tasks, analysis, out)
-    return 1 if analysis.hazards else 0
+        write_text(env, sim, warnings, out)
+    return 1 if sim.hazards else 0
 
 
 def cli(
@@ -141,12 +154,13 @@ def cli(
         Path, typer.Option("--repo", help="GitOps repository root.", file_okay=False, show_default=True)
     ] = Path("."),
 ) -> None:
-    """Print the exact order Argo CD will apply overlays/ENV in.
+    """Simulate the first Argo CD sync of overlays/ENV, with health.
 
     Renders the overlay with kustomize and sorts it like Argo CD (gitops-engine): phase (PreSync, Sync,
-    PostSync), sync-wave, the fixed kind order (custom resources last), name. Output is grouped by wave;
-    hooks are marked and ordering hazards (a consumer applied before what it needs, see the
-    argocd-sync-order rule) are flagged. Exit 0 without hazards, 1 with hazards, 2 on input errors.
+    PostSync), sync-wave, the fixed kind order (custom resources last), name. For every step it shows
+    whether Argo CD waits on it, and for every resource what it needs to become Healthy and who provides it
+    (an earlier step or a cluster prerequisite declared by environments/ENV.yaml, listed at the end). An
+    unmet need or an ordering hazard is a hazard. Exit 0 without hazards, 1 with hazards, 2 on input errors.
     """
     exit_with(lambda: run(env, fmt=fmt.value, repo=repo, out=_stdout()))
 

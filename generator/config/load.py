@@ -9,6 +9,8 @@ hostnames, images and cron expressions all raise :class:`ConfigError` with a one
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -424,6 +426,7 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
     ms = cfg["mlflow"]
     ing = cfg["ingress"]
     sec = cfg["secrets"]
+    prefix = str(sec["keyPrefix"]).replace("{env}", name).rstrip("/")
     tr = cfg["training"]
     sv = cfg["serving"]
     mon = cfg["monitoring"]
@@ -486,13 +489,14 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
             cluster_issuer=ing["clusterIssuer"],
             tls_secret_name=ing["tlsSecretName"],
             controller_namespace=ing["controllerNamespace"],
+            acme_solver=ing["acmeSolver"],
         ),
         secrets=SecretsSettings(
             provider=sec["provider"],
             store=SecretStoreRef(kind=sec["store"]["kind"], name=sec["store"]["name"]),
             refresh_interval=sec["refreshInterval"],
-            postgres_key=sec["remoteKeys"]["postgres"],
-            object_store_key=sec["remoteKeys"]["objectStore"],
+            postgres_key=sec.get("remoteKeys", {}).get("postgres") or f"{prefix}/postgres",
+            object_store_key=sec.get("remoteKeys", {}).get("objectStore") or f"{prefix}/object-store",
             sealed=MappingProxyType(
                 {
                     POSTGRES_SECRET: MappingProxyType(dict(sorted(sealed.get("postgres", {}).items()))),
@@ -537,7 +541,9 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
             grafana_dashboard=mon["grafanaDashboard"],
         ),
         network_policy=NetworkPolicySettings(
-            enabled=cfg["networkPolicy"]["enabled"], dns_namespace=cfg["networkPolicy"]["dnsNamespace"]
+            enabled=cfg["networkPolicy"]["enabled"],
+            dns_namespace=cfg["networkPolicy"]["dnsNamespace"],
+            node_local_dns=cfg["networkPolicy"]["nodeLocalDNS"],
         ),
         argocd=ArgoSettings(
             repo_url=argo["repoURL"],
@@ -599,7 +605,37 @@ def parse_environment(text: str, *, name: str, source_file: str) -> Environment:
     _schema_check(doc, data, display)
     cfg = deep_merge(defaults_for(data["profile"]), data)
     _semantic_checks(doc, cfg, display)
-    return build_environment(name, source_file, cfg)
+    env = build_environment(name, source_file, cfg)
+    warnings = _warnings(doc, cfg, display)
+    return dataclasses.replace(env, warnings=warnings) if warnings else env
+
+
+def stage_of(model_uri: str) -> str | None:
+    """The registry stage a ``models:/<name>/<stage>`` URI names, None for versions, ``latest`` and aliases.
+
+    Mirrors MLflow's ``_parse_model_uri`` (mlflow/store/artifact/utils/models.py): ``models:/<name>@<alias>``
+    is an alias, a numeric suffix a version, ``latest`` the newest version, any other suffix a stage."""
+    if not model_uri.startswith("models:/"):
+        return None
+    path = model_uri[len("models:/") :]
+    if "@" in path or "/" not in path:
+        return None
+    suffix = path.split("/", 1)[1]
+    return None if suffix.isdigit() or suffix.lower() == "latest" or not suffix else suffix
+
+
+def _warnings(doc: Any, cfg: dict[str, Any], display: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, model in enumerate(cfg["serving"]["models"]):
+        stage = stage_of(str(model.get("modelUri", "")))
+        if stage is not None:
+            line, col = _position(doc, ["serving", "models", i, "modelUri"])
+            out.append(
+                f"{display}:{line}:{col}: serving.models[{i}].modelUri: {model['modelUri']!r} names the registry "
+                f"stage {stage!r}; stages are deprecated since MLflow 2.9 (mlflow/mlflow#10336) in favour of "
+                f"aliases: use models:/{model['modelUri'][len('models:/'):].split('/')[0]}@<alias>"
+            )
+    return tuple(out)
 
 
 def load_environment(path: Path, *, repo_root: Path | None = None) -> Environment:

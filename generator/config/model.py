@@ -82,6 +82,7 @@ class IngressSettings:
     cluster_issuer: str
     tls_secret_name: str
     controller_namespace: str
+    acme_solver: str = "http01"  # "http01" | "dns01": how the ClusterIssuer solves ACME challenges
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class MonitoringSettings:
 class NetworkPolicySettings:
     enabled: bool
     dns_namespace: str
+    node_local_dns: str | None = "169.254.20.10"  # NodeLocal DNSCache address admitted by the DNS egress rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,8 @@ class Environment:
     network_policy: NetworkPolicySettings
     argocd: ArgoSettings
     policy: Policy
+    # Non-fatal findings about the env file, each "file:line:col: key: message" (printed by build and plan).
+    warnings: tuple[str, ...] = ()
 
     @property
     def host(self) -> str:

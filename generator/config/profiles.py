@@ -69,12 +69,15 @@ _COMMON: dict[str, Any] = {
         "clusterIssuer": "letsencrypt-prod",
         "tlsSecretName": "mlflow-tls",
         "controllerNamespace": "ingress-nginx",
+        "acmeSolver": "http01",
     },
     "secrets": {
         "provider": "external-secrets",
         "store": {"kind": "ClusterSecretStore", "name": "platform-secrets"},
         "refreshInterval": "1h",
-        "remoteKeys": {"postgres": "mlflow/postgres", "objectStore": "mlflow/object-store"},
+        # Remote keys default to <keyPrefix>/postgres and <keyPrefix>/object-store (secrets.remoteKeys overrides);
+        # the prefix names the environment, so dev never reads prod's credentials.
+        "keyPrefix": "mlflow/{env}",
     },
     "training": {
         "enabled": True,
@@ -97,7 +100,7 @@ _COMMON: dict[str, Any] = {
         "serviceMonitorLabels": {"release": "kube-prometheus-stack"},
         "grafanaDashboard": True,
     },
-    "networkPolicy": {"enabled": False, "dnsNamespace": "kube-system"},
+    "networkPolicy": {"enabled": False, "dnsNamespace": "kube-system", "nodeLocalDNS": "169.254.20.10"},
     "argocd": {
         "repoURL": "https://github.com/example/mlflow-gitops.git",
         "targetRevision": "main",

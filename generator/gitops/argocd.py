@@ -13,8 +13,8 @@ selfHeal but without prune and without the resources finalizer: removing an envi
 app never cascades into deleting an environment's resources; delete its Application deliberately.
 AppProjects carry sync-wave -1 so they exist before the Applications that reference them.
 Files of one environment depend on nothing but that environment, so building one environment never needs
-the others; ``root.yaml`` is the same for every build (it tracks ``HEAD``, the repository's default
-branch, where ``gitops-gen build`` commits ``argocd/``).
+the others; ``root.yaml`` is the same for every build: it tracks ``argocd.targetRevision``, which must be the same in
+every environment file, so the root app and every environment Application track one revision.
 
 Each environment gets its own AppProject, named ``<argocd.project>-<env>`` (``argocd.project`` is the
 prefix shared by the platform's projects), so a project permits exactly one destination (the env's
@@ -324,7 +324,7 @@ def application(env: Environment, facts: OverlayFacts) -> dict[str, Any]:
     }
 
 
-def root_objects(repo_url: str) -> list[dict[str, Any]]:
+def root_objects(repo_url: str, revision: str = "HEAD") -> list[dict[str, Any]]:
     """The bootstrap AppProject and the root Application (app of apps over ``argocd/``)."""
     project = {
         "apiVersion": "argoproj.io/v1alpha1",
@@ -346,7 +346,7 @@ def root_objects(repo_url: str) -> list[dict[str, Any]]:
             "project": BOOTSTRAP_PROJECT,
             "source": {
                 "repoURL": repo_url,
-                "targetRevision": "HEAD",
+                "targetRevision": revision,
                 "path": "argocd",
                 "directory": {"recurse": True},
             },
@@ -365,6 +365,17 @@ def _repo_url(envs: Sequence[Environment]) -> str:
     return urls[0]
 
 
+def _revision(envs: Sequence[Environment]) -> str:
+    """The one revision the root app and every environment Application track (``argocd.targetRevision``):
+    a root app on another revision than the Applications it manages would sync argocd/ from one branch and
+    the overlays from another."""
+    revisions = sorted({env.argocd.target_revision for env in envs})
+    if len(revisions) != 1:
+        sources = ", ".join(env.source_file for env in envs)
+        raise RenderError(f"{sources}: argocd.targetRevision differs between environments ({', '.join(revisions)})")
+    return revisions[0]
+
+
 def generated_roots(envs: Sequence[Environment]) -> list[str]:
     """The paths under argocd/ a build of ``envs`` owns completely."""
     return ["argocd/root.yaml", *(f"argocd/{env.name}" for env in sorted(envs, key=lambda e: e.name))]
@@ -379,7 +390,7 @@ def render_argocd(envs: Sequence[Environment], *, tree: Mapping[str, str] | None
 
         tree = render_tree(envs)
     files: dict[str, str] = {}
-    files["argocd/root.yaml"] = header(None) + dump(*root_objects(_repo_url(envs)))
+    files["argocd/root.yaml"] = header(None) + dump(*root_objects(_repo_url(envs), _revision(envs)))
     for env in sorted(envs, key=lambda e: e.name):
         facts = overlay_facts(tree, env.name)
         head = header(env.source_file)

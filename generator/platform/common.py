@@ -21,7 +21,12 @@ WAVE_SECRETS = "-1"  # ExternalSecret / SealedSecret / Certificate
 WAVE_DATA = "0"  # PostgreSQL, MinIO
 WAVE_HOOKS = "1"  # migration Job, bucket Job (Sync hooks)
 WAVE_SERVER = "2"  # MLflow Deployment, Service, Ingress, PDB, HPA, ServiceMonitor, dashboard
-WAVE_CLIENTS = "3"  # training, model serving
+WAVE_CLIENTS = "3"  # training (Sync hook + CronJob)
+# The last wave holds no hook, so Argo CD does not wait for its health (gitops-engine pkg/sync/sync_context.go:
+# "if it is the last phase/wave and the only remaining tasks are non-hooks, then we are successful EVEN if
+# those objects subsequently degraded"): model serving (waits for a registered model version) and the HPA
+# (reports FailedGetResourceMetric, i.e. Degraded, until its pods have metrics).
+WAVE_LAST = "4"
 
 NON_ROOT_UID = 1000
 POSTGRES_UID = 999  # the `postgres` user of the official image

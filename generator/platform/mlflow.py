@@ -18,6 +18,7 @@ from generator.platform import names
 from generator.platform.common import (
     NON_ROOT_UID,
     WAVE_HOOKS,
+    WAVE_LAST,
     WAVE_SERVER,
     container_security,
     empty_dir,
@@ -189,7 +190,10 @@ def deployment(e: Environment, *, tasks: bool = False) -> dict[str, Any]:
         "spec": {
             "replicas": replicas,
             "revisionHistoryLimit": 5,
-            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            # mlflow-tasks is the single periodic-task runner: Recreate so a rollout never runs two at once.
+            "strategy": {"type": "Recreate"}
+            if tasks
+            else {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
             "selector": {"matchLabels": selector(APP, instance=instance)},
             "template": {
                 "metadata": {"labels": labels(APP, COMPONENT, instance=instance)},
@@ -297,7 +301,7 @@ def hpa(e: Environment) -> dict[str, Any]:
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
         "metadata": metadata(
-            names.MLFLOW, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_SERVER, instance=names.MLFLOW
+            names.MLFLOW, namespace=e.namespace, app=APP, component=COMPONENT, wave=WAVE_LAST, instance=names.MLFLOW
         ),
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": names.MLFLOW},

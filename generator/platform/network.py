@@ -74,17 +74,7 @@ def policies(e: Environment) -> list[dict[str, Any]]:
             {
                 "podSelector": {},
                 "policyTypes": ["Egress"],
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                **_namespace(e.network_policy.dns_namespace),
-                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-                            }
-                        ],
-                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-                    }
-                ],
+                "egress": [{"to": dns_peers(e), "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}],
             },
         ),
         _policy(
@@ -178,4 +168,48 @@ def policies(e: Environment) -> list[dict[str, Any]]:
                 },
             )
         )
+    out.extend(acme_solver_policies(e))
     return out
+
+
+# --------------------------------------------------------------- DNS and ACME solver (issue 10; kept apart)
+
+
+def dns_peers(e: Environment) -> list[dict[str, Any]]:
+    """Where pods may resolve names: kube-dns pods, and NodeLocal DNSCache's link-local address when set.
+
+    NodeLocal DNSCache (kubernetes/dns, cluster/addons/dns/nodelocaldns) answers on 169.254.20.10 on every
+    node; with it, pods' resolv.conf (or kube-proxy's interception) sends queries there, not to kube-dns pods,
+    so an egress rule admitting only the kube-dns pods resolves nothing."""
+    peers: list[dict[str, Any]] = [
+        {**_namespace(e.network_policy.dns_namespace), "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}
+    ]
+    if e.network_policy.node_local_dns:
+        peers.append({"ipBlock": {"cidr": f"{e.network_policy.node_local_dns}/32"}})
+    return peers
+
+
+SOLVER_LABEL = "acme.cert-manager.io/http01-solver"  # cert-manager pkg/apis/acme/v1/types.go
+SOLVER_PORT = 8089  # cert-manager pkg/issuer/acme/http/http.go acmeSolverListenPort
+
+
+def acme_solver_policies(e: Environment) -> list[dict[str, Any]]:
+    """Under default-deny, admit the ingress controller to cert-manager's HTTP-01 solver pods.
+
+    cert-manager creates the solver pod in the Ingress's namespace with label
+    ``acme.cert-manager.io/http01-solver: "true"`` (pkg/issuer/acme/http/pod.go) listening on 8089; the ACME
+    server reaches it through the ingress controller. Without this policy the challenge never succeeds and
+    the certificate is never issued. Not needed without TLS or with a DNS-01 solver."""
+    if not (e.ingress.tls and e.ingress.acme_solver == "http01"):
+        return []
+    return [
+        _policy(
+            e,
+            "allow-acme-http01-solver",
+            {
+                "podSelector": {"matchLabels": {SOLVER_LABEL: "true"}},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [_namespace(e.ingress.controller_namespace)], "ports": _tcp(SOLVER_PORT)}],
+            },
+        )
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.gitops import syncorder
+from generator.models.argocd import syncorder
 from generator.validate.model import Resource
 
 

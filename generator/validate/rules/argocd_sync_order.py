@@ -53,9 +53,10 @@ FAIL:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 
-from generator.gitops.syncorder import analyse
+from generator.models.argocd.ordering import Analysis, analyse
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
 
@@ -66,4 +67,25 @@ KINDS: frozenset[str] | None = None  # workloads, plus any object with a malform
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return analyse(ctx).findings.get(id(obj), [])
+    return [Finding(h.message, h.path) for h in _analysis(ctx).findings.get(id(obj), [])]
+
+
+# One simulation per validated set (the rule runs once per object), dropped with the context.
+_CACHE: dict[int, tuple[weakref.ref[Context], Analysis]] = {}
+
+
+def _analysis(ctx: Context) -> Analysis:
+    key = id(ctx)
+    entry = _CACHE.get(key)
+    if entry is not None and entry[0]() is ctx:
+        return entry[1]
+    result = analyse(ctx.resources)
+    _CACHE[key] = (weakref.ref(ctx, _forget(key)), result)
+    return result
+
+
+def _forget(key: int) -> Callable[[weakref.ref[Context]], None]:
+    def drop(_ref: weakref.ref[Context]) -> None:
+        _CACHE.pop(key, None)
+
+    return drop

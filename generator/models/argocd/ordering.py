@@ -1,261 +1,36 @@
-"""Argo CD's apply order, simulated offline, and the ordering hazards it implies.
-
-Argo CD (gitops-engine ``pkg/sync/sync_tasks.go``) sorts sync tasks by
-
-1. phase: PreSync, Sync, PostSync, SyncFail (hooks run in the phase named by ``argocd.argoproj.io/hook``;
-   every other resource is in the Sync phase);
-2. wave: ``argocd.argoproj.io/sync-wave`` (else ``helm.sh/hook-weight``; missing or not an integer: 0);
-3. kind, in the fixed :data:`KIND_ORDER` list; a kind missing from it (every custom resource:
-   ExternalSecret, SealedSecret, Certificate, ServiceMonitor, ...) sorts after all listed kinds;
-4. name;
-
-then moves each Namespace before the first task in that namespace and each CustomResourceDefinition
-before the first custom resource of its kind (the dependant's phase and wave are taken over). Argo CD
-applies one (phase, wave) step at a time and waits until that step is healthy before the next one.
-
-:func:`plan` computes that order; :func:`hazards` reports every consumer that would be applied before
-(or, where readiness matters, in the same step as) what it needs. Both are pure and work on
-:class:`~generator.validate.model.Resource` objects, so ``gitops-gen plan`` and the ``argocd-sync-order``
-rule share one implementation.
+"""Ordering hazards of a sync: every consumer Argo CD would apply before (or, where readiness matters, in
+the same step as) what it needs. Pure, over :class:`~generator.models.k8s.K8sObject`; the
+``argocd-sync-order`` rule turns each :class:`Hazard` into a finding, ``gitops-gen plan`` prints them.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.validate.context import Context
-from generator.validate.model import Finding, Resource, pointer
-from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
-
-# gitops-engine pkg/sync/sync_tasks.go (argoproj/gitops-engine master, commit 88ed7d23), in that order.
-KIND_ORDER: tuple[str, ...] = (
-    "Namespace",
-    "NetworkPolicy",
-    "ResourceQuota",
-    "LimitRange",
-    "PodSecurityPolicy",
-    "PodDisruptionBudget",
-    "ServiceAccount",
-    "Secret",
-    "SecretList",
-    "ConfigMap",
-    "StorageClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "CustomResourceDefinition",
-    "ClusterRole",
-    "ClusterRoleList",
-    "ClusterRoleBinding",
-    "ClusterRoleBindingList",
-    "Role",
-    "RoleList",
-    "RoleBinding",
-    "RoleBindingList",
-    "Service",
-    "DaemonSet",
-    "Pod",
-    "ReplicationController",
-    "ReplicaSet",
-    "Deployment",
-    "HorizontalPodAutoscaler",
-    "StatefulSet",
-    "Job",
-    "CronJob",
-    "IngressClass",
-    "Ingress",
-    "APIService",
+from generator.models.argocd.syncorder import (
+    ASYNC_SECRET_PRODUCERS,
+    SYNC_WAVE,
+    Task,
+    _PRODUCED_KINDS,
+    parse_wave,
+    plan,
 )
-# As in Go: listed kinds get negative ranks, unknown kinds 0 (the highest), so they sort last.
-_KIND_RANK: dict[str, int] = {kind: i - len(KIND_ORDER) for i, kind in enumerate(KIND_ORDER)}
-
-PHASES: tuple[str, ...] = ("PreSync", "Sync", "PostSync", "SyncFail")
-_PHASE_RANK = {"PreSync": -1, "Sync": 0, "PostSync": 1, "SyncFail": 2}
-
-HOOK = "argocd.argoproj.io/hook"
-HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
-SYNC_WAVE = "argocd.argoproj.io/sync-wave"
-HELM_HOOK = "helm.sh/hook"
-HELM_HOOK_WEIGHT = "helm.sh/hook-weight"
-# Argo CD maps Helm hooks onto its phases (hooks it does not support are ignored).
-_HELM_PHASES = {
-    "pre-install": "PreSync",
-    "pre-upgrade": "PreSync",
-    "post-install": "PostSync",
-    "post-upgrade": "PostSync",
-}
-# Kinds whose Secret appears only once their controller has reconciled them (asynchronously).
-ASYNC_SECRET_PRODUCERS = frozenset({"ExternalSecret", "SealedSecret", "Certificate"})
-_PRODUCED_KINDS = frozenset({"Secret", "ConfigMap", "PersistentVolumeClaim", "ServiceAccount", "Service"})
+from generator.models.k8s import WORKLOAD_KINDS, K8sObject, containers, label_matches, pod_template, pointer
 
 
-def kind_rank(kind: str) -> int:
-    """The position of ``kind`` in Argo CD's kind order (negative), 0 for kinds not in the list."""
-    return _KIND_RANK.get(kind, 0)
+@dataclass(frozen=True, slots=True)
+class Hazard:
+    """One problem on one resource: a message and the JSON pointer of the field that causes it."""
+
+    message: str
+    path: str = ""
 
 
-def parse_wave(value: str | None) -> int | None:
-    """An integer wave, or None when the annotation is not an integer (Argo CD then uses 0)."""
-    if value is None:
-        return 0
-    text = value.strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    return None
-
-
-def _wave(ann: dict[str, str]) -> int:
-    raw = ann.get(SYNC_WAVE)
-    if raw is None and HELM_HOOK in ann:
-        raw = ann.get(HELM_HOOK_WEIGHT)
-    wave = parse_wave(raw)
-    return 0 if wave is None else wave
-
-
-def resource_wave(res: Resource) -> int:
-    return _wave(res.annotations)
-
-
-def _hook_phases(ann: dict[str, str]) -> tuple[str, ...] | None:
-    if HOOK in ann:
-        names = [p.strip() for p in ann[HOOK].split(",") if p.strip()]
-        if "Skip" in names:
-            return ()
-        return tuple(p for p in PHASES if p in names)  # PostDelete and unknown values: not part of a sync
-    if HELM_HOOK in ann:
-        mapped = {_HELM_PHASES[p.strip()] for p in ann[HELM_HOOK].split(",") if p.strip() in _HELM_PHASES}
-        return tuple(p for p in PHASES if p in mapped)
-    return None
-
-
-def hook_phases(res: Resource) -> tuple[str, ...] | None:
-    """The phases a hook runs in, () for a ``Skip`` hook (never applied), None for a plain resource."""
-    return _hook_phases(res.annotations)
-
-
-@dataclass(slots=True)
-class Task:
-    """One step of a sync: a resource applied (or a hook run) in a phase and wave."""
-
-    resource: Resource
-    phase: str
-    wave: int
-    hook: bool
-    kind: str = ""
-    name: str = ""
-    delete_policy: str = ""  # hooks only: argocd.argoproj.io/hook-delete-policy
-    position: int = 0  # 0-based position in the final order
-    step: int = 0  # index of the (phase, wave) group, in order
-
-    def sort_key(self) -> tuple[int, int, int, str]:
-        return (_PHASE_RANK[self.phase], self.wave, _KIND_RANK.get(self.kind, 0), self.name)
-
-    def describe(self) -> str:
-        return f"{self.phase} wave {self.wave}"
-
-
-def _tasks(resources: Iterable[Resource]) -> list[Task]:
-    tasks: list[Task] = []
-    for res in resources:
-        ann = res.annotations
-        phases = _hook_phases(ann)
-        wave = _wave(ann)
-        kind, name = res.kind, res.name
-        if phases is None:
-            tasks.append(Task(res, "Sync", wave, False, kind, name))
-        else:
-            policy = ann.get(HOOK_DELETE_POLICY, "")
-            tasks.extend(Task(res, phase, wave, True, kind, name, policy) for phase in phases)
-    return tasks
-
-
-def _adjust_deps(
-    tasks: list[Task],
-    is_dep: Callable[[Resource], str | None],
-    refs_dep: Callable[[Resource], str | None],
-) -> None:
-    """gitops-engine ``adjustDeps``: move each dependency before its first dependant, taking its step."""
-    first_index: dict[str, int] = {}
-    for i in range(len(tasks)):
-        task = tasks[i]
-        dep_key = is_dep(task.resource)
-        if dep_key is not None:
-            index = first_index.get(dep_key)
-            if index is not None:
-                task.wave = tasks[index].wave
-                task.phase = tasks[index].phase
-                tasks[index + 1 : i + 1] = tasks[index:i]
-                tasks[index] = task
-                for key, value in first_index.items():
-                    if value >= index:
-                        first_index[key] = value + 1
-        else:
-            ref = refs_dep(task.resource)
-            if ref is not None and ref not in first_index:
-                first_index[ref] = i
-
-
-def _namespace_dep(res: Resource) -> str | None:
-    return res.name if res.kind == "Namespace" and res.group == "" else None
-
-
-def _namespace_ref(res: Resource) -> str | None:
-    return res.namespace or None
-
-
-def _crd_dep(res: Resource) -> str | None:
-    if res.kind != "CustomResourceDefinition":
-        return None
-    spec = res.obj.get("spec")
-    if not isinstance(spec, dict):
-        return None
-    names = spec.get("names")
-    group, kind = spec.get("group"), names.get("kind") if isinstance(names, dict) else None
-    if isinstance(group, str) and isinstance(kind, str):
-        return f"{group}/{kind}"
-    return None
-
-
-def _crd_ref(res: Resource) -> str | None:
-    return f"{res.group}/{res.kind}"
-
-
-def plan(resources: Iterable[Resource]) -> list[Task]:
-    """Every sync task in the order Argo CD runs them (positions and steps filled in)."""
-    tasks = sorted(_tasks(resources), key=Task.sort_key)
-    kinds = {task.kind for task in tasks}
-    if "Namespace" in kinds:  # (adjustDeps is a no-op without a dependency of its kind)
-        _adjust_deps(tasks, _namespace_dep, _namespace_ref)
-    if "CustomResourceDefinition" in kinds:
-        _adjust_deps(tasks, _crd_dep, _crd_ref)
-    step = -1
-    last: tuple[str, int] | None = None
-    for position, task in enumerate(tasks):
-        if (task.phase, task.wave) != last:
-            step += 1
-            last = (task.phase, task.wave)
-        task.position = position
-        task.step = step
-    return tasks
-
-
-def steps(tasks: Sequence[Task]) -> list[tuple[str, int, list[Task]]]:
-    """The ordered tasks grouped into (phase, wave, tasks) steps."""
-    out: list[tuple[str, int, list[Task]]] = []
-    for task in tasks:
-        if out and out[-1][0] == task.phase and out[-1][1] == task.wave:
-            out[-1][2].append(task)
-        else:
-            out.append((task.phase, task.wave, [task]))
-    return out
-
-
-# ------------------------------------------------------------------------------------- dependencies
 
 
 def _d(value: Any) -> dict[str, Any]:
@@ -284,7 +59,7 @@ def _optional(ref: dict[str, Any]) -> bool:
     return ref.get("optional") is True
 
 
-def pod_needs(res: Resource) -> Iterator[Need]:
+def pod_needs(res: K8sObject) -> Iterator[Need]:
     """Secrets, ConfigMaps, PVCs and the ServiceAccount a workload's pods need to start."""
     tmpl = pod_template(res)
     if tmpl is None:
@@ -356,7 +131,7 @@ def _service_of(host: str, namespace: str) -> tuple[str, str] | None:
     return None
 
 
-def service_needs(res: Resource, services: set[tuple[str, str]]) -> Iterator[Need]:
+def service_needs(res: K8sObject, services: set[tuple[str, str]]) -> Iterator[Need]:
     """Services (in ``services``) that a workload's env values, command or args name as a host."""
     seen: set[tuple[str, str]] = set()
     for c in containers(res):
@@ -378,7 +153,7 @@ def service_needs(res: Resource, services: set[tuple[str, str]]) -> Iterator[Nee
                     yield Need("Service", svc[0], svc[1], path)
 
 
-def secret_names_produced(res: Resource) -> list[str]:
+def secret_names_produced(res: K8sObject) -> list[str]:
     """Names of the Secrets ``res`` makes appear (asynchronously, through its controller)."""
     spec = _d(res.obj.get("spec"))
     if res.kind == "ExternalSecret":
@@ -401,10 +176,10 @@ class Analysis:
     """The order of one context and its hazards, keyed by the consumer resource (identity)."""
 
     tasks: list[Task]
-    findings: dict[int, list[Finding]] = field(default_factory=dict)
-    hazards: list[tuple[Resource, Finding]] = field(default_factory=list)
+    findings: dict[int, list[Hazard]] = field(default_factory=dict)
+    hazards: list[tuple[K8sObject, Hazard]] = field(default_factory=list)
 
-    def add(self, res: Resource, finding: Finding) -> None:
+    def add(self, res: K8sObject, finding: Hazard) -> None:
         self.findings.setdefault(id(res), []).append(finding)
         self.hazards.append((res, finding))
 
@@ -413,51 +188,42 @@ def _first(tasks: list[Task]) -> Task:
     return min(tasks, key=lambda t: t.position)
 
 
-def _label_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    match = {str(k): str(v) for k, v in _d(selector.get("matchLabels")).items()}
-    if not match.items() <= labels.items():
-        return False
-    for expr in _l(selector.get("matchExpressions")):
-        expr = _d(expr)
-        key, op = str(expr.get("key", "")), expr.get("operator")
-        values = {str(v) for v in _l(expr.get("values"))}
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
+class Objects:
+    """The objects of one sync with the indexes the analysis needs (no pairwise scans)."""
+
+    def __init__(self, resources: Sequence[K8sObject]) -> None:
+        self.resources = list(resources)
+        self._by_kind: dict[str, list[K8sObject]] = defaultdict(list)
+        self._templates: dict[tuple[str, str, str], list[tuple[K8sObject, dict[str, str]]]] = defaultdict(list)
+        for res in self.resources:
+            self._by_kind[res.kind].append(res)
+            tmpl = pod_template(res)
+            if tmpl is not None:
+                for k, v in tmpl.labels.items():
+                    self._templates[(res.namespace, k, v)].append((res, tmpl.labels))
+
+    def by_kind(self, kind: str) -> list[K8sObject]:
+        return self._by_kind.get(kind, [])
+
+    def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[K8sObject]:
+        """Workloads in ``namespace`` whose pod template labels match every key of ``selector``."""
+        if not selector:
+            return []
+        buckets = [self._templates.get((namespace, k, v), []) for k, v in selector.items()]
+        items = selector.items()
+        return [res for res, labels in min(buckets, key=len) if items <= labels.items()]
 
 
-def analyse(ctx: Context) -> Analysis:
-    """Simulate Argo CD's order over ``ctx`` and collect every ordering hazard (cached per context)."""
-    key = id(ctx)
-    entry = _CACHE.get(key)
-    if entry is not None and entry[0]() is ctx:
-        return entry[1]
-    result = _analyse(ctx)
-    _CACHE[key] = (weakref.ref(ctx, _forget(key)), result)
-    return result
-
-
-_CACHE: dict[int, tuple[weakref.ref[Context], Analysis]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Context]], None]:
-    def drop(_ref: weakref.ref[Context]) -> None:
-        _CACHE.pop(key, None)
-
-    return drop
+def analyse(resources: Sequence[K8sObject] | Objects) -> Analysis:
+    """Simulate Argo CD's order over ``resources`` and collect every ordering hazard."""
+    return _analyse(resources if isinstance(resources, Objects) else Objects(resources))
 
 
 def _where(task: Task) -> str:
     return f"{task.phase} wave {task.wave}"
 
 
-def _analyse(ctx: Context) -> Analysis:
+def _analyse(ctx: Objects) -> Analysis:
     tasks = plan(ctx.resources)
     result = Analysis(tasks)
     by_res: dict[int, list[Task]] = defaultdict(list)
@@ -484,7 +250,7 @@ def _analyse(ctx: Context) -> Analysis:
         if wave_raw is not None and parse_wave(str(wave_raw)) is None:
             result.add(
                 res,
-                Finding(
+                Hazard(
                     f"sync-wave {wave_raw!r} is not an integer; Argo CD silently uses wave 0",
                     pointer("metadata", "annotations", SYNC_WAVE),
                 ),
@@ -510,7 +276,7 @@ def _analyse(ctx: Context) -> Analysis:
             if prod_task.position > consumer.position:
                 result.add(
                     res,
-                    Finding(
+                    Hazard(
                         f"{what}{via} is applied after this {res.kind} ({_where(prod_task)} vs "
                         f"{_where(consumer)}); give it an earlier sync-wave",
                         need.path,
@@ -522,7 +288,7 @@ def _analyse(ctx: Context) -> Analysis:
                 )
                 result.add(
                     res,
-                    Finding(
+                    Hazard(
                         f"{what}{via} is applied in the same step as this {'hook' if hook else res.kind} "
                         f"({_where(consumer)}) and {reason}; give it an earlier sync-wave",
                         need.path,
@@ -534,16 +300,16 @@ def _analyse(ctx: Context) -> Analysis:
     return result
 
 
-def _backends(ctx: Context, svc: Resource) -> list[Resource]:
+def _backends(ctx: Objects, svc: K8sObject) -> list[K8sObject]:
     selector = {str(k): str(v) for k, v in _d(_d(svc.obj.get("spec")).get("selector")).items()}
     return ctx.pod_owners(svc.namespace, selector)
 
 
 def _check_backends(
-    ctx: Context,
-    res: Resource,
+    ctx: Objects,
+    res: K8sObject,
     consumer: Task,
-    svc: Resource,
+    svc: K8sObject,
     need: Need,
     by_res: dict[int, list[Task]],
     result: Analysis,
@@ -556,7 +322,7 @@ def _check_backends(
         if b_task.step > consumer.step or (consumer.hook and b_task.step == consumer.step):
             result.add(
                 res,
-                Finding(
+                Hazard(
                     f"needs Service {svc.namespace}/{svc.name} whose {backend.kind} {backend.name} runs in "
                     f"{_where(b_task)}, not before this {'hook' if consumer.hook else res.kind} "
                     f"({_where(consumer)}); give the {backend.kind} an earlier sync-wave",
@@ -565,7 +331,7 @@ def _check_backends(
             )
 
 
-def _policy_index(ctx: Context, by_res: dict[int, list[Task]]) -> dict[str, tuple[list[int], list[tuple[Task, Any]]]]:
+def _policy_index(ctx: Objects, by_res: dict[int, list[Task]]) -> dict[str, tuple[list[int], list[tuple[Task, Any]]]]:
     """Per namespace, the NetworkPolicies as (first task, podSelector), sorted by step, with their steps."""
     grouped: dict[str, list[tuple[Task, Any]]] = defaultdict(list)
     for pol in ctx.by_kind("NetworkPolicy"):
@@ -580,7 +346,7 @@ def _policy_index(ctx: Context, by_res: dict[int, list[Task]]) -> dict[str, tupl
 
 
 def _check_policies(
-    res: Resource,
+    res: K8sObject,
     consumer: Task,
     policies: tuple[list[int], list[tuple[Task, Any]]] | None,
     result: Analysis,
@@ -599,12 +365,12 @@ def _check_policies(
     if tmpl is None:
         return
     for p_task, selector in items[start:]:
-        if not _label_matches(selector, tmpl.labels):
+        if not label_matches(selector, tmpl.labels):
             continue
         pol = p_task.resource
         result.add(
             res,
-            Finding(
+            Hazard(
                 f"NetworkPolicy {pol.namespace}/{pol.name} selecting these pods is applied in "
                 f"{_where(p_task)}, after this {'hook' if consumer.hook else res.kind} "
                 f"({_where(consumer)}); its traffic is blocked or unenforced until then",

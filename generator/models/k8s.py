@@ -1,0 +1,192 @@
+"""The Kubernetes object shape the models work on, and where pods live inside workload kinds.
+
+Models sit below ``validate/`` (imports run commands -> gitops/validate -> models -> platform -> config),
+so they never import ``generator.validate.model.Resource``: they accept anything with its read-only
+properties (:class:`K8sObject`), which ``Resource`` satisfies structurally, and plain dicts through
+:class:`Obj`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
+
+# Kinds without a namespace (the ones the platform and its prerequisites use).
+CLUSTER_SCOPED = frozenset(
+    {
+        "Namespace",
+        "PersistentVolume",
+        "StorageClass",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "IngressClass",
+        "ClusterIssuer",
+        "ClusterSecretStore",
+        "APIService",
+    }
+)
+
+
+class K8sObject(Protocol):
+    """Read-only view of one manifest object (``generator.validate.model.Resource`` is one)."""
+
+    @property
+    def obj(self) -> dict[str, Any]: ...
+    @property
+    def api_version(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def metadata(self) -> dict[str, Any]: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def labels(self) -> dict[str, str]: ...
+    @property
+    def annotations(self) -> dict[str, str]: ...
+
+
+def d(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def lst(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+@dataclass(slots=True)
+class Obj:
+    """A plain dict as a :class:`K8sObject` (``plan`` and tests; validation uses ``Resource``)."""
+
+    obj: dict[str, Any]
+    default_namespace: str = ""
+
+    @property
+    def api_version(self) -> str:
+        value = self.obj.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def kind(self) -> str:
+        value = self.obj.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return d(self.obj.get("metadata"))
+
+    @property
+    def name(self) -> str:
+        value = self.metadata.get("name")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def namespace(self) -> str:
+        value = self.metadata.get("namespace")
+        if isinstance(value, str) and value:
+            return value
+        return "" if self.kind in CLUSTER_SCOPED else self.default_namespace
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in d(self.metadata.get("labels")).items()}
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in d(self.metadata.get("annotations")).items()}
+
+
+def pointer(*parts: str | int) -> str:
+    """A JSON pointer (RFC 6901) from path parts: ``pointer("spec", "containers", 0)``."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def ref(res: K8sObject) -> str:
+    """``Kind ns/name`` (or ``Kind name`` for cluster-scoped objects)."""
+    return f"{res.kind} {res.namespace}/{res.name}" if res.namespace else f"{res.kind} {res.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class PodTemplate:
+    labels: dict[str, str]
+    spec: dict[str, Any]
+    path: tuple[str | int, ...]  # path parts of the pod spec, e.g. ("spec", "template", "spec")
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    obj: dict[str, Any]
+    path: tuple[str | int, ...]  # path parts of the container itself
+    init: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.obj.get("name", ""))
+
+    def pointer(self, *more: str | int) -> str:
+        return pointer(*self.path, *more)
+
+
+def pod_template(res: K8sObject) -> PodTemplate | None:
+    """The pod template of a workload, or None for other kinds (or malformed ones)."""
+    obj = res.obj
+    if res.kind == "Pod":
+        return PodTemplate(res.labels, d(obj.get("spec")), ("spec",))
+    if res.kind == "CronJob":
+        tmpl = d(d(d(d(obj.get("spec")).get("jobTemplate")).get("spec")).get("template"))
+        base: tuple[str | int, ...] = ("spec", "jobTemplate", "spec", "template")
+    elif res.kind in WORKLOAD_KINDS:
+        tmpl = d(d(obj.get("spec")).get("template"))
+        base = ("spec", "template")
+    else:
+        return None
+    meta = d(tmpl.get("metadata"))
+    labels = {str(k): str(v) for k, v in d(meta.get("labels")).items()}
+    return PodTemplate(labels, d(tmpl.get("spec")), (*base, "spec"))
+
+
+def containers(res: K8sObject, *, include_init: bool = True) -> Iterator[Container]:
+    """Every container (and init container) of a workload with its path."""
+    tmpl = pod_template(res)
+    if tmpl is None:
+        return
+    keys = ("initContainers", "containers") if include_init else ("containers",)
+    for key in keys:
+        items = tmpl.spec.get(key)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield Container(item, (*tmpl.path, key, i), key == "initContainers")
+
+
+def label_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """A LabelSelector (matchLabels and matchExpressions) against a label set."""
+    match = {str(k): str(v) for k, v in d(selector.get("matchLabels")).items()}
+    if not match.items() <= labels.items():
+        return False
+    for expr in lst(selector.get("matchExpressions")):
+        expr = d(expr)
+        key, op = str(expr.get("key", "")), expr.get("operator")
+        values = {str(v) for v in lst(expr.get("values"))}
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
