@@ -86,6 +86,10 @@ def render(envs: Sequence[Environment]) -> Rendered:
     if workflow is not None and hasattr(workflow, "render_workflow"):
         _merge(files, _call(workflow.render_workflow), "workflow")
 
+    # overlays/<env>/PREREQUISITES.md: under a root the env's build already owns; never a kustomize resource
+    from generator.gitops.prerequisites import render_prerequisites
+
+    _merge(files, _call(render_prerequisites, envs), "prerequisites")
     return Rendered(files=dict(sorted(files.items())), roots=normalize_roots(roots, files))
 
 

@@ -230,6 +230,9 @@ def run(
 
     loader = load or _default_loader()
     envs = [loader(path, root) for path in paths]  # any ConfigError stops us here: nothing written
+    for warned in envs:
+        for warning in warned.warnings:
+            print(f"warning: {warning}", file=out)
     env_names = [e.name for e in envs]
     result = (render or _default_renderer())(envs)
     files = {path: text.encode("utf-8") for path, text in result.files.items()}
