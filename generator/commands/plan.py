@@ -63,7 +63,9 @@ def render_overlay(repo: Path, env: str) -> list[dict[str, Any]]:
     return load_rendered(kustomize_build(overlay), f"overlays/{env}")
 
 
-def _declared(repo: Path, env: str, objects: list[Obj]) -> tuple[list[prereq_model.Prerequisite], dict[str, str], list[str]]:
+def _declared(
+    repo: Path, env: str, objects: list[Obj]
+) -> tuple[list[prereq_model.Prerequisite], dict[str, str], list[str]]:
     """(prerequisites, remote keys another environment reads -> its name, config warnings)."""
     from generator.config.load import discover, load_environment
 

@@ -10,7 +10,6 @@ hostnames, images and cron expressions all raise :class:`ConfigError` with a one
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -633,7 +632,7 @@ def _warnings(doc: Any, cfg: dict[str, Any], display: str) -> tuple[str, ...]:
             out.append(
                 f"{display}:{line}:{col}: serving.models[{i}].modelUri: {model['modelUri']!r} names the registry "
                 f"stage {stage!r}; stages are deprecated since MLflow 2.9 (mlflow/mlflow#10336) in favour of "
-                f"aliases: use models:/{model['modelUri'][len('models:/'):].split('/')[0]}@<alias>"
+                f"aliases: use models:/{model['modelUri'][len('models:/') :].split('/')[0]}@<alias>"
             )
     return tuple(out)
 

@@ -74,7 +74,9 @@ def policies(e: Environment) -> list[dict[str, Any]]:
             {
                 "podSelector": {},
                 "policyTypes": ["Egress"],
-                "egress": [{"to": dns_peers(e), "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}],
+                "egress": [
+                    {"to": dns_peers(e), "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}
+                ],
             },
         ),
         _policy(
@@ -205,7 +207,7 @@ def acme_solver_policies(e: Environment) -> list[dict[str, Any]]:
     return [
         _policy(
             e,
-            "allow-acme-http01-solver",
+            "allow-acme-solver",
             {
                 "podSelector": {"matchLabels": {SOLVER_LABEL: "true"}},
                 "policyTypes": ["Ingress"],

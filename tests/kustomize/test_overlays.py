@@ -100,7 +100,7 @@ EXPECTED_WAVES = {
     "PersistentVolumeClaim": "0",
     "Ingress": "2",
     "PodDisruptionBudget": "2",
-    "HorizontalPodAutoscaler": "2",
+    "HorizontalPodAutoscaler": "4",
     "ServiceMonitor": "2",
     "CronJob": "3",
 }
@@ -118,7 +118,16 @@ def test_sync_waves_follow_the_contract(rendered: dict[str, Objects]) -> None:
     assert waves[("Job", "mlflow-db-migrate")] == waves[("Job", "minio-create-bucket")] == "1"
     assert waves[("Deployment", "mlflow")] == waves[("Service", "mlflow")] == "2"
     assert waves[("ConfigMap", "mlflow-grafana-dashboard")] == "2"
-    assert waves[("Deployment", "model-iris")] == waves[("CronJob", "training")] == "3"
+    assert waves[("CronJob", "training")] == waves[("Job", "training-smoke")] == "3"
+    # the last wave holds no hook: Argo CD does not wait on it (serving waits for a model; the HPA has no
+    # metrics yet)
+    assert waves[("Deployment", "model-iris")] == waves[("HorizontalPodAutoscaler", "mlflow")] == "4"
+    assert max(int(w) for w in waves.values()) == 4
+    assert not [
+        o
+        for o in prod
+        if o["metadata"]["annotations"][WAVE] == "4" and "argocd.argoproj.io/hook" in o["metadata"]["annotations"]
+    ]
 
 
 # ------------------------------------------------------------------------------------ namespace
@@ -403,8 +412,8 @@ def test_migration_is_a_sync_hook_between_postgres_and_mlflow(env: str, rendered
     assert wave < int(get(env, "Deployment", "mlflow")["metadata"]["annotations"][WAVE])
     c = mlflow_container(job)
     assert [*c["command"], *c["args"]] == ["mlflow", "db", "upgrade", "$(MLFLOW_BACKEND_STORE_URI)"]
-    for obj in find(rendered[env], "Deployment"):
-        assert "initContainers" not in pod_spec(obj)
+    for obj in find(rendered[env], "Deployment"):  # (model servers wait for their model: see serving tests)
+        assert "initContainers" not in pod_spec(obj) or obj["metadata"]["name"].startswith("model-")
     # `mlflow db upgrade` alone fails on the empty database of a first sync (mlflow#2444): an init step
     # with the same image and database URI creates the schema first when there is none
     (init,) = pod_spec(job)["initContainers"]
@@ -496,11 +505,18 @@ def test_schedules_differ_per_environment(get: Get) -> None:
 
 def test_model_serving_per_model(rendered: dict[str, Objects], get: Get) -> None:
     assert not find(rendered["dev"], "Deployment", "model-iris")  # no models in dev
-    for env, uri, replicas in (("staging", "models:/iris/Staging", 1), ("prod", "models:/iris/Production", 2)):
+    for env, uri, replicas in (("staging", "models:/iris@challenger", 1), ("prod", "models:/iris@champion", 2)):
         dep = get(env, "Deployment", "model-iris")
         c = mlflow_container(dep)
         assert c["args"][:2] == ["models", "serve"]
         assert c["args"][c["args"].index("--model-uri") + 1] == uri
+        # no registered version on a fresh cluster: the pod waits for it (init container), the Deployment has
+        # no progress deadline (never Degraded) and sits in the last, unwaited wave
+        (wait,) = pod_spec(dep)["initContainers"]
+        assert wait["name"] == "wait-for-model" and wait["command"][-1] == uri
+        assert "get_model_info" in wait["command"][2] and wait["securityContext"] == c["securityContext"]
+        assert dep["spec"]["progressDeadlineSeconds"] == 2147483647
+        assert dep["metadata"]["annotations"][WAVE] == "4"
         assert dep["spec"]["replicas"] == replicas
         svc = get(env, "Service", "model-iris")
         assert svc["spec"]["selector"].items() <= pod_labels(dep).items()
@@ -780,7 +796,7 @@ def test_network_policy_allows_exactly_the_platform_flows(
         pod("training"),
         pod("model-server"),
     )
-    must = [
+    must: list[tuple[Pod, Pod, int]] = [
         (nginx, mlflow, 5000),
         (prometheus, mlflow, 5000),
         (mlflow, postgres, 5432),
@@ -792,9 +808,15 @@ def test_network_policy_allows_exactly_the_platform_flows(
         (model, mlflow, 5000),
         (model, minio, 9000),
     ]
+    # cert-manager's HTTP-01 solver pods (label from cert-manager pkg/apis/acme/v1/types.go, port 8089 from
+    # pkg/issuer/acme/http/http.go) must be reachable from the ingress controller, and only from it
+    solver: Pod = (ns, {"acme.cert-manager.io/http01-solver": "true"})
+    must.append((nginx, solver, 8089))
+    must_not.append((stranger, solver, 8089))
+    must_not.append((nginx, solver, 8080))
     for src, dst, port in must:
         assert allowed(policies, src, dst, port), f"{src} -> {dst}:{port} is blocked"
-    must_not = [
+    must_not: list[tuple[Pod, Pod, int]] = [
         (stranger, mlflow, 5000),
         (nginx, postgres, 5432),
         (training, postgres, 5432),
@@ -810,3 +832,16 @@ def test_network_policy_allows_exactly_the_platform_flows(
 def one_policy(policies: Objects, name: str) -> dict[str, Any]:
     (found,) = [p for p in policies if p["metadata"]["name"] == name]
     return found
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_dns_egress_admits_node_local_dns_cache(env: str, rendered: dict[str, Objects]) -> None:
+    (dns,) = [p for p in find(rendered[env], "NetworkPolicy") if p["metadata"]["name"] == "allow-dns"]
+    (rule,) = dns["spec"]["egress"]
+    assert {"ipBlock": {"cidr": "169.254.20.10/32"}} in rule["to"]
+    assert {"protocol": "UDP", "port": 53} in rule["ports"] and {"protocol": "TCP", "port": 53} in rule["ports"]
+
+
+def test_mlflow_tasks_recreates_instead_of_rolling(get: Get) -> None:
+    assert get("prod", "Deployment", "mlflow-tasks")["spec"]["strategy"] == {"type": "Recreate"}
+    assert get("prod", "Deployment", "mlflow")["spec"]["strategy"]["type"] == "RollingUpdate"

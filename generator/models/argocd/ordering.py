@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.models.argocd.syncorder import (
+    _PRODUCED_KINDS,
     ASYNC_SECRET_PRODUCERS,
     SYNC_WAVE,
     Task,
-    _PRODUCED_KINDS,
     parse_wave,
     plan,
 )
@@ -29,8 +29,6 @@ class Hazard:
 
     message: str
     path: str = ""
-
-
 
 
 def _d(value: Any) -> dict[str, Any]:

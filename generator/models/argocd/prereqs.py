@@ -104,7 +104,9 @@ def declared(env: Environment, objects: Sequence[dict[str, Any]] | None = None) 
                     "(gitops-engine pkg/health/health_ingress.go)",
                     f"DNS: {ing.host} resolves to its load balancer",
                 ),
-                frozenset({f"ingress-class:{ing.class_name}", f"ingress-controller-namespace:{ing.controller_namespace}"}),
+                frozenset(
+                    {f"ingress-class:{ing.class_name}", f"ingress-controller-namespace:{ing.controller_namespace}"}
+                ),
             )
         )
     if ing.tls:
@@ -120,7 +122,13 @@ def declared(env: Environment, objects: Sequence[dict[str, Any]] | None = None) 
                 "cert-manager",
                 f"cert-manager with ClusterIssuer {ing.cluster_issuer} Ready",
                 (how, f"it issues Secret {ing.tls_secret_name} for {ing.host} (ingress-shim annotation)"),
-                frozenset({"crd:cert-manager.io/Certificate", f"cluster-issuer:{ing.cluster_issuer}", f"acme-solver:{ing.cluster_issuer}:{solver}"}),
+                frozenset(
+                    {
+                        "crd:cert-manager.io/Certificate",
+                        f"cluster-issuer:{ing.cluster_issuer}",
+                        f"acme-solver:{ing.cluster_issuer}:{solver}",
+                    }
+                ),
             )
         )
     keys = remote_keys(objects)

@@ -76,7 +76,9 @@ def _serving_uri(res: K8sObject) -> str | None:
     return None
 
 
-def _ingress_allowed(policies: Sequence[K8sObject], namespace: str, labels: dict[str, str], src_ns: str, port: int) -> bool:
+def _ingress_allowed(
+    policies: Sequence[K8sObject], namespace: str, labels: dict[str, str], src_ns: str, port: int
+) -> bool:
     """Kubernetes NetworkPolicy ingress semantics for a pod (``labels`` in ``namespace``) receiving TCP
     ``port`` from any pod of namespace ``src_ns`` (namespaces carry kubernetes.io/metadata.name)."""
     selecting = []
@@ -191,7 +193,9 @@ def _needs(res: K8sObject, task: Task, env: _Env, waited: bool) -> Iterator[tupl
         yield env.meet("sealed-secrets-controller", "sealed-secrets controller", step), "never decrypted"
     if kind == "ServiceMonitor":
         labels = ",".join(f"{k}={v}" for k, v in sorted(res.labels.items()))
-        selects = [s for s in env.prefixed("prometheus-selects:") if set(filter(None, s.split(","))) <= set(labels.split(","))]
+        selects = [
+            s for s in env.prefixed("prometheus-selects:") if set(filter(None, s.split(","))) <= set(labels.split(","))
+        ]
         provider = env.declared.get(f"prometheus-selects:{selects[0]}") if selects else None
         yield Need("a Prometheus selecting these labels", "prometheus-selects", provider), "never scraped"
     if kind == "HorizontalPodAutoscaler":
@@ -206,7 +210,10 @@ def _needs(res: K8sObject, task: Task, env: _Env, waited: bool) -> Iterator[tupl
     if kind == "Ingress":
         cls = d(obj.get("spec")).get("ingressClassName")
         if isinstance(cls, str):
-            yield env.meet(f"ingress-class:{cls}", f"ingress controller for class {cls}", step), "Ingress stays Progressing"
+            yield (
+                env.meet(f"ingress-class:{cls}", f"ingress controller for class {cls}", step),
+                "Ingress stays Progressing",
+            )
         issuer = res.annotations.get(ISSUER_ANNOTATION)
         if issuer:
             yield env.meet(f"cluster-issuer:{issuer}", f"ClusterIssuer {issuer}", step), "certificate never issued"
@@ -350,7 +357,12 @@ def to_dict(sim: Simulation) -> dict[str, Any]:
         steps_out.append({"phase": step.phase, "wave": step.wave, "waitedOn": step.waited, "resources": items})
     hazards = [
         {
-            "resource": {"apiVersion": h.resource.api_version, "kind": h.resource.kind, "namespace": h.resource.namespace, "name": h.resource.name},
+            "resource": {
+                "apiVersion": h.resource.api_version,
+                "kind": h.resource.kind,
+                "namespace": h.resource.namespace,
+                "name": h.resource.name,
+            },
             "path": h.path,
             "message": h.message,
         }

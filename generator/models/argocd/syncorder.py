@@ -9,7 +9,7 @@ Argo CD (gitops-engine ``pkg/sync/sync_tasks.go``) sorts sync tasks by
    ExternalSecret, SealedSecret, Certificate, ServiceMonitor, ...) sorts after all listed kinds;
 4. name;
 
-then moves each Namespace before the first task in that namespace and each CustomK8sObjectDefinition
+then moves each Namespace before the first task in that namespace and each CustomResourceDefinition
 before the first custom resource of its kind (the dependant's phase and wave are taken over). Argo CD
 applies one (phase, wave) step at a time and waits until that step is healthy before the next one.
 
@@ -30,7 +30,7 @@ from generator.models.k8s import K8sObject
 KIND_ORDER: tuple[str, ...] = (
     "Namespace",
     "NetworkPolicy",
-    "K8sObjectQuota",
+    "ResourceQuota",
     "LimitRange",
     "PodSecurityPolicy",
     "PodDisruptionBudget",
@@ -41,7 +41,7 @@ KIND_ORDER: tuple[str, ...] = (
     "StorageClass",
     "PersistentVolume",
     "PersistentVolumeClaim",
-    "CustomK8sObjectDefinition",
+    "CustomResourceDefinition",
     "ClusterRole",
     "ClusterRoleList",
     "ClusterRoleBinding",
@@ -202,7 +202,7 @@ def _namespace_ref(res: K8sObject) -> str | None:
 
 
 def _crd_dep(res: K8sObject) -> str | None:
-    if res.kind != "CustomK8sObjectDefinition":
+    if res.kind != "CustomResourceDefinition":
         return None
     spec = res.obj.get("spec")
     if not isinstance(spec, dict):
@@ -224,7 +224,7 @@ def plan(resources: Iterable[K8sObject]) -> list[Task]:
     kinds = {task.kind for task in tasks}
     if "Namespace" in kinds:  # (adjustDeps is a no-op without a dependency of its kind)
         _adjust_deps(tasks, _namespace_dep, _namespace_ref)
-    if "CustomK8sObjectDefinition" in kinds:
+    if "CustomResourceDefinition" in kinds:
         _adjust_deps(tasks, _crd_dep, _crd_ref)
     step = -1
     last: tuple[str, int] | None = None
@@ -246,5 +246,3 @@ def steps(tasks: Sequence[Task]) -> list[tuple[str, int, list[Task]]]:
         else:
             out.append((task.phase, task.wave, [task]))
     return out
-
-
