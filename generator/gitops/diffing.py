@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from generator.models.argocd import syncorder
+from generator.models.k8s import Obj
+
 MARKDOWN_LIMIT = 65_536
 MASK = "<masked>"
 MASK_CHANGED = "<masked, changed>"
@@ -105,6 +108,7 @@ class Change:
     key: ResourceKey
     status: str  # "added" | "removed" | "changed"
     diff: str  # unified diff (masked)
+    sync: str = ""  # where Argo CD applies it ("Sync wave 2"; "Sync wave 2 -> Sync wave 4" when it moves)
 
     @property
     def sign(self) -> str:
@@ -136,6 +140,25 @@ def _index(objects: Iterable[dict[str, Any]]) -> dict[ResourceKey, dict[str, Any
     return out
 
 
+def sync_step(obj: dict[str, Any] | None) -> str:
+    """The (phase, wave) Argo CD applies ``obj`` in, from the Argo CD model ("" for a Skip hook or None)."""
+    if obj is None:
+        return ""
+    res = Obj(obj)
+    phases = syncorder.hook_phases(res)
+    if phases == ():
+        return ""
+    where = f"wave {syncorder.resource_wave(res)}"
+    return f"{'/'.join(phases)} hook, {where}" if phases else f"Sync {where}"
+
+
+def _sync_note(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    old, new = sync_step(before), sync_step(after)
+    if before is None or after is None or old == new:
+        return new or old
+    return f"{old} -> {new}"
+
+
 def diff_env(
     env: str,
     old_objects: Iterable[dict[str, Any]],
@@ -161,7 +184,7 @@ def diff_env(
             tofile=f"b/{path} ({new_label})" if after is not None else "/dev/null",
             lineterm="",
         )
-        result.changes.append(Change(key, status, "\n".join(lines)))
+        result.changes.append(Change(key, status, "\n".join(lines), _sync_note(before, after)))
     return result
 
 
@@ -177,7 +200,7 @@ def render_text(diffs: Sequence[EnvDiff], *, title: str, notes: Sequence[str] = 
     for d in diffs:
         out.append(f"\n== {d.env}: {d.summary}")
         for change in d.changes:
-            out.append(f"{change.sign} {change.key}")
+            out.append(f"{change.sign} {change.key}" + (f"  [{change.sync}]" if change.sync else ""))
             if change.diff:
                 out.append(change.diff)
     if not has_changes(diffs):
@@ -187,7 +210,8 @@ def render_text(diffs: Sequence[EnvDiff], *, title: str, notes: Sequence[str] = 
 
 def _block(change: Change) -> str:
     fence = "````" if "```" in change.diff else "```"
-    return f"#### {change.sign} {change.status}: `{change.key}`\n\n{fence}diff\n{change.diff}\n{fence}\n\n"
+    sync = f" ({change.sync})" if change.sync else ""
+    return f"#### {change.sign} {change.status}: `{change.key}`{sync}\n\n{fence}diff\n{change.diff}\n{fence}\n\n"
 
 
 def render_markdown(

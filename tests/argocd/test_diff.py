@@ -7,6 +7,7 @@ import io
 import subprocess
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -270,3 +271,23 @@ def test_multiline_strings_diff_line_by_line() -> None:
     (change,) = diffing.diff_env("dev", [old], [new]).changes
     body = [ln for ln in change.diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("---", "+++")]
     assert body == ['-      "line 25": 25,', '+      "line 25": 26,']
+
+
+def test_changes_name_the_sync_step_from_the_argo_cd_model() -> None:
+    def hpa(wave: str) -> dict[str, Any]:
+        return {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "mlflow", "namespace": "p", "annotations": {"argocd.argoproj.io/sync-wave": wave}},
+        }
+
+    hook = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "j", "namespace": "p", "annotations": {"argocd.argoproj.io/hook": "Sync"}},
+    }
+    result = diffing.diff_env("prod", [hpa("2")], [hpa("4"), hook])
+    notes = {c.key.kind: c.sync for c in result.changes}
+    assert notes == {"HorizontalPodAutoscaler": "Sync wave 2 -> Sync wave 4", "Job": "Sync hook, wave 0"}
+    text = diffing.render_text([result], title="t")
+    assert "~ HorizontalPodAutoscaler p/mlflow  [Sync wave 2 -> Sync wave 4]" in text

@@ -180,3 +180,29 @@ def test_root_app_and_env_apps_track_the_configured_revision(repo: Path) -> None
     for n in ("dev", "staging", "prod"):
         (app,) = [d for d in yaml.safe_load_all((repo / f"argocd/{n}/application.yaml").read_text()) if d]
         assert app["spec"]["source"]["targetRevision"] == root["spec"]["source"]["targetRevision"] == "main"
+
+
+def test_environments_with_different_revisions_are_refused() -> None:
+    from generator.errors import RenderError
+    from generator.gitops.argocd import render_argocd
+
+    a = parse_environment("profile: dev\n", name="a", source_file="environments/a.yaml")
+    b = parse_environment(
+        "profile: dev\nargocd:\n  targetRevision: release\n", name="b", source_file="environments/b.yaml"
+    )
+    with pytest.raises(RenderError, match="targetRevision differs"):
+        render_argocd([a, b])
+
+
+def test_models_import_only_downward() -> None:
+    """Imports run commands -> gitops/validate -> models -> platform -> config."""
+    import ast
+
+    for path in (ROOT / "generator" / "models").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator."):
+                layer = node.module.split(".")[1]
+                assert layer in {"models", "platform", "config", "errors"}, f"{path.name} imports {node.module}"
+    rule = (ROOT / "generator/validate/rules/argocd_sync_order.py").read_text()
+    assert "generator.gitops" not in rule and "generator.models.argocd" in rule
