@@ -206,3 +206,28 @@ def test_models_import_only_downward() -> None:
                 assert layer in {"models", "platform", "config", "errors"}, f"{path.name} imports {node.module}"
     rule = (ROOT / "generator/validate/rules/argocd_sync_order.py").read_text()
     assert "generator.gitops" not in rule and "generator.models.argocd" in rule
+
+
+def test_external_secret_reading_an_undeclared_key_is_a_hazard(repo: Path) -> None:
+    objects = copy.deepcopy(_objects(repo, "prod"))
+    es = _get(objects, "ExternalSecret", "postgres-credentials")
+    es["spec"]["data"][0]["remoteRef"]["key"] = "mlflow/dev/postgres"
+    msgs = _messages(_sim(repo, "prod", objects))
+    assert any(m.startswith("ExternalSecret/postgres-credentials") and "mlflow/dev/postgres" in m for m in msgs)
+
+
+def test_dns01_issuer_needs_no_solver_policy_and_node_local_dns_is_configurable(tmp_path: Path) -> None:
+    text = "profile: staging\ningress:\n  acmeSolver: dns01\nnetworkPolicy:\n  nodeLocalDNS: null\n"
+    env = parse_environment(text, name="qa", source_file="environments/qa.yaml")
+    files = dict(render([env]).files)
+    files["environments/qa.yaml"] = text
+    for rel, body in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    objects = _objects(tmp_path, "qa")
+    names = {o["metadata"]["name"] for o in objects if o["kind"] == "NetworkPolicy"}
+    assert "allow-acme-solver" not in names and "default-deny-all" in names
+    (dns,) = [o for o in objects if o["metadata"]["name"] == "allow-dns"]
+    assert not [p for p in dns["spec"]["egress"][0]["to"] if "ipBlock" in p]
+    assert "DNS-01" in (tmp_path / "overlays/qa/PREREQUISITES.md").read_text()
+    assert plan.run("qa", fmt="json", repo=tmp_path, out=io.StringIO()) == 0
