@@ -38,7 +38,8 @@ class Health:
 
 
 def worst(statuses: list[str]) -> str:
-    """The application-level status: the worst of its resources (health.go ``IsWorse``)."""
+    """The application-level status: the worst of its non-hook resources (argo-cd ``controller/health.go``
+    ``setApplicationHealth`` with gitops-engine health.go ``IsWorse``)."""
     return max(statuses, key=ORDER.index, default=HEALTHY)
 
 
