@@ -14,6 +14,7 @@ from generator.cli_support import exit_with
 from generator.errors import InputError
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Report, sort_findings, validate_resources
+from generator.validate.ksources import kustomization_sources, rendered_dirs
 from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.profiles import PROFILE_NAMES
@@ -55,6 +56,7 @@ class Unit:
     overrides: dict[str, str] = field(default_factory=dict)
     external: list[ExternalObject] = field(default_factory=list)
     only: frozenset[str] | None = None  # e.g. duplicate-key only, for sources kustomize cannot render
+    kustomizations: list[Resource] = field(default_factory=list)  # the kustomization files behind them
 
 
 def _load_env(repo: Path, name: str) -> Any:
@@ -85,6 +87,10 @@ def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> tuple[li
         return exc.resources, frozenset({"duplicate-key"})
 
 
+def _sources(paths: list[str], repo: Path) -> list[Resource]:
+    return kustomization_sources(rendered_dirs(Path(p) for p in paths if p != "-"), repo=repo)
+
+
 def collect_units(
     paths: list[str],
     *,
@@ -101,15 +107,18 @@ def collect_units(
         only: frozenset[str] | None = None
         if paths:
             resources, only = _load_paths(paths, repo, stdin, env.namespace)
+            sources = _sources(paths, repo)
         else:
             overlay = repo / "overlays" / env_name
             if not overlay.is_dir():
                 raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
             resources, only = _load_overlay(overlay, repo, env.namespace)
-        return [Unit(resources, profile or env_profile, version, overrides, external, only)]
+            sources = kustomization_sources([overlay], repo=repo)
+        return [Unit(resources, profile or env_profile, version, overrides, external, only, sources)]
     if paths:
         resources, only = _load_paths(paths, repo, stdin, "default")
-        return [Unit(resources, profile or "default", kubernetes_version, only=only)]
+        sources = _sources(paths, repo)
+        return [Unit(resources, profile or "default", kubernetes_version, only=only, kustomizations=sources)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
@@ -121,10 +130,12 @@ def collect_units(
             env_profile, env_version, overrides, external = _env_settings(env)
             resources, only = _load_overlay(overlay, repo, env.namespace)
             version = kubernetes_version or env_version
-            units.append(Unit(resources, profile or env_profile, version, overrides, external, only))
+            sources = kustomization_sources([overlay], repo=repo)
+            units.append(Unit(resources, profile or env_profile, version, overrides, external, only, sources))
         else:
             resources, only = _load_overlay(overlay, repo, "default")
-            units.append(Unit(resources, profile or "default", kubernetes_version, only=only))
+            sources = kustomization_sources([overlay], repo=repo)
+            units.append(Unit(resources, profile or "default", kubernetes_version, only=only, kustomizations=sources))
     return units
 
 
@@ -167,6 +178,7 @@ def run(
             external=unit.external,
             ignore_missing_schemas=ignore_missing_schemas,
             only=unit.only,
+            kustomizations=unit.kustomizations,
         )
         total += report.resources
         findings.extend(report.findings)
