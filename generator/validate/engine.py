@@ -164,7 +164,10 @@ def validate_resources(
     if kustomizations:
         source_rules = {rid: r for rid, r in RULES.items() if r.KINDS is not None and "Kustomization" in r.KINDS}
         sources = Context(list(kustomizations), profile=profile, kubernetes_version=store.kubernetes_version)
-        findings = sort_findings([*findings, *run(sources, settings, rules=source_rules)])
+        # overrides were checked against every rule in the first pass; keep those for these rules
+        own = {rid: sev for rid, sev in settings.overrides.items() if rid in source_rules}
+        found = run(sources, dataclasses.replace(settings, overrides=own), rules=source_rules)
+        findings = sort_findings([*findings, *found])
     return Report(len(resources), findings)
 
 
