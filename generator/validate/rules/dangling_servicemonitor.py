@@ -51,11 +51,11 @@ from collections.abc import Iterable
 
 from generator.validate.context import Context
 from generator.validate.crossref import (
+    Selector,
     as_dict,
     monitor_endpoints,
     monitor_namespaces,
     monitor_services,
-    Selector,
     parse_selector,
     service_ports,
 )
