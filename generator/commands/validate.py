@@ -18,6 +18,7 @@ from generator.validate.ksources import kustomization_sources, rendered_dirs
 from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.profiles import PROFILE_NAMES
+from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore
 
@@ -91,6 +92,22 @@ def _sources(paths: list[str], repo: Path) -> list[Resource]:
     return kustomization_sources(rendered_dirs(Path(p) for p in paths if p != "-"), repo=repo)
 
 
+def _repo_config(repo: Path, explicit: Path | None) -> RepoConfig:
+    """``--config FILE``, else ``.gitops-gen.yaml`` in the repository root or its nearest ancestor."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise InputError(f"--config: {explicit}: no such file")
+        return load_config(explicit)
+    found = find_config(repo)
+    if found is None:
+        return RepoConfig()
+    try:
+        shown = found.relative_to(repo).as_posix()
+    except ValueError:
+        shown = found.as_posix()
+    return load_config(found, display=shown)
+
+
 def collect_units(
     paths: list[str],
     *,
@@ -153,15 +170,18 @@ def run(
     ignore_missing_schemas: bool = False,
     profile: str | None = None,
     stdin: TextIO | None = None,
+    config: Path | None = None,
 ) -> int:
     """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
     repo = (repo or Path.cwd()).resolve()
+    repo_config = _repo_config(repo, config)
     threshold = Severity(fail_on).rank
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'")
     units = collect_units(
         paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
     )
+    declared = [*repo_config.external, *sibling_objects(repo_config.siblings, repo=repo)]
     stores: dict[str | None, SchemaStore] = {}
     findings: list[Finding] = []
     total = 0
@@ -174,14 +194,14 @@ def run(
             unit.resources,
             profile=unit.profile,
             schemas=store,
-            overrides=unit.overrides,
-            external=unit.external,
+            overrides={**repo_config.severity, **unit.overrides},  # the environment file wins
+            external=[*unit.external, *declared],
             ignore_missing_schemas=ignore_missing_schemas,
             only=unit.only,
             kustomizations=unit.kustomizations,
         )
         total += report.resources
-        findings.extend(report.findings)
+        findings.extend(repo_config.apply_ignores(report.findings))
     reporter = make_reporter(fmt, out, resources=total)
     for finding in sort_findings(findings):
         reporter.write(finding)
@@ -238,6 +258,14 @@ def cli(
         Profile | None,
         typer.Option("--profile", help="Severity profile (default: the environment's, else 'default')."),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Repository settings: external objects, siblings, severities, ignores (default: "
+            ".gitops-gen.yaml in the repository root or its nearest ancestor).",
+        ),
+    ] = None,
 ) -> None:
     """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
 
@@ -266,5 +294,6 @@ def cli(
             crds=crd,
             ignore_missing_schemas=ignore_missing_schemas,
             profile=profile.value if profile else None,
+            config=config,
         )
     )
