@@ -149,6 +149,9 @@ def validate_resources(
     kustomization files behind rendered resources (generator.validate.ksources): only the rules for
     kustomization files see them, and they are not counted as resources."""
     store = schemas or default_store(kubernetes_version)  # compiled validators reused across calls
+    crds = [res.obj for res in resources if res.kind == "CustomResourceDefinition"]
+    if crds:
+        store = store.extended(crds)  # a CRD in the set validates its custom resources
     ctx = Context(
         list(resources),
         profile=profile,
