@@ -397,7 +397,8 @@ def _admits_other_namespaces(
 def _scrapers(ctx: Context, monitor: Resource) -> list[MadePods]:
     """The Prometheus pods of the set whose Prometheus selects ``monitor``: ``serviceMonitorSelector``
     (absent selects none, ``{}`` all) and ``serviceMonitorNamespaceSelector`` (absent: the Prometheus's
-    own namespace only), as prometheus-operator pkg/prometheus/resource_selector.go selects them."""
+    own namespace only), as prometheus-operator documents them on ``CommonPrometheusFields`` in
+    pkg/apis/monitoring/v1/prometheus_types.go ("A null label selector matches no objects")."""
     out: list[MadePods] = []
     for prom in ctx.by_kind("Prometheus"):
         pods = operator_pods(prom)
