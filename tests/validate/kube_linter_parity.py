@@ -169,7 +169,8 @@ def dont_fire_findings() -> list[tuple[str, str, str]]:
         report = validate_resources(resources, profile=entry.get("profile", "default"), only=frozenset(entry["rules"]))
         pattern = re.compile(entry["match"]) if entry.get("match") else None
         for f in report.findings:
-            if f.resource and f.resource.name.startswith("dont-fire") and (pattern is None or pattern.search(f.message)):
+            negative = f.resource is not None and f.resource.name.startswith("dont-fire")
+            if negative and f.resource and (pattern is None or pattern.search(f.message)):
                 out.append((check, f.rule, f"{f.resource.kind} {f.resource.name}"))
     return out
 

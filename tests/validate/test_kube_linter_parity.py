@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.validate.rules import RULES
-from tests.validate.kube_linter_parity import (
+from validate.kube_linter_parity import (
     FIXTURE,
     dont_fire_findings,
     expectations,
