@@ -14,9 +14,11 @@ from generator.cli_support import exit_with
 from generator.errors import InputError
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Report, sort_findings, validate_resources
+from generator.validate.ksources import kustomization_sources, rendered_dirs
 from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.profiles import PROFILE_NAMES
+from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore
 
@@ -55,6 +57,7 @@ class Unit:
     overrides: dict[str, str] = field(default_factory=dict)
     external: list[ExternalObject] = field(default_factory=list)
     only: frozenset[str] | None = None  # e.g. duplicate-key only, for sources kustomize cannot render
+    kustomizations: list[Resource] = field(default_factory=list)  # the kustomization files behind them
 
 
 def _load_env(repo: Path, name: str) -> Any:
@@ -85,6 +88,26 @@ def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> tuple[li
         return exc.resources, frozenset({"duplicate-key"})
 
 
+def _sources(paths: list[str], repo: Path) -> list[Resource]:
+    return kustomization_sources(rendered_dirs(Path(p) for p in paths if p != "-"), repo=repo)
+
+
+def _repo_config(repo: Path, explicit: Path | None) -> RepoConfig:
+    """``--config FILE``, else ``.gitops-gen.yaml`` in the repository root or its nearest ancestor."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise InputError(f"--config: {explicit}: no such file")
+        return load_config(explicit)
+    found = find_config(repo)
+    if found is None:
+        return RepoConfig()
+    try:
+        shown = found.relative_to(repo).as_posix()
+    except ValueError:
+        shown = found.as_posix()
+    return load_config(found, display=shown)
+
+
 def collect_units(
     paths: list[str],
     *,
@@ -101,15 +124,18 @@ def collect_units(
         only: frozenset[str] | None = None
         if paths:
             resources, only = _load_paths(paths, repo, stdin, env.namespace)
+            sources = _sources(paths, repo)
         else:
             overlay = repo / "overlays" / env_name
             if not overlay.is_dir():
                 raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
             resources, only = _load_overlay(overlay, repo, env.namespace)
-        return [Unit(resources, profile or env_profile, version, overrides, external, only)]
+            sources = kustomization_sources([overlay], repo=repo)
+        return [Unit(resources, profile or env_profile, version, overrides, external, only, sources)]
     if paths:
         resources, only = _load_paths(paths, repo, stdin, "default")
-        return [Unit(resources, profile or "default", kubernetes_version, only=only)]
+        sources = _sources(paths, repo)
+        return [Unit(resources, profile or "default", kubernetes_version, only=only, kustomizations=sources)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
@@ -121,10 +147,12 @@ def collect_units(
             env_profile, env_version, overrides, external = _env_settings(env)
             resources, only = _load_overlay(overlay, repo, env.namespace)
             version = kubernetes_version or env_version
-            units.append(Unit(resources, profile or env_profile, version, overrides, external, only))
+            sources = kustomization_sources([overlay], repo=repo)
+            units.append(Unit(resources, profile or env_profile, version, overrides, external, only, sources))
         else:
             resources, only = _load_overlay(overlay, repo, "default")
-            units.append(Unit(resources, profile or "default", kubernetes_version, only=only))
+            sources = kustomization_sources([overlay], repo=repo)
+            units.append(Unit(resources, profile or "default", kubernetes_version, only=only, kustomizations=sources))
     return units
 
 
@@ -142,15 +170,18 @@ def run(
     ignore_missing_schemas: bool = False,
     profile: str | None = None,
     stdin: TextIO | None = None,
+    config: Path | None = None,
 ) -> int:
     """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
     repo = (repo or Path.cwd()).resolve()
+    repo_config = _repo_config(repo, config)
     threshold = Severity(fail_on).rank
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'")
     units = collect_units(
         paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
     )
+    declared = [*repo_config.external, *sibling_objects(repo_config.siblings, repo=repo)]
     stores: dict[str | None, SchemaStore] = {}
     findings: list[Finding] = []
     total = 0
@@ -163,13 +194,14 @@ def run(
             unit.resources,
             profile=unit.profile,
             schemas=store,
-            overrides=unit.overrides,
-            external=unit.external,
+            overrides={**repo_config.severity, **unit.overrides},  # the environment file wins
+            external=[*unit.external, *declared],
             ignore_missing_schemas=ignore_missing_schemas,
             only=unit.only,
+            kustomizations=unit.kustomizations,
         )
         total += report.resources
-        findings.extend(report.findings)
+        findings.extend(repo_config.apply_ignores(report.findings))
     reporter = make_reporter(fmt, out, resources=total)
     for finding in sort_findings(findings):
         reporter.write(finding)
@@ -226,6 +258,14 @@ def cli(
         Profile | None,
         typer.Option("--profile", help="Severity profile (default: the environment's, else 'default')."),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Repository settings: external objects, siblings, severities, ignores (default: "
+            ".gitops-gen.yaml in the repository root or its nearest ancestor).",
+        ),
+    ] = None,
 ) -> None:
     """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
 
@@ -254,5 +294,6 @@ def cli(
             crds=crd,
             ignore_missing_schemas=ignore_missing_schemas,
             profile=profile.value if profile else None,
+            config=config,
         )
     )

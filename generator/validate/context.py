@@ -14,11 +14,17 @@ from generator.validate.workloads import pod_template
 
 @dataclass(frozen=True, slots=True)
 class ExternalObject:
-    """An object that exists in the cluster but not in the repo (declared in ``policy.external``)."""
+    """An object that exists in the cluster but not in the files validated (declared in the environment's
+    ``policy.external`` or in the repository's ``.gitops-gen.yaml``)."""
 
     kind: str
     name: str
     namespace: str = ""  # empty: any namespace
+    labels: tuple[tuple[str, str], ...] = ()  # for label-selected objects (cluster Services, operator pods)
+    reason: str = ""  # why it is external (``.gitops-gen.yaml`` requires one)
+
+    def label_map(self) -> dict[str, str]:
+        return dict(self.labels)
 
 
 @dataclass

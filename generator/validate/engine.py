@@ -143,9 +143,15 @@ def validate_resources(
     external: Iterable[ExternalObject] = (),
     ignore_missing_schemas: bool = False,
     only: frozenset[str] | None = None,
+    kustomizations: Sequence[Resource] = (),
 ) -> Report:
-    """Validate loaded resources: schemas, policy and cross-resource rules."""
+    """Validate loaded resources: schemas, policy and cross-resource rules. ``kustomizations`` are the
+    kustomization files behind rendered resources (generator.validate.ksources): only the rules for
+    kustomization files see them, and they are not counted as resources."""
     store = schemas or default_store(kubernetes_version)  # compiled validators reused across calls
+    crds = [res.obj for res in resources if res.kind == "CustomResourceDefinition"]
+    if crds:
+        store = store.extended(crds)  # a CRD in the set validates its custom resources
     ctx = Context(
         list(resources),
         profile=profile,
@@ -157,7 +163,15 @@ def validate_resources(
     # Rules allocate many short-lived objects next to a large, acyclic set of loaded resources: the cyclic
     # collector would rescan all of them again and again.
     with paused_gc():
-        return Report(len(resources), run(ctx, settings))
+        findings = run(ctx, settings)
+    if kustomizations:
+        source_rules = {rid: r for rid, r in RULES.items() if r.KINDS is not None and "Kustomization" in r.KINDS}
+        sources = Context(list(kustomizations), profile=profile, kubernetes_version=store.kubernetes_version)
+        # overrides were checked against every rule in the first pass; keep those for these rules
+        own = {rid: sev for rid, sev in settings.overrides.items() if rid in source_rules}
+        found = run(sources, dataclasses.replace(settings, overrides=own), rules=source_rules)
+        findings = sort_findings([*findings, *found])
+    return Report(len(resources), findings)
 
 
 def external_of(env: Environment) -> list[ExternalObject]:
@@ -167,11 +181,14 @@ def external_of(env: Environment) -> list[ExternalObject]:
 def validate_overlay(repo: Path, env: Environment, *, schemas: SchemaStore | None = None) -> Report:
     """Render ``overlays/<env.name>`` with kustomize and validate it with the environment's profile, target
     Kubernetes version, severity overrides and external objects. Raises RenderError/InputError."""
+    from generator.validate.ksources import kustomization_sources
     from generator.validate.load import load_kustomization
 
-    resources = load_kustomization(repo / "overlays" / env.name, repo=repo, default_namespace=env.namespace)
+    overlay = repo / "overlays" / env.name
+    resources = load_kustomization(overlay, repo=repo, default_namespace=env.namespace)
     return validate_resources(
         resources,
+        kustomizations=kustomization_sources([overlay], repo=repo),
         profile=env.profile,
         kubernetes_version=env.kubernetes_version,
         schemas=schemas,

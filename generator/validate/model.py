@@ -145,6 +145,10 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "ClusterSecretStore",
         "ClusterExternalSecret",
         "RuntimeClass",
+        "ClusterPolicy",  # kyverno.io
+        "ClusterCleanupPolicy",
+        "ClusterAnalysisTemplate",  # argoproj.io (Argo Rollouts)
+        "ClusterPushSecret",  # external-secrets.io
         "CSIDriver",
         "VolumeAttachment",
     }

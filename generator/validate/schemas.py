@@ -10,6 +10,7 @@ that the regex engine rejects (Go-only syntax such as ``\\Q...\\E`` or a mid-pat
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -239,6 +240,24 @@ class SchemaStore:
         for item in found:
             self._crds[(item.group, item.kind, item.version)] = item.schema
 
+    def extended(self, documents: Iterable[Any]) -> SchemaStore:
+        """This store plus the schemas of the CustomResourceDefinitions among ``documents`` (the validated
+        set): a CRD in the set is what the cluster will serve, so it wins over a bundled schema. Returns
+        ``self`` when there is none; otherwise a copy sharing the Kubernetes registry, so other units of
+        the run do not see these CRDs."""
+        found = crd_convert.schemas_from_documents(documents, strict=self.strict)
+        if not found:
+            return self
+        clone = copy.copy(self)
+        added = {(item.group, item.kind, item.version): item.schema for item in found}
+        clone._crds = {**self._crds, **added}
+        stale = {(f"{g}/{v}" if g else v, k) for g, k, v in added}
+        clone._cache = {key: value for key, value in self._cache.items() if key not in stale}
+        clone._notes = {key: value for key, value in self._notes.items() if key not in stale}
+        clone._last = None
+        clone._last_obj = None
+        return clone
+
     @property
     def k8s_dir(self) -> Path:
         suffix = "-local-strict" if self.strict else "-local"
@@ -301,8 +320,11 @@ class SchemaStore:
         path = BUNDLED_CRDS / group / f"{kind.lower()}_{version}.json"
         if path.is_file():
             schema = self._read_json(path)
-            if self.strict and "properties" in schema:
+            if self.strict and isinstance(schema.get("properties"), dict):
                 schema.setdefault("additionalProperties", False)
+                # some catalog files (Istio's) describe only spec/status: every object has these three
+                for key, value in (("apiVersion", "string"), ("kind", "string"), ("metadata", "object")):
+                    schema["properties"].setdefault(key, {"type": value})
             return schema, f"bundled {group}/{path.name}", None
         return None
 

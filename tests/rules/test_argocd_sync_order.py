@@ -84,7 +84,7 @@ def _findings(objects: list[dict[str, Any]]) -> dict[str, list[Finding]]:
 
 def test_fires_when_external_secret_lands_after_its_consumer_in_the_same_wave() -> None:
     # Same wave 0: ExternalSecret is a custom kind, so Argo CD applies it after the StatefulSet.
-    found = _findings([_external_secret("db"), _statefulset("postgres")])
+    found = _findings([_external_secret("db", wave=0), _statefulset("postgres")])
     assert list(found) == ["StatefulSet/postgres"]
     (finding,) = found["StatefulSet/postgres"]
     assert "Secret ml/db" in finding.message and "ExternalSecret" in finding.message
@@ -202,3 +202,21 @@ def _doc_example(label: str) -> list[dict[str, Any]]:
 def test_docstring_fail_example_fires_and_pass_example_passes() -> None:
     assert _findings(_doc_example("FAIL:")) != {}
     assert _findings(_doc_example("PASS:")) == {}
+
+
+def test_passes_on_plain_manifests_that_argo_cd_does_not_sync() -> None:
+    """The same hazard without any Argo CD context (no argocd annotation, no Application, no environment
+    profile): kubectl applies everything at once and the controllers retry, so nothing is reported."""
+    assert _findings([_external_secret("db"), _statefulset("postgres")]) == {}
+
+
+def test_fires_in_an_environment_profile_or_next_to_an_application() -> None:
+    objects = [_external_secret("db"), _statefulset("postgres")]
+    ctx = Context.from_objects(objects, namespace="ml", profile="prod")
+    assert [f for res in ctx.resources for f in rule.check(ctx, res)]
+    app = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "ml"}, "spec": {}}
+    assert list(_findings([*objects, app])) == ["StatefulSet/postgres"]
+
+
+def test_default_severity_is_a_warning() -> None:
+    assert rule.SEVERITY.value == "warning"

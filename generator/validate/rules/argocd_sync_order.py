@@ -18,6 +18,13 @@ its wave. This rule simulates that order over the validated set (the same simula
 
 Objects absent from the set are not reported here (``missing-reference`` does that).
 
+Only objects Argo CD syncs are checked: the overlays of an environment (profiles dev, staging, prod,
+which Argo CD Applications deploy), or a set that shows Argo CD is involved: an ``argoproj.io``
+Application or ApplicationSet, or any object with an ``argocd.argoproj.io/`` annotation (sync wave,
+hook, sync options). Plain manifests applied with ``kubectl`` are not ordered by Argo CD, so the rule
+is silent on them. The default severity is a warning: Argo CD retries a failed sync and the controllers
+reconcile once the Secret exists, so a wrong order delays the first sync rather than breaking it.
+
 PASS:
     apiVersion: external-secrets.io/v1
     kind: ExternalSecret
@@ -37,7 +44,9 @@ PASS:
 FAIL:
     apiVersion: external-secrets.io/v1
     kind: ExternalSecret
-    metadata: {name: db}          # wave 0, and custom kinds sort last: applied after the StatefulSet
+    metadata:
+      name: db                    # wave 0, and custom kinds sort last: applied after the StatefulSet
+      annotations: {argocd.argoproj.io/sync-wave: "0"}
     spec: {target: {name: db}}
     ---
     apiVersion: apps/v1
@@ -53,39 +62,42 @@ FAIL:
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from generator.models.argocd.ordering import Analysis, analyse
+from generator.models.argocd.ordering import analyse
 from generator.validate.context import Context
+from generator.validate.crossref import memo
 from generator.validate.model import Finding, Resource, Severity
 
 ID = "argocd-sync-order"
 CATEGORY = "argocd"
-SEVERITY = Severity.ERROR
+SEVERITY = Severity.WARNING
 KINDS: frozenset[str] | None = None  # workloads, plus any object with a malformed sync-wave
 
 
+ARGOCD_ANNOTATION_PREFIX = "argocd.argoproj.io/"
+ENVIRONMENT_PROFILES = frozenset({"dev", "staging", "prod"})
+
+
+def synced_by_argocd(ctx: Context) -> bool:
+    """Whether Argo CD applies this set (see the module docs)."""
+
+    def build() -> bool:
+        if ctx.profile in ENVIRONMENT_PROFILES:
+            return True
+        for res in ctx.resources:
+            if res.group == "argoproj.io" and res.kind in ("Application", "ApplicationSet"):
+                return True
+            annotations = res.metadata.get("annotations")
+            if isinstance(annotations, dict) and any(str(k).startswith(ARGOCD_ANNOTATION_PREFIX) for k in annotations):
+                return True
+        return False
+
+    return memo(ctx, "synced_by_argocd", build)
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return [Finding(h.message, h.path) for h in _analysis(ctx).findings.get(id(obj), [])]
-
-
-# One simulation per validated set (the rule runs once per object), dropped with the context.
-_CACHE: dict[int, tuple[weakref.ref[Context], Analysis]] = {}
-
-
-def _analysis(ctx: Context) -> Analysis:
-    key = id(ctx)
-    entry = _CACHE.get(key)
-    if entry is not None and entry[0]() is ctx:
-        return entry[1]
-    result = analyse(ctx.resources)
-    _CACHE[key] = (weakref.ref(ctx, _forget(key)), result)
-    return result
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Context]], None]:
-    def drop(_ref: weakref.ref[Context]) -> None:
-        _CACHE.pop(key, None)
-
-    return drop
+    if not synced_by_argocd(ctx):
+        return []
+    analysis = memo(ctx, "argocd_sync_order", lambda: analyse(ctx.resources))
+    return [Finding(h.message, h.path) for h in analysis.findings.get(id(obj), [])]

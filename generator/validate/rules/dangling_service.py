@@ -4,8 +4,13 @@ A Service routes to the pods its ``spec.selector`` matches. When no Deployment, 
 Job, CronJob, ReplicaSet or Pod in the rendered set carries all of the selector's labels in its pod
 template (in the Service's namespace), the Service has no endpoints: clients get connection refused or
 time-outs, and nothing in ``kubectl apply`` complains. The usual cause is a typo or a label changed on one
-side only. Services without a selector (endpoints managed by hand, ExternalName) are not checked. If the
-pods come from outside the repo (an operator creates them), ignore the rule on that Service with a reason.
+side only. Services without a selector (endpoints managed by hand, ExternalName) are not checked.
+
+Pods an operator makes count as pods of the set: a ``Prometheus``, ``Alertmanager``, ``ThanosRuler`` or
+``PrometheusAgent`` (prometheus-operator) or a CloudNativePG ``Cluster`` or ``Pooler`` in the set makes
+pods with the labels its operator's source sets (see ``generator/validate/operators.py``). Pods from
+outside the files (another repo's operator, the cluster) are declared in ``.gitops-gen.yaml`` as
+``external`` objects of kind ``Pod`` with their ``labels``.
 
 PASS:
 
@@ -43,6 +48,7 @@ from collections.abc import Iterable
 from generator.validate.context import Context
 from generator.validate.crossref import as_dict, service_selector
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.operators import made_pods_selected
 
 ID = "dangling-service"
 CATEGORY = "cross-resource"
@@ -59,6 +65,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return
     if ctx.pod_owners(obj.namespace, selector):
         return
+    if made_pods_selected(ctx, obj.namespace, selector):
+        return  # an operator makes these pods from a custom resource, or they are declared external
     labels = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
     where = obj.namespace or "the default namespace"
     yield Finding(

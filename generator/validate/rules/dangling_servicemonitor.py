@@ -7,6 +7,11 @@ with that NAME. When the selector matches no Service in the rendered set, or whe
 Services has a port with that name, Prometheus silently has no target: dashboards stay empty and alerts
 never fire. An endpoint that uses ``targetPort`` instead of ``port`` is checked by ``port-mismatch``.
 
+Services the cluster provides (kube-dns, the kubelet, the API server) or that another repository
+deploys are declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Service`` with their
+``labels`` (and namespace); a ServiceMonitor whose selector matches one of them passes (its port names
+are unknown, so they are not checked).
+
 PASS:
 
     apiVersion: monitoring.coreos.com/v1
@@ -46,6 +51,7 @@ from collections.abc import Iterable
 
 from generator.validate.context import Context
 from generator.validate.crossref import (
+    Selector,
     as_dict,
     monitor_endpoints,
     monitor_namespaces,
@@ -61,6 +67,17 @@ SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = frozenset({"ServiceMonitor"})
 
 
+def _external_service(ctx: Context, selector: Selector, namespaces: list[str] | None) -> bool:
+    """A Service declared external (``.gitops-gen.yaml``) with labels the selector matches."""
+    return any(
+        e.kind == "Service"
+        and e.labels
+        and (namespaces is None or not e.namespace or e.namespace in namespaces)
+        and selector.matches(e.label_map())
+        for e in ctx.external
+    )
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     services = monitor_services(ctx, obj)
     if services is None:
@@ -68,6 +85,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not services:
         selector = parse_selector(as_dict(obj.obj.get("spec")).get("selector"))
         namespaces = monitor_namespaces(obj)
+        if selector is not None and _external_service(ctx, selector, namespaces):
+            return
         where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
         desc = selector.describe() if selector is not None else "{}"
         yield Finding(f"selector {desc} matches no Service in {where}", path=pointer("spec", "selector"))

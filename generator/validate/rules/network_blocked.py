@@ -22,7 +22,10 @@ assumed to match, so it never causes a finding). Four flows are checked:
 - Ingress backends (reported on the Ingress backend): the backend Service's pods must admit ingress on
   the target port from some other namespace (where the ingress controller runs).
 - ServiceMonitor endpoints (reported on the endpoint): the scraped pods must admit ingress on the
-  metrics port from some other namespace (where Prometheus runs).
+  metrics port from Prometheus. When a ``Prometheus`` custom resource of the set selects the
+  ServiceMonitor, the flow is checked from its pods, in their namespace and with the labels
+  prometheus-operator gives them (its ``spec.podMetadata.labels`` included; see
+  ``generator/validate/operators.py``); otherwise from some pod in another namespace.
 
 Peers outside the rendered set have unknown labels, so any ``namespaceSelector`` not pinned to the pod's
 own namespace by ``kubernetes.io/metadata.name`` is assumed to admit the controller / Prometheus.
@@ -117,6 +120,8 @@ from generator.validate.crossref import (
     ingress_backends,
     monitor_endpoints,
     monitor_services,
+    namespace_labels,
+    parse_selector,
     select_workloads,
     service_backends,
     service_ports,
@@ -125,6 +130,7 @@ from generator.validate.crossref import (
 )
 from generator.validate.model import Finding, Resource, Severity, pointer
 from generator.validate.netpol import DNS_PORTS, DestPort, Evaluator, Peer, evaluator
+from generator.validate.operators import MadePods, operator_pods
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "network-blocked"
@@ -348,22 +354,68 @@ def _call(
 
 
 def _admits_other_namespaces(
-    ctx: Context, ev: Evaluator, svc: Resource, target_port: int | str, protocol: str, who: str
+    ctx: Context,
+    ev: Evaluator,
+    svc: Resource,
+    target_port: int | str,
+    protocol: str,
+    who: str,
+    scrapers: list[MadePods] | None = None,
 ) -> list[str]:
-    """Reasons the pods behind ``svc`` refuse ``target_port`` from every other namespace ([] = admitted)."""
+    """Reasons the pods behind ``svc`` refuse ``target_port`` from every other namespace ([] = admitted).
+
+    With ``scrapers`` (the Prometheus pods of the set that select the ServiceMonitor), the flow is
+    checked from those pods, wherever they run, instead of from an unknown pod in another namespace."""
     reasons: list[str] = []
     for target in service_backends(ctx, svc):
         dest = dest_port(ctx, target, target_port, protocol)
         if dest is None:
             continue
+        labels = template_labels(ctx, target)
+        if scrapers:
+            verdicts = [
+                ev.ingress(target.namespace, labels, Peer.pod(ctx, p.namespace, p.label_view(), p.description), dest)
+                for p in scrapers
+            ]
+            if not any(v.allowed for v in verdicts):
+                isolated = {name for v in verdicts for name in v.isolated_by}
+                names = ", ".join(p.description for p in scrapers)
+                reasons.append(
+                    f"{_who(target)} admits no ingress on {dest.describe()} from {names} ({_policies(isolated)})"
+                )
+            continue
         peer = Peer.other_namespace(target.namespace, who)
-        verdict = ev.ingress(target.namespace, template_labels(ctx, target), peer, dest)
+        verdict = ev.ingress(target.namespace, labels, peer, dest)
         if not verdict.allowed:
             reasons.append(
                 f"{_who(target)} admits no ingress on {dest.describe()} from other namespaces"
                 f" ({_policies(verdict.isolated_by)})"
             )
     return reasons
+
+
+def _scrapers(ctx: Context, monitor: Resource) -> list[MadePods]:
+    """The Prometheus pods of the set whose Prometheus selects ``monitor``: ``serviceMonitorSelector``
+    (absent selects none, ``{}`` all) and ``serviceMonitorNamespaceSelector`` (absent: the Prometheus's
+    own namespace only), as prometheus-operator documents them on ``CommonPrometheusFields`` in
+    pkg/apis/monitoring/v1/prometheus_types.go ("A null label selector matches no objects")."""
+    out: list[MadePods] = []
+    for prom in ctx.by_kind("Prometheus"):
+        pods = operator_pods(prom)
+        if pods is None:
+            continue
+        spec = as_dict(prom.obj.get("spec"))
+        selector = parse_selector(spec.get("serviceMonitorSelector"))
+        if selector is None or not selector.matches(monitor.labels):
+            continue
+        ns_selector = parse_selector(spec.get("serviceMonitorNamespaceSelector"))
+        if ns_selector is None:
+            if monitor.namespace != prom.namespace:
+                continue
+        elif not ns_selector.matches(namespace_labels(ctx, monitor.namespace)):
+            continue
+        out.append(pods)
+    return out
 
 
 def _ingress(ctx: Context, obj: Resource) -> Iterator[Finding]:
@@ -392,6 +444,7 @@ def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
     services = monitor_services(ctx, obj)
     if not services:
         return
+    scrapers = _scrapers(ctx, obj)
     for ep in monitor_endpoints(obj):
         reasons: list[str] = []
         if ep.port is not None:
@@ -399,11 +452,13 @@ def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
             for svc in services:
                 for sp in service_ports(svc):
                     if sp.name == ep.port and sp.target is not None:
-                        reasons += _admits_other_namespaces(ctx, ev, svc, sp.target, sp.protocol, "Prometheus")
+                        reasons += _admits_other_namespaces(
+                            ctx, ev, svc, sp.target, sp.protocol, "Prometheus", scrapers
+                        )
         elif ep.target_port is not None:
             field = "targetPort"
             for svc in services:
-                reasons += _admits_other_namespaces(ctx, ev, svc, ep.target_port, "TCP", "Prometheus")
+                reasons += _admits_other_namespaces(ctx, ev, svc, ep.target_port, "TCP", "Prometheus", scrapers)
         else:
             continue
         if reasons:

@@ -7,7 +7,9 @@ anyone allowed to read the workload; credentials belong in Secrets produced in-c
 - an env variable (or ConfigMap key, or ``--flag=value`` / ``--flag value`` arg) whose name looks like a
   credential (words such as password, passwd, pwd, secret, token, credentials, passphrase, api/access/
   private/secret/signing key) with a literal value — unless the name ends in a word that makes it a
-  reference or setting (``_FILE``, ``_PATH``, ``_NAME``, ``_URL``, ``_ID``, ``_USER``, ``_TTL``, ...);
+  reference or setting (``_FILE``, ``_PATH``, ``_NAME``, ``_URL``, ``_ID``, ``_USER``, ``_TTL``,
+  ``-namespace``, ``-selector``, ``-label``, ``_ALGORITHM``, ...: ``--webhook-secret-namespace`` names a
+  namespace, not a secret);
 - any value (env, args, command, ConfigMap data) that contains an AWS access key id, a PEM private key,
   a GitHub or Slack token, or a URL with a password (``postgresql://user:pass@host``);
 - in multi-line ConfigMap values (config files), ``name: value`` / ``name = value`` lines as above.
@@ -126,6 +128,26 @@ _QUALIFIERS = frozenset(
         "max",
         "count",
         "size",
+        # where a credential lives or how it is selected, not the credential itself
+        # (``--webhook-secret-namespace=cert-manager``, ``TOKEN_ALGORITHM=HS256``)
+        "namespace",
+        "namespaces",
+        "ns",
+        "selector",
+        "label",
+        "labels",
+        "annotation",
+        "annotations",
+        "kind",
+        "class",
+        "prefix",
+        "suffix",
+        "mount",
+        "volume",
+        "template",
+        "interval",
+        "duration",
+        "algorithm",
     }
 )
 _BOOLEANS = frozenset({"true", "false"})

@@ -1,0 +1,136 @@
+"""Pods that no manifest templates: operators make them from a custom resource, or the cluster runs them.
+
+A Service selecting the pods of a ``Prometheus`` custom resource has no Deployment to match in the
+rendered set, yet its pods exist once the operator reconciles the CR. This module models those pods
+explicitly, with the labels each operator's source puts on them, so cross-resource rules
+(``dangling-service``, ``network-blocked``) treat them like templated pods:
+
+- prometheus-operator ``Prometheus`` (monitoring.coreos.com): prometheus-operator/prometheus-operator
+  pkg/prometheus/server/statefulset.go ``makeStatefulSetSpec``: ``spec.podMetadata.labels`` plus
+  ``app.kubernetes.io/name: prometheus``, ``app.kubernetes.io/managed-by: prometheus-operator``,
+  ``app.kubernetes.io/instance: <name>``, ``prometheus: <name>``, ``operator.prometheus.io/name: <name>``,
+  ``operator.prometheus.io/shard: <n>``; container port ``web`` 9090 (``prompkg.DefaultPortName``).
+- ``Alertmanager``: pkg/alertmanager/statefulset.go ``makeStatefulSetSpec``: ``spec.podMetadata.labels``
+  plus ``app: alertmanager``, ``app.kubernetes.io/name: alertmanager``, ``app.kubernetes.io/version``,
+  ``app.kubernetes.io/managed-by: prometheus-operator``, ``app.kubernetes.io/instance: <name>``,
+  ``alertmanager: <name>``; port ``web`` 9093.
+- ``ThanosRuler``: pkg/thanos/statefulset.go: ``app.kubernetes.io/name: thanos-ruler``,
+  ``app.kubernetes.io/managed-by: prometheus-operator``, ``app.kubernetes.io/instance: <name>``,
+  ``thanos-ruler: <name>`` (older releases also ``app: thanos-ruler``).
+- CloudNativePG ``Cluster`` (postgresql.cnpg.io): cloudnative-pg/cloudnative-pg
+  pkg/utils/labels_annotations.go: ``cnpg.io/cluster: <name>``, ``cnpg.io/podRole: instance``,
+  ``cnpg.io/instanceName``, ``cnpg.io/instanceRole`` and the deprecated ``role`` (primary or replica),
+  plus ``spec.inheritedMetadata.labels``; a ``Pooler``: ``cnpg.io/poolerName: <name>``,
+  ``cnpg.io/podRole: pooler``.
+
+Labels whose value varies between the pods of one resource (the shard, the instance name, the role)
+match any value. Pods declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Pod`` with
+``labels`` (operator-made or cluster-provided pods) are modelled the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.validate.context import Context
+from generator.validate.crossref import as_dict, memo, str_map
+from generator.validate.model import Resource
+
+PROMETHEUS_GROUP = "monitoring.coreos.com"
+CNPG_GROUP = "postgresql.cnpg.io"
+
+
+@dataclass(frozen=True, slots=True)
+class MadePods:
+    """Pods that exist at run time without a pod template in the set."""
+
+    namespace: str  # "" = any namespace (an external declaration without one)
+    labels: Mapping[str, str]
+    any_value: frozenset[str]  # label keys present with a value that varies (shard, role, instance)
+    description: str  # "Prometheus monitoring/k8s" or "external Pod (.gitops-gen.yaml)"
+    ports: Mapping[str, int]  # known container ports by name
+    owner: Resource | None = None  # the custom resource the operator reconciles
+
+    def matches(self, selector: Mapping[str, str]) -> bool:
+        return all(self.labels.get(k) == v or k in self.any_value for k, v in selector.items())
+
+    def label_view(self) -> dict[str, str]:
+        """Concrete labels for a NetworkPolicy evaluation (varying keys present with a placeholder)."""
+        return {**{k: "" for k in self.any_value}, **self.labels}
+
+
+def _pod_metadata_labels(res: Resource, field: str = "podMetadata") -> dict[str, str]:
+    return str_map(as_dict(as_dict(res.obj.get("spec")).get(field)).get("labels"))
+
+
+def operator_pods(res: Resource) -> MadePods | None:
+    """The pods the operator of ``res`` makes, or None when ``res`` is not a modelled custom resource."""
+    group, kind, name, ns = res.group, res.kind, res.name, res.namespace
+    who = f"{kind} {ns + '/' if ns else ''}{name}"
+    managed = {"app.kubernetes.io/managed-by": "prometheus-operator", "app.kubernetes.io/instance": name}
+    if group == PROMETHEUS_GROUP and kind in ("Prometheus", "PrometheusAgent"):
+        labels = {
+            **_pod_metadata_labels(res),
+            **managed,
+            "app.kubernetes.io/name": "prometheus" if kind == "Prometheus" else "prometheus-agent",
+            "operator.prometheus.io/name": name,
+        }
+        if kind == "Prometheus":
+            labels["prometheus"] = name
+        return MadePods(ns, labels, frozenset({"operator.prometheus.io/shard"}), who, {"web": 9090}, res)
+    if group == PROMETHEUS_GROUP and kind == "Alertmanager":
+        labels = {
+            **_pod_metadata_labels(res),
+            **managed,
+            "app": "alertmanager",
+            "app.kubernetes.io/name": "alertmanager",
+            "alertmanager": name,
+        }
+        return MadePods(ns, labels, frozenset({"app.kubernetes.io/version"}), who, {"web": 9093}, res)
+    if group == PROMETHEUS_GROUP and kind == "ThanosRuler":
+        labels = {
+            **_pod_metadata_labels(res),
+            **managed,
+            "app.kubernetes.io/name": "thanos-ruler",
+            "thanos-ruler": name,
+        }
+        return MadePods(ns, labels, frozenset({"app"}), who, {"web": 10902, "grpc": 10901}, res)
+    if group == CNPG_GROUP and kind == "Cluster":
+        labels = {
+            **_pod_metadata_labels(res, "inheritedMetadata"),
+            "cnpg.io/cluster": name,
+            "cnpg.io/podRole": "instance",
+        }
+        varying = frozenset({"cnpg.io/instanceName", "cnpg.io/instanceRole", "role"})
+        return MadePods(ns, labels, varying, who, {"postgresql": 5432, "metrics": 9187}, res)
+    if group == CNPG_GROUP and kind == "Pooler":
+        cluster = str(as_dict(as_dict(res.obj.get("spec")).get("cluster")).get("name") or "")
+        labels = {"cnpg.io/poolerName": name, "cnpg.io/podRole": "pooler"}
+        if cluster:
+            labels["cnpg.io/cluster"] = cluster
+        return MadePods(ns, labels, frozenset(), who, {"pgbouncer": 5432}, res)
+    return None
+
+
+def made_pods(ctx: Context) -> list[MadePods]:
+    """Every operator-made pod group of the set plus the external pods declared for it."""
+
+    def build() -> list[MadePods]:
+        out = [pods for res in ctx.resources if (pods := operator_pods(res)) is not None]
+        for ext in sorted(ctx.external, key=lambda e: (e.namespace, e.name)):
+            if ext.kind == "Pod" and ext.labels:
+                where = f"{ext.namespace}/" if ext.namespace else ""
+                out.append(
+                    MadePods(ext.namespace, dict(ext.labels), frozenset(), f"external Pod {where}{ext.name}", {})
+                )
+        return out
+
+    return memo(ctx, "made_pods", build)
+
+
+def made_pods_selected(ctx: Context, namespace: str, selector: Mapping[str, str]) -> list[MadePods]:
+    """The operator-made or external pods in ``namespace`` that a Service selector matches."""
+    if not selector:
+        return []
+    return [p for p in made_pods(ctx) if p.namespace in ("", namespace) and p.matches(selector)]
