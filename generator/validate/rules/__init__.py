@@ -13,6 +13,8 @@ from typing import Protocol
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.rules import (
+    apiserver_invalid,
+    apiserver_warning,
     argocd_project_denies,
     argocd_sync_order,
     cronjob_concurrency,
@@ -42,6 +44,7 @@ from generator.validate.rules import (
     port_mismatch,
     privilege_escalation,
     privileged,
+    probe_port_mismatch,
     run_as_root,
     schema_invalid,
     secret_in_env,
@@ -69,9 +72,12 @@ _MODULES: tuple[ModuleType, ...] = (
     deprecated_api,
     duplicate_resource,
     invalid_name,
+    apiserver_invalid,
+    apiserver_warning,
     latest_tag,
     missing_resources,
     missing_probes,
+    probe_port_mismatch,
     run_as_root,
     privileged,
     privilege_escalation,
