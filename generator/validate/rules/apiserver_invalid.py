@@ -26,7 +26,8 @@ each message names the upstream function). Among others:
   ConfigMap/Secret keys.
 
 Names (``metadata.name``, container and port names) are the ``invalid-name`` rule's. No peer linter does
-this offline (kubeconform and kube-linter check schemas/policies only); the equivalent is
+this offline as a whole (kubeconform checks schemas only); single checks overlap with kube-linter
+``mismatching-selector``, ``invalid-target-ports`` and ``restart-policy``. The full equivalent is
 ``kubectl apply --dry-run=server`` against a cluster.
 
 PASS:

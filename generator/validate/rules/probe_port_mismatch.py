@@ -4,8 +4,8 @@ The API server only checks that a probe's ``port`` is a valid IANA service name.
 name against the container's own ``ports`` (kubernetes/kubernetes ``pkg/kubelet/prober/prober.go``,
 ``findPortByName``): an unknown name fails every probe ("port metrics not found"), and a ``tcpSocket`` or
 ``httpGet`` probe sent to a port declared ``UDP`` never connects. A failing liveness probe restarts the
-container forever; a failing readiness probe keeps it out of every Service. kube-linter has no such check;
-kube-score's ``container-probes`` doesn't resolve names.
+container forever; a failing readiness probe keeps it out of every Service. Same check (unknown names):
+kube-linter ``liveness-port``, ``readiness-port``, ``startup-port``; they don't look at the protocol.
 
 PASS:
 
