@@ -25,7 +25,7 @@ from generator.models.kube_apiserver import access, network, workloads
 from generator.models.kube_apiserver.base import Options, Path, Violation, d, lst, parse_version, text
 from generator.models.kube_apiserver.pods import container_lists
 
-__all__ = ["Options", "Violation", "parse_version", "probe_port_problems", "validate", "VALIDATED_KINDS"]
+__all__ = ["VALIDATED_KINDS", "Options", "Violation", "parse_version", "probe_port_problems", "validate"]
 
 _BY_KIND: dict[str, Callable[[dict[str, Any], Options], list[Violation]]] = {
     "Pod": workloads.validate_pod,
