@@ -78,17 +78,51 @@ def _user_ns(spec: dict[str, Any], version: tuple[int, int]) -> bool:
 
 # ------------------------------------------------------------------------------------------- baseline
 
-_BASELINE_CAPS = frozenset({"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-                            "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"})  # fmt: skip
+_BASELINE_CAPS = frozenset(
+    {
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    }
+)
 _SYSCTLS: tuple[tuple[tuple[int, int], frozenset[str]], ...] = (
-    ((1, 0), frozenset({"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
-                        "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start"})),
+    (
+        (1, 0),
+        frozenset(
+            {
+                "kernel.shm_rmid_forced",
+                "net.ipv4.ip_local_port_range",
+                "net.ipv4.tcp_syncookies",
+                "net.ipv4.ping_group_range",
+                "net.ipv4.ip_unprivileged_port_start",
+            }
+        ),
+    ),
     ((1, 27), frozenset({"net.ipv4.ip_local_reserved_ports"})),
-    ((1, 29), frozenset({"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
-                         "net.ipv4.tcp_keepalive_probes"})),
+    (
+        (1, 29),
+        frozenset(
+            {
+                "net.ipv4.tcp_keepalive_time",
+                "net.ipv4.tcp_fin_timeout",
+                "net.ipv4.tcp_keepalive_intvl",
+                "net.ipv4.tcp_keepalive_probes",
+            }
+        ),
+    ),
     ((1, 32), frozenset({"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"})),
     ((1, 37), frozenset({"net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"})),
-)  # fmt: skip
+)
 
 
 def safe_sysctls(version: tuple[int, int]) -> frozenset[str]:
@@ -108,8 +142,12 @@ def _host_namespaces(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, i
 def _privileged(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
     for where, c in _containers(spec):
         if _csc(c).get("privileged") is True:
-            yield Breach("privileged", f'privileged (container "{_name(c)}" must not set securityContext.privileged=true)',
-                         (*where, "securityContext", "privileged"), "check_privileged.go")  # fmt: skip
+            yield Breach(
+                "privileged",
+                f'privileged (container "{_name(c)}" must not set securityContext.privileged=true)',
+                (*where, "securityContext", "privileged"),
+                "check_privileged.go",
+            )
 
 
 def _capabilities_baseline(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -117,16 +155,24 @@ def _capabilities_baseline(meta: dict[str, Any], spec: dict[str, Any], v: tuple[
         added = _l(_d(_csc(c).get("capabilities")).get("add"))
         bad = [str(a) for a in added if str(a) not in _BASELINE_CAPS]
         if bad:
-            yield Breach("capabilities_baseline", f'non-default capabilities (container "{_name(c)}" must not include '
-                         f"{', '.join(bad)} in securityContext.capabilities.add)",
-                         (*where, "securityContext", "capabilities", "add"), "check_capabilities_baseline.go")  # fmt: skip
+            yield Breach(
+                "capabilities_baseline",
+                f'non-default capabilities (container "{_name(c)}" must not include '
+                f"{', '.join(bad)} in securityContext.capabilities.add)",
+                (*where, "securityContext", "capabilities", "add"),
+                "check_capabilities_baseline.go",
+            )
 
 
 def _host_path(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
     for i, vol in enumerate(_l(spec.get("volumes"))):
         if _d(vol).get("hostPath") is not None:
-            yield Breach("hostPathVolumes", f'hostPath volumes (volume "{_d(vol).get("name")}")',
-                         ("spec", "volumes", i, "hostPath"), "check_hostPathVolumes.go")  # fmt: skip
+            yield Breach(
+                "hostPathVolumes",
+                f'hostPath volumes (volume "{_d(vol).get("name")}")',
+                ("spec", "volumes", i, "hostPath"),
+                "check_hostPathVolumes.go",
+            )
 
 
 def _host_ports(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -134,33 +180,50 @@ def _host_ports(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) 
         for j, port in enumerate(_l(c.get("ports"))):
             host = _d(port).get("hostPort")
             if host not in (None, 0):
-                yield Breach("hostPorts", f'hostPort (container "{_name(c)}" uses hostPort {host})',
-                             (*where, "ports", j, "hostPort"), "check_hostPorts.go")  # fmt: skip
+                yield Breach(
+                    "hostPorts",
+                    f'hostPort (container "{_name(c)}" uses hostPort {host})',
+                    (*where, "ports", j, "hostPort"),
+                    "check_hostPorts.go",
+                )
 
 
 def _app_armor(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
     allowed = ("RuntimeDefault", "Localhost")
     pod = _d(_d(spec.get("securityContext")).get("appArmorProfile"))
     if pod and pod.get("type") not in allowed:
-        yield Breach("appArmorProfile", f'forbidden AppArmor profile (pod must not set type {pod.get("type")})',
-                     ("spec", "securityContext", "appArmorProfile", "type"), "check_appArmorProfile.go")  # fmt: skip
+        yield Breach(
+            "appArmorProfile",
+            f"forbidden AppArmor profile (pod must not set type {pod.get('type')})",
+            ("spec", "securityContext", "appArmorProfile", "type"),
+            "check_appArmorProfile.go",
+        )
     for where, c in _containers(spec):
         prof = _d(_csc(c).get("appArmorProfile"))
         if prof and prof.get("type") not in allowed:
-            yield Breach("appArmorProfile", f'forbidden AppArmor profile (container "{_name(c)}" must not set type '
-                         f'{prof.get("type")})', (*where, "securityContext", "appArmorProfile", "type"),
-                         "check_appArmorProfile.go")  # fmt: skip
+            yield Breach(
+                "appArmorProfile",
+                f'forbidden AppArmor profile (container "{_name(c)}" must not set type {prof.get("type")})',
+                (*where, "securityContext", "appArmorProfile", "type"),
+                "check_appArmorProfile.go",
+            )
     for key, value in _d(meta.get("annotations")).items():
         text = str(value)
         if str(key).startswith("container.apparmor.security.beta.kubernetes.io/") and not (
             text in ("", "runtime/default") or text.startswith("localhost/")
         ):
-            yield Breach("appArmorProfile", f'forbidden AppArmor profile (annotation {key}="{text}")',
-                         ("metadata", "annotations", str(key)), "check_appArmorProfile.go")  # fmt: skip
+            yield Breach(
+                "appArmorProfile",
+                f'forbidden AppArmor profile (annotation {key}="{text}")',
+                ("metadata", "annotations", str(key)),
+                "check_appArmorProfile.go",
+            )
 
 
 def _se_linux(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
-    types = {"", "container_t", "container_init_t", "container_kvm_t"} | ({"container_engine_t"} if v >= (1, 31) else set())
+    types = {"", "container_t", "container_init_t", "container_kvm_t"} | (
+        {"container_engine_t"} if v >= (1, 31) else set()
+    )
 
     def bad(opts: dict[str, Any]) -> list[str]:
         out = []
@@ -172,13 +235,19 @@ def _se_linux(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) ->
             out.append("role may not be set")
         return out
 
-    holders: list[tuple[str, Path, dict[str, Any]]] = [("pod", ("spec", "securityContext"), _d(spec.get("securityContext")))]
+    holders: list[tuple[str, Path, dict[str, Any]]] = [
+        ("pod", ("spec", "securityContext"), _d(spec.get("securityContext")))
+    ]
     holders += [(f'container "{_name(c)}"', (*w, "securityContext"), _csc(c)) for w, c in _containers(spec)]
     for who, where, sc in holders:
         opts = sc.get("seLinuxOptions")
         if isinstance(opts, dict) and bad(opts):
-            yield Breach("seLinuxOptions", f"seLinuxOptions ({who} set forbidden securityContext.seLinuxOptions: "
-                         f"{'; '.join(bad(opts))})", (*where, "seLinuxOptions"), "check_seLinuxOptions.go")  # fmt: skip
+            yield Breach(
+                "seLinuxOptions",
+                f"seLinuxOptions ({who} set forbidden securityContext.seLinuxOptions: {'; '.join(bad(opts))})",
+                (*where, "seLinuxOptions"),
+                "check_seLinuxOptions.go",
+            )
 
 
 def _proc_mount(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -187,8 +256,12 @@ def _proc_mount(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) 
     for where, c in _containers(spec):
         mount = _csc(c).get("procMount")
         if mount is not None and mount != "Default":
-            yield Breach("procMount", f'procMount (container "{_name(c)}" must not set securityContext.procMount to '
-                         f"{mount})", (*where, "securityContext", "procMount"), "check_procMount_baseline.go")  # fmt: skip
+            yield Breach(
+                "procMount",
+                f'procMount (container "{_name(c)}" must not set securityContext.procMount to {mount})',
+                (*where, "securityContext", "procMount"),
+                "check_procMount_baseline.go",
+            )
 
 
 def _proc_mount_restricted(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -196,24 +269,34 @@ def _proc_mount_restricted(meta: dict[str, Any], spec: dict[str, Any], v: tuple[
     for where, c in _containers(spec):
         mount = _csc(c).get("procMount")
         if mount is not None and mount != "Default":
-            yield Breach("procMount_restricted", f'procMount (container "{_name(c)}" must not set '
-                         f"securityContext.procMount to {mount})", (*where, "securityContext", "procMount"),
-                         "check_procMount_restricted.go")  # fmt: skip
+            yield Breach(
+                "procMount_restricted",
+                f'procMount (container "{_name(c)}" must not set securityContext.procMount to {mount})',
+                (*where, "securityContext", "procMount"),
+                "check_procMount_restricted.go",
+            )
 
 
 def _seccomp_baseline(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
     allowed = ("RuntimeDefault", "Localhost")
     pod = _d(_d(spec.get("securityContext")).get("seccompProfile"))
     if pod and pod.get("type") not in allowed:
-        yield Breach("seccompProfile_baseline", f"seccompProfile (pod must not set securityContext.seccompProfile.type "
-                     f"to {pod.get('type')})", ("spec", "securityContext", "seccompProfile", "type"),
-                     "check_seccompProfile_baseline.go")  # fmt: skip
+        yield Breach(
+            "seccompProfile_baseline",
+            f"seccompProfile (pod must not set securityContext.seccompProfile.type to {pod.get('type')})",
+            ("spec", "securityContext", "seccompProfile", "type"),
+            "check_seccompProfile_baseline.go",
+        )
     for where, c in _containers(spec):
         prof = _d(_csc(c).get("seccompProfile"))
         if prof and prof.get("type") not in allowed:
-            yield Breach("seccompProfile_baseline", f'seccompProfile (container "{_name(c)}" must not set '
-                         f"securityContext.seccompProfile.type to {prof.get('type')})",
-                         (*where, "securityContext", "seccompProfile", "type"), "check_seccompProfile_baseline.go")  # fmt: skip
+            yield Breach(
+                "seccompProfile_baseline",
+                f'seccompProfile (container "{_name(c)}" must not set '
+                f"securityContext.seccompProfile.type to {prof.get('type')})",
+                (*where, "securityContext", "seccompProfile", "type"),
+                "check_seccompProfile_baseline.go",
+            )
 
 
 def _sysctls(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -221,18 +304,27 @@ def _sysctls(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> 
     for i, s in enumerate(_l(_d(spec.get("securityContext")).get("sysctls"))):
         name = str(_d(s).get("name", ""))
         if name not in allowed:
-            yield Breach("sysctls", f"forbidden sysctls ({name})", ("spec", "securityContext", "sysctls", i, "name"),
-                         "check_sysctls.go")  # fmt: skip
+            yield Breach(
+                "sysctls",
+                f"forbidden sysctls ({name})",
+                ("spec", "securityContext", "sysctls", i, "name"),
+                "check_sysctls.go",
+            )
 
 
 def _windows_host_process(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
-    holders: list[tuple[str, Path, dict[str, Any]]] = [("pod", ("spec", "securityContext"), _d(spec.get("securityContext")))]
+    holders: list[tuple[str, Path, dict[str, Any]]] = [
+        ("pod", ("spec", "securityContext"), _d(spec.get("securityContext")))
+    ]
     holders += [(f'container "{_name(c)}"', (*w, "securityContext"), _csc(c)) for w, c in _containers(spec)]
     for who, where, sc in holders:
         if _d(sc.get("windowsOptions")).get("hostProcess") is True:
-            yield Breach("windowsHostProcess", f"hostProcess ({who} must not set "
-                         "securityContext.windowsOptions.hostProcess=true)", (*where, "windowsOptions", "hostProcess"),
-                         "check_windowsHostProcess.go")  # fmt: skip
+            yield Breach(
+                "windowsHostProcess",
+                f"hostProcess ({who} must not set securityContext.windowsOptions.hostProcess=true)",
+                (*where, "windowsOptions", "hostProcess"),
+                "check_windowsHostProcess.go",
+            )
 
 
 def _host_probes(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -248,14 +340,27 @@ def _host_probes(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int])
             for kind in ("httpGet", "tcpSocket"):
                 host = _d(_d(handler).get(kind)).get("host")
                 if host:
-                    yield Breach("hostProbesAndHostLifecycle", f'probe or lifecycle host (container "{_name(c)}" uses '
-                                 f"host {host})", (*hw, kind, "host"), "check_hostProbesAndhostLifecycle.go")  # fmt: skip
+                    yield Breach(
+                        "hostProbesAndHostLifecycle",
+                        f'probe or lifecycle host (container "{_name(c)}" uses host {host})',
+                        (*hw, kind, "host"),
+                        "check_hostProbesAndhostLifecycle.go",
+                    )
 
 
 # ----------------------------------------------------------------------------------------- restricted
 
-_ALLOWED_VOLUMES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim",
-                    "projected", "secret")  # fmt: skip
+_ALLOWED_VOLUMES = (
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+)
 
 
 def _restricted_volumes(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -264,8 +369,12 @@ def _restricted_volumes(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int
         if any(vol.get(k) is not None for k in _ALLOWED_VOLUMES):
             continue
         kinds = [k for k in vol if k != "name"] or ["unknown"]
-        yield Breach("restrictedVolumes", f'restricted volume types (volume "{vol.get("name")}" uses {kinds[0]})',
-                     ("spec", "volumes", i), "check_restrictedVolumes.go")  # fmt: skip
+        yield Breach(
+            "restrictedVolumes",
+            f'restricted volume types (volume "{vol.get("name")}" uses {kinds[0]})',
+            ("spec", "volumes", i),
+            "check_restrictedVolumes.go",
+        )
 
 
 def _privilege_escalation(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -273,9 +382,13 @@ def _privilege_escalation(meta: dict[str, Any], spec: dict[str, Any], v: tuple[i
         return
     for where, c in _containers(spec):
         if _csc(c).get("allowPrivilegeEscalation") is not False:
-            yield Breach("allowPrivilegeEscalation", f'allowPrivilegeEscalation != false (container "{_name(c)}" must '
-                         "set securityContext.allowPrivilegeEscalation=false)", (*where, "securityContext"),
-                         "check_allowPrivilegeEscalation.go")  # fmt: skip
+            yield Breach(
+                "allowPrivilegeEscalation",
+                f'allowPrivilegeEscalation != false (container "{_name(c)}" must '
+                "set securityContext.allowPrivilegeEscalation=false)",
+                (*where, "securityContext"),
+                "check_allowPrivilegeEscalation.go",
+            )
 
 
 def _run_as_non_root(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -283,29 +396,48 @@ def _run_as_non_root(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, i
         return
     pod = _d(spec.get("securityContext")).get("runAsNonRoot")
     if pod is False:
-        yield Breach("runAsNonRoot", "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)",
-                     ("spec", "securityContext", "runAsNonRoot"), "check_runAsNonRoot.go")  # fmt: skip
+        yield Breach(
+            "runAsNonRoot",
+            "runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)",
+            ("spec", "securityContext", "runAsNonRoot"),
+            "check_runAsNonRoot.go",
+        )
     for where, c in _containers(spec):
         own = _csc(c).get("runAsNonRoot")
         if own is False:
-            yield Breach("runAsNonRoot", f'runAsNonRoot != true (container "{_name(c)}" must not set '
-                         "securityContext.runAsNonRoot=false)", (*where, "securityContext", "runAsNonRoot"),
-                         "check_runAsNonRoot.go")  # fmt: skip
+            yield Breach(
+                "runAsNonRoot",
+                f'runAsNonRoot != true (container "{_name(c)}" must not set securityContext.runAsNonRoot=false)',
+                (*where, "securityContext", "runAsNonRoot"),
+                "check_runAsNonRoot.go",
+            )
         elif own is None and pod is not True:
-            yield Breach("runAsNonRoot", f'runAsNonRoot != true (pod or container "{_name(c)}" must set '
-                         "securityContext.runAsNonRoot=true)", (*where, "securityContext"), "check_runAsNonRoot.go")  # fmt: skip
+            yield Breach(
+                "runAsNonRoot",
+                f'runAsNonRoot != true (pod or container "{_name(c)}" must set securityContext.runAsNonRoot=true)',
+                (*where, "securityContext"),
+                "check_runAsNonRoot.go",
+            )
 
 
 def _run_as_user(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
     if v < (1, 23) or _user_ns(spec, v):
         return
     if _d(spec.get("securityContext")).get("runAsUser") == 0:
-        yield Breach("runAsUser", "runAsUser=0 (pod must not set runAsUser=0)", ("spec", "securityContext", "runAsUser"),
-                     "check_runAsUser.go")  # fmt: skip
+        yield Breach(
+            "runAsUser",
+            "runAsUser=0 (pod must not set runAsUser=0)",
+            ("spec", "securityContext", "runAsUser"),
+            "check_runAsUser.go",
+        )
     for where, c in _containers(spec):
         if _csc(c).get("runAsUser") == 0:
-            yield Breach("runAsUser", f'runAsUser=0 (container "{_name(c)}" must not set runAsUser=0)',
-                         (*where, "securityContext", "runAsUser"), "check_runAsUser.go")  # fmt: skip
+            yield Breach(
+                "runAsUser",
+                f'runAsUser=0 (container "{_name(c)}" must not set runAsUser=0)',
+                (*where, "securityContext", "runAsUser"),
+                "check_runAsUser.go",
+            )
 
 
 def _seccomp_restricted(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -315,9 +447,13 @@ def _seccomp_restricted(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int
     pod_set = _d(_d(spec.get("securityContext")).get("seccompProfile")).get("type") in ("RuntimeDefault", "Localhost")
     for where, c in _containers(spec):
         if not pod_set and not _csc(c).get("seccompProfile"):
-            yield Breach("seccompProfile_restricted", f'seccompProfile (pod or container "{_name(c)}" must set '
-                         'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
-                         (*where, "securityContext"), "check_seccompProfile_restricted.go")  # fmt: skip
+            yield Breach(
+                "seccompProfile_restricted",
+                f'seccompProfile (pod or container "{_name(c)}" must set '
+                'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+                (*where, "securityContext"),
+                "check_seccompProfile_restricted.go",
+            )
 
 
 def _capabilities_restricted(meta: dict[str, Any], spec: dict[str, Any], v: tuple[int, int]) -> Iterator[Breach]:
@@ -326,14 +462,22 @@ def _capabilities_restricted(meta: dict[str, Any], spec: dict[str, Any], v: tupl
     for where, c in _containers(spec):
         caps = _d(_csc(c).get("capabilities"))
         if "ALL" not in [str(x) for x in _l(caps.get("drop"))]:
-            yield Breach("capabilities_restricted", f'unrestricted capabilities (container "{_name(c)}" must set '
-                         'securityContext.capabilities.drop=["ALL"])', (*where, "securityContext"),
-                         "check_capabilities_restricted.go")  # fmt: skip
+            yield Breach(
+                "capabilities_restricted",
+                f'unrestricted capabilities (container "{_name(c)}" must set '
+                'securityContext.capabilities.drop=["ALL"])',
+                (*where, "securityContext"),
+                "check_capabilities_restricted.go",
+            )
         bad = [str(a) for a in _l(caps.get("add")) if str(a) != "NET_BIND_SERVICE"]
         if bad:
-            yield Breach("capabilities_restricted", f'unrestricted capabilities (container "{_name(c)}" must not include '
-                         f"{', '.join(bad)} in securityContext.capabilities.add)",
-                         (*where, "securityContext", "capabilities", "add"), "check_capabilities_restricted.go")  # fmt: skip
+            yield Breach(
+                "capabilities_restricted",
+                f'unrestricted capabilities (container "{_name(c)}" must not include '
+                f"{', '.join(bad)} in securityContext.capabilities.add)",
+                (*where, "securityContext", "capabilities", "add"),
+                "check_capabilities_restricted.go",
+            )
 
 
 Check = Callable[[dict[str, Any], dict[str, Any], tuple[int, int]], Iterator[Breach]]

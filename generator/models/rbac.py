@@ -15,9 +15,12 @@ STAR = "*"
 # The aggregated defaults a binding may name without the ClusterRole being in the repository.
 _ALL = [{"apiGroups": [STAR], "resources": [STAR], "verbs": [STAR]}]
 _EDIT = [
-    {"apiGroups": [""], "resources": ["secrets", "pods", "pods/exec", "pods/attach", "pods/portforward"],
-     "verbs": ["get", "list", "watch", "create", "delete", "deletecollection", "patch", "update"]},
-]  # fmt: skip
+    {
+        "apiGroups": [""],
+        "resources": ["secrets", "pods", "pods/exec", "pods/attach", "pods/portforward"],
+        "verbs": ["get", "list", "watch", "create", "delete", "deletecollection", "patch", "update"],
+    },
+]
 BUILT_IN_CLUSTER_ROLES: dict[str, list[dict[str, Any]]] = {"cluster-admin": _ALL, "admin": _EDIT, "edit": _EDIT}
 
 

@@ -17,8 +17,12 @@ NEW_RULES = ("apiserver-invalid", "apiserver-warning", "probe-port-mismatch", "p
 def _findings(objs: Objects, rule_id: str, version: str) -> list[str]:
     ctx = Context.from_objects(objs, kubernetes_version=version)
     rule = RULES[rule_id]
-    return [f"{res.kind}/{res.name}{f.path}: {f.message}" for res in ctx.resources
-            if rule.KINDS is None or res.kind in rule.KINDS for f in rule.check(ctx, res)]  # fmt: skip
+    return [
+        f"{res.kind}/{res.name}{f.path}: {f.message}"
+        for res in ctx.resources
+        if rule.KINDS is None or res.kind in rule.KINDS
+        for f in rule.check(ctx, res)
+    ]
 
 
 @pytest.mark.parametrize("env", SHIPPED)

@@ -17,19 +17,36 @@ def _deploy(name: str = "web", replicas: int = 1, labels: dict[str, str] | None 
     labels = labels or {"app": name}
     spec: dict[str, Any] = {"containers": [{"name": "c", "image": "x:1"}]}
     spec.update(pod)
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                     "template": {"metadata": {"labels": labels}, "spec": spec}}}  # fmt: skip
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": spec},
+        },
+    }
 
 
 def _spread(selector: dict[str, str]) -> list[dict[str, Any]]:
-    return [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
-             "labelSelector": {"matchLabels": selector}}]  # fmt: skip
+    return [
+        {
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": selector},
+        }
+    ]
 
 
 def _anti(selector: dict[str, str]) -> dict[str, Any]:
     term = {"topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": selector}}
-    return {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": term}]}}
+    return {
+        "podAntiAffinity": {
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": term}]
+        }
+    }
 
 
 def test_fires_on_spread_selector_missing_own_pods() -> None:
@@ -43,5 +60,8 @@ def test_fires_on_anti_affinity_selecting_nothing() -> None:
 
 
 def test_passes_own_selector_and_anti_affinity_to_another_app() -> None:
-    assert _run(_deploy(replicas=3, topologySpreadConstraints=_spread({"app": "web"}), affinity=_anti({"app": "web"}))) == []
+    assert (
+        _run(_deploy(replicas=3, topologySpreadConstraints=_spread({"app": "web"}), affinity=_anti({"app": "web"})))
+        == []
+    )
     assert _run(_deploy(replicas=3, affinity=_anti({"app": "db"})), _deploy("db")) == []

@@ -13,8 +13,10 @@ def _run(*objs: dict[str, Any]) -> list[Finding]:
 
 
 def _pod(*ports: tuple[int, str]) -> dict[str, Any]:
-    containers = [{"name": f"c{i}", "image": "nginx:1.27", "ports": [{"containerPort": p, "protocol": proto}]}
-                  for i, (p, proto) in enumerate(ports)]  # fmt: skip
+    containers = [
+        {"name": f"c{i}", "image": "nginx:1.27", "ports": [{"containerPort": p, "protocol": proto}]}
+        for i, (p, proto) in enumerate(ports)
+    ]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": containers}}
 
 

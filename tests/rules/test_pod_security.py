@@ -23,12 +23,16 @@ def _restricted_pod() -> Pod:
         "spec": {
             "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
             "volumes": [{"name": "tmp", "emptyDir": {}}],
-            "containers": [{
-                "name": "app", "image": "x:1", "ports": [{"containerPort": 8080}],
-                "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
-            }],
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "x:1",
+                    "ports": [{"containerPort": 8080}],
+                    "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+                }
+            ],
         },
-    }  # fmt: skip
+    }
 
 
 def _c(pod: Pod) -> dict[str, Any]:
@@ -40,44 +44,103 @@ Mutation = Callable[[Pod], None]
 # control -> (level it belongs to, a mutation that breaks it, a mutation that stays compliant)
 CASES: dict[str, tuple[str, Mutation, Mutation]] = {
     "hostNamespaces": ("baseline", lambda p: p["spec"].update(hostPID=True), lambda p: p["spec"].update(hostPID=False)),
-    "privileged": ("baseline", lambda p: _c(p)["securityContext"].update(privileged=True),
-                   lambda p: _c(p)["securityContext"].update(privileged=False)),
-    "capabilities_baseline": ("baseline", lambda p: _c(p)["securityContext"].update(capabilities={"add": ["SYS_ADMIN"]}),
-                              lambda p: _c(p)["securityContext"].update(capabilities={"add": ["CHOWN"]})),
-    "hostPathVolumes": ("baseline", lambda p: p["spec"]["volumes"].append({"name": "h", "hostPath": {"path": "/"}}),
-                        lambda p: p["spec"]["volumes"].append({"name": "h", "configMap": {"name": "c"}})),
-    "hostPorts": ("baseline", lambda p: _c(p)["ports"][0].update(hostPort=8080),
-                  lambda p: _c(p)["ports"][0].update(hostPort=0)),
-    "appArmorProfile": ("baseline", lambda p: _c(p)["securityContext"].update(appArmorProfile={"type": "Unconfined"}),
-                        lambda p: _c(p)["securityContext"].update(appArmorProfile={"type": "RuntimeDefault"})),
-    "seLinuxOptions": ("baseline", lambda p: p["spec"]["securityContext"].update(seLinuxOptions={"type": "spc_t"}),
-                       lambda p: p["spec"]["securityContext"].update(seLinuxOptions={"type": "container_t", "level": "s0"})),
-    "procMount": ("baseline", lambda p: _c(p)["securityContext"].update(procMount="Unmasked"),
-                  lambda p: _c(p)["securityContext"].update(procMount="Default")),
-    "seccompProfile_baseline": ("baseline", lambda p: p["spec"]["securityContext"].update(seccompProfile={"type": "Unconfined"}),
-                                lambda p: p["spec"]["securityContext"].update(seccompProfile={"type": "Localhost", "localhostProfile": "x"})),
-    "sysctls": ("baseline", lambda p: p["spec"]["securityContext"].update(sysctls=[{"name": "kernel.msgmax", "value": "1"}]),
-                lambda p: p["spec"]["securityContext"].update(sysctls=[{"name": "net.ipv4.tcp_keepalive_time", "value": "60"}])),
-    "windowsHostProcess": ("baseline", lambda p: _c(p)["securityContext"].update(windowsOptions={"hostProcess": True}),
-                           lambda p: _c(p)["securityContext"].update(windowsOptions={"hostProcess": False})),
-    "hostProbesAndHostLifecycle": ("baseline", lambda p: _c(p).update(livenessProbe={"httpGet": {"host": "10.0.0.1", "port": 80}}),
-                                   lambda p: _c(p).update(livenessProbe={"httpGet": {"port": 80}})),
-    "restrictedVolumes": ("restricted", lambda p: p["spec"]["volumes"].append({"name": "n", "nfs": {"server": "s", "path": "/"}}),
-                          lambda p: p["spec"]["volumes"].append({"name": "n", "persistentVolumeClaim": {"claimName": "c"}})),
-    "allowPrivilegeEscalation": ("restricted", lambda p: _c(p)["securityContext"].pop("allowPrivilegeEscalation"),
-                                 lambda p: None),
-    "runAsNonRoot": ("restricted", lambda p: p["spec"]["securityContext"].pop("runAsNonRoot"),
-                     lambda p: (p["spec"]["securityContext"].pop("runAsNonRoot"), _c(p)["securityContext"].update(runAsNonRoot=True))),
-    "runAsUser": ("restricted", lambda p: _c(p)["securityContext"].update(runAsUser=0),
-                  lambda p: _c(p)["securityContext"].update(runAsUser=1000)),
-    "seccompProfile_restricted": ("restricted", lambda p: p["spec"]["securityContext"].pop("seccompProfile"),
-                                  lambda p: (p["spec"]["securityContext"].pop("seccompProfile"),
-                                             _c(p)["securityContext"].update(seccompProfile={"type": "RuntimeDefault"}))),
-    "capabilities_restricted": ("restricted", lambda p: _c(p)["securityContext"].update(capabilities={"drop": ["ALL"], "add": ["CHOWN"]}),
-                                lambda p: _c(p)["securityContext"].update(capabilities={"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]})),
-    "procMount_restricted": ("restricted", lambda p: (p["spec"].update(hostUsers=False), _c(p)["securityContext"].update(procMount="Unmasked")),
-                             lambda p: (p["spec"].update(hostUsers=False), _c(p)["securityContext"].update(procMount="Default"))),
-}  # fmt: skip
+    "privileged": (
+        "baseline",
+        lambda p: _c(p)["securityContext"].update(privileged=True),
+        lambda p: _c(p)["securityContext"].update(privileged=False),
+    ),
+    "capabilities_baseline": (
+        "baseline",
+        lambda p: _c(p)["securityContext"].update(capabilities={"add": ["SYS_ADMIN"]}),
+        lambda p: _c(p)["securityContext"].update(capabilities={"add": ["CHOWN"]}),
+    ),
+    "hostPathVolumes": (
+        "baseline",
+        lambda p: p["spec"]["volumes"].append({"name": "h", "hostPath": {"path": "/"}}),
+        lambda p: p["spec"]["volumes"].append({"name": "h", "configMap": {"name": "c"}}),
+    ),
+    "hostPorts": (
+        "baseline",
+        lambda p: _c(p)["ports"][0].update(hostPort=8080),
+        lambda p: _c(p)["ports"][0].update(hostPort=0),
+    ),
+    "appArmorProfile": (
+        "baseline",
+        lambda p: _c(p)["securityContext"].update(appArmorProfile={"type": "Unconfined"}),
+        lambda p: _c(p)["securityContext"].update(appArmorProfile={"type": "RuntimeDefault"}),
+    ),
+    "seLinuxOptions": (
+        "baseline",
+        lambda p: p["spec"]["securityContext"].update(seLinuxOptions={"type": "spc_t"}),
+        lambda p: p["spec"]["securityContext"].update(seLinuxOptions={"type": "container_t", "level": "s0"}),
+    ),
+    "procMount": (
+        "baseline",
+        lambda p: _c(p)["securityContext"].update(procMount="Unmasked"),
+        lambda p: _c(p)["securityContext"].update(procMount="Default"),
+    ),
+    "seccompProfile_baseline": (
+        "baseline",
+        lambda p: p["spec"]["securityContext"].update(seccompProfile={"type": "Unconfined"}),
+        lambda p: p["spec"]["securityContext"].update(seccompProfile={"type": "Localhost", "localhostProfile": "x"}),
+    ),
+    "sysctls": (
+        "baseline",
+        lambda p: p["spec"]["securityContext"].update(sysctls=[{"name": "kernel.msgmax", "value": "1"}]),
+        lambda p: p["spec"]["securityContext"].update(sysctls=[{"name": "net.ipv4.tcp_keepalive_time", "value": "60"}]),
+    ),
+    "windowsHostProcess": (
+        "baseline",
+        lambda p: _c(p)["securityContext"].update(windowsOptions={"hostProcess": True}),
+        lambda p: _c(p)["securityContext"].update(windowsOptions={"hostProcess": False}),
+    ),
+    "hostProbesAndHostLifecycle": (
+        "baseline",
+        lambda p: _c(p).update(livenessProbe={"httpGet": {"host": "10.0.0.1", "port": 80}}),
+        lambda p: _c(p).update(livenessProbe={"httpGet": {"port": 80}}),
+    ),
+    "restrictedVolumes": (
+        "restricted",
+        lambda p: p["spec"]["volumes"].append({"name": "n", "nfs": {"server": "s", "path": "/"}}),
+        lambda p: p["spec"]["volumes"].append({"name": "n", "persistentVolumeClaim": {"claimName": "c"}}),
+    ),
+    "allowPrivilegeEscalation": (
+        "restricted",
+        lambda p: _c(p)["securityContext"].pop("allowPrivilegeEscalation"),
+        lambda p: None,
+    ),
+    "runAsNonRoot": (
+        "restricted",
+        lambda p: p["spec"]["securityContext"].pop("runAsNonRoot"),
+        lambda p: (
+            p["spec"]["securityContext"].pop("runAsNonRoot"),
+            _c(p)["securityContext"].update(runAsNonRoot=True),
+        ),
+    ),
+    "runAsUser": (
+        "restricted",
+        lambda p: _c(p)["securityContext"].update(runAsUser=0),
+        lambda p: _c(p)["securityContext"].update(runAsUser=1000),
+    ),
+    "seccompProfile_restricted": (
+        "restricted",
+        lambda p: p["spec"]["securityContext"].pop("seccompProfile"),
+        lambda p: (
+            p["spec"]["securityContext"].pop("seccompProfile"),
+            _c(p)["securityContext"].update(seccompProfile={"type": "RuntimeDefault"}),
+        ),
+    ),
+    "capabilities_restricted": (
+        "restricted",
+        lambda p: _c(p)["securityContext"].update(capabilities={"drop": ["ALL"], "add": ["CHOWN"]}),
+        lambda p: _c(p)["securityContext"].update(capabilities={"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}),
+    ),
+    "procMount_restricted": (
+        "restricted",
+        lambda p: (p["spec"].update(hostUsers=False), _c(p)["securityContext"].update(procMount="Unmasked")),
+        lambda p: (p["spec"].update(hostUsers=False), _c(p)["securityContext"].update(procMount="Default")),
+    ),
+}
 
 
 def test_every_upstream_control_has_a_case() -> None:
@@ -115,9 +178,15 @@ def test_versions_change_the_verdict() -> None:
 
 def _objects(labels: dict[str, str], pod: Pod) -> list[dict[str, Any]]:
     ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps", "labels": labels}}
-    deploy = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "apps"},
-              "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}, **pod["metadata"]},
-                       "spec": pod["spec"]}}}  # fmt: skip
+    deploy = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "apps"},
+        "spec": {
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {"metadata": {"labels": {"a": "b"}, **pod["metadata"]}, "spec": pod["spec"]},
+        },
+    }
     return [ns, deploy]
 
 
@@ -147,8 +216,11 @@ def test_warn_rule_reports_warn_and_audit_levels_once() -> None:
     pod = _restricted_pod()
     _c(pod)["securityContext"].pop("allowPrivilegeEscalation")
     _c(pod)["securityContext"]["privileged"] = True
-    labels = {"pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted",
-              "pod-security.kubernetes.io/audit": "restricted"}  # fmt: skip
+    labels = {
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+    }
     warned = _run(pod_security_warn, _objects(labels, copy.deepcopy(pod)))
     assert {f.message.split("[")[1].split(":")[0] for f in warned} == {"allowPrivilegeEscalation"}
     assert len(_run(rule, _objects(labels, pod))) == 1  # privileged: the enforced baseline

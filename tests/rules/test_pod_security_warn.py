@@ -14,12 +14,18 @@ def _run(labels: dict[str, str], pod_spec: dict[str, Any]) -> list[str]:
 
 
 def test_fires_on_warn_label() -> None:
-    [msg] = _run({"pod-security.kubernetes.io/warn": "baseline"}, {"hostNetwork": True, "containers": [{"name": "c", "image": "x:1"}]})
+    [msg] = _run(
+        {"pod-security.kubernetes.io/warn": "baseline"},
+        {"hostNetwork": True, "containers": [{"name": "c", "image": "x:1"}]},
+    )
     assert "hostNamespaces" in msg and "warns" in msg
 
 
 def test_fires_on_audit_label() -> None:
-    found = _run({"pod-security.kubernetes.io/audit": "baseline"}, {"hostIPC": True, "containers": [{"name": "c", "image": "x:1"}]})
+    found = _run(
+        {"pod-security.kubernetes.io/audit": "baseline"},
+        {"hostIPC": True, "containers": [{"name": "c", "image": "x:1"}]},
+    )
     assert found and "audits" in found[0]
 
 

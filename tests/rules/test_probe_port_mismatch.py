@@ -8,9 +8,18 @@ from generator.validate.rules import probe_port_mismatch as rule
 
 
 def _run(ports: list[dict[str, Any]], probe: dict[str, Any]) -> list[Finding]:
-    deploy = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
-              "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
-                       "spec": {"containers": [{"name": "c", "image": "x:1", "ports": ports, "readinessProbe": probe}]}}}}  # fmt: skip
+    deploy = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {
+                "metadata": {"labels": {"a": "b"}},
+                "spec": {"containers": [{"name": "c", "image": "x:1", "ports": ports, "readinessProbe": probe}]},
+            },
+        },
+    }
     ctx = Context.from_objects([deploy])
     return [f for res in ctx.resources for f in rule.check(ctx, res)]
 

@@ -20,14 +20,23 @@ def _role(*rules: dict[str, Any], kind: str = "Role") -> dict[str, Any]:
 
 
 def _binding(role: str, kind: str = "ClusterRoleBinding", role_kind: str = "ClusterRole") -> dict[str, Any]:
-    return {"apiVersion": f"{GROUP}/v1", "kind": kind, "metadata": {"name": "b"},
-            "roleRef": {"apiGroup": GROUP, "kind": role_kind, "name": role},
-            "subjects": [{"kind": "ServiceAccount", "name": "sa", "namespace": "x"}]}  # fmt: skip
+    return {
+        "apiVersion": f"{GROUP}/v1",
+        "kind": kind,
+        "metadata": {"name": "b"},
+        "roleRef": {"apiGroup": GROUP, "kind": role_kind, "name": role},
+        "subjects": [{"kind": "ServiceAccount", "name": "sa", "namespace": "x"}],
+    }
 
 
 def test_fires_on_escalate_bind_impersonate() -> None:
-    found = _run(_role({"apiGroups": [GROUP], "resources": ["roles"], "verbs": ["bind", "escalate"]},
-                       {"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]}, kind="ClusterRole"))  # fmt: skip
+    found = _run(
+        _role(
+            {"apiGroups": [GROUP], "resources": ["roles"], "verbs": ["bind", "escalate"]},
+            {"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]},
+            kind="ClusterRole",
+        )
+    )
     assert [f.path for f in found] == ["/rules/0/verbs", "/rules/1/verbs"]
     assert "bind, escalate" in found[0].message or "escalate, bind" in found[0].message
 

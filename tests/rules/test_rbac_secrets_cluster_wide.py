@@ -20,9 +20,13 @@ def _role(*rules: dict[str, Any], kind: str = "Role") -> dict[str, Any]:
 
 
 def _binding(role: str, kind: str = "ClusterRoleBinding", role_kind: str = "ClusterRole") -> dict[str, Any]:
-    return {"apiVersion": f"{GROUP}/v1", "kind": kind, "metadata": {"name": "b"},
-            "roleRef": {"apiGroup": GROUP, "kind": role_kind, "name": role},
-            "subjects": [{"kind": "ServiceAccount", "name": "sa", "namespace": "x"}]}  # fmt: skip
+    return {
+        "apiVersion": f"{GROUP}/v1",
+        "kind": kind,
+        "metadata": {"name": "b"},
+        "roleRef": {"apiGroup": GROUP, "kind": role_kind, "name": role},
+        "subjects": [{"kind": "ServiceAccount", "name": "sa", "namespace": "x"}],
+    }
 
 
 def test_fires_on_cluster_role_in_the_set_reading_secrets() -> None:

@@ -17,14 +17,25 @@ def _deploy(name: str = "web", replicas: int = 1, labels: dict[str, str] | None 
     labels = labels or {"app": name}
     spec: dict[str, Any] = {"containers": [{"name": "c", "image": "x:1"}]}
     spec.update(pod)
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                     "template": {"metadata": {"labels": labels}, "spec": spec}}}  # fmt: skip
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": spec},
+        },
+    }
 
 
 def _pvc(*modes: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
-            "spec": {"accessModes": list(modes), "resources": {"requests": {"storage": "1Gi"}}}}  # fmt: skip
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data"},
+        "spec": {"accessModes": list(modes), "resources": {"requests": {"storage": "1Gi"}}},
+    }
 
 
 VOL = [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]

@@ -17,9 +17,16 @@ def _deploy(name: str = "web", replicas: int = 1, labels: dict[str, str] | None 
     labels = labels or {"app": name}
     spec: dict[str, Any] = {"containers": [{"name": "c", "image": "x:1"}]}
     spec.update(pod)
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                     "template": {"metadata": {"labels": labels}, "spec": spec}}}  # fmt: skip
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": spec},
+        },
+    }
 
 
 def _sts(service: str) -> dict[str, Any]:

@@ -50,14 +50,25 @@ _BY_KIND: dict[str, Callable[[dict[str, Any], Options], list[Violation]]] = {
 # Only the built-in API groups: a CRD that happens to reuse a kind name (e.g. a "Service" of Knative) has
 # its own validation.
 _GROUPS = {
-    "Pod": ("v1",), "Service": ("v1",), "ConfigMap": ("v1",), "Secret": ("v1",),
-    "Deployment": ("apps/",), "StatefulSet": ("apps/",), "DaemonSet": ("apps/",), "ReplicaSet": ("apps/",),
-    "Job": ("batch/",), "CronJob": ("batch/",),
-    "Ingress": ("networking.k8s.io/",), "NetworkPolicy": ("networking.k8s.io/",),
-    "PodDisruptionBudget": ("policy/",), "HorizontalPodAutoscaler": ("autoscaling/",),
-    "Role": ("rbac.authorization.k8s.io/",), "ClusterRole": ("rbac.authorization.k8s.io/",),
-    "RoleBinding": ("rbac.authorization.k8s.io/",), "ClusterRoleBinding": ("rbac.authorization.k8s.io/",),
-}  # fmt: skip
+    "Pod": ("v1",),
+    "Service": ("v1",),
+    "ConfigMap": ("v1",),
+    "Secret": ("v1",),
+    "Deployment": ("apps/",),
+    "StatefulSet": ("apps/",),
+    "DaemonSet": ("apps/",),
+    "ReplicaSet": ("apps/",),
+    "Job": ("batch/",),
+    "CronJob": ("batch/",),
+    "Ingress": ("networking.k8s.io/",),
+    "NetworkPolicy": ("networking.k8s.io/",),
+    "PodDisruptionBudget": ("policy/",),
+    "HorizontalPodAutoscaler": ("autoscaling/",),
+    "Role": ("rbac.authorization.k8s.io/",),
+    "ClusterRole": ("rbac.authorization.k8s.io/",),
+    "RoleBinding": ("rbac.authorization.k8s.io/",),
+    "ClusterRoleBinding": ("rbac.authorization.k8s.io/",),
+}
 VALIDATED_KINDS = frozenset(_BY_KIND)
 
 
@@ -96,11 +107,23 @@ def probe_port_problems(spec: dict[str, Any], base: Path) -> list[Violation]:
                     continue
                 where = (*base, key, i, probe_key, handler, "port")
                 if port not in ports:
-                    out.append(Violation(where, f'{probe_key} port "{port}" is not a port of container '
-                                         f'"{text(c.get("name"))}" (kubelet: port {port} not found)',
-                                         "pkg/kubelet/prober/prober.go:findPortByName", "runtime"))  # fmt: skip
+                    out.append(
+                        Violation(
+                            where,
+                            f'{probe_key} port "{port}" is not a port of container '
+                            f'"{text(c.get("name"))}" (kubelet: port {port} not found)',
+                            "pkg/kubelet/prober/prober.go:findPortByName",
+                            "runtime",
+                        )
+                    )
                 elif ports[port] != "TCP":
-                    out.append(Violation(where, f'{probe_key} port "{port}" is declared {ports[port]}: a '
-                                         f"{handler} probe speaks TCP and never succeeds",
-                                         "pkg/kubelet/prober/prober.go:findPortByName", "runtime"))  # fmt: skip
+                    out.append(
+                        Violation(
+                            where,
+                            f'{probe_key} port "{port}" is declared {ports[port]}: a '
+                            f"{handler} probe speaks TCP and never succeeds",
+                            "pkg/kubelet/prober/prober.go:findPortByName",
+                            "runtime",
+                        )
+                    )
     return out

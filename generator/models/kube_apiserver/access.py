@@ -26,10 +26,14 @@ RBAC_GROUP = "rbac.authorization.k8s.io"
 def validate_metadata(obj: dict[str, Any]) -> list[Violation]:
     """ValidateObjectMeta: label keys/values and annotation keys/size (names are the invalid-name rule's)."""
     meta = d(obj.get("metadata"))
-    out = [Violation(("metadata", "labels", *p.path), p.message, CORE + "ValidateObjectMeta (ValidateLabels)")
-           for p in am.validate_labels(meta.get("labels"))]  # fmt: skip
-    out += [Violation(("metadata", "annotations", *p.path), p.message, CORE + "ValidateObjectMeta (ValidateAnnotations)")
-            for p in am.validate_annotations(meta.get("annotations"))]  # fmt: skip
+    out = [
+        Violation(("metadata", "labels", *p.path), p.message, CORE + "ValidateObjectMeta (ValidateLabels)")
+        for p in am.validate_labels(meta.get("labels"))
+    ]
+    out += [
+        Violation(("metadata", "annotations", *p.path), p.message, CORE + "ValidateObjectMeta (ValidateAnnotations)")
+        for p in am.validate_annotations(meta.get("annotations"))
+    ]
     return out
 
 
@@ -45,13 +49,23 @@ def validate_pdb(obj: dict[str, Any]) -> list[Violation]:
         out.append(Violation(("spec", "selector", *p.path), p.message, upstream))
     policy = spec.get("unhealthyPodEvictionPolicy")
     if policy is not None and policy not in ("IfHealthyBudget", "AlwaysAllow"):
-        out.append(Violation(("spec", "unhealthyPodEvictionPolicy"), f'unsupported value "{policy}": IfHealthyBudget '
-                             "or AlwaysAllow", upstream))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "unhealthyPodEvictionPolicy"),
+                f'unsupported value "{policy}": IfHealthyBudget or AlwaysAllow',
+                upstream,
+            )
+        )
     return out
 
 
-_METRIC_TYPES = {"Object": "object", "Pods": "pods", "Resource": "resource", "ContainerResource": "containerResource",
-                 "External": "external"}  # fmt: skip
+_METRIC_TYPES = {
+    "Object": "object",
+    "Pods": "pods",
+    "Resource": "resource",
+    "ContainerResource": "containerResource",
+    "External": "external",
+}
 
 
 def validate_hpa(obj: dict[str, Any]) -> list[Violation]:
@@ -60,38 +74,70 @@ def validate_hpa(obj: dict[str, Any]) -> list[Violation]:
     upstream = AUTOSCALING + "validateHorizontalPodAutoscalerSpec"
     low, high = num(spec.get("minReplicas")), num(spec.get("maxReplicas"))
     if low is not None and low < 1:
-        out.append(Violation(("spec", "minReplicas"), "must be greater than or equal to 1 (0 needs the alpha "
-                             "HPAScaleToZero feature)", upstream))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "minReplicas"),
+                "must be greater than or equal to 1 (0 needs the alpha HPAScaleToZero feature)",
+                upstream,
+            )
+        )
     if high is None:
         out.append(Violation(("spec", "maxReplicas"), "maxReplicas is required", upstream))
     elif high < 1:
         out.append(Violation(("spec", "maxReplicas"), "must be greater than 0", upstream))
     elif high < (low if low is not None else 1):
-        out.append(Violation(("spec", "maxReplicas"), f"must be greater than or equal to `minReplicas` ({low})", upstream))
+        out.append(
+            Violation(("spec", "maxReplicas"), f"must be greater than or equal to `minReplicas` ({low})", upstream)
+        )
     ref = d(spec.get("scaleTargetRef"))
     for field in ("kind", "name"):
         value = text(ref.get(field))
         if not value:
-            out.append(Violation(("spec", "scaleTargetRef", field), f"scaleTargetRef.{field} is required",
-                                 AUTOSCALING + "ValidateCrossVersionObjectReference"))  # fmt: skip
+            out.append(
+                Violation(
+                    ("spec", "scaleTargetRef", field),
+                    f"scaleTargetRef.{field} is required",
+                    AUTOSCALING + "ValidateCrossVersionObjectReference",
+                )
+            )
         elif field == "name" and ("/" in value or "%" in value):
-            out.append(Violation(("spec", "scaleTargetRef", "name"), "may not contain '/' or '%'",
-                                 AUTOSCALING + "ValidateCrossVersionObjectReference"))  # fmt: skip
+            out.append(
+                Violation(
+                    ("spec", "scaleTargetRef", "name"),
+                    "may not contain '/' or '%'",
+                    AUTOSCALING + "ValidateCrossVersionObjectReference",
+                )
+            )
     for i, metric in enumerate(lst(spec.get("metrics"))):
         mtype = d(metric).get("type")
         where: Path = ("spec", "metrics", i)
         if mtype not in _METRIC_TYPES:
-            out.append(Violation((*where, "type"), f'unsupported metric type "{mtype}": ' + ", ".join(_METRIC_TYPES),
-                                 AUTOSCALING + "validateMetricSpec"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*where, "type"),
+                    f'unsupported metric type "{mtype}": ' + ", ".join(_METRIC_TYPES),
+                    AUTOSCALING + "validateMetricSpec",
+                )
+            )
             continue
         key = _METRIC_TYPES[str(mtype)]
         if d(metric).get(key) is None:
-            out.append(Violation(where, f"must populate information for the given metric source ({key})",
-                                 AUTOSCALING + "validateMetricSpec"))  # fmt: skip
+            out.append(
+                Violation(
+                    where,
+                    f"must populate information for the given metric source ({key})",
+                    AUTOSCALING + "validateMetricSpec",
+                )
+            )
         others = [k for k in _METRIC_TYPES.values() if k != key and d(metric).get(k) is not None]
         if others:
-            out.append(Violation(where, f"must populate the given metric source only ({key}, not {others[0]})",
-                                 AUTOSCALING + "validateMetricSpec"))  # fmt: skip
+            out.append(
+                Violation(
+                    where,
+                    f"must populate the given metric source only ({key}, not {others[0]})",
+                    AUTOSCALING + "validateMetricSpec",
+                )
+            )
     return out
 
 
@@ -107,11 +153,19 @@ def validate_role(obj: dict[str, Any], *, cluster: bool) -> list[Violation]:
         urls = lst(rule.get("nonResourceURLs"))
         if urls:
             if not cluster:
-                out.append(Violation((*where, "nonResourceURLs"), "namespaced rules cannot apply to non-resource URLs",
-                                     upstream))  # fmt: skip
+                out.append(
+                    Violation(
+                        (*where, "nonResourceURLs"), "namespaced rules cannot apply to non-resource URLs", upstream
+                    )
+                )
             if lst(rule.get("apiGroups")) or lst(rule.get("resources")) or lst(rule.get("resourceNames")):
-                out.append(Violation((*where, "nonResourceURLs"), "rules cannot apply to both regular resources and "
-                                     "non-resource URLs", upstream))  # fmt: skip
+                out.append(
+                    Violation(
+                        (*where, "nonResourceURLs"),
+                        "rules cannot apply to both regular resources and non-resource URLs",
+                        upstream,
+                    )
+                )
             continue
         if not lst(rule.get("apiGroups")):
             out.append(Violation((*where, "apiGroups"), "resource rules must supply at least one api group", upstream))
@@ -145,8 +199,11 @@ def validate_binding(obj: dict[str, Any], *, cluster: bool) -> list[Violation]:
             for msg in am.is_dns1123_subdomain(name) if name else []:
                 out.append(Violation((*where, "name"), f'"{name}": {msg}', sfn))
             if cluster and not text(subject.get("namespace")):
-                out.append(Violation((*where, "namespace"), "a ServiceAccount subject of a ClusterRoleBinding needs a "
-                                     "namespace", sfn))  # fmt: skip
+                out.append(
+                    Violation(
+                        (*where, "namespace"), "a ServiceAccount subject of a ClusterRoleBinding needs a namespace", sfn
+                    )
+                )
         elif kind in ("User", "Group"):
             if subject.get("apiGroup") != RBAC_GROUP:
                 out.append(Violation((*where, "apiGroup"), f'must be "{RBAC_GROUP}" for {kind} subjects', sfn))

@@ -37,8 +37,10 @@ def is_dns1123_label(value: str) -> list[str]:
     if len(value) > 63:
         out.append("must be no more than 63 characters")
     if not _DNS1123_LABEL.fullmatch(value):
-        out.append("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-                   "and must start and end with an alphanumeric character")  # fmt: skip
+        out.append(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+            "and must start and end with an alphanumeric character"
+        )
     return out
 
 
@@ -48,8 +50,10 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     if len(value) > 253:
         out.append("must be no more than 253 characters")
     if not _DNS1123_SUBDOMAIN.fullmatch(value):
-        out.append("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-                   "and must start and end with an alphanumeric character")  # fmt: skip
+        out.append(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+            "and must start and end with an alphanumeric character"
+        )
     return out
 
 
@@ -59,8 +63,10 @@ def is_dns1035_label(value: str) -> list[str]:
     if len(value) > 63:
         out.append("must be no more than 63 characters")
     if not _DNS1035_LABEL.fullmatch(value):
-        out.append("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-                   "alphabetic character, and end with an alphanumeric character")  # fmt: skip
+        out.append(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+            "alphabetic character, and end with an alphanumeric character"
+        )
     return out
 
 
@@ -77,15 +83,19 @@ def is_qualified_name(value: str) -> list[str]:
             return ["prefix part must be non-empty"]
         out = [f"prefix part {msg}" for msg in is_dns1123_subdomain(prefix)]
     else:
-        return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.' with an optional "
-                "DNS subdomain prefix and '/'"]  # fmt: skip
+        return [
+            "a qualified name must consist of alphanumeric characters, '-', '_' or '.' with an optional "
+            "DNS subdomain prefix and '/'"
+        ]
     if not name:
         out.append("name part must be non-empty")
     elif len(name) > 63:
         out.append("name part must be no more than 63 characters")
     if name and not _QUALIFIED_NAME.fullmatch(name):
-        out.append("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-                   "with an alphanumeric character")  # fmt: skip
+        out.append(
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+            "with an alphanumeric character"
+        )
     return out
 
 
@@ -95,8 +105,10 @@ def is_valid_label_value(value: str) -> list[str]:
     if len(value) > 63:
         out.append("must be no more than 63 characters")
     if not _LABEL_VALUE.fullmatch(value):
-        out.append("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-                   "and must start and end with an alphanumeric character")  # fmt: skip
+        out.append(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character"
+        )
     return out
 
 
@@ -129,12 +141,17 @@ def is_env_var_name(name: str, *, relaxed: bool) -> list[str]:
         if not name:
             return ["environment variable name must not be empty"]
         bad = [c for c in name if not (0x20 <= ord(c) < 0x7F) or c == "="]
-        return ["a valid environment variable name must consist only of printable ASCII characters other than '='"] \
-            if bad else []  # fmt: skip
+        return (
+            ["a valid environment variable name must consist only of printable ASCII characters other than '='"]
+            if bad
+            else []
+        )
     out = []
     if not _ENV_VAR_NAME.fullmatch(name):
-        out.append("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', "
-                   "or '.', and must not start with a digit")  # fmt: skip
+        out.append(
+            "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', "
+            "or '.', and must not start with a digit"
+        )
     if name in (".", "..") or name.startswith(".."):
         out.append("must not be '.' or '..' or start with '..'")
     return out
@@ -165,12 +182,23 @@ def is_valid_cidr(value: str) -> bool:
 
 _QUANTITY = re.compile(r"([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?")
 _SUFFIX: dict[str, Fraction] = {
-    "": Fraction(1), "n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000),
-    "k": Fraction(10**3), "M": Fraction(10**6), "G": Fraction(10**9), "T": Fraction(10**12),
-    "P": Fraction(10**15), "E": Fraction(10**18),
-    "Ki": Fraction(2**10), "Mi": Fraction(2**20), "Gi": Fraction(2**30), "Ti": Fraction(2**40),
-    "Pi": Fraction(2**50), "Ei": Fraction(2**60),
-}  # fmt: skip
+    "": Fraction(1),
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 1000),
+    "k": Fraction(10**3),
+    "M": Fraction(10**6),
+    "G": Fraction(10**9),
+    "T": Fraction(10**12),
+    "P": Fraction(10**15),
+    "E": Fraction(10**18),
+    "Ki": Fraction(2**10),
+    "Mi": Fraction(2**20),
+    "Gi": Fraction(2**30),
+    "Ti": Fraction(2**40),
+    "Pi": Fraction(2**50),
+    "Ei": Fraction(2**60),
+}
 
 
 def parse_quantity(value: Any) -> Fraction | None:
@@ -190,10 +218,7 @@ def parse_quantity(value: Any) -> Fraction | None:
         return None
     sign, number, suffix = m.group(1), m.group(2), m.group(3) or ""
     amount = Fraction(number)
-    if suffix[:1] in ("e", "E"):
-        factor = Fraction(10) ** int(suffix[1:])
-    else:
-        factor = _SUFFIX[suffix]
+    factor = Fraction(10) ** int(suffix[1:]) if suffix[:1] in ("e", "E") else _SUFFIX[suffix]
     result = amount * factor
     return -result if sign == "-" else result
 
@@ -264,8 +289,12 @@ def validate_label_selector(selector: Any) -> list[Problem]:
         elif op in ("Exists", "DoesNotExist") and count > 0:
             out.append(Problem((*where, "values"), f"may not be specified when `operator` is '{op}'"))
         elif op not in _SELECTOR_OPERATORS:
-            out.append(Problem((*where, "operator"), f'unsupported operator "{op}": supported values are '
-                                                     + ", ".join(_SELECTOR_OPERATORS)))  # fmt: skip
+            out.append(
+                Problem(
+                    (*where, "operator"),
+                    f'unsupported operator "{op}": supported values are ' + ", ".join(_SELECTOR_OPERATORS),
+                )
+            )
         if isinstance(key, str):
             out += [Problem((*where, "key"), f'key "{key}": {msg}') for msg in is_qualified_name(key)]
     return out

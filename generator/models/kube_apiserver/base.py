@@ -42,7 +42,7 @@ def text(value: Any) -> str:
 
 
 def parse_version(version: str) -> tuple[int, int]:
-    """"1.33" -> (1, 33); anything unparsable is treated as the newest behaviour."""
+    """ "1.33" -> (1, 33); anything unparsable is treated as the newest behaviour."""
     major, _, minor = version.partition(".")
     try:
         return int(major), int(minor.split(".")[0])

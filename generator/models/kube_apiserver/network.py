@@ -25,24 +25,32 @@ def validate_service(obj: dict[str, Any]) -> list[Violation]:
     out: list[Violation] = []
     stype = spec.get("type", "ClusterIP")
     if stype not in _SERVICE_TYPES:
-        out.append(Violation(("spec", "type"), f'unsupported value "{stype}": ' + ", ".join(_SERVICE_TYPES),
-                             CORE + "ValidateService"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "type"), f'unsupported value "{stype}": ' + ", ".join(_SERVICE_TYPES), CORE + "ValidateService"
+            )
+        )
     ports = lst(spec.get("ports"))
     headless = spec.get("clusterIP") == "None"
     if stype == "ExternalName":
         name = text(spec.get("externalName"))
         if not name:
-            out.append(Violation(("spec", "externalName"), "externalName is required for type ExternalName",
-                                 CORE + "ValidateService"))  # fmt: skip
+            out.append(
+                Violation(
+                    ("spec", "externalName"), "externalName is required for type ExternalName", CORE + "ValidateService"
+                )
+            )
         else:
             for msg in am.is_dns1123_subdomain(name.rstrip(".").lower()):
                 out.append(Violation(("spec", "externalName"), f'"{name}": {msg}', CORE + "ValidateService"))
     elif not ports and not headless:
-        out.append(Violation(("spec", "ports"), "a Service needs at least one port (Required value)",
-                             CORE + "ValidateService"))  # fmt: skip
+        out.append(
+            Violation(("spec", "ports"), "a Service needs at least one port (Required value)", CORE + "ValidateService")
+        )
     if headless and stype in ("NodePort", "LoadBalancer"):
-        out.append(Violation(("spec", "clusterIP"), f"may not be set to 'None' for {stype} services",
-                             CORE + "ValidateService"))  # fmt: skip
+        out.append(
+            Violation(("spec", "clusterIP"), f"may not be set to 'None' for {stype} services", CORE + "ValidateService")
+        )
     names: set[str] = set()
     pairs: set[tuple[int, str]] = set()
     for i, port in enumerate(ports):
@@ -51,8 +59,13 @@ def validate_service(obj: dict[str, Any]) -> list[Violation]:
         pw: Path = ("spec", "ports", i)
         name = text(port.get("name"))
         if len(ports) > 1 and not name:
-            out.append(Violation((*pw, "name"), "every port needs a name when a Service has several ports",
-                                 CORE + "validateServicePort"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*pw, "name"),
+                    "every port needs a name when a Service has several ports",
+                    CORE + "validateServicePort",
+                )
+            )
         if name:
             if name in names:
                 out.append(Violation((*pw, "name"), f'duplicate port name "{name}"', CORE + "validateServicePort"))
@@ -61,7 +74,9 @@ def validate_service(obj: dict[str, Any]) -> list[Violation]:
         if number is None:
             out.append(Violation((*pw, "port"), "port is required", CORE + "validateServicePort"))
         elif am.is_valid_port_num(number):
-            out.append(Violation((*pw, "port"), f"port {number} must be between 1 and 65535", CORE + "validateServicePort"))
+            out.append(
+                Violation((*pw, "port"), f"port {number} must be between 1 and 65535", CORE + "validateServicePort")
+            )
         protocol = port.get("protocol", "TCP")
         if protocol not in ("TCP", "UDP", "SCTP"):
             out.append(Violation((*pw, "protocol"), f'unsupported protocol "{protocol}"', CORE + "validateServicePort"))
@@ -72,12 +87,15 @@ def validate_service(obj: dict[str, Any]) -> list[Violation]:
         if "targetPort" in port:
             problem = port_num_or_name_problem(port.get("targetPort"))
             if problem:
-                out.append(Violation((*pw, "targetPort"), problem, CORE + "validateServicePort (ValidatePortNumOrName)"))
+                out.append(
+                    Violation((*pw, "targetPort"), problem, CORE + "validateServicePort (ValidatePortNumOrName)")
+                )
         node_port = num(port.get("nodePort"))
         if node_port is not None and node_port != 0:
             if stype not in ("NodePort", "LoadBalancer"):
-                out.append(Violation((*pw, "nodePort"), f"may not be used when `type` is '{stype}'",
-                                     CORE + "ValidateService"))  # fmt: skip
+                out.append(
+                    Violation((*pw, "nodePort"), f"may not be used when `type` is '{stype}'", CORE + "ValidateService")
+                )
             elif am.is_valid_port_num(node_port):
                 out.append(Violation((*pw, "nodePort"), "must be between 1 and 65535", CORE + "ValidateService"))
     for p in am.validate_labels(spec.get("selector")):
@@ -96,7 +114,9 @@ def validate_ingress(obj: dict[str, Any]) -> list[Violation]:
     out: list[Violation] = []
     rules = lst(spec.get("rules"))
     if not rules and spec.get("defaultBackend") is None:
-        out.append(Violation(("spec",), "either `defaultBackend` or `rules` must be specified", NET + "ValidateIngressSpec"))
+        out.append(
+            Violation(("spec",), "either `defaultBackend` or `rules` must be specified", NET + "ValidateIngressSpec")
+        )
     if spec.get("defaultBackend") is not None:
         _backend(d(spec.get("defaultBackend")), ("spec", "defaultBackend"), out)
     for i, rule in enumerate(rules):
@@ -123,7 +143,13 @@ def _host(host: str, where: Path, out: list[Violation]) -> None:
         pass
     name = host[2:] if host.startswith("*.") else host
     for msg in am.is_dns1123_subdomain(name):
-        out.append(Violation(where, f'host "{host}": {msg}', NET + "validateIngressRules (IsDNS1123Subdomain/IsWildcardDNS1123Subdomain)"))
+        out.append(
+            Violation(
+                where,
+                f'host "{host}": {msg}',
+                NET + "validateIngressRules (IsDNS1123Subdomain/IsWildcardDNS1123Subdomain)",
+            )
+        )
 
 
 def _path(path: dict[str, Any], where: Path, out: list[Violation]) -> None:
@@ -133,14 +159,23 @@ def _path(path: dict[str, Any], where: Path, out: list[Violation]) -> None:
     if ptype is None:
         out.append(Violation((*where, "pathType"), "pathType must be specified", NET + "validateHTTPIngressPath"))
     elif ptype not in _PATH_TYPES:
-        out.append(Violation((*where, "pathType"), f'unsupported value "{ptype}": ' + ", ".join(_PATH_TYPES),
-                             NET + "validateHTTPIngressPath"))  # fmt: skip
+        out.append(
+            Violation(
+                (*where, "pathType"),
+                f'unsupported value "{ptype}": ' + ", ".join(_PATH_TYPES),
+                NET + "validateHTTPIngressPath",
+            )
+        )
     if ptype in ("Exact", "Prefix"):
         if not value.startswith("/"):
-            out.append(Violation((*where, "path"), f'"{value}": must be an absolute path', NET + "validateHTTPIngressPath"))
+            out.append(
+                Violation((*where, "path"), f'"{value}": must be an absolute path', NET + "validateHTTPIngressPath")
+            )
         bad = [s for s in _BAD_PATH_PARTS if s in value] + [s for s in ("/..", "/.") if value.endswith(s)]
         if bad:
-            out.append(Violation((*where, "path"), f'"{value}": must not contain {bad[0]!r}', NET + "validateHTTPIngressPath"))
+            out.append(
+                Violation((*where, "path"), f'"{value}": must not contain {bad[0]!r}', NET + "validateHTTPIngressPath")
+            )
     elif ptype == "ImplementationSpecific" and value and not value.startswith("/"):
         out.append(Violation((*where, "path"), f'"{value}": must be an absolute path', NET + "validateHTTPIngressPath"))
     _backend(d(path.get("backend")), (*where, "backend"), out)
@@ -152,7 +187,9 @@ def _backend(backend: dict[str, Any], where: Path, out: list[Violation]) -> None
     if service is not None and resource is not None:
         out.append(Violation(where, "cannot set both resource and service backends", NET + "validateIngressBackend"))
     elif service is None and resource is None:
-        out.append(Violation(where, "one backend (service or resource) must be specified", NET + "validateIngressBackend"))
+        out.append(
+            Violation(where, "one backend (service or resource) must be specified", NET + "validateIngressBackend")
+        )
     if service is None:
         return
     svc = d(service)
@@ -162,15 +199,23 @@ def _backend(backend: dict[str, Any], where: Path, out: list[Violation]) -> None
     port = d(svc.get("port"))
     has_name, has_number = bool(port.get("name")), port.get("number") is not None
     if has_name and has_number:
-        out.append(Violation((*where, "service", "port"), "cannot set both port name & port number",
-                             NET + "validateIngressBackend"))  # fmt: skip
+        out.append(
+            Violation(
+                (*where, "service", "port"), "cannot set both port name & port number", NET + "validateIngressBackend"
+            )
+        )
     elif not has_name and not has_number:
-        out.append(Violation((*where, "service", "port"), "port name or number is required", NET + "validateIngressBackend"))
+        out.append(
+            Violation((*where, "service", "port"), "port name or number is required", NET + "validateIngressBackend")
+        )
     elif has_number:
         number = num(port.get("number"))
         if number is not None and am.is_valid_port_num(number):
-            out.append(Violation((*where, "service", "port", "number"), "must be between 1 and 65535",
-                                 NET + "validateIngressBackend"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*where, "service", "port", "number"), "must be between 1 and 65535", NET + "validateIngressBackend"
+                )
+            )
     else:
         for msg in am.is_valid_port_name(text(port.get("name"))):
             out.append(Violation((*where, "service", "port", "name"), msg, NET + "validateIngressBackend"))
@@ -186,8 +231,13 @@ def validate_network_policy(obj: dict[str, Any]) -> list[Violation]:
         out.append(Violation(("spec", "podSelector", *p.path), p.message, NET + "ValidateNetworkPolicySpec"))
     for i, ptype in enumerate(lst(spec.get("policyTypes"))):
         if ptype not in ("Ingress", "Egress"):
-            out.append(Violation(("spec", "policyTypes", i), f'unsupported value "{ptype}": Ingress or Egress',
-                                 NET + "ValidateNetworkPolicySpec"))  # fmt: skip
+            out.append(
+                Violation(
+                    ("spec", "policyTypes", i),
+                    f'unsupported value "{ptype}": Ingress or Egress',
+                    NET + "ValidateNetworkPolicySpec",
+                )
+            )
     for direction, peers_key in (("ingress", "from"), ("egress", "to")):
         for i, rule in enumerate(lst(spec.get(direction))):
             rw: Path = ("spec", direction, i)
@@ -203,7 +253,9 @@ def _np_port(port: dict[str, Any], where: Path, out: list[Violation]) -> None:
     and >= port."""
     protocol = port.get("protocol", "TCP")
     if protocol not in ("TCP", "UDP", "SCTP"):
-        out.append(Violation((*where, "protocol"), f'unsupported protocol "{protocol}"', NET + "ValidateNetworkPolicyPort"))
+        out.append(
+            Violation((*where, "protocol"), f'unsupported protocol "{protocol}"', NET + "ValidateNetworkPolicyPort")
+        )
     value = port.get("port")
     if value is not None:
         problem = port_num_or_name_problem(value)
@@ -214,10 +266,17 @@ def _np_port(port: dict[str, Any], where: Path, out: list[Violation]) -> None:
         return
     start = num(value)
     if start is None:
-        out.append(Violation((*where, "endPort"), "may not be specified when `port` is not a number",
-                             NET + "ValidateNetworkPolicyPort"))  # fmt: skip
+        out.append(
+            Violation(
+                (*where, "endPort"),
+                "may not be specified when `port` is not a number",
+                NET + "ValidateNetworkPolicyPort",
+            )
+        )
     elif end < start:
-        out.append(Violation((*where, "endPort"), "must be greater than or equal to `port`", NET + "ValidateNetworkPolicyPort"))
+        out.append(
+            Violation((*where, "endPort"), "must be greater than or equal to `port`", NET + "ValidateNetworkPolicyPort")
+        )
     elif am.is_valid_port_num(end):
         out.append(Violation((*where, "endPort"), "must be between 1 and 65535", NET + "ValidateNetworkPolicyPort"))
 

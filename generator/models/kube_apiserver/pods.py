@@ -37,8 +37,13 @@ def validate_pod_spec(spec: dict[str, Any], base: Path, opts: Options) -> list[V
     _containers(spec, base, volumes, opts, out)
     policy = spec.get("restartPolicy")
     if policy is not None and policy not in _RESTART_POLICIES:
-        out.append(Violation((*base, "restartPolicy"), f'unsupported value "{policy}": supported values are '
-                             + ", ".join(_RESTART_POLICIES), V + "validateRestartPolicy"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "restartPolicy"),
+                f'unsupported value "{policy}": supported values are ' + ", ".join(_RESTART_POLICIES),
+                V + "validateRestartPolicy",
+            )
+        )
     _dns(spec, base, out)
     for p in am.validate_labels(spec.get("nodeSelector")):
         out.append(Violation((*base, "nodeSelector", *p.path), p.message, V + "ValidatePodSpec (ValidateLabels)"))
@@ -53,12 +58,20 @@ def validate_pod_spec(spec: dict[str, Any], base: Path, opts: Options) -> list[V
                 out.append(Violation((*base, key), f'"{value}": {msg}', V + "ValidatePodSpec (ValidateDNS1123Label)"))
     deadline = num(spec.get("activeDeadlineSeconds"))
     if deadline is not None and not 1 <= deadline <= 2**31 - 1:
-        out.append(Violation((*base, "activeDeadlineSeconds"), "must be between 1 and 2147483647, inclusive",
-                             V + "ValidatePodSpec"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "activeDeadlineSeconds"), "must be between 1 and 2147483647, inclusive", V + "ValidatePodSpec"
+            )
+        )
     grace = num(spec.get("terminationGracePeriodSeconds"))
     if grace is not None and grace < 0:
-        out.append(Violation((*base, "terminationGracePeriodSeconds"), "must be greater than or equal to 0",
-                             V + "ValidatePodSpec (ValidateNonnegativeField)"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "terminationGracePeriodSeconds"),
+                "must be greater than or equal to 0",
+                V + "ValidatePodSpec (ValidateNonnegativeField)",
+            )
+        )
     _tolerations(spec, base, out)
     _affinity(spec, base, out)
     _spread(spec, base, out)
@@ -90,8 +103,13 @@ def _volumes(spec: dict[str, Any], base: Path, out: list[Violation]) -> dict[str
         if not sources:
             out.append(Violation(where, f'volume "{name}" must specify a volume type', V + "validateVolumeSource"))
         elif len(sources) > 1:
-            out.append(Violation(where, f'volume "{name}" may not specify more than 1 volume type '
-                                 f"({', '.join(sorted(sources))})", V + "validateVolumeSource"))  # fmt: skip
+            out.append(
+                Violation(
+                    where,
+                    f'volume "{name}" may not specify more than 1 volume type ({", ".join(sorted(sources))})',
+                    V + "validateVolumeSource",
+                )
+            )
     return found
 
 
@@ -107,30 +125,46 @@ def _volume_mounts(c: dict[str, Any], where: Path, volumes: dict[str, Any], out:
         if not name:
             out.append(Violation((*mw, "name"), "volumeMount name is required", V + "ValidateVolumeMounts"))
         elif name not in volumes:
-            out.append(Violation((*mw, "name"), f'volumeMount "{name}" names no volume of the pod (not found)',
-                                 V + "ValidateVolumeMounts"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*mw, "name"),
+                    f'volumeMount "{name}" names no volume of the pod (not found)',
+                    V + "ValidateVolumeMounts",
+                )
+            )
         path = text(mount.get("mountPath"))
         if not path:
             out.append(Violation((*mw, "mountPath"), "mountPath is required", V + "ValidateVolumeMounts"))
         elif path in paths:
-            out.append(Violation((*mw, "mountPath"), f'mountPath "{path}" must be unique in the container',
-                                 V + "ValidateVolumeMounts"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*mw, "mountPath"),
+                    f'mountPath "{path}" must be unique in the container',
+                    V + "ValidateVolumeMounts",
+                )
+            )
         paths.add(path)
         sub = text(mount.get("subPath"))
         if sub and (sub.startswith("/") or ".." in sub.replace("\\", "/").split("/")):
-            out.append(Violation((*mw, "subPath"), f'subPath "{sub}" must be a relative path without ".."',
-                                 V + "validateLocalDescendingPath"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*mw, "subPath"),
+                    f'subPath "{sub}" must be a relative path without ".."',
+                    V + "validateLocalDescendingPath",
+                )
+            )
         if sub and mount.get("subPathExpr"):
-            out.append(Violation((*mw, "subPathExpr"), "subPathExpr and subPath are mutually exclusive",
-                                 V + "ValidateVolumeMounts"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*mw, "subPathExpr"), "subPathExpr and subPath are mutually exclusive", V + "ValidateVolumeMounts"
+                )
+            )
 
 
 # ------------------------------------------------------------------------------------------- containers
 
 
-def _containers(
-    spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts: Options, out: list[Violation]
-) -> None:
+def _containers(spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts: Options, out: list[Violation]) -> None:
     if not lst(spec.get("containers")):
         out.append(Violation((*base, "containers"), "a pod needs at least one container", V + "validateContainers"))
     names: set[str] = set()
@@ -145,11 +179,21 @@ def _containers(
         names.add(name)
         image = c.get("image")
         if not isinstance(image, str) or not image:
-            out.append(Violation((*where, "image"), f'container "{name}" has no image (Required value)',
-                                 V + "validateContainerCommon"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*where, "image"),
+                    f'container "{name}" has no image (Required value)',
+                    V + "validateContainerCommon",
+                )
+            )
         elif image != image.strip():
-            out.append(Violation((*where, "image"), "must not have leading or trailing whitespace",
-                                 V + "validateContainersOnlyForPod"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*where, "image"),
+                    "must not have leading or trailing whitespace",
+                    V + "validateContainersOnlyForPod",
+                )
+            )
         _ports(c, where, seen_ports, out)
         _env(c, where, opts, out)
         _volume_mounts(c, where, volumes, out)
@@ -158,8 +202,13 @@ def _containers(
             _probe(c, probe, where, key == "initContainers", out)
         policy = c.get("restartPolicy")
         if policy is not None and (key != "initContainers" or policy != "Always"):
-            out.append(Violation((*where, "restartPolicy"), 'container restartPolicy may only be "Always", and only '
-                                 "on init containers (sidecars)", V + "validateInitContainers"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*where, "restartPolicy"),
+                    'container restartPolicy may only be "Always", and only on init containers (sidecars)',
+                    V + "validateInitContainers",
+                )
+            )
 
 
 def _ports(c: dict[str, Any], where: Path, seen: dict[tuple[int, str], Path], out: list[Violation]) -> None:
@@ -174,29 +223,52 @@ def _ports(c: dict[str, Any], where: Path, seen: dict[tuple[int, str], Path], ou
         name = text(port.get("name"))
         if name:
             if name in names:
-                out.append(Violation((*pw, "name"), f'duplicate port name "{name}" in the container',
-                                     V + "validateContainerPorts"))  # fmt: skip
+                out.append(
+                    Violation(
+                        (*pw, "name"), f'duplicate port name "{name}" in the container', V + "validateContainerPorts"
+                    )
+                )
             names.add(name)
         number = num(port.get("containerPort"))
         if number is None:
             out.append(Violation((*pw, "containerPort"), "containerPort is required", V + "validateContainerPorts"))
         elif am.is_valid_port_num(number):
-            out.append(Violation((*pw, "containerPort"), f"containerPort {number} must be between 1 and 65535",
-                                 V + "validateContainerPorts (IsValidPortNum)"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*pw, "containerPort"),
+                    f"containerPort {number} must be between 1 and 65535",
+                    V + "validateContainerPorts (IsValidPortNum)",
+                )
+            )
         host = num(port.get("hostPort"))
         if host is not None and host != 0 and am.is_valid_port_num(host):
-            out.append(Violation((*pw, "hostPort"), f"hostPort {host} must be between 1 and 65535",
-                                 V + "validateContainerPorts (IsValidPortNum)"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*pw, "hostPort"),
+                    f"hostPort {host} must be between 1 and 65535",
+                    V + "validateContainerPorts (IsValidPortNum)",
+                )
+            )
         protocol = port.get("protocol", "TCP")
         if protocol not in _PROTOCOLS:
-            out.append(Violation((*pw, "protocol"), f'unsupported protocol "{protocol}": TCP, UDP or SCTP',
-                                 V + "validateContainerPorts"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*pw, "protocol"),
+                    f'unsupported protocol "{protocol}": TCP, UDP or SCTP',
+                    V + "validateContainerPorts",
+                )
+            )
         if number is not None and isinstance(protocol, str):
             first = seen.get((number, protocol))
             if first is not None:
-                out.append(Violation((*pw, "containerPort"), f"duplicate port definition {number}/{protocol} "
-                                     "(declared before in the pod)", "pkg/api/pod/warnings.go:warningsForPodSpecAndMeta",
-                                     "warn"))  # fmt: skip
+                out.append(
+                    Violation(
+                        (*pw, "containerPort"),
+                        f"duplicate port definition {number}/{protocol} (declared before in the pod)",
+                        "pkg/api/pod/warnings.go:warningsForPodSpecAndMeta",
+                        "warn",
+                    )
+                )
             else:
                 seen[(number, protocol)] = pw
 
@@ -211,8 +283,13 @@ def _host_ports(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
                 continue
             triple = f"{d(port).get('protocol', 'TCP')}/{d(port).get('hostIP', '')}/{host}"
             if triple in seen:
-                out.append(Violation((*base, key, i, "ports", j, "hostPort"), f"duplicate hostPort {triple}",
-                                     V + "AccumulateUniqueHostPorts"))  # fmt: skip
+                out.append(
+                    Violation(
+                        (*base, key, i, "ports", j, "hostPort"),
+                        f"duplicate hostPort {triple}",
+                        V + "AccumulateUniqueHostPorts",
+                    )
+                )
             seen.add(triple)
 
 
@@ -237,14 +314,27 @@ def _env(c: dict[str, Any], where: Path, opts: Options, out: list[Violation]) ->
             continue
         count = sum(1 for k in _ENV_SOURCES if d(source).get(k) is not None)
         if ev.get("value"):
-            out.append(Violation((*ew, "valueFrom"), "may not be specified when `value` is not empty",
-                                 V + "validateEnvVarValueFrom"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*ew, "valueFrom"), "may not be specified when `value` is not empty", V + "validateEnvVarValueFrom"
+                )
+            )
         elif count == 0:
-            out.append(Violation((*ew, "valueFrom"), "must specify one of: `fieldRef`, `resourceFieldRef`, "
-                                 "`configMapKeyRef` or `secretKeyRef`", V + "validateEnvVarValueFrom"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*ew, "valueFrom"),
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                    V + "validateEnvVarValueFrom",
+                )
+            )
         elif count > 1:
-            out.append(Violation((*ew, "valueFrom"), "may not have more than one field specified at a time",
-                                 V + "validateEnvVarValueFrom"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*ew, "valueFrom"),
+                    "may not have more than one field specified at a time",
+                    V + "validateEnvVarValueFrom",
+                )
+            )
 
 
 def _resources(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
@@ -260,13 +350,23 @@ def _resources(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
                 out.append(Violation(rw, f'resource name "{rname}": {problem}', V + "validateContainerResourceName"))
             q = am.parse_quantity(value)
             if q is None:
-                out.append(Violation(rw, f'"{value}" is not a quantity (e.g. 500m, 1Gi)',
-                                     "apimachinery pkg/api/resource/quantity.go:ParseQuantity"))  # fmt: skip
+                out.append(
+                    Violation(
+                        rw,
+                        f'"{value}" is not a quantity (e.g. 500m, 1Gi)',
+                        "apimachinery pkg/api/resource/quantity.go:ParseQuantity",
+                    )
+                )
             elif q < 0:
                 out.append(Violation(rw, "must be greater than or equal to 0", V + "ValidateResourceQuantityValue"))
             elif str(rname) == "cpu" and q != 0 and q < Fraction(1, 1000):
-                out.append(Violation(rw, f'cpu "{value}" is below the 1m precision (rounded to 0)',
-                                     V + "ValidateResourceQuantityValue"))  # fmt: skip
+                out.append(
+                    Violation(
+                        rw,
+                        f'cpu "{value}" is below the 1m precision (rounded to 0)',
+                        V + "ValidateResourceQuantityValue",
+                    )
+                )
             else:
                 parsed[part][str(rname)] = q
     for rname, request in parsed["requests"].items():
@@ -274,11 +374,21 @@ def _resources(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
         rw = (*where, "resources", "requests", rname)
         extended = "/" in rname and not rname.startswith("kubernetes.io/") and not rname.startswith("requests.")
         if limit is not None and request > limit:
-            out.append(Violation(rw, f"{rname} request must be less than or equal to its limit "
-                                 f"({_show(request)} > {_show(limit)})", V + "ValidateResourceRequirements"))  # fmt: skip
+            out.append(
+                Violation(
+                    rw,
+                    f"{rname} request must be less than or equal to its limit ({_show(request)} > {_show(limit)})",
+                    V + "ValidateResourceRequirements",
+                )
+            )
         elif extended and limit != request:
-            out.append(Violation(rw, f"extended resource {rname}: the request must equal the limit (and a limit is "
-                                 "required)", V + "ValidateResourceRequirements"))  # fmt: skip
+            out.append(
+                Violation(
+                    rw,
+                    f"extended resource {rname}: the request must equal the limit (and a limit is required)",
+                    V + "ValidateResourceRequirements",
+                )
+            )
 
 
 def _resource_name_problem(name: str) -> str:
@@ -308,11 +418,16 @@ def _probe(c: dict[str, Any], key: str, where: Path, init: bool, out: list[Viola
         return
     pw = (*where, key)
     if init and c.get("restartPolicy") != "Always":
-        out.append(Violation(pw, f"init containers may not have a {key} (only restartable sidecars)",
-                             V + "validateInitContainers"))  # fmt: skip
+        out.append(
+            Violation(
+                pw, f"init containers may not have a {key} (only restartable sidecars)", V + "validateInitContainers"
+            )
+        )
     handlers = [h for h in _HANDLERS if probe.get(h) is not None]
     if not handlers:
-        out.append(Violation(pw, "must specify a handler type (exec, httpGet, tcpSocket or grpc)", V + "validateHandler"))
+        out.append(
+            Violation(pw, "must specify a handler type (exec, httpGet, tcpSocket or grpc)", V + "validateHandler")
+        )
     elif len(handlers) > 1:
         out.append(Violation(pw, "may not specify more than 1 handler type", V + "validateHandler"))
     for field in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
@@ -353,11 +468,21 @@ def _dns(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
     """validateDNSPolicy / validatePodDNSConfig: a known policy; None needs dnsConfig.nameservers."""
     policy = spec.get("dnsPolicy")
     if policy is not None and policy not in _DNS_POLICIES:
-        out.append(Violation((*base, "dnsPolicy"), f'unsupported value "{policy}": ' + ", ".join(_DNS_POLICIES),
-                             V + "validateDNSPolicy"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "dnsPolicy"),
+                f'unsupported value "{policy}": ' + ", ".join(_DNS_POLICIES),
+                V + "validateDNSPolicy",
+            )
+        )
     if policy == "None" and not lst(d(spec.get("dnsConfig")).get("nameservers")):
-        out.append(Violation((*base, "dnsConfig"), "must provide at least one DNS nameserver when DNSPolicy is None",
-                             V + "validatePodDNSConfig"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "dnsConfig"),
+                "must provide at least one DNS nameserver when DNSPolicy is None",
+                V + "validatePodDNSConfig",
+            )
+        )
 
 
 def _tolerations(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
@@ -366,21 +491,36 @@ def _tolerations(spec: dict[str, Any], base: Path, out: list[Violation]) -> None
         if not isinstance(tol, dict):
             continue
         tw = (*base, "tolerations", i)
-        key, op, value, effect = text(tol.get("key")), tol.get("operator", "Equal"), text(tol.get("value")), tol.get("effect")
+        key, op, value, effect = (
+            text(tol.get("key")),
+            tol.get("operator", "Equal"),
+            text(tol.get("value")),
+            tol.get("effect"),
+        )
         for msg in am.is_qualified_name(key) if key else []:
             out.append(Violation((*tw, "key"), f'"{key}": {msg}', V + "ValidateTolerations"))
         if not key and op != "Exists":
-            out.append(Violation((*tw, "operator"), "operator must be Exists when `key` is empty",
-                                 V + "ValidateTolerations"))  # fmt: skip
+            out.append(
+                Violation((*tw, "operator"), "operator must be Exists when `key` is empty", V + "ValidateTolerations")
+            )
         if tol.get("tolerationSeconds") is not None and effect != "NoExecute":
-            out.append(Violation((*tw, "effect"), "effect must be 'NoExecute' when `tolerationSeconds` is set",
-                                 V + "ValidateTolerations"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*tw, "effect"),
+                    "effect must be 'NoExecute' when `tolerationSeconds` is set",
+                    V + "ValidateTolerations",
+                )
+            )
         if op == "Exists" and value:
-            out.append(Violation((*tw, "operator"), "value must be empty when `operator` is 'Exists'",
-                                 V + "ValidateTolerations"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*tw, "operator"), "value must be empty when `operator` is 'Exists'", V + "ValidateTolerations"
+                )
+            )
         elif op not in ("Equal", "Exists"):
-            out.append(Violation((*tw, "operator"), f'unsupported operator "{op}": Equal or Exists',
-                                 V + "ValidateTolerations"))  # fmt: skip
+            out.append(
+                Violation((*tw, "operator"), f'unsupported operator "{op}": Equal or Exists', V + "ValidateTolerations")
+            )
         if effect not in (None, "", *_TAINT_EFFECTS):
             out.append(Violation((*tw, "effect"), f'unsupported effect "{effect}"', V + "validateTaintEffect"))
 
@@ -394,8 +534,12 @@ def _affinity(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
         for i, t in enumerate(lst(section.get("requiredDuringSchedulingIgnoredDuringExecution"))):
             terms.append(((*base, "affinity", kind, "requiredDuringSchedulingIgnoredDuringExecution", i), t))
         for i, t in enumerate(lst(section.get("preferredDuringSchedulingIgnoredDuringExecution"))):
-            terms.append(((*base, "affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", i,
-                           "podAffinityTerm"), d(t).get("podAffinityTerm")))  # fmt: skip
+            terms.append(
+                (
+                    (*base, "affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", i, "podAffinityTerm"),
+                    d(t).get("podAffinityTerm"),
+                )
+            )
         for tw, term in terms:
             term = d(term)
             key = text(term.get("topologyKey"))
@@ -418,16 +562,28 @@ def _spread(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
         tw = (*base, "topologySpreadConstraints", i)
         skew = num(tsc.get("maxSkew"))
         if skew is not None and skew <= 0:
-            out.append(Violation((*tw, "maxSkew"), "must be greater than zero", V + "validateTopologySpreadConstraints"))
+            out.append(
+                Violation((*tw, "maxSkew"), "must be greater than zero", V + "validateTopologySpreadConstraints")
+            )
         key, when = text(tsc.get("topologyKey")), text(tsc.get("whenUnsatisfiable"))
         if not key:
             out.append(Violation((*tw, "topologyKey"), "can not be empty", V + "validateTopologySpreadConstraints"))
         if when not in ("DoNotSchedule", "ScheduleAnyway"):
-            out.append(Violation((*tw, "whenUnsatisfiable"), f'unsupported value "{when}": DoNotSchedule or '
-                                 "ScheduleAnyway", V + "validateTopologySpreadConstraints"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*tw, "whenUnsatisfiable"),
+                    f'unsupported value "{when}": DoNotSchedule or ScheduleAnyway',
+                    V + "validateTopologySpreadConstraints",
+                )
+            )
         if (key, when) in pairs:
-            out.append(Violation(tw, f"duplicate {{topologyKey: {key}, whenUnsatisfiable: {when}}}",
-                                 V + "validateTopologySpreadConstraints"))  # fmt: skip
+            out.append(
+                Violation(
+                    tw,
+                    f"duplicate {{topologyKey: {key}, whenUnsatisfiable: {when}}}",
+                    V + "validateTopologySpreadConstraints",
+                )
+            )
         pairs.add((key, when))
         for p in am.validate_label_selector(tsc.get("labelSelector")):
             out.append(Violation((*tw, "labelSelector", *p.path), p.message, V + "validateTopologySpreadConstraints"))
@@ -440,8 +596,13 @@ def _pod_security_context(spec: dict[str, Any], base: Path, out: list[Violation]
     for field in ("runAsUser", "runAsGroup", "fsGroup"):
         value = num(sc.get(field))
         if value is not None and not 0 <= value <= 2**31 - 1:
-            out.append(Violation((*base, "securityContext", field), "must be between 0 and 2147483647, inclusive",
-                                 V + "ValidatePodSecurityContext (ValidateNonnegativeField)"))  # fmt: skip
+            out.append(
+                Violation(
+                    (*base, "securityContext", field),
+                    "must be between 0 and 2147483647, inclusive",
+                    V + "ValidatePodSecurityContext (ValidateNonnegativeField)",
+                )
+            )
     names: set[str] = set()
     for i, sysctl in enumerate(lst(sc.get("sysctls"))):
         name = text(d(sysctl).get("name"))

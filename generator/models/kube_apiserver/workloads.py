@@ -41,27 +41,43 @@ def _selector_and_template(spec: dict[str, Any], kind: str, out: list[Violation]
     labels ("`selector` does not match template `labels`")."""
     selector = spec.get("selector")
     if not isinstance(selector, dict):
-        out.append(Violation(("spec", "selector"), "selector is required (Required value)", APPS + f"Validate{kind}Spec"))
+        out.append(
+            Violation(("spec", "selector"), "selector is required (Required value)", APPS + f"Validate{kind}Spec")
+        )
         return
     for p in am.validate_label_selector(selector):
-        out.append(Violation(("spec", "selector", *p.path), p.message, APPS + f"Validate{kind}Spec (ValidateLabelSelector)"))
+        out.append(
+            Violation(("spec", "selector", *p.path), p.message, APPS + f"Validate{kind}Spec (ValidateLabelSelector)")
+        )
     if am.selector_is_empty(selector):
-        out.append(Violation(("spec", "selector"), f"empty selector is invalid for {kind.lower()}",
-                             APPS + f"Validate{kind}Spec"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "selector"), f"empty selector is invalid for {kind.lower()}", APPS + f"Validate{kind}Spec"
+            )
+        )
         return
     labels = {str(k): str(v) for k, v in d(d(d(spec.get("template")).get("metadata")).get("labels")).items()}
     if not am.selector_matches(selector, labels):
-        out.append(Violation(("spec", "template", "metadata", "labels"), "`selector` does not match template `labels`",
-                             APPS + f"Validate{kind}Spec"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "template", "metadata", "labels"),
+                "`selector` does not match template `labels`",
+                APPS + f"Validate{kind}Spec",
+            )
+        )
 
 
 def _restart_always(spec: dict[str, Any], kind: str, out: list[Violation]) -> None:
     """ValidatePodTemplateSpecForReplicaSet/StatefulSet, ValidateDaemonSetSpec: restartPolicy must be Always."""
     policy = d(d(spec.get("template")).get("spec")).get("restartPolicy")
     if policy is not None and policy != "Always":
-        out.append(Violation(("spec", "template", "spec", "restartPolicy"),
-                             f'unsupported value "{policy}": a {kind} only allows "Always"',
-                             APPS + "ValidatePodTemplateSpecForReplicaSet"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "template", "spec", "restartPolicy"),
+                f'unsupported value "{policy}": a {kind} only allows "Always"',
+                APPS + "ValidatePodTemplateSpecForReplicaSet",
+            )
+        )
 
 
 def _nonneg(spec: dict[str, Any], fields: tuple[str, ...], base: Path, upstream: str, out: list[Violation]) -> None:
@@ -115,22 +131,43 @@ def validate_deployment(obj: dict[str, Any], opts: Options) -> list[Violation]:
     out: list[Violation] = []
     _selector_and_template(spec, "Deployment", out)
     _restart_always(spec, "Deployment", out)
-    _nonneg(spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), APPS + "ValidateDeploymentSpec", out)
+    _nonneg(
+        spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), APPS + "ValidateDeploymentSpec", out
+    )
     strategy = d(spec.get("strategy"))
     stype = strategy.get("type", "RollingUpdate")
     if stype not in ("Recreate", "RollingUpdate"):
-        out.append(Violation(("spec", "strategy", "type"), f'unsupported value "{stype}": Recreate or RollingUpdate',
-                             APPS + "ValidateDeploymentStrategy"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "strategy", "type"),
+                f'unsupported value "{stype}": Recreate or RollingUpdate',
+                APPS + "ValidateDeploymentStrategy",
+            )
+        )
     if stype == "Recreate" and strategy.get("rollingUpdate") is not None:
-        out.append(Violation(("spec", "strategy", "rollingUpdate"), "may not be specified when strategy `type` is "
-                             "'Recreate'", APPS + "ValidateDeploymentStrategy"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "strategy", "rollingUpdate"),
+                "may not be specified when strategy `type` is 'Recreate'",
+                APPS + "ValidateDeploymentStrategy",
+            )
+        )
     elif stype == "RollingUpdate":
-        _rolling(d(strategy.get("rollingUpdate")), ("spec", "strategy", "rollingUpdate"),
-                 APPS + "ValidateRollingUpdateDeployment", out)  # fmt: skip
+        _rolling(
+            d(strategy.get("rollingUpdate")),
+            ("spec", "strategy", "rollingUpdate"),
+            APPS + "ValidateRollingUpdateDeployment",
+            out,
+        )
     deadline, ready = num(spec.get("progressDeadlineSeconds")), num(spec.get("minReadySeconds")) or 0
     if deadline is not None and deadline <= ready:
-        out.append(Violation(("spec", "progressDeadlineSeconds"), "must be greater than minReadySeconds",
-                             APPS + "ValidateDeploymentSpec"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "progressDeadlineSeconds"),
+                "must be greater than minReadySeconds",
+                APPS + "ValidateDeploymentSpec",
+            )
+        )
     out += validate_template(d(spec.get("template")), ("spec", "template"), opts)
     return out
 
@@ -150,19 +187,36 @@ def validate_statefulset(obj: dict[str, Any], opts: Options) -> list[Violation]:
     out: list[Violation] = []
     _selector_and_template(spec, "StatefulSet", out)
     _restart_always(spec, "StatefulSet", out)
-    _nonneg(spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), APPS + "ValidateStatefulSetSpec", out)
+    _nonneg(
+        spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), APPS + "ValidateStatefulSetSpec", out
+    )
     policy = spec.get("podManagementPolicy")
     if policy is not None and policy not in ("OrderedReady", "Parallel"):
-        out.append(Violation(("spec", "podManagementPolicy"), f'unsupported value "{policy}": OrderedReady or Parallel',
-                             APPS + "ValidateStatefulSetSpec"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "podManagementPolicy"),
+                f'unsupported value "{policy}": OrderedReady or Parallel',
+                APPS + "ValidateStatefulSetSpec",
+            )
+        )
     strategy = d(spec.get("updateStrategy"))
     stype = strategy.get("type", "RollingUpdate")
     if stype not in ("RollingUpdate", "OnDelete"):
-        out.append(Violation(("spec", "updateStrategy", "type"), f'unsupported value "{stype}": RollingUpdate or '
-                             "OnDelete", APPS + "ValidateStatefulSetUpdateStrategy"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "updateStrategy", "type"),
+                f'unsupported value "{stype}": RollingUpdate or OnDelete',
+                APPS + "ValidateStatefulSetUpdateStrategy",
+            )
+        )
     if stype == "OnDelete" and strategy.get("rollingUpdate") is not None:
-        out.append(Violation(("spec", "updateStrategy", "rollingUpdate"), "only allowed for updateStrategy "
-                             "'RollingUpdate'", APPS + "ValidateStatefulSetUpdateStrategy"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "updateStrategy", "rollingUpdate"),
+                "only allowed for updateStrategy 'RollingUpdate'",
+                APPS + "ValidateStatefulSetUpdateStrategy",
+            )
+        )
     names: set[str] = set()
     for i, pvc in enumerate(lst(spec.get("volumeClaimTemplates"))):
         name = text(d(d(pvc).get("metadata")).get("name"))
@@ -173,8 +227,13 @@ def validate_statefulset(obj: dict[str, Any], opts: Options) -> list[Violation]:
             out.append(Violation(where, f'duplicate volumeClaimTemplate "{name}"', APPS + "ValidateStatefulSetSpec"))
         names.add(name)
         if not lst(d(d(pvc).get("spec")).get("accessModes")):
-            out.append(Violation(("spec", "volumeClaimTemplates", i, "spec", "accessModes"),
-                                 "at least 1 access mode is required", CORE + "ValidatePersistentVolumeClaimSpec"))  # fmt: skip
+            out.append(
+                Violation(
+                    ("spec", "volumeClaimTemplates", i, "spec", "accessModes"),
+                    "at least 1 access mode is required",
+                    CORE + "ValidatePersistentVolumeClaimSpec",
+                )
+            )
     # a claim template counts as a volume of the pod (the controller adds it): mounts may name it
     tmpl = d(spec.get("template"))
     if names:
@@ -196,11 +255,20 @@ def validate_daemonset(obj: dict[str, Any], opts: Options) -> list[Violation]:
     strategy = d(spec.get("updateStrategy"))
     stype = strategy.get("type", "RollingUpdate")
     if stype not in ("RollingUpdate", "OnDelete"):
-        out.append(Violation(("spec", "updateStrategy", "type"), f'unsupported value "{stype}": RollingUpdate or '
-                             "OnDelete", APPS + "ValidateDaemonSetUpdateStrategy"))  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "updateStrategy", "type"),
+                f'unsupported value "{stype}": RollingUpdate or OnDelete',
+                APPS + "ValidateDaemonSetUpdateStrategy",
+            )
+        )
     if stype == "RollingUpdate":
-        _rolling(d(strategy.get("rollingUpdate")), ("spec", "updateStrategy", "rollingUpdate"),
-                 APPS + "ValidateRollingUpdateDaemonSet", out)  # fmt: skip
+        _rolling(
+            d(strategy.get("rollingUpdate")),
+            ("spec", "updateStrategy", "rollingUpdate"),
+            APPS + "ValidateRollingUpdateDaemonSet",
+            out,
+        )
     out += validate_template(d(spec.get("template")), ("spec", "template"), opts)
     return out
 
@@ -215,8 +283,13 @@ def validate_pod(obj: dict[str, Any], opts: Options) -> list[Violation]:
 def _job_spec(spec: dict[str, Any], base: Path, opts: Options, *, in_cronjob: bool) -> list[Violation]:
     """validateJobSpec: restartPolicy OnFailure|Never, non-negative counters, a generated selector."""
     out: list[Violation] = []
-    _nonneg(spec, ("parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"), base,
-            BATCH + "validateJobSpec", out)  # fmt: skip
+    _nonneg(
+        spec,
+        ("parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"),
+        base,
+        BATCH + "validateJobSpec",
+        out,
+    )
     deadline = num(spec.get("activeDeadlineSeconds"))
     if deadline is not None and deadline <= 0:
         out.append(Violation((*base, "activeDeadlineSeconds"), "must be greater than 0", BATCH + "validateJobSpec"))
@@ -224,14 +297,29 @@ def _job_spec(spec: dict[str, Any], base: Path, opts: Options, *, in_cronjob: bo
     policy = d(tmpl.get("spec")).get("restartPolicy")
     if policy not in ("OnFailure", "Never"):
         shown = "unset (defaults to Always)" if policy is None else f'"{policy}"'
-        out.append(Violation((*base, "template", "spec", "restartPolicy"), f"restartPolicy is {shown}: a Job needs "
-                             '"OnFailure" or "Never"', BATCH + "validateJobSpec"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "template", "spec", "restartPolicy"),
+                f'restartPolicy is {shown}: a Job needs "OnFailure" or "Never"',
+                BATCH + "validateJobSpec",
+            )
+        )
     if spec.get("completionMode") == "Indexed" and spec.get("completions") is None:
-        out.append(Violation((*base, "completions"), "when completion mode is Indexed, completions is required",
-                             BATCH + "validateJobSpec"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "completions"),
+                "when completion mode is Indexed, completions is required",
+                BATCH + "validateJobSpec",
+            )
+        )
     if spec.get("selector") is not None and (in_cronjob or spec.get("manualSelector") is not True):
-        out.append(Violation((*base, "selector"), "`selector` will be auto-generated (set manualSelector: true to "
-                             "choose it yourself)", BATCH + "validateJobSpec"))  # fmt: skip
+        out.append(
+            Violation(
+                (*base, "selector"),
+                "`selector` will be auto-generated (set manualSelector: true to choose it yourself)",
+                BATCH + "validateJobSpec",
+            )
+        )
     out += validate_template(tmpl, (*base, "template"), opts)
     return out
 
@@ -251,8 +339,13 @@ def validate_cronjob(obj: dict[str, Any], opts: Options) -> list[Violation]:
         if problem:
             out.append(Violation(("spec", "schedule"), f'"{schedule}": {problem}', BATCH + "validateScheduleFormat"))
         if "TZ" in schedule:
-            out.append(Violation(("spec", "schedule"), "cannot use TZ or CRON_TZ in schedule, use timeZone field "
-                                 "instead", BATCH + "validateScheduleFormat"))  # fmt: skip
+            out.append(
+                Violation(
+                    ("spec", "schedule"),
+                    "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+                    BATCH + "validateScheduleFormat",
+                )
+            )
     tz = spec.get("timeZone")
     if isinstance(tz, str):
         problem = time_zone_problem(tz)
@@ -260,10 +353,20 @@ def validate_cronjob(obj: dict[str, Any], opts: Options) -> list[Violation]:
             out.append(Violation(("spec", "timeZone"), f'"{tz}": {problem}', BATCH + "validateTimeZone"))
     policy = spec.get("concurrencyPolicy")
     if policy is not None and policy not in ("Allow", "Forbid", "Replace"):
-        out.append(Violation(("spec", "concurrencyPolicy"), f'unsupported value "{policy}": Allow, Forbid or Replace',
-                             BATCH + "validateConcurrencyPolicy"))  # fmt: skip
-    _nonneg(spec, ("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"), ("spec",),
-            BATCH + "ValidateCronJobSpec", out)  # fmt: skip
+        out.append(
+            Violation(
+                ("spec", "concurrencyPolicy"),
+                f'unsupported value "{policy}": Allow, Forbid or Replace',
+                BATCH + "validateConcurrencyPolicy",
+            )
+        )
+    _nonneg(
+        spec,
+        ("startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"),
+        ("spec",),
+        BATCH + "ValidateCronJobSpec",
+        out,
+    )
     job = d(spec.get("jobTemplate"))
     out += _job_spec(d(job.get("spec")), ("spec", "jobTemplate", "spec"), opts, in_cronjob=True)
     return out
@@ -319,9 +422,8 @@ def _cron_range(expr: str, low: int, high: int, names: dict[str, int]) -> str:
         start, end = first, last if last is not None else first
         if slash and not dash:
             end = high
-    if slash:
-        if not step_text.isdigit() or int(step_text) == 0:
-            return f"step of range should be a positive number: {expr}"
+    if slash and (not step_text.isdigit() or int(step_text) == 0):
+        return f"step of range should be a positive number: {expr}"
     if start < low:
         return f"beginning of range ({start}) below minimum ({low}): {expr}"
     if end > high:

@@ -62,8 +62,10 @@ def _terms(spec: dict[str, Any]) -> Iterable[tuple[tuple[str | int, ...], dict[s
     for i, term in enumerate(as_list(anti.get("requiredDuringSchedulingIgnoredDuringExecution"))):
         yield ("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", i), as_dict(term)
     for i, weighted in enumerate(as_list(anti.get("preferredDuringSchedulingIgnoredDuringExecution"))):
-        yield (("affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", i, "podAffinityTerm"),
-               as_dict(as_dict(weighted).get("podAffinityTerm")))  # fmt: skip
+        yield (
+            ("affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", i, "podAffinityTerm"),
+            as_dict(as_dict(weighted).get("podAffinityTerm")),
+        )
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
@@ -74,18 +76,26 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     for i, tsc in enumerate(as_list(tmpl.spec.get("topologySpreadConstraints"))):
         selector = parse_selector(as_dict(tsc).get("labelSelector"))
         if selector is not None and not selector.matches(tmpl.labels):
-            out.append(Finding(f"topologySpreadConstraints[{i}] selects {selector.describe()}, not this workload's pods "
-                               f"({_show(tmpl.labels)}): its replicas are not spread",
-                               pointer(*tmpl.path, "topologySpreadConstraints", i, "labelSelector")))  # fmt: skip
+            out.append(
+                Finding(
+                    f"topologySpreadConstraints[{i}] selects {selector.describe()}, not this workload's pods "
+                    f"({_show(tmpl.labels)}): its replicas are not spread",
+                    pointer(*tmpl.path, "topologySpreadConstraints", i, "labelSelector"),
+                )
+            )
     for where, term in _terms(tmpl.spec):
         if term.get("namespaces") or term.get("namespaceSelector") is not None:
             continue
         selector = parse_selector(term.get("labelSelector"))
         if selector is None or selector.matches(tmpl.labels) or select_workloads(ctx, obj.namespace, selector):
             continue
-        out.append(Finding(f"pod anti-affinity selects {selector.describe()}: no pod of namespace {obj.namespace}, not "
-                           f"even this workload's ({_show(tmpl.labels)}); it keeps nothing apart",
-                           pointer(*tmpl.path, *where, "labelSelector")))  # fmt: skip
+        out.append(
+            Finding(
+                f"pod anti-affinity selects {selector.describe()}: no pod of namespace {obj.namespace}, not "
+                f"even this workload's ({_show(tmpl.labels)}); it keeps nothing apart",
+                pointer(*tmpl.path, *where, "labelSelector"),
+            )
+        )
     return out
 
 

@@ -42,4 +42,6 @@ KINDS: frozenset[str] | None = None
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    return [Finding(f"{v.message} [{v.upstream}]", pointer(*v.path)) for v in violations(ctx, obj) if v.outcome == "warn"]
+    return [
+        Finding(f"{v.message} [{v.upstream}]", pointer(*v.path)) for v in violations(ctx, obj) if v.outcome == "warn"
+    ]

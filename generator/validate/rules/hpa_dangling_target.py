@@ -56,5 +56,10 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return []  # apiserver-invalid reports the missing field
     if ctx.get(kind, obj.namespace, name) is not None or ctx.is_external(kind, obj.namespace, name):
         return []
-    return [Finding(f"scaleTargetRef {kind}/{name} is not in namespace {obj.namespace} (nothing will be scaled); "
-                    "fix the name/kind or declare it in policy.external", "/spec/scaleTargetRef/name")]  # fmt: skip
+    return [
+        Finding(
+            f"scaleTargetRef {kind}/{name} is not in namespace {obj.namespace} (nothing will be scaled); "
+            "fix the name/kind or declare it in policy.external",
+            "/spec/scaleTargetRef/name",
+        )
+    ]

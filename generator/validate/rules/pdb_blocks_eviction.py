@@ -59,7 +59,11 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     spec = as_dict(obj.obj.get("spec"))
     if "maxUnavailable" in spec:
         if spec["maxUnavailable"] in (0, "0", "0%"):
-            return [Finding("maxUnavailable 0 lets no pod be evicted: node drains and upgrades hang", "/spec/maxUnavailable")]
+            return [
+                Finding(
+                    "maxUnavailable 0 lets no pod be evicted: node drains and upgrades hang", "/spec/maxUnavailable"
+                )
+            ]
         return []
     if "minAvailable" not in spec:
         return []
@@ -68,12 +72,18 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return []
     out: list[Finding] = []
     for workload in select_workloads(ctx, obj.namespace, selector):
-        replicas = minimum_replicas(ctx, workload) if workload.kind in ("Deployment", "StatefulSet", "ReplicaSet") else None
+        replicas = (
+            minimum_replicas(ctx, workload) if workload.kind in ("Deployment", "StatefulSet", "ReplicaSet") else None
+        )
         if replicas is None or replicas == 0:
             continue
         needed = _scaled(spec["minAvailable"], replicas)
         if needed is not None and needed >= replicas:
-            out.append(Finding(f"minAvailable {spec['minAvailable']} >= the {replicas} replicas of {workload.kind} "
-                               f"{workload.name}: no pod can be evicted, node drains and upgrades hang",
-                               "/spec/minAvailable"))  # fmt: skip
+            out.append(
+                Finding(
+                    f"minAvailable {spec['minAvailable']} >= the {replicas} replicas of {workload.kind} "
+                    f"{workload.name}: no pod can be evicted, node drains and upgrades hang",
+                    "/spec/minAvailable",
+                )
+            )
     return out

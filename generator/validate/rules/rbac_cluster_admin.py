@@ -38,5 +38,9 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     ref = obj.obj.get("roleRef")
     if isinstance(ref, dict) and ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
         scope = "the whole cluster" if obj.kind == "ClusterRoleBinding" else f"namespace {obj.namespace}"
-        return [Finding(f"{obj.kind} {obj.name} grants cluster-admin (every verb on every resource) in {scope}", "/roleRef/name")]
+        return [
+            Finding(
+                f"{obj.kind} {obj.name} grants cluster-admin (every verb on every resource) in {scope}", "/roleRef/name"
+            )
+        ]
     return []

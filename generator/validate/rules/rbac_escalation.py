@@ -45,6 +45,10 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         verbs = rule.get("verbs") if isinstance(rule, dict) else None
         found = [v for v in VERBS if isinstance(verbs, list) and v in verbs]
         if found:
-            out.append(Finding(f"{obj.kind} {obj.name} rule {i} grants {', '.join(found)}: a path to cluster-admin",
-                               pointer("rules", i, "verbs")))  # fmt: skip
+            out.append(
+                Finding(
+                    f"{obj.kind} {obj.name} rule {i} grants {', '.join(found)}: a path to cluster-admin",
+                    pointer("rules", i, "verbs"),
+                )
+            )
     return out

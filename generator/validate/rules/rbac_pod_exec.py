@@ -37,8 +37,13 @@ SEVERITY = Severity.WARNING
 KINDS: frozenset[str] | None = frozenset({"Role", "ClusterRole"})
 
 # (verb, resource): creating pods, and exec/attach (WebSocket upgrades are authorized as create or get).
-_DANGEROUS = (("create", "pods"), ("create", "pods/exec"), ("get", "pods/exec"), ("create", "pods/attach"),
-              ("get", "pods/attach"))  # fmt: skip
+_DANGEROUS = (
+    ("create", "pods"),
+    ("create", "pods/exec"),
+    ("get", "pods/exec"),
+    ("create", "pods/attach"),
+    ("get", "pods/attach"),
+)
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
@@ -47,6 +52,12 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         found = sorted({res for verb, res in _DANGEROUS if grants([rule], verb, "", res)})
         if found:
-            out.append(Finding(f"{obj.kind} {obj.name} rule {i} allows {' and '.join('creating ' + r if r == 'pods' else r for r in found)}"
-                               ": a path to every ServiceAccount and Secret of the namespace", pointer("rules", i)))  # fmt: skip
+            what = " and ".join("creating " + r if r == "pods" else r for r in found)
+            out.append(
+                Finding(
+                    f"{obj.kind} {obj.name} rule {i} allows {what}"
+                    ": a path to every ServiceAccount and Secret of the namespace",
+                    pointer("rules", i),
+                )
+            )
     return out

@@ -54,5 +54,10 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     verbs = [v for v in ("get", "list", "watch") if grants(rules, v, "", "secrets")]
     if not verbs:
         return []
-    return [Finding(f"ClusterRoleBinding {obj.name} lets its subjects {'/'.join(verbs)} Secrets in every namespace "
-                    f"(ClusterRole {name}); use a RoleBinding per namespace", "/roleRef/name")]  # fmt: skip
+    return [
+        Finding(
+            f"ClusterRoleBinding {obj.name} lets its subjects {'/'.join(verbs)} Secrets in every namespace "
+            f"(ClusterRole {name}); use a RoleBinding per namespace",
+            "/roleRef/name",
+        )
+    ]

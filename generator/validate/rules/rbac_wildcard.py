@@ -43,5 +43,10 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         for field in ("verbs", "resources", "apiGroups", "nonResourceURLs"):
             values = rule.get(field)
             if isinstance(values, list) and "*" in values:
-                out.append(Finding(f'{obj.kind} {obj.name} rule {i} uses "*" in {field}; list what is needed', pointer("rules", i, field)))
+                out.append(
+                    Finding(
+                        f'{obj.kind} {obj.name} rule {i} uses "*" in {field}; list what is needed',
+                        pointer("rules", i, field),
+                    )
+                )
     return out

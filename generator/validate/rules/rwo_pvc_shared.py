@@ -86,7 +86,11 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             why = "the RollingUpdate strategy (a second pod during every rollout; use strategy type Recreate)"
         else:
             continue
-        out.append(Finding(f"PersistentVolumeClaim {claim} is {'/'.join(modes)} but mounted by {why}: the extra pod "
-                           "cannot attach it on another node (Multi-Attach error)",
-                           pointer(*tmpl.path, "volumes", i, "persistentVolumeClaim", "claimName")))  # fmt: skip
+        out.append(
+            Finding(
+                f"PersistentVolumeClaim {claim} is {'/'.join(modes)} but mounted by {why}: the extra pod "
+                "cannot attach it on another node (Multi-Attach error)",
+                pointer(*tmpl.path, "volumes", i, "persistentVolumeClaim", "claimName"),
+            )
+        )
     return out

@@ -68,9 +68,18 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if svc is None:
         if ctx.is_external("Service", obj.namespace, name):
             return []
-        return [Finding(f'serviceName "{name}" names no Service in namespace {obj.namespace}: the pods get no stable '
-                        "DNS names; add a headless Service (clusterIP: None)", "/spec/serviceName")]  # fmt: skip
+        return [
+            Finding(
+                f'serviceName "{name}" names no Service in namespace {obj.namespace}: the pods get no stable '
+                "DNS names; add a headless Service (clusterIP: None)",
+                "/spec/serviceName",
+            )
+        ]
     if as_dict(svc.obj.get("spec")).get("clusterIP") != "None":
-        return [Finding(f'serviceName "{name}" is not headless (set clusterIP: None): no per-pod DNS records',
-                        "/spec/serviceName")]  # fmt: skip
+        return [
+            Finding(
+                f'serviceName "{name}" is not headless (set clusterIP: None): no per-pod DNS records',
+                "/spec/serviceName",
+            )
+        ]
     return []
