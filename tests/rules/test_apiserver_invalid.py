@@ -209,7 +209,7 @@ def test_env_names_are_relaxed_from_1_32() -> None:
     ],
 )
 def test_restart_policy_per_kind(kind: str, policy: str | None, fires: bool) -> None:
-    obj = (
+    obj: dict[str, Any] = (
         _deploy()
         if kind == "Deployment"
         else {

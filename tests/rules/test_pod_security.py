@@ -40,7 +40,7 @@ def _c(pod: Pod) -> dict[str, Any]:
     return c
 
 
-Mutation = Callable[[Pod], None]
+Mutation = Callable[[Pod], object]
 # control -> (level it belongs to, a mutation that breaks it, a mutation that stays compliant)
 CASES: dict[str, tuple[str, Mutation, Mutation]] = {
     "hostNamespaces": ("baseline", lambda p: p["spec"].update(hostPID=True), lambda p: p["spec"].update(hostPID=False)),

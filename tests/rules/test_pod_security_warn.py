@@ -10,6 +10,7 @@ def _run(labels: dict[str, str], pod_spec: dict[str, Any]) -> list[str]:
     ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "jobs", "labels": labels}}
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "jobs"}, "spec": pod_spec}
     ctx = Context.from_objects([ns, pod])
+    assert rule.KINDS is not None
     return [f.message for res in ctx.resources if res.kind in rule.KINDS for f in rule.check(ctx, res)]
 
 
