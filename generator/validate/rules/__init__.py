@@ -33,6 +33,7 @@ from generator.validate.rules import (
     ingress_tls,
     invalid_name,
     job_ttl,
+    kustomize_selector_labels,
     latest_tag,
     min_replicas,
     missing_pdb,
@@ -134,6 +135,7 @@ _MODULES: tuple[ModuleType, ...] = (
     mlflow_allowed_hosts,
     argocd_sync_order,
     argocd_project_denies,
+    kustomize_selector_labels,
     ignore_without_reason,
 )
 
