@@ -45,7 +45,7 @@ SERVICE = {
     "spec": {"selector": {"app": "mlflow"}, "ports": [{"name": "http", "port": 5000}]},
 }
 
-MONITOR = {
+MONITOR: dict[str, Any] = {
     "apiVersion": "monitoring.coreos.com/v1",
     "kind": "ServiceMonitor",
     "metadata": {"name": "mlflow"},
