@@ -17,6 +17,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 # ----------------------------------------------------------------------------------------------- names
@@ -31,7 +32,8 @@ _ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 _CONFIG_MAP_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 
 
-def is_dns1123_label(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_dns1123_label(value: str) -> tuple[str, ...]:
     """IsDNS1123Label: at most 63 characters of a-z, 0-9 and '-', starting and ending alphanumeric."""
     out = []
     if len(value) > 63:
@@ -41,10 +43,11 @@ def is_dns1123_label(value: str) -> list[str]:
             "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
             "and must start and end with an alphanumeric character"
         )
-    return out
+    return tuple(out)
 
 
-def is_dns1123_subdomain(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_dns1123_subdomain(value: str) -> tuple[str, ...]:
     """IsDNS1123Subdomain: at most 253 characters, dot-separated DNS-1123 labels."""
     out = []
     if len(value) > 253:
@@ -54,10 +57,11 @@ def is_dns1123_subdomain(value: str) -> list[str]:
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
             "and must start and end with an alphanumeric character"
         )
-    return out
+    return tuple(out)
 
 
-def is_dns1035_label(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_dns1035_label(value: str) -> tuple[str, ...]:
     """IsDNS1035Label: like a DNS-1123 label, but must start with a letter."""
     out = []
     if len(value) > 63:
@@ -67,10 +71,11 @@ def is_dns1035_label(value: str) -> list[str]:
             "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
             "alphabetic character, and end with an alphanumeric character"
         )
-    return out
+    return tuple(out)
 
 
-def is_qualified_name(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_qualified_name(value: str) -> tuple[str, ...]:
     """IsQualifiedName: ``[prefix/]name``; name <= 63 of [-A-Za-z0-9_.] alphanumeric at both ends; the prefix a
     DNS-1123 subdomain. Label keys, annotation keys and selector keys are qualified names."""
     parts = value.split("/")
@@ -80,13 +85,13 @@ def is_qualified_name(value: str) -> list[str]:
     elif len(parts) == 2:
         prefix, name = parts
         if not prefix:
-            return ["prefix part must be non-empty"]
+            return ("prefix part must be non-empty",)
         out = [f"prefix part {msg}" for msg in is_dns1123_subdomain(prefix)]
     else:
-        return [
+        return (
             "a qualified name must consist of alphanumeric characters, '-', '_' or '.' with an optional "
-            "DNS subdomain prefix and '/'"
-        ]
+            "DNS subdomain prefix and '/'",
+        )
     if not name:
         out.append("name part must be non-empty")
     elif len(name) > 63:
@@ -96,10 +101,11 @@ def is_qualified_name(value: str) -> list[str]:
             "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
             "with an alphanumeric character"
         )
-    return out
+    return tuple(out)
 
 
-def is_valid_label_value(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_valid_label_value(value: str) -> tuple[str, ...]:
     """IsValidLabelValue: empty, or <= 63 of [-A-Za-z0-9_.] starting and ending alphanumeric."""
     out = []
     if len(value) > 63:
@@ -109,15 +115,17 @@ def is_valid_label_value(value: str) -> list[str]:
             "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
             "and must start and end with an alphanumeric character"
         )
-    return out
+    return tuple(out)
 
 
-def is_valid_port_num(port: int) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_valid_port_num(port: int) -> tuple[str, ...]:
     """IsValidPortNum: 1..65535."""
-    return [] if 1 <= port <= 65535 else ["must be between 1 and 65535, inclusive"]
+    return () if 1 <= port <= 65535 else ("must be between 1 and 65535, inclusive",)
 
 
-def is_valid_port_name(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_valid_port_name(name: str) -> tuple[str, ...]:
     """IsValidPortName (IANA_SVC_NAME, RFC 6335): 1-15 of a-z0-9-, at least one letter, no leading/trailing or
     double '-'."""
     out = []
@@ -131,21 +139,20 @@ def is_valid_port_name(name: str) -> list[str]:
         out.append("must not contain consecutive hyphens")
     if name and not any(c.isalpha() for c in name):
         out.append("must contain at least one letter (a-z)")
-    return out
+    return tuple(out)
 
 
-def is_env_var_name(name: str, *, relaxed: bool) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_env_var_name(name: str, *, relaxed: bool) -> tuple[str, ...]:
     """IsEnvVarName (strict) or IsRelaxedEnvVarName (feature RelaxedEnvironmentVariableValidation, on by
     default from Kubernetes 1.32, GA in 1.34: any printable ASCII except '=')."""
     if relaxed:
         if not name:
-            return ["environment variable name must not be empty"]
+            return ("environment variable name must not be empty",)
         bad = [c for c in name if not (0x20 <= ord(c) < 0x7F) or c == "="]
-        return (
-            ["a valid environment variable name must consist only of printable ASCII characters other than '='"]
-            if bad
-            else []
-        )
+        if bad:
+            return ("a valid environment variable name must consist only of printable ASCII characters other than '='",)
+        return ()
     out = []
     if not _ENV_VAR_NAME.fullmatch(name):
         out.append(
@@ -154,10 +161,11 @@ def is_env_var_name(name: str, *, relaxed: bool) -> list[str]:
         )
     if name in (".", "..") or name.startswith(".."):
         out.append("must not be '.' or '..' or start with '..'")
-    return out
+    return tuple(out)
 
 
-def is_config_map_key(key: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def is_config_map_key(key: str) -> tuple[str, ...]:
     """IsConfigMapKey: <= 253 of [-._a-zA-Z0-9], not '.', '..' or starting with '..'."""
     out = []
     if len(key) > 253:
@@ -166,7 +174,7 @@ def is_config_map_key(key: str) -> list[str]:
         out.append("a valid config key must consist of alphanumeric characters, '-', '_' or '.'")
     if key in (".", "..") or key.startswith(".."):
         out.append("must not be '.' or '..' or start with '..'")
-    return out
+    return tuple(out)
 
 
 def is_valid_cidr(value: str) -> bool:
