@@ -395,3 +395,9 @@ def test_passes_malformed_input_without_raising() -> None:
                 node = node[p]
             node[path[-1]] = j
             _run(obj)  # must not raise
+
+
+def test_passes_pre_v1_ingress_without_path_type() -> None:
+    old = {"apiVersion": "networking.k8s.io/v1beta1", "kind": "Ingress", "metadata": {"name": "i"},
+           "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"serviceName": "s", "servicePort": 80}}]}}]}}  # fmt: skip
+    assert _run(old) == []

@@ -60,7 +60,8 @@ _GROUPS = {
     "ReplicaSet": ("apps/",),
     "Job": ("batch/",),
     "CronJob": ("batch/",),
-    "Ingress": ("networking.k8s.io/",),
+    # networking.k8s.io/v1beta1 defaulted pathType and is gone since 1.22 (deprecated-api reports it)
+    "Ingress": ("networking.k8s.io/v1",),
     "NetworkPolicy": ("networking.k8s.io/",),
     "PodDisruptionBudget": ("policy/",),
     "HorizontalPodAutoscaler": ("autoscaling/",),
