@@ -398,6 +398,10 @@ def test_passes_malformed_input_without_raising() -> None:
 
 
 def test_passes_pre_v1_ingress_without_path_type() -> None:
-    old = {"apiVersion": "networking.k8s.io/v1beta1", "kind": "Ingress", "metadata": {"name": "i"},
-           "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"serviceName": "s", "servicePort": 80}}]}}]}}  # fmt: skip
+    old = {
+        "apiVersion": "networking.k8s.io/v1beta1",
+        "kind": "Ingress",
+        "metadata": {"name": "i"},
+        "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"serviceName": "s", "servicePort": 80}}]}}]},
+    }
     assert _run(old) == []
