@@ -405,3 +405,17 @@ def test_passes_pre_v1_ingress_without_path_type() -> None:
         "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"serviceName": "s", "servicePort": 80}}]}}]},
     }
     assert _run(old) == []
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["0 2 * * *", "*/15 * * * *", "0 0 1 jan-jun mon-fri", "5,35 8-18/2 * * 1-5", "@daily", "0 0 * * 7",
+     "60 * * * *", "0 0 0 * *", "0 0 * 13 *", "*/0 * * * *", "5-1 * * * *", "@often", "* * * *", "0 0 ? * SUN"],
+)  # fmt: skip
+def test_env_file_cron_check_agrees_with_the_api_server(expr: str) -> None:
+    """environments/*.yaml `training.schedule` is checked by generator.config.load.is_cron: it must accept
+    exactly what the API server's parser (robfig/cron, ported in the model) accepts."""
+    from generator.config.load import is_cron
+    from generator.models.kube_apiserver.workloads import cron_problem
+
+    assert is_cron(expr) == (cron_problem(expr) == "")
