@@ -5,8 +5,8 @@ One entry point, :func:`validate`, dispatching by kind to modules grouped like u
 
 - :mod:`.apimachinery` k8s.io/apimachinery helpers (names, qualified names, labels, annotations, ports,
   env var names, quantities, label selectors);
-- :mod:`.pods` core PodSpec (containers, ports, env, volumes and mounts, resources, probes, tolerations,
-  affinity, topology spread, DNS);
+- :mod:`.pods` core PodSpec (containers, ports, env, volumes and mounts, resources, probes) and
+  :mod:`.scheduling` (tolerations, affinity, topology spread, DNS, pod security context);
 - :mod:`.workloads` apps (Deployment, StatefulSet, DaemonSet, ReplicaSet) and batch (Job, CronJob with the
   robfig/cron schedule parser and time zones);
 - :mod:`.network` Service, Ingress, NetworkPolicy;

@@ -7,7 +7,7 @@ workload object itself is accepted (templates are only checked for warn/audit), 
 controller creates is rejected: the rollout never starts. The Namespace must be in the validated set.
 
 Every control of kubernetes/pod-security-admission ``policy/check_*.go`` is evaluated
-(``generator/models/pod_security.py``), by check ID: baseline ``hostNamespaces``, ``privileged``,
+(``generator/models/pod_security/``), by check ID: baseline ``hostNamespaces``, ``privileged``,
 ``capabilities_baseline`` (add only the default set), ``hostPathVolumes``, ``hostPorts``,
 ``appArmorProfile``, ``seLinuxOptions``, ``procMount``, ``seccompProfile_baseline``, ``sysctls`` (the safe
 set of the version), ``windowsHostProcess``, ``hostProbesAndHostLifecycle`` (1.34+); restricted adds

@@ -4,7 +4,7 @@
 pod (and workload template) that breaks the level; ``audit`` writes it to the audit log. The objects are
 accepted, so this is a warning; breaches the enforced level already reports (rule ``pod-security``) are not
 repeated. Same controls and model as ``pod-security`` (kubernetes/pod-security-admission
-``policy/check_*.go``, ``generator/models/pod_security.py``).
+``policy/check_*.go``, ``generator/models/pod_security/``).
 
 PASS:
 
