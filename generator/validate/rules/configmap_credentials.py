@@ -1,15 +1,23 @@
-"""A ConfigMap (or an inline container script) holds a credential literally: connection string, script, config.
+"""A script or connection string in a ConfigMap (or an inline container script) holds a literal credential.
 
 ConfigMaps are not secret: they are committed in plain text, readable with ``get configmaps`` by anyone
-who can read the namespace, and printed by ``kubectl describe``. Scripts and configuration files inside
-them often carry the password anyway: ``postgresql://mlflow:s3cret@postgres:5432/mlflow``,
-``mc alias set minio http://minio:9000 admin s3cret``, ``export PGPASSWORD=s3cret``,
-``admin_password = s3cret`` or a key ``POSTGRES_PASSWORD: s3cret``. Put the value in a Secret (produced by
-an ExternalSecret/SealedSecret) and reference it: environment references such as ``$(PGPASSWORD)``,
-``${MINIO_ROOT_PASSWORD}`` or ``$MINIO_SECRET_KEY``, template placeholders (``{{ .password }}``,
-``<password>``) and file paths pass. The same scripts written inline in a container's
-``command``/``args`` are checked too (environment values are the ``secret-in-env`` rule's). kube-linter
-``env-var-secret`` and checkov's secret checks look at env values only, not at ConfigMap contents.
+who can read the namespace, and printed by ``kubectl describe``. Scripts and connection strings inside them
+often carry the password anyway, in forms that are not ``name: value`` lines:
+
+- ``mc alias set minio http://minio:9000 admin s3cret`` (and ``mc config host add``): positional keys;
+- ``curl -u admin:s3cret``, ``mysql -ps3cret``, ``redis-cli -a s3cret``, ``psql --password=s3cret``,
+  ``aws configure set aws_secret_access_key s3cret``;
+- shell assignments: ``export PGPASSWORD=s3cret``, ``PGPASSWORD=s3cret psql ...``;
+- connection-string parameters: ``jdbc:postgresql://db/app?user=app&password=s3cret``,
+  ``Server=db;User Id=sa;Password=s3cret;``.
+
+Put the value in a Secret (produced by an ExternalSecret/SealedSecret) and reference it: environment
+references such as ``$(PGPASSWORD)``, ``${MINIO_ROOT_PASSWORD}`` or ``"$MINIO_SECRET_KEY"``, template
+placeholders (``{{ .password }}``, ``<password>``) and file paths pass. The same scripts written inline in
+a container's ``command``/``args`` (``sh -c '...'``) are checked too. URLs with a password
+(``postgresql://user:pass@host``), credential-named keys and ``name: value`` lines are the ``secret-in-env``
+rule's (not reported twice). kube-linter ``env-var-secret`` and checkov's secret checks look at env
+values only.
 
 PASS:
 
@@ -19,7 +27,7 @@ PASS:
     data:
       init.sh: |
         mc alias set minio http://minio:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"
-        psql "postgresql://mlflow:${PGPASSWORD}@postgres:5432/mlflow" -c 'select 1'
+        export PGPASSWORD="${POSTGRES_PASSWORD}"
 
 FAIL:
 
@@ -29,7 +37,7 @@ FAIL:
     data:
       init.sh: |
         mc alias set minio http://minio:9000 admin Sup3rSecret
-        psql "postgresql://mlflow:mlflow123@postgres:5432/mlflow" -c 'select 1'
+        export PGPASSWORD=mlflow123
 """
 
 from __future__ import annotations
@@ -48,17 +56,32 @@ SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = frozenset({"ConfigMap"}) | WORKLOAD_KINDS
 
 _QUOTE = "\"'"
-# scheme://user:password@host  (the password may not contain whitespace, quotes or '@')
-_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*)://([^\s:/@\"'<>]+):([^\s@\"'<>]+)@")
-# mc alias set NAME URL ACCESS SECRET / mc config host add NAME URL ACCESS SECRET
-_MC = re.compile(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)")
-_SECRET_NAME = r"[A-Za-z0-9_.-]*(?:password|passwd|secret[_-]?key|secret[_-]?access[_-]?key|api[_-]?key|token|secret)"
-# KEY=value, KEY: value, KEY = value (env files, ini, properties, yaml, shell exports)
-_ASSIGN = re.compile(rf"(?i)(?<![A-Za-z0-9_.-])({_SECRET_NAME})[\"']?\s*[:=]\s*([^\s,;#]+)")
-# --password=value / --password value / --secret-key value
-_FLAG = re.compile(r"(?i)--(password|passwd|secret-key|secret-access-key|token|api-key)(?:=|\s+)(\S+)")
-_WORDS = ("pass", "secret", "token", "key")
-_KEY = re.compile(rf"(?i)^{_SECRET_NAME}$")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|SECRET_KEY|ACCESS_KEY)[A-Za-z0-9_]*"
+_CHECKS: tuple[tuple[re.Pattern[str], int, str], ...] = (
+    # (pattern, group holding the credential, what it is)
+    (
+        re.compile(r"\bmc\s+(?:alias\s+set|config\s+host\s+add)\s+\S+\s+\S+\s+\S+\s+(\S+)"),
+        1,
+        "`mc alias set` secret key",
+    ),
+    (re.compile(r"\bcurl\b.*?\s(?:-u|--user)[=\s]\s*['\"]?[^\s:'\"]+:([^\s'\"]+)"), 1, "`curl -u user:password`"),
+    (re.compile(r"\bmysql(?:dump|admin)?\b.*?\s-p([^\s]+)"), 1, "`mysql -p<password>`"),
+    (re.compile(r"\bredis-cli\b.*?\s-a\s+(\S+)"), 1, "`redis-cli -a <password>`"),
+    (
+        re.compile(r"(?i)\s--(?:password|passwd|secret-key|secret-access-key|token|api-key)(?:=|\s+)(\S+)"),
+        1,
+        "a password flag",
+    ),
+    (
+        re.compile(r"(?i)\baws\s+configure\s+set\s+aws_secret_access_key\s+(\S+)"),
+        1,
+        "`aws configure set aws_secret_access_key`",
+    ),
+    (re.compile(rf"(?i)\b(?:export|declare(?:\s+-\w+)*|readonly|local)\s+{_NAME}=(\S+)"), 1, "a shell assignment"),
+    (re.compile(rf"(?i)(?:^|[;&|(]\s*){_NAME}=(\S+)\s+\S"), 1, "a shell assignment before a command"),
+    (re.compile(r"(?i)[?&;]\s*(?:password|passwd|pwd)\s*=\s*([^&;\s\"']+)"), 1, "a connection-string password"),
+)
+_WORDS = ("pass", "secret", "token", "key", "pwd", "mc ", "curl", "mysql", "redis-cli", "aws ")
 
 
 def is_reference(value: str) -> bool:
@@ -88,22 +111,13 @@ def _problems(text: str) -> Iterator[tuple[int, str]]:
         if stripped.startswith("#") or stripped.startswith("//"):
             continue
         lower = line.lower()
-        if "://" not in line and "mc " not in line and not any(w in lower for w in _WORDS):
+        if not any(w in lower for w in _WORDS):
             continue  # cheap pre-filter: most lines of a script mention no credential at all
-        for m in _URL.finditer(line):
-            if not is_reference(m.group(3)):
-                yield n, f"a {m.group(1)}:// URL with the literal password {_mask(m.group(3))} for user {m.group(2)}"
-        for m in _MC.finditer(line):
-            if not is_reference(m.group(4)):
-                yield n, f"`mc alias set {m.group(1)}` with a literal secret key {_mask(m.group(4))}"
-        for m in _FLAG.finditer(line):
-            if not is_reference(m.group(2)):
-                yield n, f"--{m.group(1)} with the literal value {_mask(m.group(2))}"
-        if _URL.search(line) or _MC.search(line):
-            continue
-        for m in _ASSIGN.finditer(line):
-            if not is_reference(m.group(2)) and not _FLAG.search(line):
-                yield n, f"{m.group(1)} set to the literal {_mask(m.group(2))}"
+        for pattern, group, what in _CHECKS:
+            m = pattern.search(line)
+            if m is not None and not is_reference(m.group(group)):
+                yield n, f"{what} with the literal value {_mask(m.group(group))}"
+                break  # one finding per line
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
@@ -111,28 +125,25 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return _inline_scripts(ctx, obj)
     out: list[Finding] = []
     for key, value in as_dict(obj.obj.get("data")).items():
-        if not isinstance(value, str):
-            continue
-        where = pointer("data", str(key))
-        if _KEY.match(str(key)) and "\n" not in value.strip() and not is_reference(value):
-            out.append(
-                Finding(
-                    f'ConfigMap key "{key}" holds a literal credential ({_mask(value)}); move it to a Secret', where
+        if isinstance(value, str):
+            for line, what in _problems(value):
+                out.append(
+                    Finding(
+                        f'ConfigMap key "{key}" line {line}: {what}; reference a Secret instead',
+                        pointer("data", str(key)),
+                    )
                 )
-            )
-            continue
-        for line, what in _problems(value):
-            out.append(Finding(f'ConfigMap key "{key}" line {line}: {what}; reference a Secret instead', where))
     return out
 
 
 def _inline_scripts(ctx: Context, obj: Resource) -> list[Finding]:
-    """The same scripts written inline in a container's command/args (``sh -c '...'``)."""
+    """The same scripts written inline in a container's command/args (``sh -c '...'``); single-word
+    arguments such as ``--password=x`` are the ``secret-in-env`` rule's."""
     out: list[Finding] = []
     for c in containers_of(ctx, obj):
         for field in ("command", "args"):
             for i, arg in enumerate(as_list(c.obj.get(field))):
-                if isinstance(arg, str):
+                if isinstance(arg, str) and len(arg.split()) > 1:
                     for line, what in _problems(arg):
                         out.append(
                             Finding(
