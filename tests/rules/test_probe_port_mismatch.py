@@ -24,14 +24,18 @@ def _run(ports: list[dict[str, Any]], probe: dict[str, Any]) -> list[Finding]:
     return [f for res in ctx.resources for f in rule.check(ctx, res)]
 
 
-def test_fires_on_unknown_port_name() -> None:
-    [f] = _run([{"name": "http", "containerPort": 80}], {"httpGet": {"path": "/", "port": "metrics"}})
-    assert f.path == "/spec/template/spec/containers/0/readinessProbe/httpGet/port" and "not found" in f.message
+def test_fires_on_http_probe_to_sctp_port() -> None:
+    [f] = _run([{"name": "web", "containerPort": 80, "protocol": "SCTP"}], {"httpGet": {"path": "/", "port": "web"}})
+    assert f.path == "/spec/template/spec/containers/0/readinessProbe/httpGet/port" and "SCTP" in f.message
 
 
 def test_fires_on_tcp_probe_to_udp_port() -> None:
     [f] = _run([{"name": "dns", "containerPort": 53, "protocol": "UDP"}], {"tcpSocket": {"port": "dns"}})
     assert "UDP" in f.message
+
+
+def test_passes_unknown_names_which_port_mismatch_reports() -> None:
+    assert _run([{"name": "http", "containerPort": 80}], {"httpGet": {"path": "/", "port": "metrics"}}) == []
 
 
 def test_passes_numeric_ports_and_tcp_named_ports() -> None:

@@ -1,11 +1,12 @@
-"""A probe names a port its container doesn't declare, or one declared UDP/SCTP only.
+"""A TCP or HTTP probe names a container port that is declared UDP or SCTP only.
 
 The API server only checks that a probe's ``port`` is a valid IANA service name. The kubelet resolves the
 name against the container's own ``ports`` (kubernetes/kubernetes ``pkg/kubelet/prober/prober.go``,
-``findPortByName``): an unknown name fails every probe ("port metrics not found"), and a ``tcpSocket`` or
-``httpGet`` probe sent to a port declared ``UDP`` never connects. A failing liveness probe restarts the
-container forever; a failing readiness probe keeps it out of every Service. Same check (unknown names):
-kube-linter ``liveness-port``, ``readiness-port``, ``startup-port``; they don't look at the protocol.
+``findPortByName``: the first port of that name, whatever its protocol), so a ``tcpSocket`` or ``httpGet``
+probe sent to a port declared ``UDP`` never connects (a DNS server's ``dns`` port is the classic case). A
+failing liveness probe restarts the container forever; a failing readiness probe keeps it out of every
+Service. A name the container doesn't declare at all is reported by ``port-mismatch``; kube-linter
+``liveness-port``, ``readiness-port`` and ``startup-port`` check that the name exists, not its protocol.
 
 PASS:
 
