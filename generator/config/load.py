@@ -108,13 +108,14 @@ def schema() -> dict[str, Any]:
 _CRON_MACROS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-# (low, high, names) per field: minute, hour, day of month, month, day of week
+# (low, high, names) per field: minute, hour, day of month, month, day of week. The API server parses
+# CronJob schedules with robfig/cron/v3 (spec.go bounds): day of week is 0-6, "7" is rejected.
 _CRON_FIELDS: tuple[tuple[int, int, tuple[str, ...]], ...] = (
     (0, 59, ()),
     (0, 23, ()),
     (1, 31, ()),
     (1, 12, _MONTHS),
-    (0, 7, _DAYS),
+    (0, 6, _DAYS),
 )
 
 

@@ -312,7 +312,7 @@ def test_config_error_is_a_gitops_gen_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "expr", ["0 2 * * *", "*/15 * * * *", "0 0 1 jan-jun mon-fri", "5,35 8-18/2 * * 1-5", "@daily", "0 0 * * 7"]
+    "expr", ["0 2 * * *", "*/15 * * * *", "0 0 1 jan-jun mon-fri", "5,35 8-18/2 * * 1-5", "@daily", "0 0 * * 0"]
 )
 def test_valid_cron(expr: str) -> None:
     assert is_cron(expr)
@@ -320,7 +320,18 @@ def test_valid_cron(expr: str) -> None:
 
 @pytest.mark.parametrize(
     "expr",
-    ["", "* * * *", "60 * * * *", "0 24 * * *", "0 0 0 * *", "0 0 * 13 *", "*/0 * * * *", "5-1 * * * *", "@often"],
+    [
+        "",
+        "* * * *",
+        "60 * * * *",
+        "0 24 * * *",
+        "0 0 0 * *",
+        "0 0 * 13 *",
+        "*/0 * * * *",
+        "5-1 * * * *",
+        "@often",
+        "0 0 * * 7",
+    ],
 )
 def test_invalid_cron(expr: str) -> None:
     assert not is_cron(expr)

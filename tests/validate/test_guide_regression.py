@@ -38,6 +38,14 @@ EXPECTED_DEFECTS = {
     ("dangling-servicemonitor", "ServiceMonitor", "mlflow", "/spec/endpoints/0/port"),
     ("network-blocked", "NetworkPolicy", "mlflow-network-policy", "/spec/egress"),
     ("network-blocked", "Ingress", "mlflow", "/spec/rules/0/http/paths/0/backend/service/name"),
+    # issue 12: the plain v2.10.0 image has neither psycopg2 nor boto3; the ServiceMonitor scrapes a server
+    # without --expose-prometheus; ReadWriteOnce volumes under the default RollingUpdate strategy (the DB
+    # password in the args URL is secret-in-env's)
+    ("secret-in-env", "Deployment", "mlflow", f"{C0}/args/2"),
+    ("mlflow-image-packages", "Deployment", "mlflow", f"{C0}/image"),
+    ("mlflow-metrics-not-exposed", "ServiceMonitor", "mlflow", "/spec/endpoints/0"),
+    ("rwo-pvc-shared", "Deployment", "minio", "/spec/template/spec/volumes/0/persistentVolumeClaim/claimName"),
+    ("rwo-pvc-shared", "Deployment", "postgres", "/spec/template/spec/volumes/0/persistentVolumeClaim/claimName"),
 }
 
 # What the cross-resource rules must report on the guide, and nothing more (no false positives).

@@ -1,0 +1,63 @@
+"""A Role or ClusterRole may create pods or exec/attach into them.
+
+Whoever may create a pod may run it with any ServiceAccount of the namespace and mount any of its
+Secrets; ``pods/exec`` and ``pods/attach`` open a shell in running pods with their credentials. Either is
+a path to every permission in the namespace. Same check: kube-linter ``access-to-create-pods`` (on
+bindings), CIS Benchmark 5.1.4. Resolved like the RBAC authorizer (kubernetes/kubernetes
+``pkg/apis/rbac/v1/evaluation_helpers.go``: ``*`` and ``pods/*`` count).
+
+PASS:
+
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: Role
+    metadata: {name: pod-reader}
+    rules:
+      - {apiGroups: [""], resources: [pods, pods/log], verbs: [get, list, watch]}
+
+FAIL:
+
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: Role
+    metadata: {name: debugger}
+    rules:
+      - {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.models.rbac import grants
+from generator.validate.context import Context
+from generator.validate.model import Finding, Resource, Severity, pointer
+
+ID = "rbac-pod-exec"
+CATEGORY = "rbac"
+SEVERITY = Severity.WARNING
+KINDS: frozenset[str] | None = frozenset({"Role", "ClusterRole"})
+
+# (verb, resource): creating pods, and exec/attach (WebSocket upgrades are authorized as create or get).
+_DANGEROUS = (
+    ("create", "pods"),
+    ("create", "pods/exec"),
+    ("get", "pods/exec"),
+    ("create", "pods/attach"),
+    ("get", "pods/attach"),
+)
+
+
+def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
+    rules = obj.obj.get("rules")
+    out: list[Finding] = []
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        found = sorted({res for verb, res in _DANGEROUS if grants([rule], verb, "", res)})
+        if found:
+            what = " and ".join("creating " + r if r == "pods" else r for r in found)
+            out.append(
+                Finding(
+                    f"{obj.kind} {obj.name} rule {i} allows {what}"
+                    ": a path to every ServiceAccount and Secret of the namespace",
+                    pointer("rules", i),
+                )
+            )
+    return out

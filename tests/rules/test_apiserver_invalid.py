@@ -1,0 +1,421 @@
+"""apiserver-invalid: the offline port of the API server's validation (generator/models/kube_apiserver)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from generator.validate.context import Context
+from generator.validate.model import Finding
+from generator.validate.rules import apiserver_invalid as rule
+
+
+def _run(*objs: dict[str, Any], version: str = "1.33") -> list[Finding]:
+    ctx = Context.from_objects(list(objs), kubernetes_version=version)
+    return [f for res in ctx.resources for f in rule.check(ctx, res)]
+
+
+def _deploy(**pod: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "containers": [{"name": "app", "image": "nginx:1.27", "ports": [{"name": "http", "containerPort": 80}]}]
+    }
+    spec.update(pod)
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app": "web"}},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": spec},
+        },
+    }
+
+
+def _one(found: list[Finding], path: str, words: str) -> None:
+    hits = [f for f in found if f.path == path and words in f.message]
+    assert hits, f"no finding at {path} with {words!r}: {[(f.path, f.message) for f in found]}"
+
+
+def test_passes_valid_deployment_service_ingress_and_friends() -> None:
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
+    }
+    ing = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "web"},
+        "spec": {
+            "rules": [
+                {
+                    "host": "*.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "web", "port": {"name": "http"}}},
+                            }
+                        ]
+                    },
+                }
+            ]
+        },
+    }
+    pdb = {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "web"},
+        "spec": {"maxUnavailable": "50%", "selector": {"matchLabels": {"app": "web"}}},
+    }
+    hpa = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": 2,
+            "maxReplicas": 4,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                }
+            ],
+        },
+    }
+    cron = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "nightly"},
+        "spec": {
+            "schedule": "0 2 * * 1-5",
+            "timeZone": "Europe/Berlin",
+            "jobTemplate": {
+                "spec": {
+                    "template": {
+                        "spec": {"restartPolicy": "OnFailure", "containers": [{"name": "t", "image": "busybox:1.36"}]}
+                    }
+                }
+            },
+        },
+    }
+    role = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "r"},
+        "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}],
+    }
+    np = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "n"},
+        "spec": {
+            "podSelector": {},
+            "ingress": [
+                {
+                    "ports": [{"port": 8000, "endPort": 8100}],
+                    "from": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]}}],
+                }
+            ],
+        },
+    }
+    deploy = _deploy(
+        volumes=[{"name": "data", "emptyDir": {}}],
+        containers=[
+            {
+                "name": "app",
+                "image": "nginx:1.27",
+                "env": [{"name": "MY.VAR", "value": "1"}],
+                "resources": {"requests": {"cpu": "250m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}},
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+                "ports": [{"name": "http", "containerPort": 80}],
+                "livenessProbe": {"httpGet": {"path": "/", "port": "http"}},
+            }
+        ],
+    )
+    assert _run(deploy, svc, ing, pdb, hpa, cron, role, np) == []
+
+
+def test_fires_on_selector_not_matching_template() -> None:
+    bad = _deploy()
+    bad["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
+    _one(_run(bad), "/spec/template/metadata/labels", "`selector` does not match template `labels`")
+
+
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"])
+def test_fires_on_empty_or_missing_selector(kind: str) -> None:
+    bad = _deploy()
+    bad["kind"] = kind
+    bad["spec"]["selector"] = {}
+    _one(_run(bad), "/spec/selector", "empty selector is invalid")
+    del bad["spec"]["selector"]
+    _one(_run(bad), "/spec/selector", "selector is required")
+
+
+def test_fires_on_container_problems() -> None:
+    found = _run(
+        _deploy(
+            containers=[
+                {
+                    "name": "app",
+                    "ports": [{"containerPort": 70000, "name": "http"}, {"containerPort": 81, "name": "http"}],
+                    "resources": {"requests": {"cpu": "2", "memory": "2 Gi"}, "limits": {"cpu": "1"}},
+                    "volumeMounts": [{"name": "cache", "mountPath": "/c"}, {"name": "cache", "mountPath": "/c"}],
+                    "env": [
+                        {"name": "1BAD", "value": "x"},
+                        {"name": "A", "value": "x", "valueFrom": {"fieldRef": {"fieldPath": "x"}}},
+                    ],
+                    "livenessProbe": {"tcpSocket": {"port": 8080}, "httpGet": {"port": 8080}, "successThreshold": 2},
+                }
+            ]
+        ),
+        version="1.31",
+    )
+    base = "/spec/template/spec/containers/0"
+    _one(found, f"{base}/image", "has no image")
+    _one(found, f"{base}/ports/0/containerPort", "between 1 and 65535")
+    _one(found, f"{base}/ports/1/name", "duplicate port name")
+    _one(found, f"{base}/resources/requests/cpu", "less than or equal to its limit")
+    _one(found, f"{base}/resources/requests/memory", "is not a quantity")
+    _one(found, f"{base}/volumeMounts/0/name", "names no volume")
+    _one(found, f"{base}/volumeMounts/1/mountPath", "must be unique")
+    _one(found, f"{base}/env/0/name", "must not start with a digit")
+    _one(found, f"{base}/env/1/valueFrom", "may not be specified when `value` is not empty")
+    _one(found, f"{base}/livenessProbe", "more than 1 handler")
+    _one(found, f"{base}/livenessProbe/successThreshold", "must be 1")
+    assert all("[pkg/apis/" in f.message or "apimachinery" in f.message for f in found)  # every check cites upstream
+
+
+def test_env_names_are_relaxed_from_1_32() -> None:
+    deploy = _deploy(containers=[{"name": "a", "image": "x:1", "env": [{"name": "1WEIRD:NAME", "value": "1"}]}])
+    assert _run(deploy, version="1.33") == []
+    assert _run(deploy, version="1.31")
+
+
+@pytest.mark.parametrize(
+    ("kind", "policy", "fires"),
+    [
+        ("Deployment", "Never", True),
+        ("Deployment", "Always", False),
+        ("Job", "Always", True),
+        ("Job", None, True),
+        ("Job", "OnFailure", False),
+        ("Job", "Never", False),
+    ],
+)
+def test_restart_policy_per_kind(kind: str, policy: str | None, fires: bool) -> None:
+    obj: dict[str, Any] = (
+        _deploy()
+        if kind == "Deployment"
+        else {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"name": "j"},
+            "spec": {"template": {"spec": {"containers": [{"name": "j", "image": "busybox:1.36"}]}}},
+        }
+    )
+    if policy:
+        obj["spec"]["template"]["spec"]["restartPolicy"] = policy
+    found = [f for f in _run(obj) if f.path.endswith("/restartPolicy")]
+    assert bool(found) is fires
+
+
+@pytest.mark.parametrize(
+    ("schedule", "tz", "fires"),
+    [
+        ("0 2 * * *", None, False),
+        ("*/15 * * * *", None, False),
+        ("@daily", None, False),
+        ("@every 1h30m", None, False),
+        ("0 2 * * 7", None, True),
+        ("60 * * * *", None, True),
+        ("0 2 * *", None, True),
+        ("CRON_TZ=UTC 0 2 * * *", None, True),
+        ("0 2 * * MON-FRI", "Europe/Paris", False),
+        ("0 2 * * *", "Mars/Olympus", True),
+        ("0 2 * * *", "Local", True),
+    ],
+)
+def test_cronjob_schedule_and_time_zone(schedule: str, tz: str | None, fires: bool) -> None:
+    spec: dict[str, Any] = {
+        "schedule": schedule,
+        "jobTemplate": {
+            "spec": {
+                "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "t", "image": "busybox:1.36"}]}}
+            }
+        },
+    }
+    if tz:
+        spec["timeZone"] = tz
+    found = _run({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}, "spec": spec})
+    assert bool(found) is fires, found
+
+
+def test_fires_on_service_ingress_networkpolicy_pdb_hpa_rbac() -> None:
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"ports": [{"port": 80, "targetPort": "this-name-is-too-long"}, {"port": 80, "nodePort": 30001}]},
+    }
+    found = _run(svc)
+    _one(found, "/spec/ports/0/name", "needs a name")
+    _one(found, "/spec/ports/0/targetPort", "no more than 15 characters")
+    _one(found, "/spec/ports/1", "duplicate port 80/TCP")
+    _one(found, "/spec/ports/1/nodePort", "may not be used when `type` is 'ClusterIP'")
+    ing = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "i"},
+        "spec": {
+            "rules": [
+                {
+                    "host": "10.0.0.1",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "api",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "s", "port": {"number": 80}}},
+                            },
+                            {"path": "/x", "backend": {"service": {"name": "s", "port": {}}}},
+                        ]
+                    },
+                }
+            ]
+        },
+    }
+    found = _run(ing)
+    _one(found, "/spec/rules/0/host", "not an IP address")
+    _one(found, "/spec/rules/0/http/paths/0/path", "must be an absolute path")
+    _one(found, "/spec/rules/0/http/paths/1/pathType", "pathType must be specified")
+    _one(found, "/spec/rules/0/http/paths/1/backend/service/port", "port name or number is required")
+    np = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "n"},
+        "spec": {
+            "podSelector": {},
+            "egress": [
+                {
+                    "ports": [{"port": "dns", "endPort": 60}, {"port": 90, "endPort": 80}],
+                    "to": [{"ipBlock": {"cidr": "10.0.0.0/16", "except": ["192.168.0.0/24"]}}],
+                }
+            ],
+        },
+    }
+    found = _run(np)
+    _one(found, "/spec/egress/0/ports/0/endPort", "not a number")
+    _one(found, "/spec/egress/0/ports/1/endPort", "greater than or equal to `port`")
+    _one(found, "/spec/egress/0/to/0/ipBlock/except/0", "strict subset")
+    pdb = {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "p"},
+        "spec": {"minAvailable": 1, "maxUnavailable": "150%"},
+    }
+    found = _run(pdb)
+    _one(found, "/spec", "cannot be both set")
+    _one(found, "/spec/maxUnavailable", "100%")
+    hpa = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "h"},
+        "spec": {"scaleTargetRef": {"kind": "Deployment"}, "minReplicas": 5, "maxReplicas": 3},
+    }
+    found = _run(hpa)
+    _one(found, "/spec/maxReplicas", "greater than or equal to `minReplicas`")
+    _one(found, "/spec/scaleTargetRef/name", "required")
+    role = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "r"},
+        "rules": [
+            {"apiGroups": [""], "resources": ["pods"], "verbs": []},
+            {"nonResourceURLs": ["/metrics"], "verbs": ["get"]},
+        ],
+    }
+    found = _run(role)
+    _one(found, "/rules/0/verbs", "at least one value")
+    _one(found, "/rules/1/nonResourceURLs", "namespaced rules cannot apply to non-resource URLs")
+    crb = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRoleBinding",
+        "metadata": {"name": "b"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
+        "subjects": [{"kind": "ServiceAccount", "name": "sa"}],
+    }
+    found = _run(crb)
+    _one(found, "/roleRef/kind", "ClusterRole")
+    _one(found, "/subjects/0/namespace", "needs a namespace")
+
+
+def test_fires_on_labels_and_annotations_of_any_kind() -> None:
+    cm = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c", "labels": {"app": "x" * 64, "a/b/c": "v"}, "annotations": {"big": "x" * 300_000}},
+        "data": {"bad key": "v"},
+    }
+    found = _run(cm)
+    _one(found, "/metadata/labels/app", "no more than 63 characters")
+    _one(found, "/metadata/labels/a~1b~1c", "qualified name")
+    _one(found, "/metadata/annotations", "at most 262144 bytes")
+    _one(found, "/data/bad key", "valid config key")
+
+
+def test_passes_custom_resources_reusing_a_builtin_kind_name() -> None:
+    knative = {
+        "apiVersion": "serving.knative.dev/v1",
+        "kind": "Service",
+        "metadata": {"name": "k"},
+        "spec": {"template": {}},
+    }
+    assert _run(knative) == []
+
+
+def test_passes_malformed_input_without_raising() -> None:
+    junk: list[Any] = [None, 0, "x", [], {}, [None], {"a": None}]
+    base = _deploy()
+    for j in junk:
+        for path in (
+            ("spec",),
+            ("spec", "template"),
+            ("spec", "template", "spec"),
+            ("spec", "template", "spec", "containers"),
+        ):
+            obj = copy.deepcopy(base)
+            node = obj
+            for p in path[:-1]:
+                node = node[p]
+            node[path[-1]] = j
+            _run(obj)  # must not raise
+
+
+def test_passes_pre_v1_ingress_without_path_type() -> None:
+    old = {
+        "apiVersion": "networking.k8s.io/v1beta1",
+        "kind": "Ingress",
+        "metadata": {"name": "i"},
+        "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"serviceName": "s", "servicePort": 80}}]}}]},
+    }
+    assert _run(old) == []
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["0 2 * * *", "*/15 * * * *", "0 0 1 jan-jun mon-fri", "5,35 8-18/2 * * 1-5", "@daily", "0 0 * * 7",
+     "60 * * * *", "0 0 0 * *", "0 0 * 13 *", "*/0 * * * *", "5-1 * * * *", "@often", "* * * *", "0 0 ? * SUN"],
+)  # fmt: skip
+def test_env_file_cron_check_agrees_with_the_api_server(expr: str) -> None:
+    """environments/*.yaml `training.schedule` is checked by generator.config.load.is_cron: it must accept
+    exactly what the API server's parser (robfig/cron, ported in the model) accepts."""
+    from generator.config.load import is_cron
+    from generator.models.kube_apiserver.workloads import cron_problem
+
+    assert is_cron(expr) == (cron_problem(expr) == "")

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from generator.validate.context import Context
+from generator.validate.model import Finding
+from generator.validate.rules import rbac_pod_exec as rule
+
+GROUP = "rbac.authorization.k8s.io"
+
+
+def _run(*objs: dict[str, Any]) -> list[Finding]:
+    ctx = Context.from_objects(list(objs))
+    assert rule.KINDS is not None
+    return [f for res in ctx.resources if res.kind in rule.KINDS for f in rule.check(ctx, res)]
+
+
+def _role(*rules: dict[str, Any], kind: str = "Role") -> dict[str, Any]:
+    return {"apiVersion": f"{GROUP}/v1", "kind": kind, "metadata": {"name": "r"}, "rules": list(rules)}
+
+
+def _binding(role: str, kind: str = "ClusterRoleBinding", role_kind: str = "ClusterRole") -> dict[str, Any]:
+    return {
+        "apiVersion": f"{GROUP}/v1",
+        "kind": kind,
+        "metadata": {"name": "b"},
+        "roleRef": {"apiGroup": GROUP, "kind": role_kind, "name": role},
+        "subjects": [{"kind": "ServiceAccount", "name": "sa", "namespace": "x"}],
+    }
+
+
+def test_fires_on_create_pods_and_exec() -> None:
+    [f] = _run(_role({"apiGroups": [""], "resources": ["pods", "pods/exec"], "verbs": ["create"]}))
+    assert "creating pods" in f.message and "pods/exec" in f.message
+    assert _run(_role({"apiGroups": [""], "resources": ["pods/*"], "verbs": ["get"]}))
+
+
+def test_passes_read_only_pods() -> None:
+    assert _run(_role({"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"]})) == []
+    assert _run(_role({"apiGroups": ["apps"], "resources": ["pods"], "verbs": ["create"]})) == []
