@@ -253,7 +253,7 @@ def run(
         return 0
 
     with BuildLock(git.git_dir):
-        for leftover in tree.recover(root):
+        for leftover in [*git.ensure_index_unlocked(), *tree.recover(root), *git.recover()]:
             print(f"cleaned up after an interrupted build: {leftover}", file=out)
         start_head = git.head_sha
         disk = tree.shas(tree.read_tree(root, roots))
@@ -281,8 +281,10 @@ def run(
                 print("not validated (--no-validate)", file=out)
             on_disk = Changes.between(disk, new)
             if on_disk:
+                tree.save_written(git.git_dir, roots, new)  # before the swap: a killed swap is never "hand edits"
+                tree.fault_point("staged")
                 staged.swap()
-                tree.save_written(git.git_dir, roots, new)
+                tree.fault_point("swapped")
                 tops = sorted({r.split("/", 1)[0] + ("/" if "/" in r or (root / r).is_dir() else "") for r in roots})
                 print(f"wrote {len(files)} file(s) ({on_disk.summary}) under {' '.join(tops)}", file=out)
                 if orphans:

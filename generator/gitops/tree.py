@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,19 @@ _JOURNAL = "journal.json"
 _COMMITTED = "committed"
 # Paths a build may never own, whatever a renderer claims.
 _FORBIDDEN_TOP = frozenset({"", ".", "..", ".git", "environments", "generator", "tests", "bench"})
+
+
+FAULT_ENV = "GITOPS_GEN_TEST_FAULT"
+
+
+def fault_point(name: str) -> None:
+    """Test-only crash hook: ``GITOPS_GEN_TEST_FAULT=<name>`` SIGKILLs this process at the named point.
+
+    The crash-recovery tests use it to kill a real build deterministically between two steps (for example
+    ``after-ref``: HEAD moved, index not yet updated), in addition to killing at random times.
+    """
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def blob_sha(data: bytes) -> str:
@@ -262,11 +276,13 @@ class StagedTree:
                 if existed:
                     (self.old / root).parent.mkdir(parents=True, exist_ok=True)
                     os.rename(self.repo_root / root, self.old / root)
+                    fault_point("swap-aside")
             for root in journal:  # phase 2: new roots in
                 staged = self.new / root
                 if staged.exists():
                     (self.repo_root / root).parent.mkdir(parents=True, exist_ok=True)
                     os.rename(staged, self.repo_root / root)
+            fault_point("swap-moved")
             (self.tmp / _COMMITTED).touch()
         except BaseException:
             _rollback(self.repo_root, self.tmp)
