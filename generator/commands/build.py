@@ -263,6 +263,7 @@ def run(
 
     if check:
         with BuildLock(git.git_dir, shared=True):
+            tree.refuse_symlinks(root, roots)
             drift = Changes.between(tree.shas(tree.read_tree(root, roots)), new)
         if drift:
             print(
@@ -279,6 +280,7 @@ def run(
     with BuildLock(git.git_dir):
         for leftover in [*git.ensure_index_unlocked(), *tree.recover(root), *git.recover()]:
             print(f"cleaned up after an interrupted build: {leftover}", file=out)
+        tree.refuse_symlinks(root, roots)
         start_head = git.head_sha
         disk = tree.shas(tree.read_tree(root, roots))
         index = git.index_blobs(roots)

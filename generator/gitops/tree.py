@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from generator.errors import GitError, InputError
+from generator.errors import GitError, InputError, excerpt
 
 TMP_PREFIX = ".gitops-gen-tmp-"
 LOCK_NAME = "gitops-gen.lock"
@@ -91,6 +91,37 @@ def normalize_roots(roots: Iterable[str], files: Iterable[str] = ()) -> list[str
         if not any(is_under(path, r) for r in result):
             extra.add(path)
     return sorted([*result, *extra])
+
+
+def refuse_symlinks(repo_root: Path, roots: Iterable[str]) -> None:
+    """InputError naming the first symlink among the generated paths: a root, a directory above one, or
+    anything inside one. A build writes by renaming roots in place, and an ``overlays`` that links elsewhere
+    would make it write (and delete) files outside the repository; a linked file inside a root would be
+    silently replaced. Nothing is followed here (``lstat`` only)."""
+    for root in roots:
+        parts = PurePosixPath(root).parts
+        for i in range(1, len(parts) + 1):
+            rel = "/".join(parts[:i])
+            if (repo_root / rel).is_symlink():
+                _symlink_error(repo_root, rel)
+        top = repo_root / root
+        if top.is_dir():
+            for dirpath, dirnames, filenames in os.walk(top):  # os.walk never descends into linked dirs
+                dirnames.sort()
+                for name in sorted(dirnames + filenames):
+                    if Path(dirpath, name).is_symlink():
+                        _symlink_error(repo_root, Path(dirpath, name).relative_to(repo_root).as_posix())
+
+
+def _symlink_error(repo_root: Path, rel: str) -> None:
+    try:
+        target = excerpt(os.readlink(repo_root / rel), 120)
+    except OSError:
+        target = "?"
+    raise InputError(
+        f"refusing to write through a symlink: {rel} -> {target} is a generated path (gitops-gen writes "
+        "base/, components/, overlays/, argocd/ and .github/workflows/ itself; replace the link by a directory)"
+    )
 
 
 def read_tree(repo_root: Path, roots: Iterable[str]) -> dict[str, bytes]:
