@@ -12,6 +12,7 @@ import typer
 
 from generator.cli_support import exit_with
 from generator.errors import InputError
+from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Report, sort_findings, validate_resources
 from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
@@ -142,15 +143,17 @@ def run(
     ignore_missing_schemas: bool = False,
     profile: str | None = None,
     stdin: TextIO | None = None,
+    allow_remote: bool = False,
 ) -> int:
     """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
     repo = (repo or Path.cwd()).resolve()
     threshold = Severity(fail_on).rank
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'")
-    units = collect_units(
-        paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
-    )
+    with allowing_remote(allow_remote):
+        units = collect_units(
+            paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
+        )
     stores: dict[str | None, SchemaStore] = {}
     findings: list[Finding] = []
     total = 0
@@ -226,6 +229,14 @@ def cli(
         Profile | None,
         typer.Option("--profile", help="Severity profile (default: the environment's, else 'default')."),
     ] = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Let kustomize fetch remote resources, components and bases (URLs, git repos). By default "
+            "they are refused up front (exit 2): validation is offline.",
+        ),
+    ] = False,
 ) -> None:
     """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
 
@@ -254,5 +265,6 @@ def cli(
             crds=crd,
             ignore_missing_schemas=ignore_missing_schemas,
             profile=profile.value if profile else None,
+            allow_remote=allow_remote,
         )
     )

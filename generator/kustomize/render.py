@@ -26,6 +26,9 @@ def kustomize_build(path: Path) -> str:
     Anything kustomize prints on stderr while succeeding (deprecation warnings) is treated as a failure,
     so the generated tree stays warning-free.
     """
+    from generator.kustomize.remote import refuse_remote
+
+    refuse_remote(path)  # before kustomize can block on the network
     cmd = [*kustomize_command(), str(path)]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
