@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -108,7 +108,9 @@ def _finding_line(finding: Any) -> str:
 
 
 def _open_repo(path: Path) -> GitRepo:
-    repo = GitRepo.open(path)
+    """The GitOps project at ``path``: the folder itself when it holds environments/ (also a subfolder of a
+    monorepo), else the git top level of the repository containing it."""
+    repo = GitRepo.open(path, project=(path / "environments").is_dir())
     if not (repo.root / "environments").is_dir():
         raise InputError(f"{repo.root}: no environments/ directory (is this the GitOps repository? see --repo)")
     return repo
@@ -146,6 +148,24 @@ def _complete_env(incomplete: str) -> list[str]:
         return [p.stem for p in _discover(GitRepo.open(Path.cwd()).root) if p.stem.startswith(incomplete)]
     except Exception:
         return []
+
+
+def _check_hosts(root: Path, envs: Sequence[Environment], paths: Sequence[Path], loader: Loader) -> None:
+    """Two environments of the repository sharing an ingress host: ConfigError naming both files.
+
+    The other env files are loaded too; one that does not load is its own build's problem, not this one's.
+    """
+    from generator.config.load import check_unique_hosts
+    from generator.errors import ConfigError
+
+    others = []
+    for path in _discover(root):
+        if path not in paths:
+            try:
+                others.append(loader(path, root))
+            except ConfigError:
+                continue
+    check_unique_hosts([*envs, *others])
 
 
 def _listed(paths: Sequence[str]) -> str:
@@ -254,6 +274,9 @@ def run(
 
     loader = load or _default_loader()
     envs = [loader(path, root) for path in paths]  # any ConfigError stops us here: nothing written
+    _check_hosts(root, envs, paths, loader)
+    if git.prefix:  # a project folder inside a larger repository: Argo CD paths are repository-relative
+        envs = [replace(e, argocd=replace(e.argocd, repo_path=git.prefix.rstrip("/"))) for e in envs]
     env_names = [e.name for e in envs]
     result = (render or _default_renderer())(envs)
     files = {path: text.encode("utf-8") for path, text in result.files.items()}

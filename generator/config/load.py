@@ -681,3 +681,17 @@ def iter_environments(repo_root: Path) -> Iterator[Environment]:
     """Load every environment of the repository, in name order."""
     for path in discover(repo_root):
         yield load_environment(path, repo_root=repo_root)
+
+
+def check_unique_hosts(envs: Sequence[Environment]) -> None:
+    """ConfigError when two environments serve the same ingress host (a copied env file kept the other's):
+    both Ingresses would claim the host, and the controller routes it to one of them at random."""
+    seen: dict[str, Environment] = {}
+    for env in sorted(envs, key=lambda e: e.source_file):
+        other = seen.get(env.ingress.host.lower())
+        if other is not None:
+            raise ConfigError(
+                f"{other.source_file} and {env.source_file}: both use ingress.host {excerpt(env.ingress.host, 80)} "
+                "(each environment needs its own host)"
+            )
+        seen[env.ingress.host.lower()] = env

@@ -97,6 +97,19 @@ class GitRepo:
         top, git_dir = Path(lines[1]).resolve(), Path(lines[2]).resolve()
         return cls(top, git_dir, path.resolve() if project else None)
 
+    @staticmethod
+    def init_if_needed(path: Path) -> bool:
+        """``git init`` in ``path`` unless it is already inside a git work tree; True when a repo was created."""
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True, check=False
+        )
+        if inside.returncode == 0 and inside.stdout.strip() == "true":
+            return False
+        made = subprocess.run(["git", "init", "-q", str(path)], capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            raise GitError(f"{path}: git init failed: {_git_message(made.stderr)}")
+        return True
+
     # ---------------------------------------------------------------------------------------- plumbing
 
     def _git(
