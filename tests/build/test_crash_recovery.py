@@ -169,6 +169,9 @@ def test_kill_at_every_step_then_next_build_recovers(
         assert proc.returncode == -signal.SIGKILL, f"{fault}: the fault point was never reached ({out})"
         _wait_group(proc.pid)
         assert "committed" not in out
+        if fault.startswith("index-"):  # the scenario of issue 8: our index.lock left behind after HEAD moved
+            assert (repo / ".git/index.lock").read_bytes().startswith(b"gitops-gen index lock pid=")
+            assert git(repo, "rev-parse", "HEAD").strip() != old_head
         _check_after_kill(repo, old, new, old_head, fault)
         shutil.rmtree(repo)
 
