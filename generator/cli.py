@@ -47,9 +47,10 @@ def reflow(doc: str | None) -> str | None:
 
 def _register() -> None:
     # Explicit list, no import-time discovery: the order here is the order in --help.
-    from generator.commands import build, diff, plan, rules, validate
+    from generator.commands import build, diff, init, plan, rules, validate
 
     for name, module in (
+        ("init", init),
         ("build", build),
         ("validate", validate),
         ("plan", plan),

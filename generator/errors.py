@@ -29,3 +29,21 @@ class ValidationFailed(GitopsGenError):
     """Validation found errors, so a build refuses to commit."""
 
     exit_code = 1
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, escaped, quoted excerpt of user input for error messages (never the whole input).
+
+    Control characters, newlines and non-ASCII are escaped (``repr`` style), so a hostile file can neither
+    flood the terminal nor send it escape sequences; longer texts are cut to ``limit`` characters.
+    """
+    text = value if isinstance(value, str) else str(value)
+    cut = len(text) > limit
+    quoted = ascii(text[:limit])
+    return quoted[:-1] + "..." + quoted[-1] if cut else quoted
+
+
+def sanitize(message: str, limit: int = 300) -> str:
+    """``message`` on one line with control characters escaped, cut to ``limit`` characters."""
+    safe = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message)
+    return safe if len(safe) <= limit else safe[: limit - 3] + "..."

@@ -12,6 +12,7 @@ import typer
 
 from generator.cli_support import exit_with
 from generator.errors import InputError
+from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Report, sort_findings, validate_resources
 from generator.validate.ksources import kustomization_sources, rendered_dirs
@@ -171,6 +172,7 @@ def run(
     profile: str | None = None,
     stdin: TextIO | None = None,
     config: Path | None = None,
+    allow_remote: bool = False,
 ) -> int:
     """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
     repo = (repo or Path.cwd()).resolve()
@@ -178,10 +180,11 @@ def run(
     threshold = Severity(fail_on).rank
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'")
-    units = collect_units(
-        paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
-    )
-    declared = [*repo_config.external, *sibling_objects(repo_config.siblings, repo=repo)]
+    with allowing_remote(allow_remote):
+        units = collect_units(
+            paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
+        )
+        declared = [*repo_config.external, *sibling_objects(repo_config.siblings, repo=repo)]
     stores: dict[str | None, SchemaStore] = {}
     findings: list[Finding] = []
     total = 0
@@ -266,6 +269,14 @@ def cli(
             ".gitops-gen.yaml in the repository root or its nearest ancestor).",
         ),
     ] = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Let kustomize fetch remote resources, components and bases (URLs, git repos). By default "
+            "they are refused up front (exit 2): validation is offline.",
+        ),
+    ] = False,
 ) -> None:
     """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
 
@@ -295,5 +306,6 @@ def cli(
             ignore_missing_schemas=ignore_missing_schemas,
             profile=profile.value if profile else None,
             config=config,
+            allow_remote=allow_remote,
         )
     )

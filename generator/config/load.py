@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -47,11 +48,12 @@ from generator.config.model import (
     TrainingSettings,
 )
 from generator.config.profiles import deep_merge, defaults_for
-from generator.errors import ConfigError
+from generator.errors import ConfigError, excerpt, sanitize
 
 ENV_DIR = "environments"
 ENV_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1_000_000  # an env file is a few KB; README "Limits"
+MAX_DEPTH = 32  # nesting levels (block or flow); the deepest real key path is 5
 
 # Names of the in-cluster Secrets the platform consumes (produced by ExternalSecret / SealedSecret).
 POSTGRES_SECRET = "postgres-credentials"
@@ -175,14 +177,16 @@ def _validator() -> Any:
 
 
 def _read_text(path: Path, display: str) -> str:
+    """The file's text; never reads more than ``MAX_FILE_BYTES + 1`` bytes (a huge or endless file costs nothing)."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{display}: no such environment file") from None
     except OSError as exc:
         raise ConfigError(f"{display}: cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ConfigError(f"{display}: file is larger than {MAX_FILE_BYTES} bytes")
+        raise ConfigError(f"{display}: file is larger than the limit of {MAX_FILE_BYTES:,} bytes")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -197,17 +201,81 @@ def _yaml() -> YAML:
 
 def _mark_error(display: str, exc: MarkedYAMLError, what: str) -> ConfigError:
     mark = exc.problem_mark or exc.context_mark
-    problem = (exc.problem or exc.context or "invalid YAML").strip().replace("\n", " ")
+    # ruamel quotes input in some problems (duplicate keys with their values): keep a short excerpt only
+    problem = sanitize((exc.problem or exc.context or "invalid YAML").strip().replace("\n", " "), 120)
     if mark is None:
         return ConfigError(f"{display}: {what}: {problem}")
     return ConfigError(f"{display}:{mark.line + 1}:{mark.column + 1}: {what}: {problem}")
 
 
+def _yaml_problem(exc: YAMLError) -> str:
+    lines = str(exc).splitlines()
+    return sanitize(lines[0], 120) if lines else "invalid YAML"
+
+
+def _check_flow_depth(text: str, display: str) -> None:
+    """Refuse flow nesting (``[[[...`` / ``{{{...``) deeper than ``MAX_DEPTH`` with one linear pass over the text.
+
+    This runs before any YAML parsing because ruamel's scanner is quadratic on deep flow nesting: in a flow
+    collection every ``[`` may start a simple key, and the scanner looks up to 1024 characters ahead while
+    re-checking every open candidate (scanner.py ``stale_possible_simple_keys``), so 1,000 levels cost seconds
+    even when the parser stops at level 33. Quoted scalars and comments are skipped; brackets inside plain
+    scalars (``a[b``) count, which can only over-estimate the depth of absurd files, never miss a deep one.
+    """
+    depth = 0
+    line = 1
+    col = 0
+    i = 0
+    n = len(text)
+    quote = ""
+    prev = "\n"
+    while i < n:
+        ch = text[i]
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        if quote:
+            if ch == quote:
+                if quote == "'" and i + 1 < n and text[i + 1] == "'":  # '' escapes ' in single quotes
+                    i += 1
+                else:
+                    quote = ""
+            elif ch == "\\" and quote == '"':
+                i += 1
+        elif ch == "#" and prev in " \t\n":
+            end = text.find("\n", i)
+            if end < 0:
+                return
+            i, prev = end, " "
+            continue
+        elif ch in "\"'" and prev in " \t\n[{,:":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{display}:{line}:{col}: nesting deeper than {MAX_DEPTH} levels")
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        prev = ch
+        i += 1
+
+
 def _reject_aliases(text: str, display: str) -> None:
-    """Refuse anchors, aliases (alias bombs, merge keys) and multi-document files before construction."""
+    """Refuse too deep nesting, anchors, aliases (alias bombs, merge keys) and multi-document files, in one
+    event pass that stops at the first offence, before anything is constructed."""
     documents = 0
+    depth = 0
     try:
         for event in _yaml().parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ConfigError(
+                        f"{display}:{mark.line + 1}:{mark.column + 1}: nesting deeper than {MAX_DEPTH} levels"
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
                 mark = event.start_mark
                 raise ConfigError(
@@ -222,7 +290,7 @@ def _reject_aliases(text: str, display: str) -> None:
     except MarkedYAMLError as exc:
         raise _mark_error(display, exc, "malformed YAML") from None
     except YAMLError as exc:
-        raise ConfigError(f"{display}: malformed YAML: {exc}") from None
+        raise ConfigError(f"{display}: malformed YAML: {_yaml_problem(exc)}") from None
 
 
 def _plain(node: Any, display: str, where: str = "") -> Any:
@@ -232,7 +300,9 @@ def _plain(node: Any, display: str, where: str = "") -> Any:
         for key, value in node.items():
             if not isinstance(key, str):
                 line, col = _key_pos(node, key)
-                raise ConfigError(f"{display}:{line}:{col}: {where or '<root>'}: keys must be strings, got {key!r}")
+                raise ConfigError(
+                    f"{display}:{line}:{col}: {where or '<root>'}: keys must be strings, got {excerpt(key)}"
+                )
             out[key] = _plain(value, display, f"{where}.{key}" if where else key)
         return out
     if isinstance(node, list):
@@ -297,8 +367,8 @@ def _key_path(path: Sequence[str | int]) -> str:
 
 
 def _describe(value: Any) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A short escaped excerpt of a value from the env file (an env file may be any file: never quote it all)."""
+    return excerpt(value) if isinstance(value, str) else excerpt(json.dumps(value, default=str), 60)[1:-1]
 
 
 def _expected(error: Any) -> tuple[list[str | int], str, bool]:
@@ -312,7 +382,7 @@ def _expected(error: Any) -> tuple[list[str | int], str, bool]:
         extra = sorted(k for k in error.instance if k not in sub.get("properties", {}))
         key = extra[0] if extra else ""
         hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
-        return [*path, key], f"unknown key {key!r}{hint}", True
+        return [*path, key], f"unknown key {excerpt(key)}{hint}", True
     if validator == "required":
         missing = str(error.message).split("'")[1] if "'" in str(error.message) else "?"
         return path, f"missing required key {missing!r}", False
@@ -400,7 +470,7 @@ def _semantic_checks(doc: Any, cfg: dict[str, Any], display: str) -> None:
     seen: set[str] = set()
     for i, model in enumerate(cfg["serving"]["models"]):
         if model["name"] in seen:
-            raise fail(["serving", "models", i, "name"], f"duplicate model name {model['name']!r}")
+            raise fail(["serving", "models", i, "name"], f"duplicate model name {excerpt(model['name'])}")
         seen.add(model["name"])
 
 
@@ -561,40 +631,19 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
     )
 
 
-MAX_DEPTH = 32
-
-
-def _check_depth(text: str, display: str) -> None:
-    """Refuse absurd nesting before the (recursive) composer sees it."""
-    depth = 0
-    try:
-        for event in _yaml().parse(text):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise ConfigError(
-                        f"{display}:{mark.line + 1}:{mark.column + 1}: nesting deeper than {MAX_DEPTH} levels"
-                    )
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except MarkedYAMLError as exc:
-        raise _mark_error(display, exc, "malformed YAML") from None
-
-
 def parse_environment(text: str, *, name: str, source_file: str) -> Environment:
     """Parse and validate the text of one env file (``source_file`` is only used in messages)."""
     display = source_file
     validate_env_name(name, where=display)
+    _check_flow_depth(text, display)
     _reject_aliases(text, display)
-    _check_depth(text, display)
     try:
         doc = _yaml().load(text)
     except MarkedYAMLError as exc:
         what = "duplicate key" if "duplicate key" in str(exc) else "malformed YAML"
         raise _mark_error(display, exc, what) from None
     except YAMLError as exc:
-        raise ConfigError(f"{display}: malformed YAML: {exc}") from None
+        raise ConfigError(f"{display}: malformed YAML: {_yaml_problem(exc)}") from None
     if doc is None:
         raise ConfigError(f"{display}:1:1: <root>: expected a mapping with at least 'profile', got an empty file")
     if not isinstance(doc, CommentedMap):
@@ -640,14 +689,45 @@ def _warnings(doc: Any, cfg: dict[str, Any], display: str) -> tuple[str, ...]:
 
 def load_environment(path: Path, *, repo_root: Path | None = None) -> Environment:
     """Load ``path`` (an ``environments/<env>.yaml``); the environment's name is the file stem."""
-    display = _display(path, repo_root)
+    display = f"{ENV_DIR}/{path.name}" if path.is_symlink() else _display(path, repo_root)
     if path.suffix != ".yaml":
         raise ConfigError(f"{display}: expected a .yaml environment file")
+    _refuse_outside_link(path, repo_root, display)
     text = _read_text(path, display)
-    return parse_environment(text, name=path.stem, source_file=display)
+    try:
+        return parse_environment(text, name=path.stem, source_file=display)
+    except ConfigError as exc:  # the last guard: whatever a message quotes, it stays one short escaped line
+        raise ConfigError(sanitize(str(exc), 400)) from None
+
+
+def _refuse_outside_link(path: Path, repo_root: Path | None, display: str) -> None:
+    """An env file that is a symlink leading outside the repository (``/etc/passwd``) is never read."""
+    if not path.is_symlink():
+        return
+    root = (repo_root or path.parent.parent).resolve()
+    target = path.resolve()
+    if not target.is_relative_to(root):
+        raise ConfigError(
+            f"{display}: a symlink to a file outside the repository ({excerpt(os.readlink(path), 60)}); "
+            "refusing to read it (put the environment file itself under environments/)"
+        )
 
 
 def iter_environments(repo_root: Path) -> Iterator[Environment]:
     """Load every environment of the repository, in name order."""
     for path in discover(repo_root):
         yield load_environment(path, repo_root=repo_root)
+
+
+def check_unique_hosts(envs: Sequence[Environment]) -> None:
+    """ConfigError when two environments serve the same ingress host (a copied env file kept the other's):
+    both Ingresses would claim the host, and the controller routes it to one of them at random."""
+    seen: dict[str, Environment] = {}
+    for env in sorted(envs, key=lambda e: e.source_file):
+        other = seen.get(env.ingress.host.lower())
+        if other is not None:
+            raise ConfigError(
+                f"{other.source_file} and {env.source_file}: both use ingress.host {excerpt(env.ingress.host, 80)} "
+                "(each environment needs its own host)"
+            )
+        seen[env.ingress.host.lower()] = env

@@ -158,6 +158,9 @@ class ArgoSettings:
     automated: bool
     prune: bool
     self_heal: bool
+    # Folder of the GitOps project inside its git repository ("" at the top level; "platform" for
+    # `--repo platform` in a monorepo): Argo CD paths are relative to the repository, so they follow it.
+    repo_path: str = ""
 
 
 @dataclass(frozen=True, slots=True)

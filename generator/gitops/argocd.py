@@ -293,7 +293,7 @@ def application(env: Environment, facts: OverlayFacts) -> dict[str, Any]:
         "source": {
             "repoURL": env.argocd.repo_url,
             "targetRevision": env.argocd.target_revision,
-            "path": f"overlays/{env.name}",
+            "path": posixpath.join(env.argocd.repo_path, f"overlays/{env.name}"),
         },
         "destination": {"server": env.argocd.destination_server, "namespace": env.namespace},
     }
@@ -324,7 +324,7 @@ def application(env: Environment, facts: OverlayFacts) -> dict[str, Any]:
     }
 
 
-def root_objects(repo_url: str, revision: str = "HEAD") -> list[dict[str, Any]]:
+def root_objects(repo_url: str, revision: str = "HEAD", repo_path: str = "") -> list[dict[str, Any]]:
     """The bootstrap AppProject and the root Application (app of apps over ``argocd/``)."""
     project = {
         "apiVersion": "argoproj.io/v1alpha1",
@@ -347,7 +347,7 @@ def root_objects(repo_url: str, revision: str = "HEAD") -> list[dict[str, Any]]:
             "source": {
                 "repoURL": repo_url,
                 "targetRevision": revision,
-                "path": "argocd",
+                "path": posixpath.join(repo_path, "argocd"),
                 "directory": {"recurse": True},
             },
             "destination": {"server": IN_CLUSTER, "namespace": ARGOCD_NAMESPACE},
@@ -390,7 +390,9 @@ def render_argocd(envs: Sequence[Environment], *, tree: Mapping[str, str] | None
 
         tree = render_tree(envs)
     files: dict[str, str] = {}
-    files["argocd/root.yaml"] = header(None) + dump(*root_objects(_repo_url(envs), _revision(envs)))
+    files["argocd/root.yaml"] = header(None) + dump(
+        *root_objects(_repo_url(envs), _revision(envs), envs[0].argocd.repo_path if envs else "")
+    )
     for env in sorted(envs, key=lambda e: e.name):
         facts = overlay_facts(tree, env.name)
         head = header(env.source_file)

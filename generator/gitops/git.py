@@ -1,113 +1,305 @@
-"""The only git caller of ``gitops-gen build``: a thin GitPython wrapper (read HEAD and index, commit paths).
+"""The only git caller of ``gitops-gen build``: the real ``git`` binary for every write, never a hand-written index.
 
-Commits are built from objects, not from the index: the new tree is HEAD's tree with the generated paths
-replaced, so whatever else the user has staged or modified stays exactly where it was (staged, unstaged,
-and out of our commit). Afterwards the index entries of the generated roots are set to the new commit,
-so ``git status`` shows them clean. No hooks run and no git config is changed.
+Why not GitPython for writes: its ``IndexFile.write`` copies the old index's extensions verbatim, including the
+cache-tree (``TREE`` extension, git's Documentation/gitformat-index.txt), which records the tree id of every
+directory as it was. After we replaced the entries under ``overlays/prod`` the cache-tree still claimed the
+*old* tree id for ``overlays/prod``; git trusts a valid cache-tree entry instead of re-hashing the directory,
+so the user's next ``git commit`` (write-tree, cache-tree.c ``update_one``) wrote the old subtree back and
+``git status`` / ``git diff --cached`` (unpack-trees.c skips subtrees whose cache-tree id equals the tree it
+walks) showed nothing: a silent revert. ``git update-index`` invalidates the cache-tree of every path it
+touches (read-cache.c ``add_index_entry`` -> ``cache_tree_invalidate_path``), so we let git do it.
+
+How a commit is made, so that the user's staged and unstaged work stays exactly where it was:
+
+1. the new blobs are written with ``git hash-object -w`` from a scratch directory inside the git dir;
+2. a scratch index (``GIT_INDEX_FILE``) is read from HEAD, the entries under the generated roots are
+   replaced (``git update-index --index-info``), and ``git write-tree`` / ``git commit-tree`` make the commit;
+3. a journal (``<git-dir>/gitops-gen-commit.json``) records old HEAD, new commit and the new entries;
+4. ``git update-ref HEAD <new> <old>`` moves HEAD (compare-and-swap: a HEAD that moved is never overwritten);
+5. the real index is updated under ``index.lock``: we take the lock ourselves by hard-linking a file that
+   names us (``gitops-gen index lock pid=N``) to ``index.lock`` (atomic, fails if any git holds it), let git
+   rewrite a *copy* of the index, rename the copy over ``index`` and drop the lock; then the journal goes.
+
+A build killed anywhere leaves either no journal (nothing committed) or a journal from which
+:meth:`GitRepo.recover` finishes step 5; an ``index.lock`` is removed only when it names a dead gitops-gen
+process (provably ours). No hooks run and no git config is changed.
+
+Paths: a ``GitRepo`` may be a *project* inside a larger repository (``--repo platform`` of a monorepo):
+``root`` is that folder, ``top`` the git top level, and every path this API takes or returns is relative
+to ``root``; git sees them with the ``prefix`` in front.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import shutil
+import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
-from io import BytesIO
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import git
-from git.index.base import IndexFile
-from git.index.typ import BaseIndexEntry, IndexEntry
-from git.objects.commit import Commit
-from gitdb.base import IStream  # type: ignore[import-untyped]
 
 from generator.errors import GitError
-from generator.gitops.tree import is_under
+from generator.gitops.tree import blob_sha, fault_point
 
-_FILE_MODE = 0o100644
+_FILE_MODE = "100644"
+_GITLINK_MODE = "160000"
+_ZERO = "0" * 40
+JOURNAL_NAME = "gitops-gen-commit.json"
+_LOCK_MARK = b"gitops-gen index lock pid="
+_SCRATCH_PREFIX = "gitops-gen-scratch-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class GitRepo:
-    """A git working tree. ``root`` is its top-level directory, ``git_dir`` its (per-worktree) git directory."""
+    """A git working tree (``top``), and the project folder in it that holds ``environments/`` (``root``)."""
 
-    def __init__(self, repo: Any) -> None:
-        self._repo = repo
-        if repo.bare or repo.working_tree_dir is None:
-            raise GitError(f"{repo.git_dir} is a bare repository; gitops-gen needs a working tree")
-        self.root = Path(repo.working_tree_dir).resolve()
-        self.git_dir = Path(repo.git_dir).resolve()
+    def __init__(self, top: Path, git_dir: Path, root: Path | None = None) -> None:
+        self.top = top
+        self.git_dir = git_dir
+        self.root = root or top
+        rel = self.root.relative_to(top).as_posix()
+        self.prefix = "" if rel == "." else rel + "/"
 
     @classmethod
-    def open(cls, path: Path) -> GitRepo:
-        """Open the repository containing ``path`` (GitError if there is none)."""
+    def open(cls, path: Path, *, project: bool = False) -> GitRepo:
+        """Open the repository containing ``path`` (GitError if there is none).
+
+        ``project``: ``path`` itself is the project folder (a subfolder of the repository is allowed);
+        otherwise the project is the git top level.
+        """
         if not path.is_dir():
             raise GitError(f"{path}: no such directory")
-        try:
-            repo = git.Repo(path, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise GitError(f"{path}: not a git repository (run 'git init' there, or pass --repo)") from None
-        return cls(repo)
+        proc = subprocess.run(
+            ["git", "rev-parse", "--is-bare-repository", "--show-toplevel", "--absolute-git-dir"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            if "not a git repository" in proc.stderr:
+                raise GitError(f"{path}: not a git repository (run 'git init' there, or pass --repo)")
+            raise GitError(f"{path}: git rev-parse failed: {_git_message(proc.stderr)}")
+        lines = proc.stdout.splitlines()
+        if (lines and lines[0] == "true") or len(lines) < 3:
+            raise GitError(f"{path} is a bare repository; gitops-gen needs a working tree")
+        top, git_dir = Path(lines[1]).resolve(), Path(lines[2]).resolve()
+        return cls(top, git_dir, path.resolve() if project else None)
+
+    @staticmethod
+    def init_if_needed(path: Path) -> bool:
+        """``git init`` in ``path`` unless it is already inside a git work tree; True when a repo was created."""
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True, check=False
+        )
+        if inside.returncode == 0 and inside.stdout.strip() == "true":
+            return False
+        made = subprocess.run(["git", "init", "-q", str(path)], capture_output=True, text=True, check=False)
+        if made.returncode != 0:
+            raise GitError(f"{path}: git init failed: {_git_message(made.stderr)}")
+        return True
+
+    # ---------------------------------------------------------------------------------------- plumbing
+
+    def _git(
+        self,
+        *args: str,
+        index: Path | None = None,
+        stdin: bytes | None = None,
+        check: bool = True,
+    ) -> bytes:
+        env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_OPTIONAL_LOCKS": "0"}
+        env.pop("GIT_INDEX_FILE", None)
+        if index is not None:
+            env["GIT_INDEX_FILE"] = str(index)
+        proc = subprocess.run(
+            ["git", "-c", "core.hooksPath=/dev/null", *args],
+            cwd=self.top,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            raise GitError(f"git {args[0]} failed: {_git_message(proc.stderr.decode('utf-8', 'replace'))}")
+        return proc.stdout
+
+    def _full(self, path: str) -> str:
+        return self.prefix + path
+
+    def _roots_spec(self, roots: Iterable[str]) -> list[str]:
+        return [self._full(r) for r in roots]
 
     # ------------------------------------------------------------------------------------------ read
 
-    def _head_commit(self) -> Any:
-        try:
-            return self._repo.head.commit
-        except ValueError:  # unborn branch: no commit yet
-            return None
-
     @property
     def head_sha(self) -> str | None:
-        commit = self._head_commit()
-        return None if commit is None else str(commit.hexsha)
+        out = self._git("rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).decode().strip()
+        return out or None
+
+    def _tree_entries(self, rev: str, roots: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """``path -> (mode, id)`` of ``rev`` under ``roots`` (project-relative)."""
+        if not roots:
+            return {}
+        out = self._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", *self._roots_spec(roots))
+        entries: dict[str, tuple[str, str]] = {}
+        for rec in out.split(b"\0"):
+            if not rec:
+                continue
+            meta, path = rec.decode("utf-8", "surrogateescape").split("\t", 1)
+            mode, _type, sha = meta.split()
+            entries[path[len(self.prefix) :]] = (mode, sha)
+        return entries
 
     def head_blobs(self, roots: Iterable[str]) -> dict[str, str]:
         """``path -> blob id`` of the files under ``roots`` in HEAD (empty before the first commit)."""
-        commit = self._head_commit()
-        if commit is None:
+        head = self.head_sha
+        if head is None:
             return {}
-        out: dict[str, str] = {}
-        for root in roots:
-            try:
-                obj = commit.tree / root
-            except KeyError:
+        entries = self._tree_entries(head, list(roots))
+        return dict(sorted((p, sha) for p, (mode, sha) in entries.items() if mode != _GITLINK_MODE))
+
+    def _index_entries(self, roots: Sequence[str], index: Path | None = None) -> dict[str, tuple[str, str]]:
+        if not roots:
+            return {}
+        out = self._git("ls-files", "-s", "-z", "--full-name", "--", *self._roots_spec(roots), index=index)
+        entries: dict[str, tuple[str, str]] = {}
+        for rec in out.split(b"\0"):
+            if not rec:
                 continue
-            if obj.type == "blob":
-                out[root] = obj.hexsha
-            elif obj.type == "tree":
-                for item in obj.traverse():
-                    if item.type == "blob":
-                        out[item.path] = item.hexsha
-        return dict(sorted(out.items()))
+            meta, path = rec.decode("utf-8", "surrogateescape").split("\t", 1)
+            mode, sha, _stage = meta.split()
+            entries[path[len(self.prefix) :]] = (mode, sha)
+        return entries
 
     def index_blobs(self, roots: Iterable[str]) -> dict[str, str]:
         """``path -> blob id`` of the index (staging area) entries under ``roots``."""
-        roots = list(roots)
-        index = self._read_index()
-        out = {
-            str(path): entry.hexsha
-            for (path, _stage), entry in index.entries.items()
-            if any(is_under(str(path), r) for r in roots)
-        }
-        return dict(sorted(out.items()))
+        entries = self._index_entries(list(roots))
+        return dict(sorted((p, sha) for p, (mode, sha) in entries.items() if mode != _GITLINK_MODE))
 
-    def _read_index(self) -> IndexFile:
+    # --------------------------------------------------------------------------------------- index lock
+
+    def index_lock_state(self) -> str | None:
+        """None when ``index.lock`` is absent; ``"ours"`` when it names a dead gitops-gen build; else ``"foreign"``."""
+        lock = self.git_dir / "index.lock"
         try:
-            index = IndexFile(self._repo)
-            _ = index.entries
-        except Exception as exc:  # GitPython raises plain errors on unreadable/unsupported index files
-            raise GitError(f"cannot read the git index {self.git_dir / 'index'}: {exc}") from None
-        return index
+            with open(lock, "rb") as fh:
+                head = fh.read(64)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return "foreign"
+        if head.startswith(_LOCK_MARK):
+            try:
+                pid = int(head[len(_LOCK_MARK) :].split(b"\n", 1)[0])
+            except ValueError:
+                return "foreign"
+            if pid != os.getpid() and not _pid_alive(pid):
+                return "ours"
+        return "foreign"
+
+    def ensure_index_unlocked(self) -> list[str]:
+        """Remove a stale ``index.lock`` of a killed gitops-gen build; GitError when another git holds it.
+
+        Call under the build lock, before anything is written. Returns what was cleaned up.
+        """
+        cleaned = []
+        state = self.index_lock_state()
+        if state == "ours":
+            (self.git_dir / "index.lock").unlink()
+            cleaned.append(f"{self.git_dir.name}/index.lock (left by a killed gitops-gen build)")
+        elif state == "foreign":
+            raise GitError(
+                f"the git index is locked: {self.git_dir / 'index.lock'} exists (another git command is running, "
+                "or one crashed; if no git process is running, delete that file); nothing written"
+            )
+        for stale in sorted(self.git_dir.glob(_SCRATCH_PREFIX + "*")):
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        return cleaned
+
+    def _locked_index_update(self, roots: Sequence[str], entries: Mapping[str, str]) -> None:
+        """Set the real index's entries under ``roots`` to ``entries`` (``path -> blob id``), everything else kept."""
+        lock = self.git_dir / "index.lock"
+        mark = self.git_dir / f"{_SCRATCH_PREFIX}lock-{os.getpid()}"
+        mark.write_bytes(_LOCK_MARK + str(os.getpid()).encode() + b"\n")
+        try:
+            os.link(mark, lock)  # atomic, like git's O_EXCL: fails when any git process holds the index
+        except FileExistsError:
+            mark.unlink(missing_ok=True)
+            raise GitError(
+                f"could not update the git index: {lock} exists (another git command is running); "
+                "run 'gitops-gen build' again to finish"
+            ) from None
+        fault_point("index-locked")
+        try:
+            scratch = self.git_dir / f"{_SCRATCH_PREFIX}index-{os.getpid()}"
+            real = self.git_dir / "index"
+            if real.exists():
+                # copy2 keeps the index's mtime: git's racy-clean check compares each entry's mtime with it
+                # (Documentation/technical/racy-git.txt); a fresh mtime would let a same-second edit look clean
+                shutil.copy2(real, scratch)
+            else:
+                scratch.unlink(missing_ok=True)
+            self._replace_entries(scratch, roots, entries)
+            # stat data for the files we just wrote, so `git status` need not re-hash them (exit 1 = some
+            # other file is modified: fine)
+            self._git("update-index", "-q", "--refresh", index=scratch, check=False)
+            with open(scratch, "rb") as fh:
+                os.fsync(fh.fileno())
+            fault_point("index-written")
+            os.replace(scratch, real)  # atomic for readers; writers are excluded by our index.lock
+            fault_point("index-renamed")
+        finally:
+            lock.unlink(missing_ok=True)
+            mark.unlink(missing_ok=True)
+            for left in self.git_dir.glob(f"{_SCRATCH_PREFIX}index-{os.getpid()}*"):
+                left.unlink(missing_ok=True)
+
+    def _replace_entries(self, index: Path, roots: Sequence[str], entries: Mapping[str, str]) -> None:
+        """In the index file ``index``: drop every entry under ``roots`` (gitlinks kept), add ``entries``."""
+        current = self._index_entries(roots, index=index)
+        lines = [f"0 {_ZERO}\t{self._full(p)}" for p, (mode, _s) in current.items() if mode != _GITLINK_MODE]
+        lines += [f"{_FILE_MODE} {sha}\t{self._full(p)}" for p, sha in sorted(entries.items())]
+        if lines:
+            self._git("update-index", "-z", "--index-info", index=index, stdin="\0".join(lines).encode() + b"\0")
 
     # ----------------------------------------------------------------------------------------- write
 
-    def _store(self, data: bytes) -> bytes:
-        return bytes(self._repo.odb.store(IStream("blob", len(data), BytesIO(data))).binsha)
+    def _write_blobs(self, files: Mapping[str, bytes]) -> dict[str, str]:
+        """Store ``files`` as blobs (``git hash-object -w``); ``path -> blob id``."""
+        if not files:
+            return {}
+        with tempfile.TemporaryDirectory(prefix=_SCRATCH_PREFIX + "blobs-", dir=self.git_dir) as tmp:
+            names = []
+            for i, data in enumerate(files.values()):
+                name = os.path.join(tmp, str(i))
+                with open(name, "wb") as fh:
+                    fh.write(data)
+                names.append(name)
+            out = self._git(
+                "hash-object", "-w", "--no-filters", "--stdin-paths", stdin="\n".join(names).encode() + b"\n"
+            )
+        ids = out.decode().split()
+        result = dict(zip(files, ids, strict=True))
+        for path, data in files.items():  # git and we must agree, or hand-edit detection would lie
+            if result[path] != blob_sha(data):
+                raise GitError(f"git stored {path} as {result[path]}, expected {blob_sha(data)}")
+        return result
 
     def sync_index(self, roots: Iterable[str], files: Mapping[str, bytes]) -> None:
         """Set the index entries under ``roots`` to exactly ``files`` (e.g. to drop staged hand edits)."""
-        entries = {path: BaseIndexEntry((_FILE_MODE, self._store(data), 0, path)) for path, data in files.items()}
-        self._sync_index(list(roots), entries)
+        self._locked_index_update(list(roots), self._write_blobs(files))
 
     def commit_files(
         self, roots: Iterable[str], files: Mapping[str, bytes], message: str, *, expected_head: str | None = None
@@ -119,76 +311,89 @@ class GitRepo:
         ``expected_head``: the HEAD the build started from (a different HEAD is a GitError, never overwritten).
         """
         roots = list(roots)
-        head = self._head_commit()
-        if expected_head is not None and (None if head is None else head.hexsha) != expected_head:
+        head = self.head_sha
+        if head != expected_head:
             raise GitError("HEAD moved while gitops-gen was building (another commit?); files written, not committed")
-        new_entries: dict[str, BaseIndexEntry] = {
-            path: BaseIndexEntry((_FILE_MODE, self._store(data), 0, path)) for path, data in files.items()
-        }
-        with tempfile.TemporaryDirectory(prefix="gitops-gen-index-") as tmp:
-            tree_index = IndexFile(self._repo, os.path.join(tmp, "index"))
-            entries: dict[tuple[str | os.PathLike[str], int], IndexEntry] = {}
-            if head is not None:
-                for item in head.tree.traverse():
-                    # keep blobs outside the roots, and submodules (gitlinks) wherever they are
-                    keep = item.type == "commit" or not any(is_under(item.path, r) for r in roots)
-                    if item.type in ("blob", "commit") and keep:
-                        entries[(item.path, 0)] = IndexEntry.from_base(
-                            BaseIndexEntry((item.mode, item.binsha, 0, item.path))
-                        )
-            for path, base in new_entries.items():
-                entries[(path, 0)] = IndexEntry.from_base(base)
-            tree_index.entries = entries
-            try:
-                tree = tree_index.write_tree()
-            except ValueError:  # no entries at all: an empty tree
-                tree = self._repo.tree(self._store_empty_tree())
-        parents = [] if head is None else [head]
+        blobs = self._write_blobs(files)
+        with tempfile.TemporaryDirectory(prefix=_SCRATCH_PREFIX + "tree-", dir=self.git_dir) as tmp:
+            index = Path(tmp, "index")
+            if head is None:
+                self._git("read-tree", "--empty", index=index)
+            else:
+                self._git("read-tree", head, index=index)
+            self._replace_entries(index, roots, blobs)
+            tree = self._git("write-tree", index=index).decode().strip()
+        parents = [] if head is None else ["-p", head]
+        commit = self._git("commit-tree", tree, *parents, "-F", "-", stdin=message.encode()).decode().strip()
+        journal = {"old": head, "new": commit, "roots": roots, "entries": blobs}
+        _atomic_write(self.git_dir / JOURNAL_NAME, json.dumps(journal, sort_keys=True).encode())
+        fault_point("before-ref")
+        subject = message.splitlines()[0] if message else "gitops-gen build"
+        self._git("update-ref", "-m", subject, "HEAD", commit, head or _ZERO, check=False)
+        if self.head_sha != commit:
+            (self.git_dir / JOURNAL_NAME).unlink(missing_ok=True)
+            raise GitError("HEAD moved while gitops-gen was building (another commit?); files written, not committed")
+        fault_point("after-ref")
         try:
-            commit = Commit.create_from_tree(self._repo, tree, message, parent_commits=parents, head=True)
-        except Exception as exc:
-            raise GitError(f"git commit failed: {exc}") from None
-        self._sync_index(roots, new_entries)
-        return str(commit.hexsha)
+            self._locked_index_update(roots, blobs)
+        except GitError as exc:
+            raise GitError(f"committed {commit[:12]}, but the git index was not updated ({exc})") from None
+        (self.git_dir / JOURNAL_NAME).unlink(missing_ok=True)
+        return commit
 
-    def _store_empty_tree(self) -> str:
-        return str(self._repo.odb.store(IStream("tree", 0, BytesIO(b""))).hexsha.decode())
+    def recover(self) -> list[str]:
+        """Finish or forget the commit of a build that was killed (call under the build lock).
 
-    def _sync_index(self, roots: list[str], new_entries: Mapping[str, BaseIndexEntry]) -> None:
-        """Make the index entries under ``roots`` equal the new commit, keeping every other entry as it was."""
-        index = self._read_index()
-        kept = {key: e for key, e in index.entries.items() if not any(is_under(str(key[0]), r) for r in roots)}
-        for path, base in new_entries.items():
-            kept[(path, 0)] = _entry_with_stat(self.root / path, base)
-        index.entries = kept
+        HEAD at the journal's new commit: the commit happened, the index update may not have; the entries
+        under the roots are set to the commit's, but only while they still hold what that build found (the old
+        commit's entries or already the new ones), so nothing staged since is lost. HEAD elsewhere: nothing
+        was committed by that build (or somebody moved on); the journal is dropped.
+        """
+        path = self.git_dir / JOURNAL_NAME
         try:
-            index.write()
-        except Exception as exc:
-            raise GitError(f"committed, but could not update the git index: {exc}") from None
+            journal = json.loads(path.read_text(encoding="utf-8"))
+            old, new = journal["old"], str(journal["new"])
+            roots = [str(r) for r in journal["roots"]]
+            entries = {str(k): str(v) for k, v in journal["entries"].items()}
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            path.unlink(missing_ok=True)
+            return ["an unreadable commit journal (dropped)"]
+        done: list[str] = []
+        if self.head_sha == new:
+            index = self.index_blobs(roots)
+            before = {} if old is None else self.head_blobs_at(str(old), roots)
+            if index in (before, entries):
+                if index != entries:
+                    self._locked_index_update(roots, entries)
+                done.append(f"finished the interrupted commit {new[:12]}: git index updated")
+            else:
+                done.append(f"commit {new[:12]} of an interrupted build: index entries changed since, left as they are")
+        else:
+            done.append("an interrupted build had not committed; nothing to undo")
+        path.unlink(missing_ok=True)
+        return done
+
+    def head_blobs_at(self, rev: str, roots: Iterable[str]) -> dict[str, str]:
+        entries = self._tree_entries(rev, list(roots))
+        return dict(sorted((p, sha) for p, (mode, sha) in entries.items() if mode != _GITLINK_MODE))
 
 
-def _entry_with_stat(path: Path, base: BaseIndexEntry) -> IndexEntry:
-    """An index entry carrying the file's stat data, so ``git status`` need not re-hash it."""
-    from struct import pack
+def _git_message(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "no message"
 
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, dir=path.parent)
     try:
-        st = os.lstat(path)
-    except OSError:
-        return IndexEntry.from_base(base)
-    ctime = pack(">LL", int(st.st_ctime) & 0xFFFFFFFF, st.st_ctime_ns % 1_000_000_000)
-    mtime = pack(">LL", int(st.st_mtime) & 0xFFFFFFFF, st.st_mtime_ns % 1_000_000_000)
-    return IndexEntry(
-        (
-            base.mode,
-            base.binsha,
-            base.flags,
-            base.path,
-            ctime,
-            mtime,
-            st.st_dev & 0xFFFFFFFF,
-            st.st_ino & 0xFFFFFFFF,
-            st.st_uid & 0xFFFFFFFF,
-            st.st_gid & 0xFFFFFFFF,
-            st.st_size & 0xFFFFFFFF,
-        )
-    )
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

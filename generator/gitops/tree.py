@@ -21,13 +21,14 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from generator.errors import GitError, InputError
+from generator.errors import GitError, InputError, excerpt
 
 TMP_PREFIX = ".gitops-gen-tmp-"
 LOCK_NAME = "gitops-gen.lock"
@@ -36,6 +37,19 @@ _JOURNAL = "journal.json"
 _COMMITTED = "committed"
 # Paths a build may never own, whatever a renderer claims.
 _FORBIDDEN_TOP = frozenset({"", ".", "..", ".git", "environments", "generator", "tests", "bench"})
+
+
+FAULT_ENV = "GITOPS_GEN_TEST_FAULT"
+
+
+def fault_point(name: str) -> None:
+    """Test-only crash hook: ``GITOPS_GEN_TEST_FAULT=<name>`` SIGKILLs this process at the named point.
+
+    The crash-recovery tests use it to kill a real build deterministically between two steps (for example
+    ``after-ref``: HEAD moved, index not yet updated), in addition to killing at random times.
+    """
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def blob_sha(data: bytes) -> str:
@@ -77,6 +91,37 @@ def normalize_roots(roots: Iterable[str], files: Iterable[str] = ()) -> list[str
         if not any(is_under(path, r) for r in result):
             extra.add(path)
     return sorted([*result, *extra])
+
+
+def refuse_symlinks(repo_root: Path, roots: Iterable[str]) -> None:
+    """InputError naming the first symlink among the generated paths: a root, a directory above one, or
+    anything inside one. A build writes by renaming roots in place, and an ``overlays`` that links elsewhere
+    would make it write (and delete) files outside the repository; a linked file inside a root would be
+    silently replaced. Nothing is followed here (``lstat`` only)."""
+    for root in roots:
+        parts = PurePosixPath(root).parts
+        for i in range(1, len(parts) + 1):
+            rel = "/".join(parts[:i])
+            if (repo_root / rel).is_symlink():
+                _symlink_error(repo_root, rel)
+        top = repo_root / root
+        if top.is_dir():
+            for dirpath, dirnames, filenames in os.walk(top):  # os.walk never descends into linked dirs
+                dirnames.sort()
+                for name in sorted(dirnames + filenames):
+                    if Path(dirpath, name).is_symlink():
+                        _symlink_error(repo_root, Path(dirpath, name).relative_to(repo_root).as_posix())
+
+
+def _symlink_error(repo_root: Path, rel: str) -> None:
+    try:
+        target = excerpt(os.readlink(repo_root / rel), 120)
+    except OSError:
+        target = "?"
+    raise InputError(
+        f"refusing to write through a symlink: {rel} -> {target} is a generated path (gitops-gen writes "
+        "base/, components/, overlays/, argocd/ and .github/workflows/ itself; replace the link by a directory)"
+    )
 
 
 def read_tree(repo_root: Path, roots: Iterable[str]) -> dict[str, bytes]:
@@ -262,11 +307,13 @@ class StagedTree:
                 if existed:
                     (self.old / root).parent.mkdir(parents=True, exist_ok=True)
                     os.rename(self.repo_root / root, self.old / root)
+                    fault_point("swap-aside")
             for root in journal:  # phase 2: new roots in
                 staged = self.new / root
                 if staged.exists():
                     (self.repo_root / root).parent.mkdir(parents=True, exist_ok=True)
                     os.rename(staged, self.repo_root / root)
+            fault_point("swap-moved")
             (self.tmp / _COMMITTED).touch()
         except BaseException:
             _rollback(self.repo_root, self.tmp)

@@ -34,6 +34,9 @@ def kustomize_build(path: Path, *, allow_deprecations: bool = False) -> str:
     stays warning-free; with ``allow_deprecations`` kustomize's deprecated-field warnings are dropped (the
     ``kustomize-deprecated`` rule reports each field at its file and line instead).
     """
+    from generator.kustomize.remote import refuse_remote
+
+    refuse_remote(path)  # before kustomize can block on the network
     cmd = [*kustomize_command(), str(path)]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)

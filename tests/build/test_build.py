@@ -234,8 +234,23 @@ def test_build_into_a_repository_without_commits(tmp_path: Path, fake_render: Fa
     git(repo, "config", "user.email", "test@example.com")
     code, out = _run(repo, fake_render, RecordingValidator(), "dev")
     assert code == 0, out
+    assert git(repo, "log", "--format=%s").strip() == "gitops-gen: build dev (0 changed, 5 added, 0 removed)"
+    # the env file is committed together with its tree (issue 8): a fresh clone can rebuild and check it
+    assert "environments/dev.yaml" in git(repo, "ls-tree", "-r", "--name-only", "HEAD").split()
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_no_commit_env_leaves_the_env_file_out(tmp_path: Path, fake_render: FakeRender) -> None:
+    repo = tmp_path / "fresh"
+    (repo / "environments").mkdir(parents=True)
+    (repo / "environments/dev.yaml").write_text((Path(__file__).parents[2] / "environments/dev.yaml").read_text())
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.com")
+    code, out = _run(repo, fake_render, RecordingValidator(), "dev", commit_env=False)
+    assert code == 0, out
+    assert "not committed (--no-commit-env): environments/dev.yaml" in out
     assert git(repo, "log", "--format=%s").strip() == "gitops-gen: build dev (0 changed, 4 added, 0 removed)"
-    # the env file itself was not committed by the build: it is not a generated path
     assert git(repo, "status", "--porcelain").splitlines() == ["?? environments/"]
 
 

@@ -83,6 +83,8 @@ def test_check_after_hand_edit_and_after_env_change(repo: Path) -> None:
     assert code == 0, out
     assert "gitops-gen: build dev (" in out
     changed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert "environments/dev.yaml" in changed  # recorded with its tree
+    changed.remove("environments/dev.yaml")
     assert changed and all(p.startswith(("overlays/dev/", "argocd/dev/")) for p in changed), changed
     assert "tracking.dev.example.com" in "".join((repo / p).read_text() for p in changed)
 
