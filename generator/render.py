@@ -57,6 +57,9 @@ def available_renderers() -> list[str]:
     workflow = _optional("generator.gitops.workflow")
     if workflow is not None and hasattr(workflow, "render_workflow"):
         names.append("workflow")
+    prerequisites = _optional("generator.gitops.prerequisites")
+    if prerequisites is not None and hasattr(prerequisites, "render_prerequisites"):
+        names.append("prerequisites")
     return names
 
 
@@ -87,9 +90,9 @@ def render(envs: Sequence[Environment]) -> Rendered:
         _merge(files, _call(workflow.render_workflow), "workflow")
 
     # overlays/<env>/PREREQUISITES.md: under a root the env's build already owns; never a kustomize resource
-    from generator.gitops.prerequisites import render_prerequisites
-
-    _merge(files, _call(render_prerequisites, envs), "prerequisites")
+    prerequisites = _optional("generator.gitops.prerequisites")
+    if prerequisites is not None and hasattr(prerequisites, "render_prerequisites"):
+        _merge(files, _call(prerequisites.render_prerequisites, envs), "prerequisites")
     return Rendered(files=dict(sorted(files.items())), roots=normalize_roots(roots, files))
 
 

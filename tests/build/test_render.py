@@ -54,6 +54,10 @@ def modules(monkeypatch: pytest.MonkeyPatch) -> dict[str, types.ModuleType]:
         "generator.gitops.workflow": _module(
             "workflow", render_workflow=lambda: {".github/workflows/gitops.yaml": "w\n"}
         ),
+        "generator.gitops.prerequisites": _module(
+            "prerequisites",
+            render_prerequisites=lambda envs: {f"overlays/{e.name}/PREREQUISITES.md": "p\n" for e in envs},
+        ),
     }
     for name, module in mods.items():
         monkeypatch.setitem(sys.modules, name, module)
@@ -71,6 +75,8 @@ def test_render_composes_files_and_roots(modules: dict[str, types.ModuleType]) -
         "argocd/prod/app.yaml",
         "argocd/dev/app.yaml",
         ".github/workflows/gitops.yaml",
+        "overlays/prod/PREREQUISITES.md",
+        "overlays/dev/PREREQUISITES.md",
     }
     assert result.roots == [
         ".github/workflows/gitops.yaml",
@@ -84,7 +90,7 @@ def test_render_composes_files_and_roots(modules: dict[str, types.ModuleType]) -
     # the Argo CD renderer got the Kustomize tree instead of rendering it again
     assert modules["generator.gitops.argocd"].seen_trees == [_tree([Env("prod"), Env("dev")])]
     assert render_repo([Env("dev")]) == render([Env("dev")]).files  # type: ignore[list-item]
-    assert available_renderers() == ["kustomize", "argocd", "workflow"]
+    assert available_renderers() == ["kustomize", "argocd", "workflow", "prerequisites"]
 
 
 def test_missing_optional_renderers_are_skipped(
@@ -92,6 +98,7 @@ def test_missing_optional_renderers_are_skipped(
 ) -> None:
     monkeypatch.setitem(sys.modules, "generator.gitops.workflow", None)  # import raises ImportError
     monkeypatch.delattr(modules["generator.gitops.argocd"], "render_argocd")
+    monkeypatch.setitem(sys.modules, "generator.gitops.prerequisites", None)
     result = render([Env("dev")])  # type: ignore[list-item]
     assert sorted(result.files) == ["base/kustomization.yaml", "overlays/dev/kustomization.yaml"]
     assert available_renderers() == ["kustomize"]

@@ -81,7 +81,11 @@ def test_env_file_linked_outside_is_refused_without_quoting_it(repo: Path, tmp_p
 
 
 def test_env_file_linked_inside_the_repository_still_works(repo: Path, fake_render: FakeRender) -> None:
-    os.symlink("dev.yaml", repo / "environments/qa.yaml")
+    # a file kept elsewhere in the repository (its own host: two environments may not share one)
+    (repo / "shared").mkdir()
+    dev = (repo / "environments/dev.yaml").read_text()
+    (repo / "shared/qa.yaml").write_text(dev.replace("mlflow.dev.example.com", "mlflow.qa.example.com"))
+    os.symlink("../shared/qa.yaml", repo / "environments/qa.yaml")
     out = _build(repo, fake_render, "qa")
     assert "committed" in out
     assert (repo / "overlays/qa/patch.yaml").is_file()
