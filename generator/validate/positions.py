@@ -20,6 +20,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.validate.model import Resource
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
 
 def parse_pointer(ptr: str) -> list[str]:
     if not ptr:
@@ -27,11 +29,29 @@ def parse_pointer(ptr: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in ptr.lstrip("/").split("/")]
 
 
+class _PositionLoader(yaml.CSafeLoader):
+    """libyaml's C composer with every Python callback replaced by a C-level no-op: positions need the
+    node tree and its marks, never tags (the ``"...".format`` bound method ignores its arguments and
+    returns the string), so composing a document runs no Python code per node."""
+
+    resolve = _STR_TAG.format  # type: ignore[assignment]
+    descend_resolver = staticmethod({}.get)  # type: ignore[assignment,var-annotated]
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
+
+
 def _compose_all(text: str) -> list[Node]:
+    loader = _PositionLoader(text)
+    nodes: list[Node] = []
     try:
-        return [n for n in yaml.compose_all(text, Loader=yaml.CSafeLoader) if n is not None]
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
     except yaml.YAMLError:
         return []
+    finally:
+        loader.dispose()
+    return nodes
 
 
 def walk(node: Node, parts: list[str], obj: Any = None) -> tuple[Node, int]:
