@@ -13,10 +13,12 @@ import typer
 from generator.cli_support import exit_with
 from generator.errors import InputError
 from generator.validate.context import ExternalObject
-from generator.validate.engine import Report, sort_findings, validate_resources
-from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.engine import Settings, sort_findings
+from generator.validate.load import InputItem, SourceDuplicateKeys, input_items, overlay_dirs, path_items
+from generator.validate.model import Resource, Severity
+from generator.validate.pipeline import UnitJob, default_jobs, run_units
 from generator.validate.profiles import PROFILE_NAMES
+from generator.validate.progress import progress_display
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore
 
@@ -49,12 +51,13 @@ assert tuple(Format) == FORMATS and tuple(Profile) == PROFILE_NAMES
 class Unit:
     """Resources validated together (one Context): an overlay, or every plain input of the run."""
 
-    resources: list[Resource]
+    items: list[InputItem]
     profile: str
     kubernetes_version: str | None
     overrides: dict[str, str] = field(default_factory=dict)
     external: list[ExternalObject] = field(default_factory=list)
     only: frozenset[str] | None = None  # e.g. duplicate-key only, for sources kustomize cannot render
+    preloaded: list[Resource] | None = None  # those sources' documents (already loaded)
 
 
 def _load_env(repo: Path, name: str) -> Any:
@@ -68,21 +71,22 @@ def _env_settings(env: Any) -> tuple[str, str, dict[str, str], list[ExternalObje
     return env.profile, env.kubernetes_version, dict(env.policy.severity), external
 
 
-def _load_paths(
-    paths: list[str], repo: Path, stdin: TextIO | None, default_namespace: str
-) -> tuple[list[Resource], frozenset[str] | None]:
+_Inputs = tuple[list[InputItem], frozenset[str] | None, list[Resource] | None]
+
+
+def _load_paths(paths: list[str], repo: Path, stdin: TextIO | None, default_namespace: str) -> _Inputs:
     try:
-        return load_inputs(paths, repo=repo, stdin=stdin, default_namespace=default_namespace), None
+        return input_items(paths, repo=repo, stdin=stdin, default_namespace=default_namespace), None, None
     except SourceDuplicateKeys as exc:
-        return exc.resources, frozenset({"duplicate-key"})
+        return [], frozenset({"duplicate-key"}), exc.resources
 
 
-def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> tuple[list[Resource], frozenset[str] | None]:
+def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> _Inputs:
     """A rendered overlay; or, when kustomize refuses it for duplicate keys, those source documents only."""
     try:
-        return load_kustomization(overlay, repo=repo, default_namespace=default_namespace), None
+        return path_items(overlay, repo=repo, default_namespace=default_namespace), None, None
     except SourceDuplicateKeys as exc:
-        return exc.resources, frozenset({"duplicate-key"})
+        return [], frozenset({"duplicate-key"}), exc.resources
 
 
 def collect_units(
@@ -98,18 +102,17 @@ def collect_units(
         env = _load_env(repo, env_name)
         env_profile, env_version, overrides, external = _env_settings(env)
         version = kubernetes_version or env_version
-        only: frozenset[str] | None = None
         if paths:
-            resources, only = _load_paths(paths, repo, stdin, env.namespace)
+            items, only, pre = _load_paths(paths, repo, stdin, env.namespace)
         else:
             overlay = repo / "overlays" / env_name
             if not overlay.is_dir():
                 raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
-            resources, only = _load_overlay(overlay, repo, env.namespace)
-        return [Unit(resources, profile or env_profile, version, overrides, external, only)]
+            items, only, pre = _load_overlay(overlay, repo, env.namespace)
+        return [Unit(items, profile or env_profile, version, overrides, external, only, pre)]
     if paths:
-        resources, only = _load_paths(paths, repo, stdin, "default")
-        return [Unit(resources, profile or "default", kubernetes_version, only=only)]
+        items, only, pre = _load_paths(paths, repo, stdin, "default")
+        return [Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
@@ -119,12 +122,12 @@ def collect_units(
         if env_file.is_file():
             env = _load_env(repo, overlay.name)
             env_profile, env_version, overrides, external = _env_settings(env)
-            resources, only = _load_overlay(overlay, repo, env.namespace)
+            items, only, pre = _load_overlay(overlay, repo, env.namespace)
             version = kubernetes_version or env_version
-            units.append(Unit(resources, profile or env_profile, version, overrides, external, only))
+            units.append(Unit(items, profile or env_profile, version, overrides, external, only, pre))
         else:
-            resources, only = _load_overlay(overlay, repo, "default")
-            units.append(Unit(resources, profile or "default", kubernetes_version, only=only))
+            items, only, pre = _load_overlay(overlay, repo, "default")
+            units.append(Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre))
     return units
 
 
@@ -142,35 +145,36 @@ def run(
     ignore_missing_schemas: bool = False,
     profile: str | None = None,
     stdin: TextIO | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> int:
-    """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
+    """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise.
+
+    ``jobs``: worker processes (default: the number of cores); the output is the same for every value.
+    ``progress``: show files and resources done on stderr once the run takes longer than ~2 s."""
     repo = (repo or Path.cwd()).resolve()
     threshold = Severity(fail_on).rank
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'")
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs: expected a positive number of processes, got {jobs}")
     units = collect_units(
         paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
     )
     stores: dict[str | None, SchemaStore] = {}
-    findings: list[Finding] = []
-    total = 0
+    jobs_list: list[UnitJob] = []
     for unit in units:
         store = stores.get(unit.kubernetes_version)
         if store is None:
             store = SchemaStore(unit.kubernetes_version, locations=schema_locations or (), crd_files=crds or ())
             stores[unit.kubernetes_version] = store
-        report: Report = validate_resources(
-            unit.resources,
-            profile=unit.profile,
-            schemas=store,
-            overrides=unit.overrides,
-            external=unit.external,
-            ignore_missing_schemas=ignore_missing_schemas,
-            only=unit.only,
-        )
-        total += report.resources
-        findings.extend(report.findings)
-    reporter = make_reporter(fmt, out, resources=total)
+        settings = Settings(unit.profile, dict(unit.overrides), ignore_missing_schemas, unit.only)
+        jobs_list.append(UnitJob(unit.items, settings, store, frozenset(unit.external), unit.preloaded))
+    files = sum(len(job.items) for job in jobs_list)
+    with progress_display(files, enabled=progress) as show:
+        outcome = run_units(jobs_list, processes=jobs or default_jobs(), progress=show)
+    findings = outcome.findings
+    reporter = make_reporter(fmt, out, resources=outcome.resources)
     for finding in sort_findings(findings):
         reporter.write(finding)
     reporter.flush()
@@ -226,6 +230,17 @@ def cli(
         Profile | None,
         typer.Option("--profile", help="Severity profile (default: the environment's, else 'default')."),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes for loading and per-resource rules (default: the number of cores). "
+            "The output is the same for every value.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
 
@@ -254,5 +269,7 @@ def cli(
             crds=crd,
             ignore_missing_schemas=ignore_missing_schemas,
             profile=profile.value if profile else None,
+            jobs=jobs,
+            progress=sys.stderr.isatty() and fmt is not Format.json,
         )
     )

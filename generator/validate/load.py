@@ -702,6 +702,9 @@ def load_file(path: Path, *, repo: Path | None = None, default_namespace: str = 
 
 def _load_file(path: str, display: str, resolved: str, default_namespace: str) -> list[Resource]:
     text = _read(Path(path), display)
+    # The positions of this file's findings are computed next: they need its text, not a second read.
+    _REREAD.clear()
+    _REREAD[resolved] = text
     if path.endswith(".json"):
         return load_json(text, display, default_namespace=default_namespace)
     return load_text(text, display, default_namespace=default_namespace, path=resolved)

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.validate import fastpos
 from generator.validate.model import Resource
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -250,9 +251,11 @@ class Locator:
     """Positions for every finding of a run: source maps are built once per overlay, and a document is
     composed once for all the findings of its resource."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fast: bool = True) -> None:
         self._maps: dict[tuple[str, str], SourceMap] = {}
         self._last: tuple[Resource, Node | None] | None = None
+        self._checked: tuple[Resource, bool] | None = None
+        self.fast = fast
 
     def locate(self, res: Resource, ptr: str) -> tuple[str, int, int]:
         src = res.source
@@ -268,9 +271,33 @@ class Locator:
             return _kustomization_file(Path(src.overlay_dir), src.rendered_from), 0, 0
         if ptr in src.duplicate_marks:
             return locate_plain(res, ptr)
+        if self.fast and not src.duplicate_marks:
+            found = self._fast(res, ptr)
+            if found is not None:
+                return found
         if self._last is None or self._last[0] is not res:
             self._last = (res, _doc_node(res)[0])
         return locate_plain(res, ptr, self._last[1])
+
+    def _fast(self, res: Resource, ptr: str) -> tuple[str, int, int] | None:
+        """The position from the document's text (:mod:`fastpos`), or None where only composing knows."""
+        src = res.source
+        text = src.stream_text()
+        starts = _line_starts(text)
+        if src.start_line >= len(starts):
+            return None
+        begin = starts[src.start_line]
+        end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+        if self._checked is None or self._checked[0] is not res:
+            self._checked = (res, fastpos.document_ok(text, begin, end))
+        if not self._checked[1]:
+            return None
+        parts = [str(p) for p in src.base] + parse_pointer(ptr)
+        try:
+            line, column = fastpos.locate(text, begin, end, parts, _wrap(res, src.base))
+        except fastpos.Unsupported:
+            return None
+        return src.display, line + src.start_line + 1, column + 1
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:
