@@ -11,6 +11,7 @@ of the repo that kustomize reads (``base/``, ``components/`` and the overlay dir
 from __future__ import annotations
 
 import os
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,12 +110,8 @@ def _line_starts(text: str) -> list[int]:
     """Offsets of every line start of ``text`` (kept for the last stream, shared by its documents)."""
     if _LINE_STARTS and _LINE_STARTS[0][0] is text:
         return _LINE_STARTS[0][1]
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
+    # Line i starts after the i newlines before it: the running sum of (length + 1) of the lines before.
+    starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))[:-1]
     _LINE_STARTS[:] = [(text, starts)]
     return starts
 
