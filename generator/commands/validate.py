@@ -270,6 +270,6 @@ def cli(
             ignore_missing_schemas=ignore_missing_schemas,
             profile=profile.value if profile else None,
             jobs=jobs,
-            progress=sys.stderr.isatty() and fmt is not Format.json,
+            progress=sys.stderr.isatty(),  # stdout carries the report alone, in every format
         )
     )

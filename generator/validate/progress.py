@@ -19,13 +19,14 @@ DELAY = 2.0  # seconds before the display appears
 
 @contextmanager
 def progress_display(
-    files: int, *, enabled: bool, stream: TextIO | None = None, delay: float = DELAY
+    files: int, *, enabled: bool, stream: TextIO | None = None, delay: float | None = None
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A callback ``(files done, resources done)`` that keeps a progress line on ``stream`` (default
-    stderr) up to date; None when not ``enabled``."""
+    stderr) up to date; None when not ``enabled``. ``delay``: seconds before it shows (default DELAY)."""
     if not enabled:
         yield None
         return
+    delay = DELAY if delay is None else delay
     start = time.monotonic()
     shown: list[Any] = []  # [Progress, task id] once displayed
 
