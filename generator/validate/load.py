@@ -381,10 +381,19 @@ def _plain_differs(value: str) -> bool:
     return _CORE12_NUMBER.fullmatch(value) is None
 
 
+# Strings shared across every stream of the process, not per stream: keys and common values ("name",
+# "app.kubernetes.io/name", "containerPort", "TCP"...) would otherwise be one object per file, which made up
+# most of the memory of 20,000 loaded resources. Bounded: cleared when it grows past _SHARED_MAX entries.
+_SHARED: dict[str, str] = {}
+_SHARED_MAX = 500_000
+
+
 def _canonicalizer() -> Callable[[Any], Any]:
     """A function returning its argument with identical strings shared (one cache per stream); it raises
     _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop."""
-    cache: dict[str, str] = {}
+    if len(_SHARED) > _SHARED_MAX:
+        _SHARED.clear()
+    cache = _SHARED
     get = cache.get
     differs = _plain_differs
     go_ints = _GO_INTS

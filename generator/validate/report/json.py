@@ -39,7 +39,10 @@ class JsonReporter(Reporter):
             write('  "findings": []\n}\n')
             return
         write('  "findings": [\n')
-        write(",\n".join(map(_finding, self.findings)))
+        separator = ""
+        for finding in self.findings:  # one at a time: the whole report is never one string in memory
+            write(separator + _finding(finding))
+            separator = ",\n"
         write("\n  ]\n}\n")
 
 
