@@ -180,6 +180,7 @@ data:
     a folded
     line
 """
+    tls = f"  tls:\n    - hosts: [{app}.example.com]\n      secretName: {app}-tls\n"
     ingress_api = "extensions/v1beta1" if i % 40 == 27 else "networking.k8s.io/v1"  # removed API
     ingress = f"""apiVersion: {ingress_api}
 kind: Ingress
@@ -189,7 +190,7 @@ metadata:
   annotations: {{cert-manager.io/cluster-issuer: letsencrypt}}
 spec:
   ingressClassName: nginx
-{"" if heavy else f"  tls:{chr(10)}    - hosts: [{app}.example.com]{chr(10)}      secretName: {app}-tls{chr(10)}"}  rules:
+{"" if heavy else tls}  rules:
     - host: {app}.example.com
       http:
         paths:
@@ -249,14 +250,18 @@ spec:
             - name: report
               image: registry.example.com/{app}-report{":1.0." + str(i % 9) if not heavy else ""}
               args: ["report", "--since", "24h"]
-{"" if heavy else '''              resources:
+{
+        ""
+        if heavy
+        else '''              resources:
                 requests: {cpu: 50m, memory: 64Mi}
                 limits: {cpu: 200m, memory: 128Mi}
               securityContext:
                 allowPrivilegeEscalation: false
                 readOnlyRootFilesystem: true
                 runAsNonRoot: true
-'''}"""
+'''
+    }"""
     return [deployment, service, configmap, ingress, netpol, cronjob]
 
 
@@ -431,7 +436,7 @@ def report_corpus(
         )
         m = median(wall_ratio)
         checks[f"{label}: --jobs 1 >= 2x kubeconform -n 1 throughput (median wall ratio {m:.2f}x; goal 3x)"] = m >= 2
-        if jn is not None and "kubeconform -n {jobs}".format(jobs=jobs) in by_name:
+        if jn is not None and f"kubeconform -n {jobs}" in by_name:
             kn = by_name[f"kubeconform -n {jobs}"]
             ratio = [k.wall / g.wall for g, k in zip(jn.samples, kn.samples, strict=True)]
             print(
@@ -469,8 +474,9 @@ def bench_corpus(
     base = [*gg, "validate", str(corpus), "--kubernetes-version", K8S_VERSION]
     commands = [
         Command("gitops-gen --format json --jobs 1", [*base, "--format", "json", "--jobs", "1"], tmp / "j1.json"),
-        Command(f"gitops-gen --format json --jobs {jobs}", [*base, "--format", "json", "--jobs", str(jobs)],
-                tmp / "jn.json"),  # fmt: skip
+        Command(
+            f"gitops-gen --format json --jobs {jobs}", [*base, "--format", "json", "--jobs", str(jobs)], tmp / "jn.json"
+        ),
         Command("gitops-gen (text) --jobs 1", [*base, "--jobs", "1"], tmp / "j1.txt"),
     ]
     kc_cmd = None

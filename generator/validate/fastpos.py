@@ -32,16 +32,16 @@ def _key_pattern(key: str) -> re.Pattern[str]:
 
 @cache
 def _item_pattern(col: int) -> re.Pattern[str]:
-    return re.compile(r"^ {%d}-(?=[ \n]|$)" % col, re.M)
+    return re.compile(rf"^ {{{col}}}-(?=[ \n]|$)", re.M)
 
 
 @cache
 def _end_pattern(col: int, compact: bool) -> re.Pattern[str]:
     """The first line that ends a value below a key at ``col``: content at a column <= col (comments do
     not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the value."""
-    less = r" {0,%d}(?=[^ \n#])" % (col - 1) if col > 0 else r"(?!)"
-    same = r" {%d}(?=[^ \n#-]|-[^ \n])" % col if compact else r" {%d}(?=[^ \n#])" % col
-    return re.compile(r"^(?:%s|%s)" % (less, same), re.M)
+    less = rf" {{0,{col - 1}}}(?=[^ \n#])" if col > 0 else r"(?!)"
+    same = rf" {{{col}}}(?=[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}(?=[^ \n#])"
+    return re.compile(rf"^(?:{less}|{same})", re.M)
 
 
 class Unsupported(Exception):
@@ -195,7 +195,7 @@ def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int
         return ("scalar", after, col, end)
     indent = len(first.group(1))
     at = first.start(2)
-    is_dash = text.startswith("- ", at) or text.startswith("-\n", at) or at + 1 == end and text[at] == "-"
+    is_dash = text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-")
     if indent < col or (indent == col and not is_dash):
         return ("scalar", after, col, end)  # an empty (null) value
     stop = _end_pattern(col, indent == col).search(text, after, end)

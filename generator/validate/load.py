@@ -898,11 +898,8 @@ def path_items(path: Path, *, repo: Path | None = None, default_namespace: str =
                 continue
             resolved = real_dir / rel
             display = entry.as_posix()
-            if real_repo is not None:
-                try:
-                    display = resolved.relative_to(real_repo).as_posix()
-                except ValueError:
-                    pass
+            if real_repo is not None and resolved.is_relative_to(real_repo):
+                display = resolved.relative_to(real_repo).as_posix()
             out.append(FileItem(str(entry), display, str(resolved), default_namespace))
         return out
     if path.is_file():

@@ -29,14 +29,14 @@ from typing import Any
 
 from generator.validate.context import Context, ExternalObject
 from generator.validate.engine import Settings, effective_severities, ignored_rules
-from generator.validate.load import InputItem
+from generator.validate.load import InputItem, TextItem
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.positions import Locator
 from generator.validate.rules import RULES, Rule
 from generator.validate.schemas import SchemaStore
 
 
-class CrossResourceAccess(BaseException):  # noqa: N818 - a signal, not an error; BaseException: rules' own
+class CrossResourceAccess(BaseException):
     """Raised by :class:`LocalContext` when a rule looks at other resources."""  # `except Exception` miss it
 
 
@@ -50,8 +50,8 @@ class LocalContext(Context):
         self.external = external
         self.schemas = schemas
 
-    @property  # type: ignore[override]
-    def resources(self) -> list[Resource]:
+    @property
+    def resources(self) -> list[Resource]:  # type: ignore[override]
         raise CrossResourceAccess
 
     def by_kind(self, kind: str) -> list[Resource]:
@@ -195,9 +195,8 @@ def _batches(job: UnitJob, unit: int, target: int = 256) -> list[tuple[int, int,
 
 
 def _weight(item: InputItem) -> int:
-    text = getattr(item, "text", None)
-    if text is not None:
-        return max(1, text.count("\n---"))
+    if isinstance(item, TextItem):
+        return max(1, item.text.count("\n---"))
     try:
         return max(1, os.path.getsize(item.path) // 1500)  # ~1.5 kB per resource
     except OSError:

@@ -11,8 +11,8 @@ of the repo that kustomize reads (``base/``, ``components/`` and the overlay dir
 from __future__ import annotations
 
 import os
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ class _PositionLoader(yaml.CSafeLoader):
     node tree and its marks, never tags (the ``"...".format`` bound method ignores its arguments and
     returns the string), so composing a document runs no Python code per node."""
 
-    resolve = _STR_TAG.format  # type: ignore[assignment]
+    resolve = _STR_TAG.format
     descend_resolver = staticmethod({}.get)  # type: ignore[assignment,var-annotated]
     ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
 

@@ -15,8 +15,8 @@ from generator.cli import app
 from generator.commands import rules as rules_cmd
 from generator.commands import validate as validate_cmd
 from generator.errors import InputError
-from generator.validate.pipeline import Outcome
 from generator.validate.model import Finding, Severity
+from generator.validate.pipeline import Outcome
 from generator.validate.rules import RULES
 
 CLEAN = """apiVersion: v1

@@ -49,16 +49,16 @@ EDGE_CASES = [
     "      plain scalar\n    quoted: \"a: b\"\n    single: 'it''s'\ndata :\n  k  : v\n  url: http://x?y=1\n",
     # things the text path refuses (the composer answers): anchors, quoted keys, tags, multi-line quotes
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n c\ndata:\n  a: *n\n",
-    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  \"quoted\": x\n  b: \"multi\n    line\"\n",
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  "quoted": x\n  b: "multi\n    line"\n',
     # a root that is a List
     "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: e\n"
-    "  data:\n    x: \"1\"\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: f}\n",
+    '  data:\n    x: "1"\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: f}\n',
     # null values, empty mappings, a document end marker, a comment after a key
     "apiVersion: v1\nkind: Service\nmetadata:\n  name: s # trailing\n  labels:\nspec:\n  selector: {}\n"
     "  ports:\n  - port: 80\n    targetPort:\n...\n",
     # a key whose value starts on the next line deeper, numbers and booleans as names
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name:\n    g\nspec:\n  template:\n    spec:\n"
-    "      containers:\n      - name: 123\n        image: i\n      - name: \"123\"\n        image: j\n",
+    '      containers:\n      - name: 123\n        image: i\n      - name: "123"\n        image: j\n',
 ]
 
 

@@ -34,9 +34,7 @@ def _run(args: list[str], *, stderr_tty: bool) -> tuple[int, bytes, bytes]:
         return proc.returncode, proc.stdout, proc.stderr
     master, slave = pty.openpty()
     try:
-        proc2 = subprocess.Popen(
-            [sys.executable, "-c", CLI, *args], stdout=subprocess.PIPE, stderr=slave, env=env
-        )
+        proc2 = subprocess.Popen([sys.executable, "-c", CLI, *args], stdout=subprocess.PIPE, stderr=slave, env=env)
         os.close(slave)
         out = proc2.stdout.read() if proc2.stdout else b""
         err = b""
