@@ -21,7 +21,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -564,7 +564,7 @@ def load_text(
 
     ``path``: the file the text was read from; then the text is not kept (positions re-read the file).
     ``fast``: allow the yaml-rs fast path (same result; False forces the libyaml path)."""
-    with paused_gc():
+    with paused_gc() if gc.isenabled() else nullcontext():
         docs = _fast_documents(text, display) if fast and _yaml_rs is not None else None
         if docs is None:
             docs = _slow_documents(text, display)

@@ -18,7 +18,6 @@ and, in phase 2, the context, without pickling it. Where fork is not available e
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import multiprocessing
 import os
@@ -148,9 +147,8 @@ def _check(
                 if rid in ignored:
                     continue
                 file, line, column = locator.locate(res, f.path)
-                yield dataclasses.replace(
-                    f, rule=rid, severity=sev, resource=ref, file=file or res.file, line=line, column=column
-                )
+                # Finding(...) directly: dataclasses.replace costs several times more per finding.
+                yield Finding(f.message, f.path, rid, sev, ref, file or res.file, line, column)
 
 
 def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
