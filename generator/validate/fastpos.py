@@ -21,27 +21,26 @@ import re
 from functools import cache
 from typing import Any
 
-_DOC_END = re.compile(r"^(?:---|\.\.\.)(?:[ \n]|$)", re.M)
+# Every pattern starts with a newline: re then jumps from newline to newline (a pattern starting with "^"
+# and re.M is tried at every character, which made these searches cost as much as composing).
+_DOC_END = re.compile(r"\n(?:---|\.\.\.)(?=[ \n]|\Z)")
 _SIGNIFICANT = re.compile(r"^( *)([^ \n#])", re.M)  # the first line with content (not blank, not comment)
 
 
 @cache
-def _key_pattern(key: str) -> re.Pattern[str]:
-    return re.compile(r"^((?: |- )*)" + re.escape(key) + r" *:(?=[ \n]|$)", re.M)
-
-
-@cache
 def _item_pattern(col: int) -> re.Pattern[str]:
-    return re.compile(rf"^ {{{col}}}-(?=[ \n]|$)", re.M)
+    return re.compile(rf"\n {{{col}}}-(?=[ \n]|\Z)")
 
 
 @cache
 def _end_pattern(col: int, compact: bool) -> re.Pattern[str]:
-    """The first line that ends a value below a key at ``col``: content at a column <= col (comments do
-    not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the value."""
-    less = rf" {{0,{col - 1}}}(?=[^ \n#])" if col > 0 else r"(?!)"
-    same = rf" {{{col}}}(?=[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}(?=[^ \n#])"
-    return re.compile(rf"^(?:{less}|{same})", re.M)
+    """The newline before the first line that ends a value below a key at ``col``: content at a column
+    <= col (comments do not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the
+    value."""
+    same = rf" {{{col}}}(?:[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}[^ \n#]"
+    if col == 0:
+        return re.compile(rf"\n{same}")
+    return re.compile(rf"\n(?: {{0,{col - 1}}}[^ \n#]|{same})")
 
 
 class Unsupported(Exception):
@@ -113,8 +112,8 @@ def _closing(doc: str, pos: int, quote: str) -> int:
 def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple[int, int]:
     """(line offset inside the document, column), 0-based, of the node :func:`positions.walk` finds for
     ``parts`` in the document text[begin:end]. Raises Unsupported."""
-    stop = _DOC_END.search(text, begin + 1, end)
-    end = stop.start() if stop else end
+    stop = _DOC_END.search(text, begin, end)
+    end = stop.start() + 1 if stop else end
     first = _SIGNIFICANT.search(text, begin, end)
     if first is None or text.startswith("---", first.start(2)):
         raise Unsupported
@@ -134,7 +133,9 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple
             if not part.isdigit():
                 break
             index = int(part)
-            items = [m.end() - 1 for m in _item_pattern(col).finditer(text, start, stop_at)]  # the dashes
+            if start == 0:
+                raise Unsupported  # a sequence at the very start of the stream: no newline before it
+            items = [m.end() - 1 for m in _item_pattern(col).finditer(text, start - 1, stop_at)]  # the dashes
             item_obj = obj[index] if isinstance(obj, list) and index < len(obj) else None
             target = _by_name(obj, item_obj) if isinstance(item_obj, dict) else None
             if target is None:
@@ -172,11 +173,26 @@ def _by_name(seq: Any, item: dict[str, Any]) -> int | None:
 
 
 def _find_key(text: str, start: int, end: int, col: int, key: str) -> int | None:
-    """Offset of ``key`` of the mapping at ``col`` in text[start:end]."""
-    for m in _key_pattern(key).finditer(text, start, end):
-        if len(m.group(1)) == col:
-            return m.end(1)
+    """Offset of ``key`` of the mapping at ``col`` whose lines are text[start:end] (``start``: the line of
+    its first key, after spaces or after the "- " of a sequence entry; the other keys: ``col`` spaces)."""
+    pos = start + col
+    if text.startswith(key, pos) and _colon_after(text, pos + len(key), end):
+        return pos
+    needle = "\n" + " " * col + key
+    i = text.find(needle, start, end)
+    while i >= 0:
+        pos = i + 1 + col
+        if _colon_after(text, pos + len(key), end):
+            return pos
+        i = text.find(needle, i + 1, end)
     return None
+
+
+def _colon_after(text: str, pos: int, end: int) -> bool:
+    """Does a plain key end at ``pos``: spaces, ":", then a blank, a line end or the end?"""
+    while pos < end and text[pos] == " ":
+        pos += 1
+    return pos < end and text[pos] == ":" and (pos + 1 == len(text) or text[pos + 1] in " \n")
 
 
 def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int, int, int]:
@@ -198,8 +214,8 @@ def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int
     is_dash = text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-")
     if indent < col or (indent == col and not is_dash):
         return ("scalar", after, col, end)  # an empty (null) value
-    stop = _end_pattern(col, indent == col).search(text, after, end)
-    stop_at = stop.start() if stop else end
+    stop = _end_pattern(col, indent == col).search(text, after - 1, end)
+    stop_at = stop.start() + 1 if stop else end
     return _node_at(text, at, indent, stop_at)
 
 
