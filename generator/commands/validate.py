@@ -14,11 +14,13 @@ from generator.cli_support import exit_with
 from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
-from generator.validate.engine import Report, sort_findings, validate_resources
+from generator.validate.engine import Settings, sort_findings
 from generator.validate.ksources import kustomization_sources, rendered_dirs
-from generator.validate.load import SourceDuplicateKeys, load_inputs, load_kustomization, overlay_dirs
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.load import InputItem, SourceDuplicateKeys, input_items, overlay_dirs, path_items
+from generator.validate.model import Resource, Severity
+from generator.validate.pipeline import UnitJob, default_jobs, run_units
 from generator.validate.profiles import PROFILE_NAMES
+from generator.validate.progress import progress_display
 from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore
@@ -52,12 +54,13 @@ assert tuple(Format) == FORMATS and tuple(Profile) == PROFILE_NAMES
 class Unit:
     """Resources validated together (one Context): an overlay, or every plain input of the run."""
 
-    resources: list[Resource]
+    items: list[InputItem]
     profile: str
     kubernetes_version: str | None
     overrides: dict[str, str] = field(default_factory=dict)
     external: list[ExternalObject] = field(default_factory=list)
     only: frozenset[str] | None = None  # e.g. duplicate-key only, for sources kustomize cannot render
+    preloaded: list[Resource] | None = None  # those sources' documents (already loaded)
     kustomizations: list[Resource] = field(default_factory=list)  # the kustomization files behind them
 
 
@@ -72,21 +75,22 @@ def _env_settings(env: Any) -> tuple[str, str, dict[str, str], list[ExternalObje
     return env.profile, env.kubernetes_version, dict(env.policy.severity), external
 
 
-def _load_paths(
-    paths: list[str], repo: Path, stdin: TextIO | None, default_namespace: str
-) -> tuple[list[Resource], frozenset[str] | None]:
+_Inputs = tuple[list[InputItem], frozenset[str] | None, list[Resource] | None]
+
+
+def _load_paths(paths: list[str], repo: Path, stdin: TextIO | None, default_namespace: str) -> _Inputs:
     try:
-        return load_inputs(paths, repo=repo, stdin=stdin, default_namespace=default_namespace), None
+        return input_items(paths, repo=repo, stdin=stdin, default_namespace=default_namespace), None, None
     except SourceDuplicateKeys as exc:
-        return exc.resources, frozenset({"duplicate-key"})
+        return [], frozenset({"duplicate-key"}), exc.resources
 
 
-def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> tuple[list[Resource], frozenset[str] | None]:
+def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> _Inputs:
     """A rendered overlay; or, when kustomize refuses it for duplicate keys, those source documents only."""
     try:
-        return load_kustomization(overlay, repo=repo, default_namespace=default_namespace), None
+        return path_items(overlay, repo=repo, default_namespace=default_namespace), None, None
     except SourceDuplicateKeys as exc:
-        return exc.resources, frozenset({"duplicate-key"})
+        return [], frozenset({"duplicate-key"}), exc.resources
 
 
 def _sources(paths: list[str], repo: Path) -> list[Resource]:
@@ -122,21 +126,20 @@ def collect_units(
         env = _load_env(repo, env_name)
         env_profile, env_version, overrides, external = _env_settings(env)
         version = kubernetes_version or env_version
-        only: frozenset[str] | None = None
         if paths:
-            resources, only = _load_paths(paths, repo, stdin, env.namespace)
+            items, only, pre = _load_paths(paths, repo, stdin, env.namespace)
             sources = _sources(paths, repo)
         else:
             overlay = repo / "overlays" / env_name
             if not overlay.is_dir():
                 raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
-            resources, only = _load_overlay(overlay, repo, env.namespace)
+            items, only, pre = _load_overlay(overlay, repo, env.namespace)
             sources = kustomization_sources([overlay], repo=repo)
-        return [Unit(resources, profile or env_profile, version, overrides, external, only, sources)]
+        return [Unit(items, profile or env_profile, version, overrides, external, only, pre, sources)]
     if paths:
-        resources, only = _load_paths(paths, repo, stdin, "default")
+        items, only, pre = _load_paths(paths, repo, stdin, "default")
         sources = _sources(paths, repo)
-        return [Unit(resources, profile or "default", kubernetes_version, only=only, kustomizations=sources)]
+        return [Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre, kustomizations=sources)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
@@ -146,14 +149,16 @@ def collect_units(
         if env_file.is_file():
             env = _load_env(repo, overlay.name)
             env_profile, env_version, overrides, external = _env_settings(env)
-            resources, only = _load_overlay(overlay, repo, env.namespace)
+            items, only, pre = _load_overlay(overlay, repo, env.namespace)
             version = kubernetes_version or env_version
             sources = kustomization_sources([overlay], repo=repo)
-            units.append(Unit(resources, profile or env_profile, version, overrides, external, only, sources))
+            units.append(Unit(items, profile or env_profile, version, overrides, external, only, pre, sources))
         else:
-            resources, only = _load_overlay(overlay, repo, "default")
+            items, only, pre = _load_overlay(overlay, repo, "default")
             sources = kustomization_sources([overlay], repo=repo)
-            units.append(Unit(resources, profile or "default", kubernetes_version, only=only, kustomizations=sources))
+            units.append(
+                Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre, kustomizations=sources)
+            )
     return units
 
 
@@ -173,39 +178,41 @@ def run(
     stdin: TextIO | None = None,
     config: Path | None = None,
     allow_remote: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> int:
-    """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise."""
+    """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise.
+
+    ``jobs``: worker processes (default: the number of cores); the output is the same for every value.
+    ``progress``: show files and resources done on stderr once the run takes longer than ~2 s."""
     repo = (repo or Path.cwd()).resolve()
     repo_config = _repo_config(repo, config)
     threshold = Severity(fail_on).rank
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'")
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs: expected a positive number of processes, got {jobs}")
     with allowing_remote(allow_remote):
         units = collect_units(
             paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
         )
         declared = [*repo_config.external, *sibling_objects(repo_config.siblings, repo=repo)]
     stores: dict[str | None, SchemaStore] = {}
-    findings: list[Finding] = []
-    total = 0
+    jobs_list: list[UnitJob] = []
     for unit in units:
         store = stores.get(unit.kubernetes_version)
         if store is None:
             store = SchemaStore(unit.kubernetes_version, locations=schema_locations or (), crd_files=crds or ())
             stores[unit.kubernetes_version] = store
-        report: Report = validate_resources(
-            unit.resources,
-            profile=unit.profile,
-            schemas=store,
-            overrides={**repo_config.severity, **unit.overrides},  # the environment file wins
-            external=[*unit.external, *declared],
-            ignore_missing_schemas=ignore_missing_schemas,
-            only=unit.only,
-            kustomizations=unit.kustomizations,
-        )
-        total += report.resources
-        findings.extend(repo_config.apply_ignores(report.findings))
-    reporter = make_reporter(fmt, out, resources=total)
+        overrides = {**repo_config.severity, **unit.overrides}  # the environment file wins
+        settings = Settings(unit.profile, overrides, ignore_missing_schemas, unit.only)
+        external = frozenset([*unit.external, *declared])
+        jobs_list.append(UnitJob(unit.items, settings, store, external, unit.preloaded, unit.kustomizations))
+    files = sum(len(job.items) for job in jobs_list)
+    with progress_display(files, enabled=progress) as show:
+        outcome = run_units(jobs_list, processes=jobs or default_jobs(), progress=show)
+    findings = repo_config.apply_ignores(outcome.findings)
+    reporter = make_reporter(fmt, out, resources=outcome.resources)
     for finding in sort_findings(findings):
         reporter.write(finding)
     reporter.flush()
@@ -277,6 +284,17 @@ def cli(
             "they are refused up front (exit 2): validation is offline.",
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes for loading and per-resource rules (default: the number of cores). "
+            "The output is the same for every value.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate rendered manifests offline: schemas, policy and cross-resource rules, at file:line.
 
@@ -307,5 +325,7 @@ def cli(
             profile=profile.value if profile else None,
             config=config,
             allow_remote=allow_remote,
+            jobs=jobs,
+            progress=sys.stderr.isatty(),  # stdout carries the report alone, in every format
         )
     )

@@ -21,7 +21,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -76,7 +76,8 @@ def _reread(path: str) -> str:
     if text is None:
         _REREAD.clear()  # the last file only: positions are computed resource by resource, file by file
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
         except (OSError, UnicodeDecodeError):
             text = ""
         _REREAD[path] = text
@@ -380,10 +381,19 @@ def _plain_differs(value: str) -> bool:
     return _CORE12_NUMBER.fullmatch(value) is None
 
 
+# Strings shared across every stream of the process, not per stream: keys and common values ("name",
+# "app.kubernetes.io/name", "containerPort", "TCP"...) would otherwise be one object per file, which made up
+# most of the memory of 20,000 loaded resources. Bounded: cleared when it grows past _SHARED_MAX entries.
+_SHARED: dict[str, str] = {}
+_SHARED_MAX = 500_000
+
+
 def _canonicalizer() -> Callable[[Any], Any]:
     """A function returning its argument with identical strings shared (one cache per stream); it raises
     _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop."""
-    cache: dict[str, str] = {}
+    if len(_SHARED) > _SHARED_MAX:
+        _SHARED.clear()
+    cache = _SHARED
     get = cache.get
     differs = _plain_differs
     go_ints = _GO_INTS
@@ -554,7 +564,7 @@ def load_text(
 
     ``path``: the file the text was read from; then the text is not kept (positions re-read the file).
     ``fast``: allow the yaml-rs fast path (same result; False forces the libyaml path)."""
-    with paused_gc():
+    with paused_gc() if gc.isenabled() else nullcontext():
         docs = _fast_documents(text, display) if fast and _yaml_rs is not None else None
         if docs is None:
             docs = _slow_documents(text, display)
@@ -687,9 +697,10 @@ def _display(path: Path, repo: Path | None) -> str:
     return path.as_posix()
 
 
-def _read(path: Path, display: str) -> str:
+def _read(path: Path | str, display: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:  # not Path.read_text: its overhead shows on 6,000 files
+            return handle.read()
     except UnicodeDecodeError:
         raise InputError(f"{display}: not UTF-8 text") from None
     except OSError as exc:
@@ -697,11 +708,17 @@ def _read(path: Path, display: str) -> str:
 
 
 def load_file(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
-    display = _display(path, repo)
+    return _load_file(str(path), _display(path, repo), str(path.resolve()), default_namespace)
+
+
+def _load_file(path: str, display: str, resolved: str, default_namespace: str) -> list[Resource]:
     text = _read(path, display)
-    if path.suffix == ".json":
+    # The positions of this file's findings are computed next: they need its text, not a second read.
+    _REREAD.clear()
+    _REREAD[resolved] = text
+    if path.endswith(".json"):
         return load_json(text, display, default_namespace=default_namespace)
-    return load_text(text, display, default_namespace=default_namespace, path=str(path.resolve()))
+    return load_text(text, display, default_namespace=default_namespace, path=resolved)
 
 
 def manifest_files(directory: Path) -> list[Path]:
@@ -782,10 +799,9 @@ def kustomize_sources(overlay: Path) -> list[Path]:
     return files
 
 
-def load_kustomization(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
-    display = _display(path, repo)
+def _render_or_duplicates(path: Path, repo: Path | None, display: str) -> str:
     try:
-        text = render_kustomization(path)
+        return render_kustomization(path)
     except RenderError as exc:
         # kustomize rejects duplicate keys without naming the file: find them and report them properly.
         found: list[Resource] = []
@@ -802,32 +818,111 @@ def load_kustomization(path: Path, *, repo: Path | None = None, default_namespac
             f"{first.file}:{line}:{col}: duplicate key {first.duplicate_keys[0]} (kustomize cannot render {display})",
             found,
         ) from exc
-    root = str(repo.resolve()) if repo is not None else str(path.resolve())
-    return load_text(
-        text,
-        display,
-        default_namespace=default_namespace,
-        rendered_from=display,
-        repo=root,
-        overlay_dir=str(path.resolve()),
-    )
+
+
+def load_kustomization(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    return _kustomize_item(path, repo, default_namespace).load()
 
 
 def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
     """One command-line input: a kustomize directory (rendered), another directory, or a file."""
+    return [res for item in path_items(path, repo=repo, default_namespace=default_namespace) for res in item.load()]
+
+
+@dataclass(frozen=True, slots=True)
+class FileItem:
+    """A YAML/JSON file still to be read (loaded where the work is done: in a worker with ``--jobs``)."""
+
+    path: str  # as given or found (what is opened)
+    display: str  # the name shown in findings
+    resolved: str  # absolute path without symlinks (positions re-read it)
+    default_namespace: str
+
+    def load(self) -> list[Resource]:
+        return _load_file(self.path, self.display, self.resolved, self.default_namespace)
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """A stream already read: kustomize output or stdin."""
+
+    text: str
+    display: str
+    default_namespace: str
+    rendered_from: str = ""
+    repo: str = ""
+    overlay_dir: str = ""
+
+    def load(self) -> list[Resource]:
+        return load_text(
+            self.text,
+            self.display,
+            default_namespace=self.default_namespace,
+            rendered_from=self.rendered_from,
+            repo=self.repo,
+            overlay_dir=self.overlay_dir,
+        )
+
+
+InputItem = FileItem | TextItem
+
+
+def _file_item(path: Path, repo: Path | None, default_namespace: str) -> FileItem:
+    return FileItem(str(path), _display(path, repo), str(path.resolve()), default_namespace)
+
+
+def _kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> TextItem:
+    display = _display(path, repo)
+    text = _render_or_duplicates(path, repo, display)
+    root = str(repo.resolve()) if repo is not None else str(path.resolve())
+    return TextItem(text, display, default_namespace, display, root, str(path.resolve()))
+
+
+def path_items(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[InputItem]:
+    """What :func:`load_path` loads, not loaded yet: kustomize directories are rendered here (raising
+    :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed."""
     if is_kustomization_dir(path):
-        return load_kustomization(path, repo=repo, default_namespace=default_namespace)
+        return [_kustomize_item(path, repo, default_namespace)]
     if path.is_dir():
-        out: list[Resource] = []
+        out: list[InputItem] = []
+        # Resolve the directory and the repository once, not every file (realpath is one lstat per
+        # path component): a file that is no symlink resolves to <resolved directory>/<its relative path>.
+        real_dir = Path(os.path.realpath(path))
+        real_repo = Path(os.path.realpath(repo)) if repo is not None else None
         for entry in stream_inputs(path):
             if entry.is_dir():
-                out.extend(load_kustomization(entry, repo=repo, default_namespace=default_namespace))
-            else:
-                out.extend(load_file(entry, repo=repo, default_namespace=default_namespace))
+                out.append(_kustomize_item(entry, repo, default_namespace))
+                continue
+            rel = entry.relative_to(path)
+            if any(os.path.islink(p) for p in (entry, *list(entry.parents)[: len(rel.parts) - 1])):
+                out.append(_file_item(entry, repo, default_namespace))
+                continue
+            resolved = real_dir / rel
+            display = entry.as_posix()
+            if real_repo is not None and resolved.is_relative_to(real_repo):
+                display = resolved.relative_to(real_repo).as_posix()
+            out.append(FileItem(str(entry), display, str(resolved), default_namespace))
         return out
     if path.is_file():
-        return load_file(path, repo=repo, default_namespace=default_namespace)
+        return [_file_item(path, repo, default_namespace)]
     raise InputError(f"{path}: no such file or directory")
+
+
+def input_items(
+    inputs: Sequence[str],
+    *,
+    repo: Path | None = None,
+    stdin: TextIO | None = None,
+    default_namespace: str = "",
+) -> list[InputItem]:
+    """Every command-line input in order, as items to load; ``-`` reads ``stdin`` (default: sys.stdin)."""
+    out: list[InputItem] = []
+    for item in inputs:
+        if item == "-":
+            out.append(TextItem((stdin or sys.stdin).read(), "<stdin>", default_namespace))
+        else:
+            out.extend(path_items(Path(item), repo=repo, default_namespace=default_namespace))
+    return out
 
 
 @contextmanager
@@ -853,14 +948,8 @@ def load_inputs(
     default_namespace: str = "",
 ) -> list[Resource]:
     """All command-line inputs in order; ``-`` reads the stream ``stdin`` (default: sys.stdin)."""
-    out: list[Resource] = []
-    for item in inputs:
-        if item == "-":
-            text = (stdin or sys.stdin).read()
-            out.extend(load_text(text, "<stdin>", default_namespace=default_namespace))
-        else:
-            out.extend(load_path(Path(item), repo=repo, default_namespace=default_namespace))
-    return out
+    items = input_items(inputs, repo=repo, stdin=stdin, default_namespace=default_namespace)
+    return [res for item in items for res in item.load()]
 
 
 def overlay_dirs(repo: Path) -> list[Path]:

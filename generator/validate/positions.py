@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.validate import fastpos
 from generator.validate.model import Resource
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def parse_pointer(ptr: str) -> list[str]:
@@ -27,11 +31,29 @@ def parse_pointer(ptr: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in ptr.lstrip("/").split("/")]
 
 
+class _PositionLoader(yaml.CSafeLoader):
+    """libyaml's C composer with every Python callback replaced by a C-level no-op: positions need the
+    node tree and its marks, never tags (the ``"...".format`` bound method ignores its arguments and
+    returns the string), so composing a document runs no Python code per node."""
+
+    resolve = _STR_TAG.format
+    descend_resolver = staticmethod({}.get)  # type: ignore[assignment,var-annotated]
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
+
+
 def _compose_all(text: str) -> list[Node]:
+    loader = _PositionLoader(text)
+    nodes: list[Node] = []
     try:
-        return [n for n in yaml.compose_all(text, Loader=yaml.CSafeLoader) if n is not None]
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
     except yaml.YAMLError:
         return []
+    finally:
+        loader.dispose()
+    return nodes
 
 
 def walk(node: Node, parts: list[str], obj: Any = None) -> tuple[Node, int]:
@@ -88,12 +110,8 @@ def _line_starts(text: str) -> list[int]:
     """Offsets of every line start of ``text`` (kept for the last stream, shared by its documents)."""
     if _LINE_STARTS and _LINE_STARTS[0][0] is text:
         return _LINE_STARTS[0][1]
-    starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
+    # Line i starts after the i newlines before it: the running sum of (length + 1) of the lines before.
+    starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))[:-1]
     _LINE_STARTS[:] = [(text, starts)]
     return starts
 
@@ -230,9 +248,11 @@ class Locator:
     """Positions for every finding of a run: source maps are built once per overlay, and a document is
     composed once for all the findings of its resource."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fast: bool = True) -> None:
         self._maps: dict[tuple[str, str], SourceMap] = {}
         self._last: tuple[Resource, Node | None] | None = None
+        self._checked: tuple[Resource, bool] | None = None
+        self.fast = fast
 
     def locate(self, res: Resource, ptr: str) -> tuple[str, int, int]:
         src = res.source
@@ -248,9 +268,33 @@ class Locator:
             return _kustomization_file(Path(src.overlay_dir), src.rendered_from), 0, 0
         if ptr in src.duplicate_marks:
             return locate_plain(res, ptr)
+        if self.fast and not src.duplicate_marks:
+            found = self._fast(res, ptr)
+            if found is not None:
+                return found
         if self._last is None or self._last[0] is not res:
             self._last = (res, _doc_node(res)[0])
         return locate_plain(res, ptr, self._last[1])
+
+    def _fast(self, res: Resource, ptr: str) -> tuple[str, int, int] | None:
+        """The position from the document's text (:mod:`fastpos`), or None where only composing knows."""
+        src = res.source
+        text = src.stream_text()
+        starts = _line_starts(text)
+        if src.start_line >= len(starts):
+            return None
+        begin = starts[src.start_line]
+        end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+        if self._checked is None or self._checked[0] is not res:
+            self._checked = (res, fastpos.document_ok(text, begin, end))
+        if not self._checked[1]:
+            return None
+        parts = [str(p) for p in src.base] + parse_pointer(ptr)
+        try:
+            line, column = fastpos.locate(text, begin, end, parts, _wrap(res, src.base))
+        except fastpos.Unsupported:
+            return None
+        return src.display, line + src.start_line + 1, column + 1
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:

@@ -15,8 +15,8 @@ from generator.cli import app
 from generator.commands import rules as rules_cmd
 from generator.commands import validate as validate_cmd
 from generator.errors import InputError
-from generator.validate.engine import Report
 from generator.validate.model import Finding, Severity
+from generator.validate.pipeline import Outcome
 from generator.validate.rules import RULES
 
 CLEAN = """apiVersion: v1
@@ -73,7 +73,7 @@ def test_fail_on_threshold(
 ) -> None:
     (tmp_path / "cm.yaml").write_text(CLEAN)
     findings = [Finding("m", rule="latest-tag", severity=Severity(worst), file="cm.yaml")] if worst else []
-    monkeypatch.setattr(validate_cmd, "validate_resources", lambda resources, **kw: Report(len(resources), findings))
+    monkeypatch.setattr(validate_cmd, "run_units", lambda jobs, **kw: Outcome(1, findings))
     code, out = _run([str(tmp_path / "cm.yaml")], repo=tmp_path, fail_on=fail_on)
     assert code == expected
     summary = out.splitlines()[-1]

@@ -122,3 +122,27 @@ def test_unknown_format() -> None:
     assert set(FORMATS) == {"text", "json", "sarif", "junit", "github"}
     with pytest.raises(InputError):
         make_reporter("xml", io.StringIO(), resources=0)
+
+
+@pytest.mark.parametrize("findings", [FINDINGS, [], FINDINGS[2:]], ids=["findings", "clean", "no-resource"])
+def test_json_bytes_equal_json_dumps_indent_2(findings: list[Finding]) -> None:
+    """The hand-written JSON writer produces exactly what json.dumps(doc, indent=2) did, non-ASCII and
+    control characters included."""
+    odd = Finding(
+        message='caf\u00e9 \u2603 "q" \\ \n\t\x01 \U0001f600',
+        path="/a~1b/\u00fc",
+        rule="schema-invalid",
+        severity=Severity.ERROR,
+        resource=ResourceRef("v1", "ConfigMap", "", "n\u00e4me"),
+        file="d\u00eer/f.yaml",
+        line=1,
+        column=0,
+    )
+    findings = [*findings, odd] if findings else findings
+    out = _render("json", findings)
+    summary = {"resources": 5, "errors": 0, "warnings": 0, "infos": 0, "findings": len(findings)}
+    for f in findings:
+        key = {"error": "errors", "warning": "warnings", "info": "infos"}[f.severity.value]
+        summary[key] += 1
+    expected = json.dumps({"summary": summary, "findings": [f.to_dict() for f in findings]}, indent=2) + "\n"
+    assert out == expected

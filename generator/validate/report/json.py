@@ -21,13 +21,51 @@ Kubernetes object the ``resource`` fields it lacks are empty strings.
 
 from __future__ import annotations
 
-import json
+from json.encoder import encode_basestring_ascii as _q  # what json.dumps uses for str (C)
 
+from generator.validate.model import Finding
 from generator.validate.report.base import Reporter
 
 
 class JsonReporter(Reporter):
     def finish(self) -> None:
-        # Key order is fixed (the documented order, summary first), so the output is deterministic.
-        doc = {"summary": self.summary.to_dict(), "findings": [f.to_dict() for f in self.findings]}
-        self.stream.write(json.dumps(doc, indent=2) + "\n")
+        # Key order is fixed (the documented order, summary first), so the output is deterministic. Written
+        # piece by piece with the encoder json.dumps uses for strings: the same bytes as
+        # json.dumps(doc, indent=2) (tests/validate/test_report.py), several times faster on big reports.
+        summary = ",\n".join(f"    {_q(k)}: {v}" for k, v in self.summary.to_dict().items())
+        write = self.stream.write
+        write('{\n  "summary": {\n' + summary + "\n  },\n")
+        if not self.findings:
+            write('  "findings": []\n}\n')
+            return
+        write('  "findings": [\n')
+        separator = ""
+        for finding in self.findings:  # one at a time: the whole report is never one string in memory
+            write(separator + _finding(finding))
+            separator = ",\n"
+        write("\n  ]\n}\n")
+
+
+def _finding(f: Finding) -> str:
+    ref = f.resource
+    if ref is None:
+        resource = "null"
+    else:
+        resource = (
+            '{\n        "apiVersion": ' + _q(ref.api_version)
+            + ',\n        "kind": ' + _q(ref.kind)
+            + ',\n        "namespace": ' + _q(ref.namespace)
+            + ',\n        "name": ' + _q(ref.name)
+            + "\n      }"
+        )  # fmt: skip
+    return (
+        '    {\n      "rule": ' + _q(f.rule)
+        + ',\n      "severity": ' + _q(f.severity.value)
+        + ',\n      "message": ' + _q(f.message)
+        + ',\n      "file": ' + _q(f.file)
+        + ',\n      "line": ' + str(f.line)
+        + ',\n      "column": ' + str(f.column)
+        + ',\n      "resource": ' + resource
+        + ',\n      "path": ' + _q(f.path)
+        + "\n    }"
+    )  # fmt: skip

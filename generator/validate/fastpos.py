@@ -1,0 +1,271 @@
+"""Positions without composing: the JSON-pointer walk of :func:`positions.walk` done on the text of a
+block-style YAML document with a few C-level regex searches per pointer step.
+
+Composing a document with libyaml costs about 70 us even with no Python callbacks; a finding's pointer
+needs only the keys along its path. In block style the key of a mapping whose keys sit at column ``c``
+is a line ``<c columns of spaces and "- ">KEY:``, and everything below a key is indented deeper (YAML's
+indentation rules, which libyaml enforces: block scalar content and plain scalar continuation lines
+are indented more than their parent's column), so a search within the value's range at the exact
+column finds exactly that mapping's key.
+
+Anything this does not model returns None and the caller composes the document as before: anchors,
+aliases, tags, merge keys, quoted or complex keys, tabs, CR line ends, a document that starts on its
+``---`` line, quoted scalars spanning lines, and descending into a flow collection or a sequence of
+sequences. Duplicate keys are handled by the caller (it composes). A test compares both paths' JSON
+reports byte for byte on generated corpora (tests/validate/test_fastpos.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+# Every pattern starts with a newline: re then jumps from newline to newline (a pattern starting with "^"
+# and re.M is tried at every character, which made these searches cost as much as composing).
+_DOC_END = re.compile(r"\n(?:---|\.\.\.)(?=[ \n]|\Z)")
+_SIGNIFICANT = re.compile(r"^( *)([^ \n#])", re.M)  # the first line with content (not blank, not comment)
+
+
+@cache
+def _item_pattern(col: int) -> re.Pattern[str]:
+    return re.compile(rf"\n {{{col}}}-(?=[ \n]|\Z)")
+
+
+@cache
+def _end_pattern(col: int, compact: bool) -> re.Pattern[str]:
+    """The newline before the first line that ends a value below a key at ``col``: content at a column
+    <= col (comments do not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the
+    value."""
+    same = rf" {{{col}}}(?:[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}[^ \n#]"
+    if col == 0:
+        return re.compile(rf"\n{same}")
+    return re.compile(rf"\n(?: {{0,{col - 1}}}[^ \n#]|{same})")
+
+
+class Unsupported(Exception):
+    """This document or pointer needs the composer."""
+
+
+def document_ok(text: str, begin: int, end: int) -> bool:
+    """False when the document has something :func:`locate` does not model (see the module docstring).
+    Scans for the few special characters with ``str.find`` and looks at their context only: a regex
+    over every line costs as much as composing."""
+    doc = text[begin:end]
+    if "\t" in doc or "\r" in doc or "<<" in doc:
+        return False
+    for char in "&*!?":
+        pos = doc.find(char)
+        while pos >= 0:
+            if _at_node_start(doc, pos) and (char != "?" or doc[pos + 1 : pos + 2] in (" ", "\n", "")):
+                return False  # an anchor, alias, tag or complex key
+            pos = doc.find(char, pos + 1)
+    for quote in "\"'":
+        pos = doc.find(quote)
+        while pos >= 0:
+            if not _at_node_start(doc, pos):
+                pos = doc.find(quote, pos + 1)
+                continue
+            close = _closing(doc, pos, quote)
+            if close < 0:
+                return False  # a quoted scalar spanning lines
+            after = close + 1
+            while doc[after : after + 1] == " ":
+                after += 1
+            if doc[after : after + 1] == ":" and doc[after + 1 : after + 2] in (" ", "\n", ""):
+                return False  # a quoted key
+            pos = doc.find(quote, close + 1)
+    return True
+
+
+def _at_node_start(doc: str, pos: int) -> bool:
+    """Is the character at ``pos`` the first of a node (after an indentation, "- ", ": ", "[", "{" or ",")?"""
+    i = pos - 1
+    while i >= 0 and doc[i] == " ":
+        i -= 1
+    return i < 0 or doc[i] in "\n:-[{,"
+
+
+def _closing(doc: str, pos: int, quote: str) -> int:
+    """Offset of the quote closing the scalar opened at ``pos`` on the same line, or -1."""
+    eol = doc.find("\n", pos)
+    eol = len(doc) if eol < 0 else eol
+    i = pos + 1
+    while True:
+        i = doc.find(quote, i, eol)
+        if i < 0:
+            return -1
+        if quote == '"':
+            slashes = 0
+            while doc[i - 1 - slashes] == "\\":
+                slashes += 1
+            if slashes % 2 == 0:
+                return i
+        elif doc[i + 1 : i + 2] == "'":
+            i += 2
+            continue
+        else:
+            return i
+        i += 1
+
+
+def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple[int, int]:
+    """(line offset inside the document, column), 0-based, of the node :func:`positions.walk` finds for
+    ``parts`` in the document text[begin:end]. Raises Unsupported."""
+    stop = _DOC_END.search(text, begin, end)
+    end = stop.start() + 1 if stop else end
+    first = _SIGNIFICANT.search(text, begin, end)
+    if first is None or text.startswith("---", first.start(2)):
+        raise Unsupported
+    found = first.start(2)  # offset of the node found so far (the root)
+    # The current node: (kind, offset of its first content, column, range end)
+    node = _node_at(text, first.start(2), len(first.group(1)), end)
+    for part in parts:
+        kind, start, col, stop_at = node
+        if kind == "map":
+            key = _find_key(text, start, stop_at, col, part)
+            if key is None:
+                break
+            found = key
+            node = _value(text, key, col, part, stop_at)
+            obj = obj.get(part) if isinstance(obj, dict) else None
+        elif kind == "seq":
+            if not part.isdigit():
+                break
+            index = int(part)
+            if start == 0:
+                raise Unsupported  # a sequence at the very start of the stream: no newline before it
+            items = [m.end() - 1 for m in _item_pattern(col).finditer(text, start - 1, stop_at)]  # the dashes
+            item_obj = obj[index] if isinstance(obj, list) and index < len(obj) else None
+            target = _by_name(obj, item_obj) if isinstance(item_obj, dict) else None
+            if target is None:
+                if index >= len(items):
+                    break
+                target = index
+            if target >= len(items):
+                raise Unsupported
+            dash = items[target]
+            item_end = items[target + 1] if target + 1 < len(items) else stop_at
+            found, node = _item(text, dash, col, item_end)
+            obj = item_obj
+        elif kind == "flow":
+            raise Unsupported
+        else:
+            break
+    line = text.count("\n", begin, found)
+    return line, found - (text.rfind("\n", 0, found) + 1)
+
+
+def _by_name(seq: Any, item: dict[str, Any]) -> int | None:
+    """The index :func:`positions._by_name` picks: the first item whose ``name`` equals the item's."""
+    name = item.get("name")
+    if not isinstance(name, str):
+        return None
+    for j, other in enumerate(seq):
+        if isinstance(other, dict) and "name" in other:
+            value = other["name"]
+            if isinstance(value, str):
+                if value == name:
+                    return j
+            elif value is None or isinstance(value, bool | int | float):
+                raise Unsupported  # its text (e.g. "123") might equal the name
+    return None
+
+
+def _find_key(text: str, start: int, end: int, col: int, key: str) -> int | None:
+    """Offset of ``key`` of the mapping at ``col`` whose lines are text[start:end] (``start``: the line of
+    its first key, after spaces or after the "- " of a sequence entry; the other keys: ``col`` spaces)."""
+    pos = start + col
+    if text.startswith(key, pos) and _colon_after(text, pos + len(key), end):
+        return pos
+    needle = "\n" + " " * col + key
+    i = text.find(needle, start, end)
+    while i >= 0:
+        pos = i + 1 + col
+        if _colon_after(text, pos + len(key), end):
+            return pos
+        i = text.find(needle, i + 1, end)
+    return None
+
+
+def _colon_after(text: str, pos: int, end: int) -> bool:
+    """Does a plain key end at ``pos``: spaces, ":", then a blank, a line end or the end?"""
+    while pos < end and text[pos] == " ":
+        pos += 1
+    return pos < end and text[pos] == ":" and (pos + 1 == len(text) or text[pos + 1] in " \n")
+
+
+def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int, int, int]:
+    """The node below the key at offset ``key`` (column ``col``)."""
+    colon = text.index(":", key + len(part))
+    eol = text.find("\n", colon)
+    eol = end if eol < 0 or eol > end else eol
+    rest = text[colon + 1 : eol].strip()
+    if rest and not rest.startswith("#"):
+        return _inline(rest, colon)
+    after = eol + 1
+    if after >= end:
+        return ("scalar", after, col, end)
+    first = _SIGNIFICANT.search(text, after, end)
+    if first is None:
+        return ("scalar", after, col, end)
+    indent = len(first.group(1))
+    at = first.start(2)
+    is_dash = text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-")
+    if indent < col or (indent == col and not is_dash):
+        return ("scalar", after, col, end)  # an empty (null) value
+    stop = _end_pattern(col, indent == col).search(text, after - 1, end)
+    stop_at = stop.start() + 1 if stop else end
+    return _node_at(text, at, indent, stop_at)
+
+
+def _inline(rest: str, colon: int) -> tuple[str, int, int, int]:
+    if rest[0] in "[{":
+        return ("flow", colon, 0, colon)
+    return ("scalar", colon, 0, colon)
+
+
+def _node_at(text: str, at: int, col: int, end: int) -> tuple[str, int, int, int]:
+    """The node whose first content is at offset ``at`` (column ``col``), its range ending at ``end``."""
+    if text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-"):
+        return ("seq", at - col, col, end)  # from its line start: the items are found per line
+    eol = text.find("\n", at, end)
+    line = text[at : eol if eol >= 0 else end]
+    if line[0] in "[{":
+        return ("flow", at, col, end)
+    if line[0] in "|>\"'":
+        return ("scalar", at, col, end)
+    if _is_key_line(line):
+        return ("map", at - col, col, end)
+    return ("scalar", at, col, end)
+
+
+def _is_key_line(line: str) -> bool:
+    """A plain ``key: ...`` or ``key:`` (the colon followed by a blank or the line end)."""
+    pos = line.find(":")
+    while pos >= 0:
+        if pos + 1 == len(line) or line[pos + 1] == " ":
+            return " #" not in line[:pos]
+        pos = line.find(":", pos + 1)
+    return False
+
+
+def _item(text: str, dash: int, col: int, end: int) -> tuple[int, tuple[str, int, int, int]]:
+    """(offset of the item node, the item node) of the sequence entry whose dash is at offset ``dash``."""
+    eol = text.find("\n", dash, end)
+    eol = end if eol < 0 else eol
+    content = dash + 1
+    while content < eol and text[content] == " ":
+        content += 1
+    if content < eol and text[content] != "#":
+        ccol = col + (content - dash)
+        if text.startswith("- ", content) or text.startswith("-\n", content):
+            raise Unsupported  # a sequence of sequences
+        line = text[content:eol]
+        if line[0] in "[{":
+            return content, ("flow", content, ccol, end)
+        if line[0] in "|>\"'" or not _is_key_line(line):
+            return content, ("scalar", content, ccol, end)
+        # A mapping whose first key is on the dash line: its other keys are the lines at ``ccol``.
+        return content, ("map", dash - col, ccol, end)
+    raise Unsupported  # the item starts on a later line (or is empty): rare, the composer knows

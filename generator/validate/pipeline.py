@@ -1,0 +1,413 @@
+"""The validation pipeline as ``gitops-gen validate`` runs it, on one core or on ``--jobs N`` processes.
+
+1. Per-resource phase, file batch by file batch (in worker processes with ``--jobs N``): load the files,
+   run every rule on each resource with a :class:`LocalContext` that holds that resource only, apply
+   ignores, compute positions while the file's text is at hand. A rule that asks the context for other
+   resources (``by_kind``, ``get``, ``pod_owners``...) raises :class:`CrossResourceAccess` there: it is a
+   cross-resource rule. Nothing has to be declared, so a new per-resource rule runs in the workers
+   automatically and a new cross-resource rule is detected the first time it looks at the context.
+2. Cross-resource phase, in the parent (its checks split over forked processes with ``--jobs N``): one
+   :class:`Context` over every resource of the unit; every rule detected in phase 1 runs on every
+   resource, exactly as before; its findings from phase 1 (if a rule only sometimes looks at the context)
+   are discarded. The result is the one of the single-pass engine (:func:`engine.run`) for any N.
+3. Findings are sorted (a total order), so the output is byte-identical for every N.
+
+Workers are forked (``multiprocessing`` "fork" context): they inherit the loaded modules, schema stores
+and, in phase 2, the context, without pickling it. Where fork is not available everything runs in-process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.validate.context import Context, ExternalObject
+from generator.validate.engine import Settings, effective_severities, ignored_rules
+from generator.validate.load import DocSource, InputItem, TextItem
+from generator.validate.model import Finding, Resource, ResourceRef, Severity
+from generator.validate.positions import Locator
+from generator.validate.rules import RULES, Rule
+from generator.validate.schemas import SchemaStore
+
+
+class CrossResourceAccess(BaseException):
+    """Raised by :class:`LocalContext` when a rule looks at other resources."""  # `except Exception` miss it
+
+
+class LocalContext(Context):
+    """The context of the per-resource phase: settings and schemas, but no other resource."""
+
+    def __init__(self, profile: str, kubernetes_version: str, external: frozenset[ExternalObject], schemas: Any):
+        # Deliberately no Context.__init__: no indexes over resources.
+        self.profile = profile
+        self.kubernetes_version = kubernetes_version
+        self.external = external
+        self.schemas = schemas
+
+    @property
+    def resources(self) -> list[Resource]:  # type: ignore[override]
+        raise CrossResourceAccess
+
+    def by_kind(self, kind: str) -> list[Resource]:
+        raise CrossResourceAccess
+
+    def get(self, kind: str, namespace: str, name: str) -> Resource | None:
+        raise CrossResourceAccess
+
+    def all_named(self, kind: str, namespace: str, name: str) -> list[Resource]:
+        raise CrossResourceAccess
+
+    def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[Resource]:
+        raise CrossResourceAccess
+
+
+@dataclass
+class UnitJob:
+    """One unit (an overlay, or all plain inputs) ready to run: its inputs and settings."""
+
+    items: list[InputItem]
+    settings: Settings
+    store: SchemaStore
+    external: frozenset[ExternalObject] = frozenset()
+    preloaded: list[Resource] | None = None  # resources already loaded (kustomize's duplicate-key case)
+    # the kustomization files behind rendered resources (generator.validate.ksources): only the rules for
+    # kustomization files see them, and they are not counted as resources
+    kustomizations: list[Resource] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    findings: list[Finding]
+    resources: list[Resource]  # kept for the cross-resource phase
+    cross: set[str]  # rules that looked at other resources
+    files: int
+
+
+@dataclass
+class Outcome:
+    resources: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+Progress = Callable[[int, int], None]  # (files done, resources done)
+
+_Active = list[tuple[str, Any, frozenset[str] | None, Severity]]
+
+# Rules seen asking for other resources in this process (phase 1 skips them afterwards).
+_CROSS_SEEN: set[str] = set()
+# What forked workers inherit: the jobs of the run and, in phase 2, the cross-resource work.
+_JOBS: list[UnitJob] = []
+_PHASE2: list[tuple[Context, _Active, list[Resource]]] = []
+
+
+def _active(settings: Settings, rules: Mapping[str, Rule]) -> _Active:
+    table = effective_severities(settings, rules)
+    return [(rid, rule.check, rule.KINDS, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
+
+
+def _check(
+    ctx: Context,
+    resources: Iterable[Resource],
+    active: _Active,
+    locator: Locator,
+    skip: set[str] | None,
+) -> Iterator[Finding]:
+    """Every finding of the active rules on ``resources`` (ignores applied, positioned). With ``skip`` (the
+    per-resource phase), a rule raising CrossResourceAccess is added to it and yields nothing here."""
+    by_kind: dict[str, list[tuple[str, Any, Severity]]] = {}
+    for res in resources:
+        kind = res.kind
+        applicable = by_kind.get(kind)
+        if applicable is None:
+            applicable = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
+            by_kind[kind] = applicable
+        raw: list[tuple[str, Severity, Finding]] | None = None
+        for rid, check, sev in applicable:
+            if skip is not None and rid in skip:
+                continue
+            try:
+                for found in check(ctx, res):
+                    if raw is None:
+                        raw = []
+                    raw.append((rid, sev, found))
+            except CrossResourceAccess:
+                assert skip is not None, f"rule {rid} asked for other resources in the cross-resource phase"
+                skip.add(rid)
+                if raw:
+                    raw = [item for item in raw if item[0] != rid]
+            except Exception as exc:  # a broken rule must not hide every other finding
+                raw = raw or []
+                raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
+        if raw:
+            ignored = ignored_rules(res)
+            ref = res.ref
+            for rid, sev, f in raw:
+                if rid in ignored:
+                    continue
+                file, line, column = locator.locate(res, f.path)
+                # Finding(...) directly: dataclasses.replace costs several times more per finding.
+                yield Finding(f.message, f.path, rid, sev, ref, file or res.file, line, column)
+
+
+def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
+    """Phase 1 for some input items: load, per-resource rules, positions."""
+    ctx = LocalContext(job.settings.profile, job.store.kubernetes_version, job.external, job.store)
+    active = _active(job.settings, RULES)
+    locator = Locator()
+    resources: list[Resource] = []
+    findings: list[Finding] = []
+    for item in items:
+        loaded = item.load()
+        findings.extend(_check(ctx, loaded, active, locator, _CROSS_SEEN))
+        resources.extend(loaded)
+    return BatchResult(findings, resources, set(_CROSS_SEEN), len(items))
+
+
+def _worker_batch(args: tuple[int, int, int]) -> _Packed:
+    unit, start, stop = args
+    job = _JOBS[unit]
+    return _pack(_local_batch(job, job.items[start:stop]))
+
+
+def _worker_cross(args: tuple[int, int, int]) -> list[_FindingTuple]:
+    unit, start, stop = args
+    ctx, active, resources = _PHASE2[unit]
+    return [_finding_tuple(f) for f in _check(ctx, resources[start:stop], active, Locator(), None)]
+
+
+# What travels back from a worker: plain tuples, not dataclasses (pickling a slots dataclass runs Python
+# code per object; tuples of str/int pickle in C, several times faster for 20,000 resources).
+_FindingTuple = tuple[str, str, str, str, tuple[str, str, str, str] | None, str, int, int]
+_Packed = tuple[list[_FindingTuple], list[tuple[Any, ...]], set[str], int]
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(DocSource))
+
+
+def _finding_tuple(f: Finding) -> _FindingTuple:
+    ref = f.resource
+    refs = (ref.api_version, ref.kind, ref.namespace, ref.name) if ref is not None else None
+    return (f.message, f.path, f.rule, f.severity.value, refs, f.file, f.line, f.column)
+
+
+def _finding(t: _FindingTuple) -> Finding:
+    message, path, rule, severity, refs, file, line, column = t
+    return Finding(message, path, rule, Severity(severity), ResourceRef(*refs) if refs else None, file, line, column)
+
+
+def _pack(result: BatchResult) -> _Packed:
+    resources = [
+        (
+            r.obj, r.file, r.doc_index, r.line, r.duplicate_keys, r.default_namespace,
+            None if r.source is None else tuple(getattr(r.source, name) for name in _SOURCE_FIELDS),
+        )
+        for r in result.resources
+    ]  # fmt: skip
+    return [_finding_tuple(f) for f in result.findings], resources, result.cross, result.files
+
+
+def _unpack(packed: _Packed) -> BatchResult:
+    findings, resources, cross, files = packed
+    out = [
+        Resource(obj, file, index, line, dups, namespace, None if src is None else DocSource(*src))
+        for obj, file, index, line, dups, namespace, src in resources
+    ]
+    return BatchResult([_finding(t) for t in findings], out, cross, files)
+
+
+def _batches(job: UnitJob, unit: int, target: int = 256) -> list[tuple[int, int, int]]:
+    """Contiguous slices of about ``target`` resources (estimated from file sizes), in input order."""
+    out: list[tuple[int, int, int]] = []
+    start = 0
+    weight = 0
+    for i, item in enumerate(job.items):
+        weight += _weight(item)
+        if weight >= target:
+            out.append((unit, start, i + 1))
+            start, weight = i + 1, 0
+    if start < len(job.items):
+        out.append((unit, start, len(job.items)))
+    return out
+
+
+def _weight(item: InputItem) -> int:
+    if isinstance(item, TextItem):
+        return max(1, item.text.count("\n---"))
+    try:
+        return max(1, os.path.getsize(item.path) // 1500)  # ~1.5 kB per resource
+    except OSError:
+        return 1
+
+
+def _fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | None = None) -> Outcome:
+    """Validate every unit; findings sorted by the caller. ``processes`` > 1 forks that many workers."""
+    was_enabled = gc.isenabled()
+    # Loaded manifests are acyclic and rules allocate many short-lived objects: the cyclic collector would
+    # rescan every loaded object again and again (10% of the run), for no garbage.
+    gc.disable()
+    try:
+        return _run(jobs, processes if _fork_available() else 1, progress)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outcome:
+    _CROSS_SEEN.clear()
+    files = resources = 0
+    all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
+    results: list[list[BatchResult]] = [[] for _ in jobs]
+    parallel = processes > 1 and len(all_batches) > 1
+    try:
+        if parallel:
+            _JOBS[:] = jobs
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                done = map(_unpack, pool.imap(_worker_batch, all_batches))
+                for (unit, _, _), result in zip(all_batches, done, strict=True):
+                    results[unit].append(result)
+                    files, resources = files + result.files, resources + len(result.resources)
+                    if progress is not None:
+                        progress(files, resources)
+            _JOBS.clear()
+        else:
+            for unit, start, stop in all_batches:
+                result = _local_batch(jobs[unit], jobs[unit].items[start:stop])
+                results[unit].append(result)
+                files, resources = files + result.files, resources + len(result.resources)
+                if progress is not None:
+                    progress(files, resources)
+        for unit, job in enumerate(jobs):
+            if job.preloaded is not None:
+                results[unit].append(_preloaded(job))
+        cross = set(_CROSS_SEEN).union(*(r.cross for unit_results in results for r in unit_results))
+        outcome = Outcome(0)
+        for unit, job in enumerate(jobs):
+            unit_results, results[unit] = results[unit], []
+            unit_resources = [res for result in unit_results for res in result.resources]
+            outcome.resources += len(unit_resources)
+            redo = _crds_in_set(job, unit_resources)
+            for result in unit_results:
+                outcome.findings.extend(
+                    f for f in result.findings if f.rule not in cross and not (redo and redo.covers(f))
+                )
+            del unit_results
+            if redo:
+                outcome.findings.extend(redo.findings(job))
+            outcome.findings.extend(_cross_phase(job, unit_resources, cross, processes if parallel else 1))
+            outcome.findings.extend(_kustomization_phase(job))
+        return outcome
+    finally:
+        _JOBS.clear()
+        _PHASE2.clear()
+
+
+def _preloaded(job: UnitJob) -> BatchResult:
+    ctx = LocalContext(job.settings.profile, job.store.kubernetes_version, job.external, job.store)
+    loaded = job.preloaded or []
+    findings = list(_check(ctx, loaded, _active(job.settings, RULES), Locator(), _CROSS_SEEN))
+    return BatchResult(findings, loaded, set(_CROSS_SEEN), 0)
+
+
+def _cross_phase(job: UnitJob, resources: list[Resource], cross: set[str], processes: int) -> list[Finding]:
+    active = [a for a in _active(job.settings, RULES) if a[0] in cross]
+    if not active or not resources:
+        return []
+    ctx = Context(
+        resources,
+        profile=job.settings.profile,
+        kubernetes_version=job.store.kubernetes_version,
+        external=job.external,
+        schemas=job.store,
+    )
+    if processes < 2 or len(resources) < 2000:
+        return list(_check(ctx, resources, active, Locator(), None))
+    # Fork after the context exists: the children inherit it (copy-on-write), nothing is pickled.
+    _PHASE2[:] = [(ctx, active, resources)]
+    size = -(-len(resources) // (processes * 4))
+    slices = [(0, start, start + size) for start in range(0, len(resources), size)]
+    with multiprocessing.get_context("fork").Pool(processes) as cross_pool:
+        parts = cross_pool.map(_worker_cross, slices, chunksize=1)
+    _PHASE2.clear()
+    return [_finding(t) for part in parts for t in part]
+
+
+# Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.
+_SCHEMA_RULES = frozenset({"schema-invalid", "unknown-field", "missing-schema"})
+
+
+@dataclass
+class _CrdRedo:
+    """Custom resources whose CustomResourceDefinition is in the validated set, checked again against it.
+
+    Workers validate each resource as soon as it is loaded, before the whole set is known; a CRD in the set
+    is what the cluster will serve, so it wins over a bundled schema (SchemaStore.extended). The schema
+    findings of exactly those resources are replaced by a check against the extended store (exact, and
+    cheap: only the resources of kinds such a CRD defines)."""
+
+    store: SchemaStore
+    targets: list[Resource]
+    refs: set[ResourceRef]
+
+    def covers(self, f: Finding) -> bool:
+        return f.rule in _SCHEMA_RULES and f.resource in self.refs
+
+    def findings(self, job: UnitJob) -> list[Finding]:
+        ctx = LocalContext(job.settings.profile, self.store.kubernetes_version, job.external, self.store)
+        active = [a for a in _active(job.settings, RULES) if a[0] in _SCHEMA_RULES]
+        return list(_check(ctx, self.targets, active, Locator(), None))
+
+
+def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
+    crds = [res.obj for res in resources if res.kind == "CustomResourceDefinition"]
+    if not crds:
+        return None
+    store = job.store.extended(crds)
+    if store is job.store:
+        return None
+    defined = set()
+    for crd in crds:
+        spec = crd.get("spec") if isinstance(crd.get("spec"), dict) else {}
+        names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+        defined.add((spec.get("group"), names.get("kind")))
+    targets = [res for res in resources if (res.group, res.kind) in defined]
+    if not targets:
+        return None
+    return _CrdRedo(store, targets, {res.ref for res in targets})
+
+
+def _kustomization_phase(job: UnitJob) -> list[Finding]:
+    """The rules for kustomization files (e.g. kustomize-deprecated) on the files behind the rendered set."""
+    if not job.kustomizations:
+        return []
+    rules = {rid: r for rid, r in RULES.items() if r.KINDS is not None and "Kustomization" in r.KINDS}
+    # the overrides were checked against every rule already; keep those for these rules
+    own = {rid: sev for rid, sev in job.settings.overrides.items() if rid in rules}
+    settings = dataclasses.replace(job.settings, overrides=own)
+    ctx = Context(list(job.kustomizations), profile=settings.profile, kubernetes_version=job.store.kubernetes_version)
+    return list(_check(ctx, job.kustomizations, _active(settings, rules), Locator(), None))
+
+
+def default_jobs() -> int:
+    """Like kubeconform's ``-n``: one worker per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Timer:
+    """Seconds since creation (for progress shown only on runs longer than a threshold)."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start

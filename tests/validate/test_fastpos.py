@@ -1,0 +1,146 @@
+"""Positions from the text (generator.validate.fastpos) equal positions from the composed node tree
+(the old path, generator.validate.positions.walk on libyaml nodes) for every pointer into generated and
+hand-written documents, and the CLI's JSON report equals the old single-pass engine's, byte for byte."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.commands import validate as validate_cmd
+from generator.validate import positions
+from generator.validate.engine import validate_resources
+from generator.validate.load import load_inputs, load_text
+from generator.validate.model import pointer
+from generator.validate.positions import Locator
+from generator.validate.schemas import SchemaStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench() -> Any:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import validate_bench
+    finally:
+        sys.path.pop(0)
+    return validate_bench
+
+
+EDGE_CASES = [
+    # compact sequences, comments at any indentation, blank lines, block scalars that look like YAML
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n# a comment at column 0\n  labels:\n"
+    "    x: y\ndata:\n  script: |\n    name: not-a-key\n    - not an item\n\n  other: >-\n    folded\n"
+    "  list:\n  - a\n  - b\n",
+    # sequences of mappings, same names twice (strategic-merge list key), flow items, nested compact lists
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n"
+    "      containers:\n      - name: a\n        image: x\n        ports:\n        - containerPort: 80\n"
+    "          name: http\n      - name: a\n        image: y\n      - {name: b, image: z}\n"
+    "      -   name: c\n          image: w\n",
+    # multi-line plain scalars, keys with trailing spaces, values with quotes and colons inside
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations:\n    note: a long\n"
+    "      plain scalar\n    quoted: \"a: b\"\n    single: 'it''s'\ndata :\n  k  : v\n  url: http://x?y=1\n",
+    # things the text path refuses (the composer answers): anchors, quoted keys, tags, multi-line quotes
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n c\ndata:\n  a: *n\n",
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  "quoted": x\n  b: "multi\n    line"\n',
+    # a root that is a List
+    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: e\n"
+    '  data:\n    x: "1"\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: f}\n',
+    # null values, empty mappings, a document end marker, a comment after a key
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: s # trailing\n  labels:\nspec:\n  selector: {}\n"
+    "  ports:\n  - port: 80\n    targetPort:\n...\n",
+    # a key whose value starts on the next line deeper, numbers and booleans as names
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name:\n    g\nspec:\n  template:\n    spec:\n"
+    '      containers:\n      - name: 123\n        image: i\n      - name: "123"\n        image: j\n',
+]
+
+
+def _pointers(obj: Any, path: tuple[str | int, ...] = ()) -> Iterator[str]:
+    yield pointer(*path)
+    yield pointer(*path, "missing-key")
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _pointers(value, (*path, key))
+    elif isinstance(obj, list):
+        yield pointer(*path, len(obj))  # past the end
+        for i, value in enumerate(obj):
+            yield from _pointers(value, (*path, i))
+
+
+def _documents() -> list[str]:
+    bench = _bench()
+    docs = [d for i in range(0, 60) for heavy in (False, True) for d in bench.app_documents(i, heavy)]
+    docs.append(bench._as_list(bench.app_documents(3)[:3]))
+    return docs + EDGE_CASES
+
+
+@pytest.mark.parametrize("stream", ["---\n".join(_documents()), *EDGE_CASES], ids=lambda s: f"{len(s)}")
+def test_text_positions_equal_composed_positions_for_every_pointer(tmp_path: Path, stream: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(stream)
+    resources = load_inputs([str(path)], repo=tmp_path)
+    fast, slow = Locator(fast=True), Locator(fast=False)
+    checked = by_text = 0
+    for res in resources:
+        for ptr in _pointers(res.obj):
+            assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
+            checked += 1
+            by_text += fast._fast(res, ptr) is not None
+    assert checked > len(resources)
+    if len(resources) > 100:  # the generated corpus: the text path answers most pointers (not the
+        assert by_text > 0.75 * checked  # anchored documents, nor pointers into flow collections)
+
+
+def test_text_path_is_taken_for_plain_block_yaml() -> None:
+    text = EDGE_CASES[1]
+    [res] = load_text(text, "t.yaml")
+    ptr = "/spec/template/spec/containers/1/image"
+    # item 1 has the name of item 0: like the composed walk (strategic-merge list key), the first is found
+    assert Locator()._fast(res, ptr) == ("t.yaml", 9, 9) == Locator(fast=False).locate(res, ptr)
+    assert Locator()._fast(res, "/spec/template/spec/containers/3/image") == ("t.yaml", 17, 11)
+    [anchored] = load_text(EDGE_CASES[3], "t.yaml")
+    assert Locator()._fast(anchored, "/data/a") is None  # refused: the composer answers
+
+
+def _old_json_report(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The report of the code path before the pipeline: one process, the single-pass engine, positions
+    from documents composed with PyYAML's CSafeLoader, the JSON reporter's json.dumps(indent=2)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(positions, "_PositionLoader", yaml.CSafeLoader)
+        patch.setattr(positions, "Locator", lambda: Locator(fast=False))
+        import generator.validate.engine as engine
+
+        patch.setattr(engine, "Locator", lambda: Locator(fast=False))
+        resources = load_inputs([str(corpus)], repo=corpus, default_namespace="default")
+        report = validate_resources(resources, profile="default", schemas=SchemaStore("1.33.0"))
+    counts = {s: sum(1 for f in report.findings if f.severity.value == s) for s in ("error", "warning", "info")}
+    summary = {
+        "resources": report.resources,
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "infos": counts["info"],
+        "findings": len(report.findings),
+    }
+    return json.dumps({"summary": summary, "findings": [f.to_dict() for f in report.findings]}, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("heavy", [False, True], ids=["realistic", "findings"])
+def test_cli_json_report_equals_the_old_engine_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, heavy: bool
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    resources, _ = _bench().build_corpus(corpus, 1500, heavy)
+    old = _old_json_report(corpus, monkeypatch)
+    assert json.loads(old)["summary"]["findings"] > resources // 3
+    for jobs in (1, 2, 3):
+        out = io.StringIO()
+        validate_cmd.run([str(corpus)], out=out, repo=corpus, fmt="json", kubernetes_version="1.33.0", jobs=jobs)
+        assert out.getvalue() == old, f"--jobs {jobs}"
