@@ -5,6 +5,8 @@ used for its custom resources."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -187,3 +189,29 @@ def test_added_catalogue_files_are_compact_and_description_free() -> None:
 
 def test_examples_are_yaml() -> None:
     assert len(list(yaml.safe_load_all(EXAMPLES))) == 6 and Path(BUNDLED_CRDS).is_dir()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_cli_uses_a_crd_of_the_validated_files_for_its_custom_resources(tmp_path: Path, jobs: str) -> None:
+    """Through the CLI's worker pipeline (resources are checked before the whole set is known): the CRD in
+    one file validates the custom resource in another, whatever the number of workers."""
+    crd, cr = WIDGET_CRD.split("---", 1)
+    (tmp_path / "a-crd.yaml").write_text(textwrap.dedent(crd))
+
+    def findings(size: str, *files: str) -> list[tuple[str, str]]:
+        (tmp_path / "widget.yaml").write_text(textwrap.dedent(cr).replace("SIZE", size))
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "validate", *files, "--format", "json", "--jobs", jobs],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode in (0, 1), proc.stderr
+        report = json.loads(proc.stdout)
+        return [(f["rule"], f["path"]) for f in report["findings"] if f["resource"]["kind"] == "Widget"]
+
+    widget_rules = {"schema-invalid", "unknown-field", "missing-schema"}
+    assert [r for r, _ in findings("3", "widget.yaml") if r in widget_rules] == ["missing-schema"]
+    assert [f for f in findings("3", "a-crd.yaml", "widget.yaml") if f[0] in widget_rules] == []
+    assert ("schema-invalid", "/spec/size") in findings("big", "a-crd.yaml", "widget.yaml")
