@@ -374,8 +374,10 @@ def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
         return None
     defined = set()
     for crd in crds:
-        spec = crd.get("spec") if isinstance(crd.get("spec"), dict) else {}
-        names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+        spec = crd.get("spec")
+        spec = spec if isinstance(spec, dict) else {}
+        names = spec.get("names")
+        names = names if isinstance(names, dict) else {}
         defined.add((spec.get("group"), names.get("kind")))
     targets = [res for res in resources if (res.group, res.kind) in defined]
     if not targets:
