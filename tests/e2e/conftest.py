@@ -35,7 +35,7 @@ import yaml
 
 from e2e import kubelet
 from e2e.cluster import Cluster, Pod, temp_root, wait_http
-from e2e.services import Postgres, S3, postgres_bin_dir, start_postgres, start_s3
+from e2e.services import S3, Postgres, postgres_bin_dir, start_postgres, start_s3
 from generator.kustomize.render import kustomize_build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +89,7 @@ def e2e_prerequisites(prod_objects: list[Obj]) -> str:
     if not missing:
         from importlib.metadata import version as dist_version
 
-        installed = dist_version("mlflow")
+        installed: str = dist_version("mlflow")
         if installed != version:
             missing.append(f"mlflow=={version} (the rendered image's version; {installed} is installed)")
         probe = subprocess.run(
@@ -128,9 +128,8 @@ def postgres(cluster: Cluster) -> Postgres:
 
 
 def _artifact_bucket(cluster: Cluster) -> str:
-    args = Cluster.pod_spec(cluster.get("Deployment", "mlflow"))["containers"][0]["args"]
-    dest = args[args.index("--artifacts-destination") + 1]
-    return urllib.parse.urlparse(dest).netloc
+    args: list[str] = Cluster.pod_spec(cluster.get("Deployment", "mlflow"))["containers"][0]["args"]
+    return urllib.parse.urlparse(args[args.index("--artifacts-destination") + 1]).netloc
 
 
 @pytest.fixture(scope="session")
