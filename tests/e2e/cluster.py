@@ -43,7 +43,8 @@ from typing import Any
 from e2e import kubelet
 
 Obj = dict[str, Any]
-STOP_GRACE_SECONDS = 15.0
+# Tests need no graceful shutdown: TERM, then KILL whatever still runs after this many seconds.
+STOP_GRACE_SECONDS = 5.0
 
 
 def session_pids(sid: int) -> list[int]:
@@ -80,17 +81,17 @@ def pss_kib(pid: int) -> int:
     return values.get("Pss", values.get("Rss", 0))
 
 
-def kill_session(sid: int, grace: float = STOP_GRACE_SECONDS) -> None:
-    """TERM every process of the session, KILL what is left after ``grace`` seconds."""
+def kill_session(*sids: int, grace: float = STOP_GRACE_SECONDS) -> None:
+    """TERM every process of the sessions, KILL what is left after ``grace`` seconds."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        pids = session_pids(sid)
+        pids = [pid for sid in sids for pid in session_pids(sid)]
         if not pids:
             return
         for pid in pids:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and session_pids(sid):
+        while time.monotonic() < deadline and any(session_pids(sid) for sid in sids):
             time.sleep(0.2)
 
 
@@ -314,8 +315,8 @@ class Cluster:
         return pod
 
     def close(self) -> None:
-        for pod in reversed(self.pods):
-            kill_session(pod.sid, grace=STOP_GRACE_SECONDS if pod.alive() else 2.0)
+        kill_session(*(pod.sid for pod in self.pods))
+        for pod in self.pods:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 pod.proc.wait(timeout=5)
         if self in _LIVE:

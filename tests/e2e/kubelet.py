@@ -39,7 +39,7 @@ def expand(text: str, mapping: Callable[[str], str]) -> str:
             if is_var:
                 buf.append(mapping(read))
             else:
-                buf.append(text[cursor] + read)
+                buf.append(read)  # not a variable name: copy the read bytes
             cursor += advance
             checkpoint = cursor + 1
         cursor += 1

@@ -87,6 +87,7 @@ class PodFigures:
     connections: Counter[str]  # role -> backends
     connection_holders: Counter[str]  # role -> processes holding at least one backend
     pss_mib: float
+    pss_mib_by_role: dict[str, float]
 
 
 def figures(pg: Postgres, pod: Pod) -> PodFigures:
@@ -97,7 +98,15 @@ def figures(pg: Postgres, pod: Pod) -> PodFigures:
         connections=_by_role(conns),
         connection_holders=Counter(role(p) for p, n in conns.items() if n),
         pss_mib=sum(pss_kib(p) for p in pids) / 1024,
+        pss_mib_by_role=_pss_by_role(pids),
     )
+
+
+def _pss_by_role(pids: list[int]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for pid in pids:
+        out[role(pid)] = out.get(role(pid), 0.0) + pss_kib(pid) / 1024
+    return out
 
 
 def _by_role(conns: Counter[int]) -> Counter[str]:
