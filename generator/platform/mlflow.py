@@ -79,9 +79,15 @@ def cors_origins(e: Environment) -> str:
 
 
 def backend_env(e: Environment) -> list[dict[str, Any]]:
-    """PostgreSQL credentials from the Secret and the backend URI built from them by $(VAR) expansion."""
+    """PostgreSQL credentials from the Secret and the backend URI built from them by $(VAR) expansion.
+
+    The driver is named (``postgresql+psycopg2``): SQLAlchemy 2.1 made psycopg 3 the default driver of a
+    bare ``postgresql://`` URL (sqlalchemy/dialects/postgresql/__init__.py: ``base.dialect =
+    psycopg.dialect``), so an image with psycopg2 and SQLAlchemy 2.1 failed the migration with
+    "No module named 'psycopg'" (found by tests/e2e with MLflow 3.17.2).
+    """
     uri = (
-        f"postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@{names.POSTGRES}:{names.POSTGRES_PORT}/"
+        f"postgresql+psycopg2://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@{names.POSTGRES}:{names.POSTGRES_PORT}/"
         f"{e.postgres.database}"
     )
     return [
@@ -90,6 +96,44 @@ def backend_env(e: Environment) -> list[dict[str, Any]]:
         secret_env("POSTGRES_PASSWORD", names.POSTGRES_SECRET, postgres_password_key(e)),
         env(BACKEND_URI_VAR, uri),
     ]
+
+
+# Memory of one server pod, measured by tests/e2e/test_sizing.py (MLflow 3.17.2, PSS, job execution on as
+# rendered, after the e2e traffic): the `mlflow server` process 181 MiB, uvicorn master 16, job runner 172,
+# multiprocessing resource tracker 8 and six Huey job consumers 1,020 (~1,400 MiB whatever the worker
+# count), each uvicorn worker ~200 (792 MiB for 4), the periodic-tasks consumer 175 where it runs. Pods
+# totalled 2,190 MiB (web, 4 workers) and 2,301 MiB (mlflow-tasks, 4 workers).
+SERVER_BASE_MIB = 1400
+WORKER_MIB = 200
+PERIODIC_TASKS_MIB = 175
+_MIB = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "Ti": 1024 * 1024, "K": 1000 / 1024**2, "M": 1000**2 / 1024**2,
+        "G": 1000**3 / 1024**2}  # fmt: skip
+
+
+def measured_memory_mib(workers: int, *, periodic_tasks: bool) -> int:
+    """The memory a server pod uses (see the figures above), rounded up to 256 MiB."""
+    need = SERVER_BASE_MIB + workers * WORKER_MIB + (PERIODIC_TASKS_MIB if periodic_tasks else 0)
+    return -(-need // 256) * 256
+
+
+def _mib(quantity: str) -> float:
+    for suffix in sorted(_MIB, key=len, reverse=True):
+        if quantity.endswith(suffix):
+            return float(quantity[: -len(suffix)]) * _MIB[suffix]
+    return float(quantity) / 1024**2
+
+
+def server_resources(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]:
+    """The configured resources, with the memory request raised to the measured need for the worker count
+    (a lower request lets the scheduler overcommit the node) and the limit to at least the request (the API
+    server rejects a limit below the request)."""
+    res = resources(e.mlflow.resources)
+    need = measured_memory_mib(e.mlflow.workers, periodic_tasks=periodic_tasks)
+    if _mib(res["requests"]["memory"]) < need:
+        res["requests"]["memory"] = f"{need}Mi"
+    if _mib(res["limits"]["memory"]) < _mib(res["requests"]["memory"]):
+        res["limits"]["memory"] = res["requests"]["memory"]
+    return res
 
 
 def _server_container(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]:
@@ -131,7 +175,7 @@ def _server_container(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]
             env("MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "true" if periodic_tasks else "false"),
             env("HOME", "/tmp"),
         ],
-        "resources": resources(ms.resources),
+        "resources": server_resources(e, periodic_tasks=periodic_tasks),
         "startupProbe": http_probe("/health", "http", period=5, failure=60),
         "readinessProbe": http_probe("/health", "http", period=10, failure=3),
         "livenessProbe": http_probe("/health", "http", period=20, failure=3),

@@ -29,6 +29,12 @@ DATA_DIR = "/var/lib/postgresql/data"
 DEFAULT_MAX_CONNECTIONS = 100
 # superuser_reserved_connections (3), the migration hook Job, and a few psql/ops sessions.
 RESERVED_CONNECTIONS = 10
+# Measured by tests/e2e/test_sizing.py (MLflow 3.17.2, pg_stat_activity backends attributed to processes):
+# besides its uvicorn workers, every server pod's `mlflow server` process keeps 2 connections open from
+# its start-up checks and its job runner 1; the pod running the periodic tasks 1 more (the periodic-tasks
+# consumer). The six Huey job consumers hold none while no job runs.
+SERVER_POD_CONNECTIONS = 3
+PERIODIC_TASKS_CONNECTIONS = 1
 PG_ISREADY = 'exec pg_isready --host=127.0.0.1 --port=5432 --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"'
 
 
@@ -56,7 +62,8 @@ def mlflow_connection_demand(e: Environment) -> int:
         if ms.hpa.enabled:
             pods = max(ms.hpa.max_replicas, ms.hpa.min_replicas, 2)
         pods += 1  # the single mlflow-tasks replica (see generator.platform.mlflow)
-    return pods * ms.workers * (ms.db_pool_size + ms.db_max_overflow)
+    per_pod = ms.workers * (ms.db_pool_size + ms.db_max_overflow) + SERVER_POD_CONNECTIONS
+    return pods * per_pod + PERIODIC_TASKS_CONNECTIONS  # exactly one pod runs the periodic tasks
 
 
 def max_connections(e: Environment) -> int:

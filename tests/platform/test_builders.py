@@ -92,3 +92,22 @@ def test_training_can_be_disabled_and_console_enabled() -> None:
     assert ("CronJob", "training") not in kinds and ("ServiceAccount", "training") not in kinds
     (svc,) = [o for o in objs if o["kind"] == "Service" and o["metadata"]["name"] == "minio"]
     assert [p["name"] for p in svc["spec"]["ports"]] == ["api", "console"]
+
+
+def test_mlflow_memory_request_is_raised_to_the_measured_need() -> None:
+    """A request below what a server pod measurably uses (tests/e2e/test_sizing.py) is raised to it, and
+    the limit with it (the API server rejects limit < request); larger values are kept."""
+    from dataclasses import replace
+
+    from generator.config.model import Resources
+    from generator.platform.mlflow import measured_memory_mib, server_resources
+
+    env = env_for("prod")
+    small = replace(env, mlflow=replace(env.mlflow, workers=4, resources=Resources("100m", "1Gi", "1", "1Gi")))
+    need = measured_memory_mib(4, periodic_tasks=True)
+    assert need == 2560  # 1400 + 4 x 200 + 175 = 2375, rounded up to 256 MiB
+    res = server_resources(small, periodic_tasks=True)
+    assert res["requests"]["memory"] == f"{need}Mi" and res["limits"]["memory"] == f"{need}Mi"
+    big = replace(env, mlflow=replace(env.mlflow, workers=4, resources=Resources("1", "3Gi", "2", "4Gi")))
+    assert server_resources(big, periodic_tasks=True)["requests"]["memory"] == "3Gi"
+    assert measured_memory_mib(2, periodic_tasks=False) == 2048  # 1400 + 2 x 200 = 1800 -> 8 x 256
