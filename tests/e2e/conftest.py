@@ -36,6 +36,7 @@ import yaml
 from e2e import kubelet
 from e2e.cluster import Cluster, Pod, temp_root, wait_http
 from e2e.services import S3, Postgres, postgres_bin_dir, start_postgres, start_s3
+from generator.config.load import load_by_name
 from generator.kustomize.render import kustomize_build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,10 +45,19 @@ Obj = dict[str, Any]
 
 # The test secret store (what the ClusterSecretStore would return). The database password holds every
 # character that breaks a postgresql:// URI unless percent-encoded: '@', '%', '/' and a space.
+# Keys are relative to the environment's ``secrets.keyPrefix`` (``mlflow/prod`` for prod): see remote_store().
 TEST_REMOTE_SECRETS: dict[str, dict[str, str]] = {
-    "mlflow/postgres": {"username": "mlflow_e2e", "password": "e2e p@ss%word/ 7"},
-    "mlflow/object-store": {"accessKey": "e2e-access", "secretKey": "e2e-secret/key+1"},
+    "postgres": {"username": "mlflow_e2e", "password": "e2e p@ss%word/ 7"},
+    "object-store": {"accessKey": "e2e-access", "secretKey": "e2e-secret/key+1"},
 }
+
+
+def remote_store(env_name: str) -> dict[str, dict[str, str]]:
+    """TEST_REMOTE_SECRETS under the environment's key prefix, as an operator fills the store following
+    overlays/<env>/PREREQUISITES.md (e.g. ``mlflow/prod/postgres``)."""
+    env = load_by_name(ROOT, env_name)
+    prefix = env.secrets.postgres_key.rpartition("/")[0]
+    return {f"{prefix}/{key}": values for key, values in TEST_REMOTE_SECRETS.items()}
 INSTALL_HINT = (
     "install them with: apt-get install -y postgresql (server binaries), "
     "python3 -m pip install -e '.[test]' (the pinned mlflow and its extras, moto)"
@@ -108,12 +118,13 @@ def e2e_prerequisites(prod_objects: list[Obj]) -> str:
 @pytest.fixture(scope="session")
 def cluster(prod_objects: list[Obj], e2e_prerequisites: str) -> Iterator[Cluster]:
     namespace = next(o["metadata"]["name"] for o in prod_objects if o["kind"] == "Namespace")
+    store = remote_store("prod")
     with temp_root() as root:
         c = Cluster(root=root, namespace=namespace, objects=prod_objects)
         for obj in prod_objects:
             if obj["kind"] == "ExternalSecret":
                 target = (obj["spec"].get("target") or {}).get("name") or obj["metadata"]["name"]
-                c.secrets[target] = kubelet.external_secret_data(obj, TEST_REMOTE_SECRETS)
+                c.secrets[target] = kubelet.external_secret_data(obj, store)
         try:
             yield c
         finally:
