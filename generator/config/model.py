@@ -32,6 +32,7 @@ class Images:
     mc: str
     training: str
     serving: str
+    oauth2_proxy: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +76,55 @@ class MlflowSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class GatewayRef:
+    """The (shared) Gateway API Gateway an HTTPRoute attaches to."""
+
+    name: str
+    namespace: str
+    section_name: str  # empty: every listener of the Gateway
+    certificate: bool  # the environment owns its certificate (Certificate + ReferenceGrant)
+
+
+@dataclass(frozen=True, slots=True)
 class IngressSettings:
     host: str
     class_name: str
     tls: bool
     cluster_issuer: str
     tls_secret_name: str
-    controller_namespace: str
+    controller_namespace: str  # where the pods that forward outside traffic run (controller or gateway)
+    kind: str = "ingress"  # "ingress" | "gateway"
+    gateway: GatewayRef | None = None
+
+    @property
+    def is_gateway(self) -> bool:
+        return self.kind == "gateway"
+
+
+@dataclass(frozen=True, slots=True)
+class OidcSettings:
+    issuer_url: str
+    client_id: str
+    email_domains: tuple[str, ...]
+    allowed_groups: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    """Authentication of the tracking server (see generator.platform.auth)."""
+
+    mode: str  # "none" | "basic" | "oidc"
+    default_permission: str  # basic: MLflow's default_permission
+    database: str  # basic: PostgreSQL database of the auth store
+    oidc: OidcSettings | None = None
+
+    @property
+    def basic(self) -> bool:
+        return self.mode == "basic"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return self.mode == "oidc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +140,8 @@ class SecretsSettings:
     refresh_interval: str
     postgres_key: str  # remote key of the PostgreSQL credentials (external-secrets)
     object_store_key: str  # remote key of the object-store credentials (external-secrets)
+    auth_key: str = "mlflow/auth"  # remote key of the MLflow basic-auth credentials (external-secrets)
+    oauth2_proxy_key: str = "mlflow/oauth2-proxy"  # remote key of the oauth2-proxy secrets (external-secrets)
     # sealed-secrets: Secret name -> {data key -> encrypted value}
     sealed: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
@@ -195,6 +240,7 @@ class Environment:
     network_policy: NetworkPolicySettings
     argocd: ArgoSettings
     policy: Policy
+    auth: AuthSettings = AuthSettings(mode="none", default_permission="READ", database="mlflow_auth")
 
     @property
     def host(self) -> str:

@@ -19,6 +19,8 @@ MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v3.16.1-full"
 POSTGRES_IMAGE = "postgres:16.4"
 MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"
 MC_IMAGE = "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z"
+# oauth2-proxy (auth: oidc); v7.15.3 is the newest release in oauth2-proxy/oauth2-proxy CHANGELOG.md.
+OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3"
 
 # A smoke training run: logs one run to the tracking server; replace with your own image/command.
 DEFAULT_TRAINING_COMMAND: list[str] = [
@@ -43,6 +45,14 @@ _COMMON: dict[str, Any] = {
         "postgres": POSTGRES_IMAGE,
         "minio": MINIO_IMAGE,
         "mc": MC_IMAGE,
+        "oauth2Proxy": OAUTH2_PROXY_IMAGE,
+    },
+    # Authentication of the tracking server (generator.platform.auth): basic in staging and prod.
+    "auth": {
+        "mode": "basic",
+        "defaultPermission": "READ",
+        "database": "mlflow_auth",
+        "oidc": {"emailDomains": ["*"], "allowedGroups": []},
     },
     "postgres": {"database": "mlflow", "storage": {"size": "5Gi"}, "resources": _res("100m", "256Mi", "500m", "512Mi")},
     "objectStore": {
@@ -69,12 +79,18 @@ _COMMON: dict[str, Any] = {
         "clusterIssuer": "letsencrypt-prod",
         "tlsSecretName": "mlflow-tls",
         "controllerNamespace": "ingress-nginx",
+        "kind": "ingress",
     },
     "secrets": {
         "provider": "external-secrets",
         "store": {"kind": "ClusterSecretStore", "name": "platform-secrets"},
         "refreshInterval": "1h",
-        "remoteKeys": {"postgres": "mlflow/postgres", "objectStore": "mlflow/object-store"},
+        "remoteKeys": {
+            "postgres": "mlflow/postgres",
+            "objectStore": "mlflow/object-store",
+            "auth": "mlflow/auth",
+            "oauth2Proxy": "mlflow/oauth2-proxy",
+        },
     },
     "training": {
         "enabled": True,
@@ -112,6 +128,7 @@ _COMMON: dict[str, Any] = {
 
 _OVERRIDES: dict[str, dict[str, Any]] = {
     "dev": {
+        "auth": {"mode": "none"},
         "monitoring": {"enabled": False},
         "training": {"schedule": "0 3 * * *"},
         "argocd": {"targetRevision": "main"},
