@@ -14,24 +14,22 @@ PROFILES: tuple[str, ...] = ("dev", "staging", "prod")
 # Pinned defaults. The MLflow image must contain psycopg2, boto3 and prometheus-flask-exporter: the
 # plain ghcr.io/mlflow/mlflow:vX image does not, the ``-full`` variant does (from 3.9.0). 3.16 is the
 # first release that honours MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS (earlier ones ignore it and run the
-# periodic tasks in every replica), which the HA layout relies on.
-MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v3.16.1-full"
+# periodic tasks in every replica), which the HA layout relies on. MLFLOW_VERSION is the release the e2e
+# tests (tests/e2e) run; pyproject's test extra pins the same version.
+MLFLOW_VERSION = "3.17.2"
+MLFLOW_IMAGE = f"ghcr.io/mlflow/mlflow:v{MLFLOW_VERSION}-full"
+# The example trainer (examples/trainer): you build and push it, then set images.training to its name.
+TRAINING_IMAGE = f"ghcr.io/example/mlflow-trainer:v{MLFLOW_VERSION}"
 POSTGRES_IMAGE = "postgres:16.4"
 MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"
 MC_IMAGE = "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z"
 # oauth2-proxy (auth: oidc); v7.15.3 is the newest release in oauth2-proxy/oauth2-proxy CHANGELOG.md.
 OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3"
 
-# A smoke training run: logs one run to the tracking server; replace with your own image/command.
-DEFAULT_TRAINING_COMMAND: list[str] = [
-    "python",
-    "-c",
-    "import os, mlflow\n"
-    'mlflow.set_experiment(os.environ["MLFLOW_EXPERIMENT_NAME"])\n'
-    "with mlflow.start_run(run_name='gitops-gen-smoke'):\n"
-    "    mlflow.log_param('source', 'gitops-gen')\n"
-    "    mlflow.log_metric('ok', 1.0)\n",
-]
+# The example trainer's entry point (examples/trainer/train.py, copied to /app by its Dockerfile): trains
+# the iris RandomForest and points the registered model's alias at the new version; serving loads
+# models:/iris@champion.
+DEFAULT_TRAINING_COMMAND: list[str] = ["python", "/app/train.py", "--registered-model", "iris", "--alias", "champion"]
 
 
 def _res(req_cpu: str, req_mem: str, lim_cpu: str, lim_mem: str) -> dict[str, Any]:
@@ -45,6 +43,7 @@ _COMMON: dict[str, Any] = {
         "postgres": POSTGRES_IMAGE,
         "minio": MINIO_IMAGE,
         "mc": MC_IMAGE,
+        "training": TRAINING_IMAGE,
         "oauth2Proxy": OAUTH2_PROXY_IMAGE,
     },
     # Authentication of the tracking server (generator.platform.auth): basic in staging and prod.

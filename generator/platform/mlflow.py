@@ -78,9 +78,15 @@ def cors_origins(e: Environment) -> str:
 
 
 def backend_env(e: Environment) -> list[dict[str, Any]]:
-    """PostgreSQL credentials from the Secret and the backend URI built from them by $(VAR) expansion."""
+    """PostgreSQL credentials from the Secret and the backend URI built from them by $(VAR) expansion.
+
+    The driver is named (``postgresql+psycopg2``): SQLAlchemy 2.1 made psycopg 3 the default driver of a
+    bare ``postgresql://`` URL (sqlalchemy/dialects/postgresql/__init__.py: ``base.dialect =
+    psycopg.dialect``), so an image with psycopg2 and SQLAlchemy 2.1 failed the migration with
+    "No module named 'psycopg'" (found by tests/e2e with MLflow 3.17.2).
+    """
     uri = (
-        f"postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@{names.POSTGRES}:{names.POSTGRES_PORT}/"
+        f"postgresql+psycopg2://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@{names.POSTGRES}:{names.POSTGRES_PORT}/"
         f"{e.postgres.database}"
     )
     return [

@@ -273,7 +273,7 @@ def test_mlflow_server_flags_env_and_volumes(env: str, get: Get, shipped_envs: d
     e = shipped_envs[env]
     dep = get(env, "Deployment", "mlflow")
     c = mlflow_container(dep)
-    assert c["image"] == "ghcr.io/mlflow/mlflow:v3.16.1-full"  # >= 3.16: honours ..._ENABLE_PERIODIC_TASKS
+    assert c["image"] == "ghcr.io/mlflow/mlflow:v3.17.2-full"  # >= 3.16: honours ..._ENABLE_PERIODIC_TASKS
     args = c["args"]
     assert args[0] == "server"
     assert "--serve-artifacts" in args
@@ -505,7 +505,7 @@ def test_schedules_differ_per_environment(get: Get) -> None:
 
 def test_model_serving_per_model(rendered: dict[str, Objects], get: Get) -> None:
     assert not find(rendered["dev"], "Deployment", "model-iris")  # no models in dev
-    for env, uri, replicas in (("staging", "models:/iris/Staging", 1), ("prod", "models:/iris/Production", 2)):
+    for env, uri, replicas in (("staging", "models:/iris@champion", 1), ("prod", "models:/iris@champion", 2)):
         dep = get(env, "Deployment", "model-iris")
         c = mlflow_container(dep)
         assert c["args"][:2] == ["models", "serve"]

@@ -1,0 +1,1 @@
+"""End-to-end tests: the rendered platform run as local processes."""
