@@ -1,5 +1,5 @@
 """MLflow's built-in authentication (``auth: basic``): what the tracking server, the migration hook, the
-training and serving workloads and Prometheus need. Read from the pinned MLflow (3.16.1 wheel):
+training and serving workloads and Prometheus need. Read from the pinned MLflow (3.17.2 wheel; the same files in 3.16.1):
 
 - ``mlflow server --app-name basic-auth`` loads ``mlflow.server.auth:create_app``
   (mlflow/server/auth/__init__.py). It refuses to start without ``MLFLOW_FLASK_SERVER_SECRET_KEY`` (the
@@ -29,7 +29,7 @@ training and serving workloads and Prometheus need. Read from the pinned MLflow 
   "/health")``), so liveness and readiness need no credentials.
 - Metrics: ``/metrics`` is not unprotected; without credentials it is 401, and for an authenticated
   non-admin it is 403, because no permission validator covers it and ``MLFLOW_BASIC_AUTH_FAIL_CLOSED``
-  defaults to true (``_before_request``; checked against a real 3.16.1 server). Scraping with ServiceMonitor
+  defaults to true (``_before_request``; checked against real 3.16.1 and 3.17.2 servers, tests/e2e/test_auth.py). Scraping with ServiceMonitor
   ``basicAuth`` would therefore need admin credentials in Prometheus, or turning fail-closed off for every
   user. Instead a small sidecar serves the same multiprocess registry that the server's prometheus-flask-
   exporter writes (``--expose-prometheus`` directory, mlflow/server/prometheus_exporter.py) on a separate
@@ -82,7 +82,7 @@ def enabled(e: Environment) -> bool:
 
 def database_uri(e: Environment) -> str:
     """The auth store's URI: no credentials (libpq reads PGUSER / PGPASSWORD)."""
-    return f"postgresql://{names.POSTGRES}:{names.POSTGRES_PORT}/{e.auth.database}"
+    return f"postgresql+psycopg2://{names.POSTGRES}:{names.POSTGRES_PORT}/{e.auth.database}"
 
 
 def auth_ini(e: Environment) -> str:
@@ -150,13 +150,15 @@ def server_volumes(e: Environment) -> list[dict[str, Any]]:
 # --expose-prometheus, mounted read-only here) exactly as prometheus-flask-exporter's /metrics does, but on
 # its own port and without MLflow's authentication in front of it (see the module docstring).
 METRICS_EXPORTER = """\
-import os, time
+import os, sys, time
 from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.multiprocess import MultiProcessCollector
 
+address, port = sys.argv[1], int(sys.argv[2])
 registry = CollectorRegistry()
 MultiProcessCollector(registry, path=os.environ["PROMETHEUS_MULTIPROC_DIR"])
-start_http_server(int(os.environ["METRICS_PORT"]), addr="0.0.0.0", registry=registry)
+start_http_server(port, addr=address, registry=registry)
+print(f"serving {os.environ['PROMETHEUS_MULTIPROC_DIR']} on {address}:{port}", flush=True)
 while True:
     time.sleep(3600)
 """
@@ -170,9 +172,9 @@ def metrics_sidecar(e: Environment) -> list[dict[str, Any]]:
             "name": "metrics",
             "image": e.images.mlflow,
             "imagePullPolicy": "IfNotPresent",
-            "command": ["python", "-c", METRICS_EXPORTER],
+            "command": ["python", "-c", METRICS_EXPORTER, "0.0.0.0", str(METRICS_PORT)],
             "ports": [{"name": METRICS_PORT_NAME, "containerPort": METRICS_PORT, "protocol": "TCP"}],
-            "env": [env("PROMETHEUS_MULTIPROC_DIR", names.METRICS_DIR), env("METRICS_PORT", str(METRICS_PORT))],
+            "env": [env("PROMETHEUS_MULTIPROC_DIR", names.METRICS_DIR)],
             "resources": {
                 "requests": {"cpu": "10m", "memory": "64Mi"},
                 "limits": {"cpu": "200m", "memory": "256Mi"},

@@ -47,6 +47,16 @@ Obj = dict[str, Any]
 TEST_REMOTE_SECRETS: dict[str, dict[str, str]] = {
     "mlflow/postgres": {"username": "mlflow_e2e", "password": "e2e p@ss%word/ 7"},
     "mlflow/object-store": {"accessKey": "e2e-access", "secretKey": "e2e-secret/key+1"},
+    # auth: basic (generator.platform.auth): Flask secret key, admin and the per-workload users
+    "mlflow/auth": {
+        "flaskSecretKey": "e2e-flask-secret-key-0123456789",
+        "adminUsername": "platform-admin",
+        "adminPassword": "e2e admin p@ss%word 1",
+        "trainingUsername": "training",
+        "trainingPassword": "e2e training p@ss 2",
+        "servingUsername": "serving",
+        "servingPassword": "e2e serving p@ss 3",
+    },
 }
 INSTALL_HINT = (
     "install them with: apt-get install -y postgresql (server binaries), "
