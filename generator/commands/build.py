@@ -19,6 +19,7 @@ import typer
 
 from generator import __version__
 from generator.cli_support import exit_with
+from generator.config.load import auth_warnings
 from generator.errors import GitError, InputError, ValidationFailed
 from generator.gitops import tree
 from generator.gitops.git import GitRepo
@@ -230,6 +231,9 @@ def run(
 
     loader = load or _default_loader()
     envs = [loader(path, root) for path in paths]  # any ConfigError stops us here: nothing written
+    for env in envs:  # issue 11: allowed but dangerous settings (auth: none in prod)
+        for warning in auth_warnings(env):
+            print(f"warning: {warning}", file=out)
     env_names = [e.name for e in envs]
     result = (render or _default_renderer())(envs)
     files = {path: text.encode("utf-8") for path, text in result.files.items()}

@@ -12,6 +12,7 @@ import typer
 import yaml
 
 from generator.cli_support import exit_with
+from generator.config.load import auth_warnings, environment_path, load_environment
 from generator.errors import InputError
 from generator.gitops import syncorder
 from generator.validate.context import Context
@@ -131,7 +132,18 @@ def run(env: str, *, fmt: str = "text", repo: Path = Path("."), out: TextIO) -> 
         out.write(json.dumps(to_json(env, tasks, analysis), indent=2, sort_keys=True) + "\n")
     else:
         write_text(env, tasks, analysis, out)
+        write_auth_warnings(repo, env, out)
     return 1 if analysis.hazards else 0
+
+
+def write_auth_warnings(repo: Path, env: str, out: TextIO) -> None:
+    """Issue 11 (kept apart): ``auth: none`` in prod is allowed but shown. Reads the env file when there is
+    one (the plan itself only needs the rendered overlay)."""
+    path = environment_path(repo, env)
+    if not path.is_file():
+        return
+    for warning in auth_warnings(load_environment(path, repo_root=repo)):
+        out.write(f"\nwarning: {warning}\n")
 
 
 def cli(

@@ -430,9 +430,14 @@ def _auth_checks(cfg: dict[str, Any], fail: Any) -> None:
         oidc = auth.get("oidc", {})
         for key in ("issuerURL", "clientID"):
             if not oidc.get(key):
-                raise fail(["auth", "oidc", key] if "oidc" in auth else ["auth"], f"expected auth.oidc.{key} with auth mode oidc")
+                raise fail(
+                    ["auth", "oidc", key] if "oidc" in auth else ["auth"],
+                    f"expected auth.oidc.{key} with auth mode oidc",
+                )
     if mode == "basic" and auth["database"] == cfg["postgres"]["database"]:
-        raise fail(["auth", "database"], "expected a database other than postgres.database (the auth store is separate)")
+        raise fail(
+            ["auth", "database"], "expected a database other than postgres.database (the auth store is separate)"
+        )
     secrets = cfg["secrets"]
     if secrets["provider"] == "sealed-secrets":
         sealed = secrets.get("sealed", {})
@@ -718,3 +723,15 @@ def iter_environments(repo_root: Path) -> Iterator[Environment]:
     """Load every environment of the repository, in name order."""
     for path in discover(repo_root):
         yield load_environment(path, repo_root=repo_root)
+
+
+def auth_warnings(env: Environment) -> list[str]:
+    """Allowed but dangerous auth settings, one line each (``build`` and ``plan`` print them)."""
+    if env.profile == "prod" and env.auth.mode == "none":
+        scheme = "https" if env.ingress.tls else "http"
+        return [
+            f"{env.source_file}: auth: none in a prod environment: MLflow at {scheme}://{env.host} accepts "
+            "anyone who reaches it (read every artifact, register model versions that serving loads); "
+            "set auth: basic or auth: oidc"
+        ]
+    return []

@@ -1,5 +1,6 @@
 """MLflow's built-in authentication (``auth: basic``): what the tracking server, the migration hook, the
-training and serving workloads and Prometheus need. Read from the pinned MLflow (3.17.2 wheel; the same files in 3.16.1):
+training and serving workloads and Prometheus need. Read from the pinned MLflow (3.17.2 wheel; the same
+files in 3.16.1):
 
 - ``mlflow server --app-name basic-auth`` loads ``mlflow.server.auth:create_app``
   (mlflow/server/auth/__init__.py). It refuses to start without ``MLFLOW_FLASK_SERVER_SECRET_KEY`` (the
@@ -29,8 +30,9 @@ training and serving workloads and Prometheus need. Read from the pinned MLflow 
   "/health")``), so liveness and readiness need no credentials.
 - Metrics: ``/metrics`` is not unprotected; without credentials it is 401, and for an authenticated
   non-admin it is 403, because no permission validator covers it and ``MLFLOW_BASIC_AUTH_FAIL_CLOSED``
-  defaults to true (``_before_request``; checked against real 3.16.1 and 3.17.2 servers, tests/e2e/test_auth.py). Scraping with ServiceMonitor
-  ``basicAuth`` would therefore need admin credentials in Prometheus, or turning fail-closed off for every
+  defaults to true (``_before_request``; checked against real 3.16.1 and 3.17.2 servers,
+  tests/e2e/test_auth.py). Scraping with ServiceMonitor ``basicAuth`` would therefore need admin
+  credentials in Prometheus, or turning fail-closed off for every
   user. Instead a small sidecar serves the same multiprocess registry that the server's prometheus-flask-
   exporter writes (``--expose-prometheus`` directory, mlflow/server/prometheus_exporter.py) on a separate
   ``metrics`` port without credentials; the NetworkPolicy admits only the Prometheus namespace to that port

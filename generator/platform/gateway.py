@@ -73,9 +73,7 @@ def certificate(e: Environment) -> dict[str, Any]:
     return {
         "apiVersion": "cert-manager.io/v1",
         "kind": "Certificate",
-        "metadata": metadata(
-            names.MLFLOW, namespace=e.namespace, app=names.MLFLOW, component="tls", wave=WAVE_SECRETS
-        ),
+        "metadata": metadata(names.MLFLOW, namespace=e.namespace, app=names.MLFLOW, component="tls", wave=WAVE_SECRETS),
         "spec": {
             "secretName": e.ingress.tls_secret_name,
             "dnsNames": [e.host],

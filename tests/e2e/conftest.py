@@ -35,7 +35,7 @@ import yaml
 
 from e2e import kubelet
 from e2e.cluster import Cluster, Pod, temp_root, wait_http
-from e2e.services import Postgres, S3, postgres_bin_dir, start_postgres, start_s3
+from e2e.services import S3, Postgres, postgres_bin_dir, start_postgres, start_s3
 from generator.kustomize.render import kustomize_build
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -175,6 +175,4 @@ def external_secret_data(obj: Obj, remote: Mapping[str, Mapping[str, str]]) -> d
     template = (spec.get("target") or {}).get("template") or {}
     if not template.get("data"):
         return values
-    return {
-        key: _ACTION.sub(lambda m: _pipeline(m.group(1), values), text) for key, text in template["data"].items()
-    }
+    return {key: _ACTION.sub(lambda m: _pipeline(m.group(1), values), text) for key, text in template["data"].items()}

@@ -108,9 +108,10 @@ def test_basic_auth_as_rendered_for_the_shipped_environments(env: str, rendered:
     # the same secret key on every replica and on the tasks Deployment: one Secret, one key
     for name in ("mlflow", "mlflow-tasks"):
         for d in find(objs, "Deployment", name):
-            assert env_of(pod_spec(d)["containers"][0])["MLFLOW_FLASK_SERVER_SECRET_KEY"] == ev[
-                "MLFLOW_FLASK_SERVER_SECRET_KEY"
-            ]
+            assert (
+                env_of(pod_spec(d)["containers"][0])["MLFLOW_FLASK_SERVER_SECRET_KEY"]
+                == ev["MLFLOW_FLASK_SERVER_SECRET_KEY"]
+            )
     # probes need no credentials: /health is unprotected in MLflow's auth app
     assert {server[p]["httpGet"]["path"] for p in ("startupProbe", "readinessProbe", "livenessProbe")} == {"/health"}
     # the metrics sidecar serves the server's multiprocess directory read-only on its own port

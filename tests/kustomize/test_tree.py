@@ -213,8 +213,13 @@ def test_sealed_secrets_and_external_s3(tmp_path: Path) -> None:
     sealed = {o["metadata"]["name"]: o for o in find(objs, "SealedSecret")}
     assert set(sealed) == {"postgres-credentials", "object-store-credentials", "mlflow-auth"}  # prod: auth basic
     assert set(sealed["mlflow-auth"]["spec"]["encryptedData"]) == {
-        "flaskSecretKey", "adminUsername", "adminPassword",
-        "trainingUsername", "trainingPassword", "servingUsername", "servingPassword",
+        "flaskSecretKey",
+        "adminUsername",
+        "adminPassword",
+        "trainingUsername",
+        "trainingPassword",
+        "servingUsername",
+        "servingPassword",
     }
     assert sealed["postgres-credentials"]["spec"]["encryptedData"] == {"password": SEALED, "username": SEALED}
     assert sealed["postgres-credentials"]["spec"]["template"]["metadata"]["namespace"] == "ml-alt"

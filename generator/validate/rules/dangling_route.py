@@ -85,7 +85,9 @@ def backend_refs(obj: Resource) -> Iterator[BackendRef]:
             for k, flt in enumerate(as_list(as_dict(ref).get("filters"))):
                 mirror = as_dict(as_dict(flt).get("requestMirror")).get("backendRef")
                 if mirror is not None:
-                    refs.append((mirror, ("spec", "rules", i, "backendRefs", j, "filters", k, "requestMirror", "backendRef")))
+                    refs.append(
+                        (mirror, ("spec", "rules", i, "backendRefs", j, "filters", k, "requestMirror", "backendRef"))
+                    )
         for k, flt in enumerate(as_list(rule.get("filters"))):
             mirror = as_dict(as_dict(flt).get("requestMirror")).get("backendRef")
             if mirror is not None:
