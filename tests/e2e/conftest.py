@@ -99,7 +99,7 @@ def e2e_prerequisites(prod_objects: list[Obj]) -> str:
     if not missing:
         from importlib.metadata import version as dist_version
 
-        installed = dist_version("mlflow")
+        installed: str = dist_version("mlflow")
         if installed != version:
             missing.append(f"mlflow=={version} (the rendered image's version; {installed} is installed)")
         probe = subprocess.run(
@@ -138,9 +138,8 @@ def postgres(cluster: Cluster) -> Postgres:
 
 
 def _artifact_bucket(cluster: Cluster) -> str:
-    args = Cluster.pod_spec(cluster.get("Deployment", "mlflow"))["containers"][0]["args"]
-    dest = args[args.index("--artifacts-destination") + 1]
-    return urllib.parse.urlparse(dest).netloc
+    args: list[str] = Cluster.pod_spec(cluster.get("Deployment", "mlflow"))["containers"][0]["args"]
+    return urllib.parse.urlparse(args[args.index("--artifacts-destination") + 1]).netloc
 
 
 @pytest.fixture(scope="session")
