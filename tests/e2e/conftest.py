@@ -205,6 +205,25 @@ def mlflow_url(cluster: Cluster, mlflow_web: Pod) -> str:
     return f"http://{mlflow_web.ip}:{server_port(cluster.get('Deployment', 'mlflow'))}"
 
 
+@pytest.fixture(scope="session")
+def metrics_url(cluster: Cluster, mlflow_web: Pod) -> str:
+    """Where Prometheus scrapes the web pod: the container port the ServiceMonitor endpoint names. With
+    auth: basic that is the ``metrics`` sidecar (started here, in the web pod's network and volumes);
+    otherwise the server's own port."""
+    workload = cluster.get("Deployment", "mlflow")
+    (endpoint,) = cluster.get("ServiceMonitor", "mlflow")["spec"]["endpoints"]
+    containers = Cluster.pod_spec(workload)["containers"]
+    for container in containers:
+        for port in container.get("ports") or []:
+            if port["name"] == endpoint["port"]:
+                url = f"http://{mlflow_web.ip}:{port['containerPort']}"
+                if container is not containers[0]:
+                    sidecar = cluster.start(mlflow_web.name, workload, container, ip=mlflow_web.ip)
+                    wait_http(sidecar, url + endpoint["path"], timeout=60)
+                return url
+    raise AssertionError(f"no container port named {endpoint['port']} in Deployment/mlflow")
+
+
 def dockerfile_files(directory: Path) -> dict[str, Path]:
     """Image path -> local path for every ``COPY src dst`` of the image's Dockerfile."""
     out: dict[str, Path] = {}

@@ -210,19 +210,16 @@ def _signup_form(base: str) -> tuple[str, str]:
 
 
 def test_prometheus_scrapes_the_metrics_sidecar_without_credentials(
-    cluster: Cluster, mlflow_web: Pod, mlflow_url: str, training: Pod
+    cluster: Cluster, mlflow_web: Pod, mlflow_url: str, metrics_url: str, training: Pod
 ) -> None:
     workload: Obj = cluster.get("Deployment", "mlflow")
     sidecar = next(c for c in Cluster.pod_spec(workload)["containers"] if c["name"] == "metrics")
-    port = sidecar["ports"][0]["containerPort"]
     monitor = cluster.get("ServiceMonitor", "mlflow")
     (endpoint,) = monitor["spec"]["endpoints"]
     assert endpoint["port"] == "metrics" and "basicAuth" not in endpoint
-    # the sidecar shares the server pod's metrics emptyDir (same pod name -> same volume directory)
-    pod = cluster.start(mlflow_web.name, workload, sidecar, ip=mlflow_web.ip)
-    url = f"http://{mlflow_web.ip}:{port}{endpoint['path']}"
-    wait_http(pod, url, timeout=60)
-    status, body = http(url)
+    # the metrics_url fixture started the sidecar in the web pod (same volume directory for the metrics)
+    assert metrics_url == f"http://{mlflow_web.ip}:{sidecar['ports'][0]['containerPort']}"
+    status, body = http(metrics_url + endpoint["path"])
     text = body.decode()
     assert status == 200 and "mlflow_http_request_total" in text, text[:1000]
     assert re.search(r'mlflow_http_request_total\{[^}]*status="401"', text), "401s of earlier tests are counted"
