@@ -20,7 +20,7 @@ from generator.config.load import (
     parse_environment,
     schema,
 )
-from generator.config.profiles import MLFLOW_IMAGE, defaults_for
+from generator.config.profiles import MLFLOW_IMAGE, TRAINING_IMAGE, defaults_for
 from generator.errors import ConfigError, GitopsGenError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +111,7 @@ def test_profile_defaults_and_deep_merge_overrides() -> None:
     assert env.mlflow.replicas == 3  # prod default
     assert env.namespace == "mlflow-p" and env.host == "mlflow.p.example.com"
     assert env.images.mlflow == MLFLOW_IMAGE and MLFLOW_IMAGE.endswith("-full")
-    assert env.images.training == env.images.serving == MLFLOW_IMAGE
+    assert env.images.serving == MLFLOW_IMAGE and env.images.training == TRAINING_IMAGE
 
 
 def test_every_listed_value_can_be_overridden() -> None:

@@ -286,7 +286,7 @@ def test_mlflow_server_flags_env_and_volumes(env: str, get: Get, shipped_envs: d
     assert "emptyDir" in volumes[mounts[metrics_dir]] and "emptyDir" in volumes[mounts["/tmp"]]
     env_vars = env_of(c)
     uri = env_vars["MLFLOW_BACKEND_STORE_URI"]
-    assert uri == "postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@postgres:5432/mlflow"
+    assert uri == "postgresql+psycopg2://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@postgres:5432/mlflow"
     names = [item["name"] for item in c["env"]]
     # $(VAR) expansion only sees variables defined earlier in the list
     assert names.index("POSTGRES_USER") < names.index("MLFLOW_BACKEND_STORE_URI")
