@@ -195,6 +195,34 @@ def test_two_servers_share_the_secret_key_and_the_auth_database(
     assert status == 200, answer
 
 
+def test_a_server_with_another_secret_key_rejects_the_csrf_token(cluster: Cluster, mlflow_web: Pod) -> None:
+    """The negative control: what an unsynchronised replica would do with the other replicas' forms."""
+    workload = cluster.get("Deployment", "mlflow")
+    original = dict(cluster.secrets["mlflow-auth"])
+    cluster.secrets["mlflow-auth"] = {**original, "flaskSecretKey": "a-different-secret-key-42"}
+    try:
+        ip = cluster.allocate_ip([5000])
+        other = cluster.start("mlflow-other-key-0", workload, Cluster.pod_spec(workload)["containers"][0], ip=ip)
+    finally:
+        cluster.secrets["mlflow-auth"] = original
+    try:
+        wait_http(other, f"http://{ip}:5000/health")
+        token, cookie = _signup_form(f"http://{mlflow_web.ip}:5000")
+        form = urllib.parse.urlencode(
+            {"csrf_token": token, "username": "e2e-lost-user", "password": "lost password 1234"}
+        )
+        status, body = http(
+            f"http://{ip}:5000/api/2.0/mlflow/users/create-ui",
+            host=SERVICE_HOST,
+            method="POST",
+            body=form.encode(),
+            headers={**ADMIN, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert status == 400 and b"CSRF" in body, (status, body[:300])
+    finally:
+        cluster.stop(other)
+
+
 def _signup_form(base: str) -> tuple[str, str]:
     import urllib.request
 
