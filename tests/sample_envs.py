@@ -24,4 +24,12 @@ secrets:
     objectStore:
       accessKey: {SEALED}
       secretKey: {SEALED}
+    auth:
+      flaskSecretKey: {SEALED}
+      adminUsername: {SEALED}
+      adminPassword: {SEALED}
+      trainingUsername: {SEALED}
+      trainingPassword: {SEALED}
+      servingUsername: {SEALED}
+      servingPassword: {SEALED}
 """

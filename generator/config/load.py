@@ -28,8 +28,10 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 
 from generator.config.model import (
     ArgoSettings,
+    AuthSettings,
     Environment,
     ExternalRef,
+    GatewayRef,
     HpaSettings,
     Images,
     IngressSettings,
@@ -37,6 +39,7 @@ from generator.config.model import (
     MonitoringSettings,
     NetworkPolicySettings,
     ObjectStoreSettings,
+    OidcSettings,
     Policy,
     PostgresSettings,
     Resources,
@@ -464,6 +467,7 @@ def _semantic_checks(doc: Any, cfg: dict[str, Any], display: str) -> None:
                     ["secrets", "sealed"] if "sealed" in secrets else ["secrets", "provider"],
                     f"expected secrets.sealed.{name} (kubeseal-encrypted values) with provider sealed-secrets",
                 )
+    _auth_checks(cfg, fail)
     hpa = cfg["mlflow"]["hpa"]
     if hpa["enabled"] and hpa["minReplicas"] > hpa["maxReplicas"]:
         raise fail(["mlflow", "hpa", "minReplicas"], "expected minReplicas <= maxReplicas")
@@ -474,11 +478,66 @@ def _semantic_checks(doc: Any, cfg: dict[str, Any], display: str) -> None:
         seen.add(model["name"])
 
 
+def normalize_auth_and_gateway(data: dict[str, Any]) -> dict[str, Any]:
+    """The env file's shorthands, expanded before the profile merge: ``auth: basic`` is
+    ``auth: {mode: basic}``; with ``ingress.kind: gateway`` the namespace whose pods forward outside
+    traffic (``ingress.controllerNamespace``, used by every NetworkPolicy) defaults to the Gateway's
+    namespace instead of ingress-nginx's."""
+    out = dict(data)
+    if isinstance(out.get("auth"), str):
+        out["auth"] = {"mode": out["auth"]}
+    ingress = out.get("ingress")
+    if isinstance(ingress, dict) and ingress.get("kind") == "gateway" and "controllerNamespace" not in ingress:
+        gateway = ingress.get("gateway")
+        if isinstance(gateway, dict) and "namespace" in gateway:
+            out["ingress"] = {**ingress, "controllerNamespace": gateway["namespace"]}
+    return out
+
+
+def _auth_checks(cfg: dict[str, Any], fail: Any) -> None:
+    """Cross-key rules of ``auth`` and ``ingress.kind`` the JSON Schema cannot express."""
+    auth = cfg["auth"]
+    mode = auth["mode"]
+    if mode == "oidc":
+        oidc = auth.get("oidc", {})
+        for key in ("issuerURL", "clientID"):
+            if not oidc.get(key):
+                raise fail(
+                    ["auth", "oidc", key] if "oidc" in auth else ["auth"],
+                    f"expected auth.oidc.{key} with auth mode oidc",
+                )
+    if mode == "basic" and auth["database"] == cfg["postgres"]["database"]:
+        raise fail(
+            ["auth", "database"], "expected a database other than postgres.database (the auth store is separate)"
+        )
+    secrets = cfg["secrets"]
+    if secrets["provider"] == "sealed-secrets":
+        sealed = secrets.get("sealed", {})
+        needed = {"basic": "auth", "oidc": "oauth2Proxy"}.get(mode)
+        if needed and needed not in sealed:
+            raise fail(
+                ["secrets", "sealed"] if "sealed" in secrets else ["secrets", "provider"],
+                f"expected secrets.sealed.{needed} (kubeseal-encrypted values) with auth mode {mode}",
+            )
+    ingress = cfg["ingress"]
+    if ingress["kind"] == "gateway" and not ingress.get("gateway"):
+        raise fail(["ingress", "kind"], "expected ingress.gateway (name, namespace) with ingress.kind gateway")
+    if ingress["kind"] == "ingress" and ingress.get("gateway"):
+        raise fail(["ingress", "gateway"], "only valid with ingress.kind gateway")
+
+
 def _implied_external(cfg: dict[str, Any], namespace: str) -> list[ExternalRef]:
     """Cluster objects the rendered tree references but does not contain."""
-    refs = [ExternalRef("IngressClass", cfg["ingress"]["className"])]
-    if cfg["ingress"]["tls"]:
-        refs.append(ExternalRef("ClusterIssuer", cfg["ingress"]["clusterIssuer"]))
+    ing = cfg["ingress"]
+    if ing["kind"] == "gateway":
+        gw = ing["gateway"]
+        refs = [ExternalRef("Gateway", gw["name"], gw["namespace"])]
+        if ing["tls"] and gw.get("certificate"):
+            refs.append(ExternalRef("ClusterIssuer", ing["clusterIssuer"]))
+    else:
+        refs = [ExternalRef("IngressClass", ing["className"])]
+        if ing["tls"]:
+            refs.append(ExternalRef("ClusterIssuer", ing["clusterIssuer"]))
     if cfg["secrets"]["provider"] == "external-secrets":
         store = cfg["secrets"]["store"]
         refs.append(ExternalRef(store["kind"], store["name"], namespace if store["kind"] == "SecretStore" else ""))
@@ -497,6 +556,7 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
     ing = cfg["ingress"]
     sec = cfg["secrets"]
     prefix = str(sec["keyPrefix"]).replace("{env}", name).rstrip("/")
+    keys = sec.get("remoteKeys", {})  # explicit remote keys win over <keyPrefix>/<name>
     tr = cfg["training"]
     sv = cfg["serving"]
     mon = cfg["monitoring"]
@@ -524,6 +584,7 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
             mc=images["mc"],
             training=training_image,
             serving=serving_image,
+            oauth2_proxy=images["oauth2Proxy"],
         ),
         postgres=PostgresSettings(
             database=cfg["postgres"]["database"],
@@ -560,17 +621,22 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
             tls_secret_name=ing["tlsSecretName"],
             controller_namespace=ing["controllerNamespace"],
             acme_solver=ing["acmeSolver"],
+            kind=ing["kind"],
+            gateway=_gateway(ing.get("gateway")),
         ),
         secrets=SecretsSettings(
             provider=sec["provider"],
             store=SecretStoreRef(kind=sec["store"]["kind"], name=sec["store"]["name"]),
             refresh_interval=sec["refreshInterval"],
-            postgres_key=sec.get("remoteKeys", {}).get("postgres") or f"{prefix}/postgres",
-            object_store_key=sec.get("remoteKeys", {}).get("objectStore") or f"{prefix}/object-store",
+            postgres_key=keys.get("postgres") or f"{prefix}/postgres",
+            object_store_key=keys.get("objectStore") or f"{prefix}/object-store",
+            auth_key=keys.get("auth") or f"{prefix}/auth",
+            oauth2_proxy_key=keys.get("oauth2Proxy") or f"{prefix}/oauth2-proxy",
             sealed=MappingProxyType(
                 {
                     POSTGRES_SECRET: MappingProxyType(dict(sorted(sealed.get("postgres", {}).items()))),
                     OBJECT_STORE_SECRET: MappingProxyType(dict(sorted(sealed.get("objectStore", {}).items()))),
+                    **_sealed_auth(sealed),
                 }
                 if sealed
                 else {}
@@ -628,6 +694,49 @@ def build_environment(name: str, source_file: str, cfg: dict[str, Any]) -> Envir
             severity=MappingProxyType(dict(sorted(pol.get("severity", {}).items()))),
             external=tuple(external[k] for k in sorted(external)),
         ),
+        auth=_auth(cfg["auth"]),
+    )
+
+
+# In-cluster Secrets of the auth modes (generator.platform.auth); names live here like the others so the
+# sealed values can be keyed by Secret name.
+AUTH_SECRET = "mlflow-auth"
+OAUTH2_PROXY_SECRET = "oauth2-proxy"
+
+
+def _sealed_auth(sealed: Mapping[str, Any]) -> dict[str, Mapping[str, str]]:
+    out: dict[str, Mapping[str, str]] = {}
+    for key, secret in (("auth", AUTH_SECRET), ("oauth2Proxy", OAUTH2_PROXY_SECRET)):
+        if key in sealed:
+            out[secret] = MappingProxyType(dict(sorted(sealed[key].items())))
+    return out
+
+
+def _gateway(gw: Mapping[str, Any] | None) -> GatewayRef | None:
+    if not gw:
+        return None
+    return GatewayRef(
+        name=gw["name"],
+        namespace=gw["namespace"],
+        section_name=gw.get("sectionName", ""),
+        certificate=bool(gw.get("certificate", False)),
+    )
+
+
+def _auth(auth: Mapping[str, Any]) -> AuthSettings:
+    oidc = auth.get("oidc", {})
+    return AuthSettings(
+        mode=auth["mode"],
+        default_permission=auth["defaultPermission"],
+        database=auth["database"],
+        oidc=OidcSettings(
+            issuer_url=oidc["issuerURL"],
+            client_id=oidc["clientID"],
+            email_domains=tuple(oidc["emailDomains"]),
+            allowed_groups=tuple(oidc["allowedGroups"]),
+        )
+        if auth["mode"] == "oidc"
+        else None,
     )
 
 
@@ -652,10 +761,10 @@ def parse_environment(text: str, *, name: str, source_file: str) -> Environment:
         raise ConfigError(f"{display}:{line}:{col}: <root>: expected a mapping, got {kind}")
     data = _plain(doc, display)
     _schema_check(doc, data, display)
-    cfg = deep_merge(defaults_for(data["profile"]), data)
+    cfg = deep_merge(defaults_for(data["profile"]), normalize_auth_and_gateway(data))
     _semantic_checks(doc, cfg, display)
     env = build_environment(name, source_file, cfg)
-    warnings = _warnings(doc, cfg, display)
+    warnings = (*_warnings(doc, cfg, display), *auth_warnings(env))
     return dataclasses.replace(env, warnings=warnings) if warnings else env
 
 
@@ -731,3 +840,15 @@ def check_unique_hosts(envs: Sequence[Environment]) -> None:
                 "(each environment needs its own host)"
             )
         seen[env.ingress.host.lower()] = env
+
+
+def auth_warnings(env: Environment) -> list[str]:
+    """Allowed but dangerous auth settings, one line each (``build`` and ``plan`` print them)."""
+    if env.profile == "prod" and env.auth.mode == "none":
+        scheme = "https" if env.ingress.tls else "http"
+        return [
+            f"{env.source_file}: auth: none in a prod environment: MLflow at {scheme}://{env.host} accepts "
+            "anyone who reaches it (read every artifact, register model versions that serving loads); "
+            "set auth: basic or auth: oidc"
+        ]
+    return []

@@ -32,6 +32,7 @@ class Images:
     mc: str
     training: str
     serving: str
+    oauth2_proxy: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,56 @@ class MlflowSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class GatewayRef:
+    """The (shared) Gateway API Gateway an HTTPRoute attaches to."""
+
+    name: str
+    namespace: str
+    section_name: str  # empty: every listener of the Gateway
+    certificate: bool  # the environment owns its certificate (Certificate + ReferenceGrant)
+
+
+@dataclass(frozen=True, slots=True)
 class IngressSettings:
     host: str
     class_name: str
     tls: bool
     cluster_issuer: str
     tls_secret_name: str
-    controller_namespace: str
+    controller_namespace: str  # where the pods that forward outside traffic run (controller or gateway)
     acme_solver: str = "http01"  # "http01" | "dns01": how the ClusterIssuer solves ACME challenges
+    kind: str = "ingress"  # "ingress" | "gateway"
+    gateway: GatewayRef | None = None
+
+    @property
+    def is_gateway(self) -> bool:
+        return self.kind == "gateway"
+
+
+@dataclass(frozen=True, slots=True)
+class OidcSettings:
+    issuer_url: str
+    client_id: str
+    email_domains: tuple[str, ...]
+    allowed_groups: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    """Authentication of the tracking server (see generator.platform.auth)."""
+
+    mode: str  # "none" | "basic" | "oidc"
+    default_permission: str  # basic: MLflow's default_permission
+    database: str  # basic: PostgreSQL database of the auth store
+    oidc: OidcSettings | None = None
+
+    @property
+    def basic(self) -> bool:
+        return self.mode == "basic"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return self.mode == "oidc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +141,9 @@ class SecretsSettings:
     refresh_interval: str
     postgres_key: str  # remote key of the PostgreSQL credentials (external-secrets)
     object_store_key: str  # remote key of the object-store credentials (external-secrets)
+    auth_key: str = "mlflow/auth"  # remote key of the MLflow basic-auth credentials (external-secrets)
+    oauth2_proxy_key: str = "mlflow/oauth2-proxy"  # remote key of the oauth2-proxy secrets (external-secrets)
+    # (the loader always sets all four: <secrets.keyPrefix>/<name> unless secrets.remoteKeys names them)
     # sealed-secrets: Secret name -> {data key -> encrypted value}
     sealed: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
@@ -202,6 +248,7 @@ class Environment:
     policy: Policy
     # Non-fatal findings about the env file, each "file:line:col: key: message" (printed by build and plan).
     warnings: tuple[str, ...] = ()
+    auth: AuthSettings = AuthSettings(mode="none", default_permission="READ", database="mlflow_auth")
 
     @property
     def host(self) -> str:

@@ -23,6 +23,8 @@ TRAINING_IMAGE = f"ghcr.io/example/mlflow-trainer:v{MLFLOW_VERSION}"
 POSTGRES_IMAGE = "postgres:16.4"
 MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"
 MC_IMAGE = "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z"
+# oauth2-proxy (auth: oidc); v7.15.3 is the newest release in oauth2-proxy/oauth2-proxy CHANGELOG.md.
+OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3"
 
 # The example trainer's entry point (examples/trainer/train.py, copied to /app by its Dockerfile): trains
 # the iris RandomForest and points the registered model's alias at the new version; serving loads
@@ -42,6 +44,14 @@ _COMMON: dict[str, Any] = {
         "minio": MINIO_IMAGE,
         "mc": MC_IMAGE,
         "training": TRAINING_IMAGE,
+        "oauth2Proxy": OAUTH2_PROXY_IMAGE,
+    },
+    # Authentication of the tracking server (generator.platform.auth): basic in staging and prod.
+    "auth": {
+        "mode": "basic",
+        "defaultPermission": "READ",
+        "database": "mlflow_auth",
+        "oidc": {"emailDomains": ["*"], "allowedGroups": []},
     },
     "postgres": {"database": "mlflow", "storage": {"size": "5Gi"}, "resources": _res("100m", "256Mi", "500m", "512Mi")},
     "objectStore": {
@@ -69,6 +79,7 @@ _COMMON: dict[str, Any] = {
         "tlsSecretName": "mlflow-tls",
         "controllerNamespace": "ingress-nginx",
         "acmeSolver": "http01",
+        "kind": "ingress",
     },
     "secrets": {
         "provider": "external-secrets",
@@ -114,6 +125,7 @@ _COMMON: dict[str, Any] = {
 
 _OVERRIDES: dict[str, dict[str, Any]] = {
     "dev": {
+        "auth": {"mode": "none"},
         "monitoring": {"enabled": False},
         "training": {"schedule": "0 3 * * *"},
         "argocd": {"targetRevision": "main"},

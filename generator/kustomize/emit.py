@@ -64,7 +64,8 @@ def _reference(profile: str, overrides: dict[str, Any]) -> Environment:
 # Components that only *change* base objects. Each is the difference between the base reference and the
 # base reference with these overrides; it is enabled for an environment when the predicate holds.
 PATCH_COMPONENTS: dict[str, tuple[dict[str, Any], Callable[[Environment], bool]]] = {
-    "tls": ({"ingress": {"tls": True}}, lambda env: env.ingress.tls),
+    # an HTTPRoute carries no TLS settings: the Gateway's listener terminates TLS (generator.platform.gateway)
+    "tls": ({"ingress": {"tls": True}}, lambda env: env.ingress.tls and not env.ingress.is_gateway),
 }
 ALL_COMPONENTS: tuple[str, ...] = tuple(sorted({*COMPONENTS, *PATCH_COMPONENTS}))
 
@@ -188,9 +189,24 @@ def json_diff(old: Any, new: Any, path: tuple[str | int, ...] = ()) -> list[dict
                 sub.insert(0, {"op": "test", "path": _pointer((*path, i, "name")), "value": a["name"]})
             ops.extend(sub)
         return ops
+    if _appended_named(old, new):
+        # named elements added at the end (env vars, containers, volumes an option adds): patch the common
+        # prefix element by element (with its tests) and append the rest, instead of replacing the list
+        ops = json_diff(old, new[: len(old)], path)
+        ops.extend({"op": "add", "path": _pointer((*path, "-")), "value": item} for item in new[len(old) :])
+        return ops
     if _same(old, new):
         return []
     return [{"op": "replace", "path": _pointer(path), "value": new}]
+
+
+def _appended_named(old: Any, new: Any) -> bool:
+    """True when ``new`` is ``old``'s named objects, in the same order, followed by more."""
+    if not (isinstance(old, list) and isinstance(new, list) and 0 < len(old) < len(new)):
+        return False
+    if not all(isinstance(item, dict) and "name" in item for item in [*old, *new]):
+        return False
+    return [item["name"] for item in old] == [item["name"] for item in new[: len(old)]]
 
 
 def _with_namespace(obj: dict[str, Any], namespace: str) -> dict[str, Any]:

@@ -5,7 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from generator.config.model import Environment
-from generator.platform import ingress, minio, mlflow, monitoring, network, postgres, rbac, secrets, serving, training
+from generator.platform import (
+    auth,
+    gateway,
+    ingress,
+    minio,
+    mlflow,
+    monitoring,
+    network,
+    oauth2_proxy,
+    postgres,
+    rbac,
+    secrets,
+    serving,
+    training,
+)
 from generator.platform.common import Part, drop_none
 from generator.platform.namespace import namespace
 
@@ -23,7 +37,10 @@ def build_platform(env: Environment) -> list[Part]:
     raw += [(CORE, "postgres", o) for o in postgres.postgres(env)]
     raw += [(CORE, "minio", o) for o in minio.minio(env)]
     raw += [(CORE, "mlflow", o) for o in mlflow.core(env)]
-    raw += [(CORE, "mlflow", ingress.ingress(env))]
+    raw += [(CORE, "auth", o) for o in auth.objects(env)]
+    raw += [(CORE, "mlflow", o) for o in ingress.ingresses(env)]
+    raw += [(CORE, "auth", o) for o in oauth2_proxy.objects(env)]
+    raw += [(CORE, "gateway", o) for o in gateway.objects(env)]
     raw += [(CORE, "training", o) for o in training.training(env)]
     raw += [("ha", "ha", o) for o in mlflow.high_availability(env)]
     raw += [("monitoring", "monitoring", o) for o in monitoring.monitoring(env)]

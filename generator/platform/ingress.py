@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from generator.config.model import Environment
-from generator.platform import names
+from generator.platform import names, oauth2_proxy
 from generator.platform.common import WAVE_SERVER, metadata
+
+
+def ingresses(e: Environment) -> list[dict[str, Any]]:
+    """The Ingress, or nothing with ``ingress.kind: gateway`` (generator.platform.gateway routes instead)."""
+    return [] if e.ingress.is_gateway else [ingress(e)]
 
 
 def ingress(e: Environment) -> dict[str, Any]:
     ing = e.ingress
+    service, _, port_name = oauth2_proxy.backend(e)  # auth: oidc routes through the proxy
     annotations = {
         # artifacts are proxied through the server: do not cap upload size at nginx's 1m default
         "nginx.ingress.kubernetes.io/proxy-body-size": "0",
@@ -31,7 +37,7 @@ def ingress(e: Environment) -> dict[str, Any]:
                         {
                             "path": "/",
                             "pathType": "Prefix",
-                            "backend": {"service": {"name": names.MLFLOW, "port": {"name": "http"}}},
+                            "backend": {"service": {"name": service, "port": {"name": port_name}}},
                         }
                     ]
                 },

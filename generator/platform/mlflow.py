@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.config.model import Environment
-from generator.platform import names
+from generator.platform import auth, names
 from generator.platform.common import (
     NON_ROOT_UID,
     WAVE_HOOKS,
@@ -154,6 +154,7 @@ def _server_container(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]
         f"s3://{store.bucket}",
         "--expose-prometheus",
         names.METRICS_DIR,
+        *auth.server_args(e),
     ]
     return {
         "name": "mlflow",
@@ -174,6 +175,7 @@ def _server_container(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]
             env("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS", cors_origins(e)),
             env("MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "true" if periodic_tasks else "false"),
             env("HOME", "/tmp"),
+            *auth.server_env(e),
         ],
         "resources": server_resources(e, periodic_tasks=periodic_tasks),
         "startupProbe": http_probe("/health", "http", period=5, failure=60),
@@ -183,6 +185,7 @@ def _server_container(e: Environment, *, periodic_tasks: bool) -> dict[str, Any]
         "volumeMounts": [
             {"name": "tmp", "mountPath": "/tmp"},
             {"name": "metrics", "mountPath": names.METRICS_DIR},
+            *auth.server_mounts(e),
         ],
     }
 
@@ -247,8 +250,12 @@ def deployment(e: Environment, *, tasks: bool = False) -> dict[str, Any]:
                     "enableServiceLinks": False,
                     "securityContext": pod_security(NON_ROOT_UID),
                     "topologySpreadConstraints": _spread(APP, instance) if multi else None,
-                    "containers": [_server_container(e, periodic_tasks=periodic)],
-                    "volumes": [empty_dir("tmp", size="1Gi"), empty_dir("metrics", size="256Mi")],
+                    "containers": [_server_container(e, periodic_tasks=periodic), *auth.metrics_sidecar(e)],
+                    "volumes": [
+                        empty_dir("tmp", size="1Gi"),
+                        empty_dir("metrics", size="256Mi"),
+                        *auth.server_volumes(e),
+                    ],
                 },
             },
         },
@@ -263,7 +270,10 @@ def service(e: Environment) -> dict[str, Any]:
         "spec": {
             "type": "ClusterIP",
             "selector": selector(APP),
-            "ports": [{"name": "http", "port": names.MLFLOW_PORT, "targetPort": "http", "protocol": "TCP"}],
+            "ports": [
+                {"name": "http", "port": names.MLFLOW_PORT, "targetPort": "http", "protocol": "TCP"},
+                *auth.service_ports(e),
+            ],
         },
     }
 
@@ -319,7 +329,7 @@ def migration_job(e: Environment) -> dict[str, Any]:
                     "automountServiceAccountToken": False,
                     "enableServiceLinks": False,
                     "securityContext": pod_security(NON_ROOT_UID),
-                    "initContainers": [init_schema],
+                    "initContainers": [init_schema, *auth.migration_containers(e, common)],
                     "containers": [container],
                     "volumes": [empty_dir("tmp", size="256Mi")],
                 },

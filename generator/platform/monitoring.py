@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from generator.config.model import Environment
-from generator.platform import names
+from generator.platform import auth, names
 from generator.platform.common import WAVE_SERVER, metadata, selector
 
 REQUESTS = "mlflow_http_request_total"
@@ -37,7 +37,10 @@ def service_monitor(e: Environment) -> dict[str, Any]:
         ),
         "spec": {
             "selector": {"matchLabels": selector(names.MLFLOW)},
-            "endpoints": [{"port": "http", "path": "/metrics", "interval": mon.scrape_interval, "scheme": "http"}],
+            # auth: basic scrapes the unauthenticated metrics sidecar (generator.platform.auth)
+            "endpoints": [
+                {"port": auth.metrics_port(e)[0], "path": "/metrics", "interval": mon.scrape_interval, "scheme": "http"}
+            ],
         },
     }
 

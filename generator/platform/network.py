@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.config.model import Environment
-from generator.platform import names
+from generator.platform import auth, names, oauth2_proxy
 from generator.platform.common import WAVE_CONFIG, metadata, selector
 
 NS_LABEL = "kubernetes.io/metadata.name"
@@ -58,14 +58,9 @@ def policies(e: Environment) -> list[dict[str, Any]]:
     if not e.network_policy.enabled:
         return []
     minio = e.object_store.is_minio
-    mlflow_clients: list[dict[str, Any]] = [_namespace(e.ingress.controller_namespace)]
-    if e.monitoring.enabled:
-        mlflow_clients.append(_namespace(e.monitoring.prometheus_namespace))
     client_apps = [
         a for a, on in ((names.TRAINING, e.training.enabled), (names.MODEL_SERVER, bool(e.serving.models))) if on
     ]
-    if client_apps:
-        mlflow_clients.append(_pods(*client_apps))
     out = [
         _policy(e, "default-deny-all", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
         _policy(
@@ -85,7 +80,7 @@ def policies(e: Environment) -> list[dict[str, Any]]:
             {
                 "podSelector": {"matchLabels": selector(names.MLFLOW)},
                 "policyTypes": ["Ingress", "Egress"],
-                "ingress": [{"from": mlflow_clients, "ports": _tcp(names.MLFLOW_PORT)}],
+                "ingress": mlflow_ingress_rules(e, client_apps),
                 "egress": [
                     {"to": [_pods(names.POSTGRES)], "ports": _tcp(names.POSTGRES_PORT)},
                     _store_egress(e),
@@ -171,6 +166,7 @@ def policies(e: Environment) -> list[dict[str, Any]]:
             )
         )
     out.extend(acme_solver_policies(e))
+    out.extend(auth_policies(e))
     return out
 
 
@@ -212,6 +208,57 @@ def acme_solver_policies(e: Environment) -> list[dict[str, Any]]:
                 "podSelector": {"matchLabels": {SOLVER_LABEL: "true"}},
                 "policyTypes": ["Ingress"],
                 "ingress": [{"from": [_namespace(e.ingress.controller_namespace)], "ports": _tcp(SOLVER_PORT)}],
+            },
+        )
+    ]
+
+
+# --------------------------------------------------------------- authentication and Gateway (issue 11; kept apart)
+
+
+def mlflow_ingress_rules(e: Environment, client_apps: list[str]) -> list[dict[str, Any]]:
+    """Who may reach the tracking server: outside traffic only through the ingress controller (or the
+    Gateway's data plane, see generator.platform.gateway), or only through oauth2-proxy with ``auth: oidc``
+    (so nothing reaches MLflow around the proxy); the platform's own workloads; Prometheus on the port it
+    scrapes (with ``auth: basic`` the unauthenticated metrics sidecar only, not the API)."""
+    front = _pods(oauth2_proxy.APP) if oauth2_proxy.enabled(e) else _namespace(e.ingress.controller_namespace)
+    api_clients: list[dict[str, Any]] = [front]
+    if client_apps:
+        api_clients.append(_pods(*client_apps))
+    rules: list[dict[str, Any]] = []
+    metrics_name, metrics_port = auth.metrics_port(e)
+    if e.monitoring.enabled and metrics_name == "http":
+        api_clients.insert(1, _namespace(e.monitoring.prometheus_namespace))
+    rules.append({"from": api_clients, "ports": _tcp(names.MLFLOW_PORT)})
+    if e.monitoring.enabled and metrics_name != "http":
+        rules.append({"from": [_namespace(e.monitoring.prometheus_namespace)], "ports": _tcp(metrics_port)})
+    return rules
+
+
+def _issuer_egress(e: Environment) -> dict[str, Any]:
+    """oauth2-proxy -> the OIDC issuer (discovery, JWKS, token endpoint), outside the cluster."""
+    assert e.auth.oidc is not None
+    url = urlsplit(e.auth.oidc.issuer_url)
+    return {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": _tcp(url.port or 443)}
+
+
+def auth_policies(e: Environment) -> list[dict[str, Any]]:
+    """``auth: oidc``: the ingress controller (or Gateway) may reach only the proxy; the proxy may reach
+    MLflow and the identity provider."""
+    if not oauth2_proxy.enabled(e):
+        return []
+    return [
+        _policy(
+            e,
+            "allow-oauth2-proxy",
+            {
+                "podSelector": {"matchLabels": selector(oauth2_proxy.APP)},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [{"from": [_namespace(e.ingress.controller_namespace)], "ports": _tcp(oauth2_proxy.PORT)}],
+                "egress": [
+                    {"to": [_pods(names.MLFLOW)], "ports": _tcp(names.MLFLOW_PORT)},
+                    _issuer_egress(e),
+                ],
             },
         )
     ]

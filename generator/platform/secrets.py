@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.config.load import AUTH_SECRET, OAUTH2_PROXY_SECRET
 from generator.config.model import Environment
 from generator.platform.common import WAVE_SECRETS, labels, metadata
 from generator.platform.names import OBJECT_STORE_SECRET, POSTGRES_SECRET
@@ -14,6 +15,20 @@ from generator.platform.names import OBJECT_STORE_SECRET, POSTGRES_SECRET
 SECRET_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     POSTGRES_SECRET: ("postgres_key", ("password", "username")),
     OBJECT_STORE_SECRET: ("object_store_key", ("accessKey", "secretKey")),
+    # auth: basic (generator.platform.auth.AUTH_KEYS) and auth: oidc (generator.platform.oauth2_proxy)
+    AUTH_SECRET: (
+        "auth_key",
+        (
+            "adminPassword",
+            "adminUsername",
+            "flaskSecretKey",
+            "servingPassword",
+            "servingUsername",
+            "trainingPassword",
+            "trainingUsername",
+        ),
+    ),
+    OAUTH2_PROXY_SECRET: ("oauth2_proxy_key", ("clientSecret", "cookieSecret")),
 }
 
 
@@ -74,6 +89,11 @@ def _sealed_secret(env: Environment, name: str) -> dict[str, Any]:
     }
 
 
+def auth_secret_names(env: Environment) -> tuple[str, ...]:
+    """The Secrets an auth mode adds: MLflow's basic-auth credentials, or oauth2-proxy's secrets."""
+    return {"basic": (AUTH_SECRET,), "oidc": (OAUTH2_PROXY_SECRET,)}.get(env.auth.mode, ())
+
+
 def secrets(env: Environment) -> list[dict[str, Any]]:
     build = _sealed_secret if env.secrets.provider == "sealed-secrets" else _external_secret
-    return [build(env, name) for name in (POSTGRES_SECRET, OBJECT_STORE_SECRET)]
+    return [build(env, name) for name in (POSTGRES_SECRET, OBJECT_STORE_SECRET, *auth_secret_names(env))]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.config.model import Environment, ServingModel
-from generator.platform import names
+from generator.platform import auth, names
 from generator.platform.common import (
     NON_ROOT_UID,
     WAVE_LAST,
@@ -93,6 +93,7 @@ def deployment(e: Environment, model: ServingModel) -> dict[str, Any]:
         "env": [
             env("MLFLOW_TRACKING_URI", names.mlflow_service_url()),
             env("HOME", "/tmp"),
+            *auth.client_env(e, "serving"),
         ],
         "resources": resources(model.resources),
         "startupProbe": http_probe("/ping", "http", period=10, failure=60),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.config.model import Environment
-from generator.platform import names
+from generator.platform import auth, names
 from generator.platform.common import (
     NON_ROOT_UID,
     WAVE_CLIENTS,
@@ -40,6 +40,7 @@ def _job_spec(e: Environment) -> dict[str, Any]:
             env("MLFLOW_TRACKING_URI", names.mlflow_service_url()),
             env("MLFLOW_EXPERIMENT_NAME", tr.experiment),
             env("HOME", "/tmp"),
+            *auth.client_env(e, "training"),
         ],
         "resources": resources(tr.resources),
         "securityContext": container_security(NON_ROOT_UID),

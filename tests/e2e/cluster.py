@@ -222,9 +222,12 @@ class Cluster:
         paths: dict[str, Path] = {}
         for mount in container.get("volumeMounts") or []:
             volume = volumes[mount["name"]]
-            assert "emptyDir" in volume, f"{pod_name}: volume {mount['name']} is not an emptyDir"
+            assert "emptyDir" in volume or "configMap" in volume, f"{pod_name}: volume {mount['name']} unsupported"
             local = self.root / "pods" / pod_name / "volumes" / mount["name"]
             local.mkdir(parents=True, exist_ok=True)
+            if "configMap" in volume:  # the kubelet projects every key of the ConfigMap as a file
+                for key, text in self.config_maps[volume["configMap"]["name"]].items():
+                    (local / key).write_text(text)
             paths[mount["mountPath"]] = local
         paths.update(image_files or {})
 

@@ -49,6 +49,16 @@ Obj = dict[str, Any]
 TEST_REMOTE_SECRETS: dict[str, dict[str, str]] = {
     "postgres": {"username": "mlflow_e2e", "password": "e2e p@ss%word/ 7"},
     "object-store": {"accessKey": "e2e-access", "secretKey": "e2e-secret/key+1"},
+    # auth: basic (generator.platform.auth): Flask secret key, admin and the per-workload users
+    "auth": {
+        "flaskSecretKey": "e2e-flask-secret-key-0123456789",
+        "adminUsername": "platform-admin",
+        "adminPassword": "e2e admin p@ss%word 1",
+        "trainingUsername": "training",
+        "trainingPassword": "e2e training p@ss 2",
+        "servingUsername": "serving",
+        "servingPassword": "e2e serving p@ss 3",
+    },
 }
 
 
@@ -58,6 +68,8 @@ def remote_store(env_name: str) -> dict[str, dict[str, str]]:
     env = load_by_name(ROOT, env_name)
     prefix = env.secrets.postgres_key.rpartition("/")[0]
     return {f"{prefix}/{key}": values for key, values in TEST_REMOTE_SECRETS.items()}
+
+
 INSTALL_HINT = (
     "install them with: apt-get install -y postgresql (server binaries), "
     "python3 -m pip install -e '.[test]' (the pinned mlflow and its extras, moto)"
@@ -204,6 +216,25 @@ def mlflow_tasks(mlflow_servers: dict[str, Pod]) -> Pod:
 @pytest.fixture(scope="session")
 def mlflow_url(cluster: Cluster, mlflow_web: Pod) -> str:
     return f"http://{mlflow_web.ip}:{server_port(cluster.get('Deployment', 'mlflow'))}"
+
+
+@pytest.fixture(scope="session")
+def metrics_url(cluster: Cluster, mlflow_web: Pod) -> str:
+    """Where Prometheus scrapes the web pod: the container port the ServiceMonitor endpoint names. With
+    auth: basic that is the ``metrics`` sidecar (started here, in the web pod's network and volumes);
+    otherwise the server's own port."""
+    workload = cluster.get("Deployment", "mlflow")
+    (endpoint,) = cluster.get("ServiceMonitor", "mlflow")["spec"]["endpoints"]
+    containers = Cluster.pod_spec(workload)["containers"]
+    for container in containers:
+        for port in container.get("ports") or []:
+            if port["name"] == endpoint["port"]:
+                url = f"http://{mlflow_web.ip}:{port['containerPort']}"
+                if container is not containers[0]:
+                    sidecar = cluster.start(mlflow_web.name, workload, container, ip=mlflow_web.ip)
+                    wait_http(sidecar, url + endpoint["path"], timeout=60)
+                return url
+    raise AssertionError(f"no container port named {endpoint['port']} in Deployment/mlflow")
 
 
 def dockerfile_files(directory: Path) -> dict[str, Path]:

@@ -3,6 +3,7 @@ rendered prod manifests (fixtures in conftest.py)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.parse
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 
 from e2e import promql
-from e2e.cluster import Cluster, Pod, http
+from e2e.cluster import Cluster, Pod
+from e2e.cluster import http as _http
+from e2e.conftest import TEST_REMOTE_SECRETS
 from e2e.measure import pg_connections, role
 from e2e.services import S3, Postgres
 
@@ -20,6 +23,15 @@ Obj = dict[str, Any]
 # Prometheus scrapes the pod by IP (ServiceMonitor endpoints); any RFC 1918 pod address stands for it here.
 SCRAPE_HOST = "10.0.0.7:5000"
 SERVICE_HOST = "mlflow:5000"  # what in-cluster clients send for http://mlflow:5000
+# auth: basic (the prod default): these checks read as the admin; tests/e2e/test_auth.py covers the users
+_ADMIN = TEST_REMOTE_SECRETS["auth"]
+ADMIN_AUTH = "Basic " + base64.b64encode(f"{_ADMIN['adminUsername']}:{_ADMIN['adminPassword']}".encode()).decode()
+
+
+def http(url: str, **kwargs: Any) -> tuple[int, bytes]:
+    """e2e.cluster.http with the admin's credentials (ignored by a server without its auth app)."""
+    headers = {"Authorization": ADMIN_AUTH, **(kwargs.pop("headers", None) or {})}
+    return _http(url, headers=headers, **kwargs)
 
 
 def api(mlflow_url: str, path: str, **params: str) -> Obj:
@@ -42,7 +54,9 @@ def test_api_answers_the_ingress_host_and_refuses_unknown_hosts(cluster: Cluster
     assert status == 403
 
 
-def test_metrics_expose_what_the_dashboard_queries(cluster: Cluster, mlflow_url: str, training: Pod) -> None:
+def test_metrics_expose_what_the_dashboard_queries(
+    cluster: Cluster, mlflow_url: str, metrics_url: str, training: Pod
+) -> None:
     dashboard = json.loads(next(iter(cluster.get("ConfigMap", "mlflow-grafana-dashboard")["data"].values())))
     used: dict[str, set[str]] = {}
     for panel in dashboard["panels"]:
@@ -54,7 +68,7 @@ def test_metrics_expose_what_the_dashboard_queries(cluster: Cluster, mlflow_url:
     for _ in range(3):  # traffic of every kind the panels aggregate (the trainer's requests came first)
         http(f"{mlflow_url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=Default", host=SERVICE_HOST)
         http(f"{mlflow_url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=missing", host=SERVICE_HOST)
-    status, body = http(f"{mlflow_url}/metrics", host=SCRAPE_HOST)
+    status, body = _http(f"{metrics_url}/metrics", host=SCRAPE_HOST)  # as Prometheus: no credentials
     assert status == 200, body[:300]
     exposed = promql.exposition_labels(body.decode())
     for metric, labels in sorted(used.items()):

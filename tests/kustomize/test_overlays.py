@@ -51,8 +51,9 @@ def env_of(container: dict[str, Any]) -> dict[str, Any]:
 
 
 def mlflow_container(obj: dict[str, Any]) -> dict[str, Any]:
+    """The workload's main container (auth: basic adds only the tracking server's ``metrics`` sidecar)."""
     containers = pod_spec(obj)["containers"]
-    assert len(containers) == 1
+    assert [c["name"] for c in containers[1:]] in ([], ["metrics"])
     return dict(containers[0])
 
 
@@ -369,6 +370,11 @@ def test_backend_uri_survives_any_password(env: str, get: Get) -> None:
     for kind, name in (("Deployment", "mlflow"), ("Job", "mlflow-db-migrate")):
         spec = pod_spec(get(env, kind, name))
         for c in [*spec.get("initContainers", []), *spec["containers"]]:
+            if "PGPASSWORD" in env_of(c):  # auth: basic -- libpq reads it as is, no URL involved
+                assert env_of(c)["PGPASSWORD"] == ("secret", "postgres-credentials", "password"), c["name"]
+            if c["name"] == "metrics" or c["name"].startswith("auth-"):
+                assert "POSTGRES_PASSWORD" not in env_of(c), c["name"]
+                continue
             secret, key = env_of(c)["POSTGRES_PASSWORD"][1:]
             assert secret == "postgres-credentials" and data[key] == URL_ENCODED_PASSWORD, (name, c["name"])
     # Go's urlquery is url.QueryEscape (unreserved kept, space -> '+', the rest %XX); SQLAlchemy unquotes
@@ -417,7 +423,10 @@ def test_migration_is_a_sync_hook_between_postgres_and_mlflow(env: str, rendered
         assert "initContainers" not in pod_spec(obj) or obj["metadata"]["name"].startswith("model-")
     # `mlflow db upgrade` alone fails on the empty database of a first sync (mlflow#2444): an init step
     # with the same image and database URI creates the schema first when there is none
-    (init,) = pod_spec(job)["initContainers"]
+    init, *auth_steps = pod_spec(job)["initContainers"]
+    # auth: basic creates, migrates and populates the auth store after the tracking schema exists
+    expected = ["auth-create-db", "auth-db-upgrade", "auth-users"] if env != "dev" else []
+    assert [a["name"] for a in auth_steps] == expected
     assert init["image"] == c["image"] and env_of(init) == env_of(c)
     assert init["command"][:2] == ["python", "-c"] and "_initialize_tables(engine)" in init["command"][2]
     assert init["securityContext"] == c["securityContext"] and init["resources"] == c["resources"]
@@ -802,7 +811,8 @@ def test_network_policy_allows_exactly_the_platform_flows(
     )
     must: list[tuple[Pod, Pod, int]] = [
         (nginx, mlflow, 5000),
-        (prometheus, mlflow, 5000),
+        # auth: basic (both shipped profiles): Prometheus scrapes the metrics sidecar, never the API
+        (prometheus, mlflow, 9102),
         (mlflow, postgres, 5432),
         (mlflow, minio, 9000),
         (migrate, postgres, 5432),
@@ -820,6 +830,8 @@ def test_network_policy_allows_exactly_the_platform_flows(
         assert allowed(policies, src, dst, port), f"{src} -> {dst}:{port} is blocked"
     must_not: list[tuple[Pod, Pod, int]] = [
         (stranger, mlflow, 5000),
+        (prometheus, mlflow, 5000),
+        (stranger, mlflow, 9102),
         (nginx, postgres, 5432),
         (training, postgres, 5432),
         (model, postgres, 5432),

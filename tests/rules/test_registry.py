@@ -28,7 +28,7 @@ REQUIRED = {
     "privilege-escalation", "host-namespace", "writable-root-fs", "duplicate-env", "job-ttl",
     "cronjob-concurrency", "plaintext-secret", "secret-in-env", "service-type", "ingress-tls", "min-replicas",
     "missing-pdb", "no-anti-affinity", "dangling-service", "dangling-ingress", "dangling-servicemonitor",
-    "missing-reference", "port-mismatch", "non-isolated-pod", "network-blocked",
+    "dangling-route", "missing-reference", "port-mismatch", "non-isolated-pod", "network-blocked",
 }  # fmt: skip
 
 
