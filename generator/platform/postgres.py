@@ -35,6 +35,12 @@ RESERVED_CONNECTIONS = 10
 # consumer). The six Huey job consumers hold none while no job runs.
 SERVER_POD_CONNECTIONS = 3
 PERIODIC_TASKS_CONNECTIONS = 1
+# auth: basic. MLflow's auth app opens its own engine in every process that serves it (mlflow 3.17.2
+# mlflow/server/auth/sqlalchemy_store.py ``init_db`` -> mlflow/store/db/utils.py
+# ``create_sqlalchemy_engine_with_retry``, with the same MLFLOW_SQLALCHEMYSTORE_POOL_SIZE/MAX_OVERFLOW): a
+# second pool per worker, and the `mlflow server` process holds 1 more connection (tests/e2e/test_sizing.py).
+AUTH_POOLS_PER_WORKER = 1
+AUTH_SERVER_POD_CONNECTIONS = 1
 PG_ISREADY = 'exec pg_isready --host=127.0.0.1 --port=5432 --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"'
 
 
@@ -62,7 +68,10 @@ def mlflow_connection_demand(e: Environment) -> int:
         if ms.hpa.enabled:
             pods = max(ms.hpa.max_replicas, ms.hpa.min_replicas, 2)
         pods += 1  # the single mlflow-tasks replica (see generator.platform.mlflow)
-    per_pod = ms.workers * (ms.db_pool_size + ms.db_max_overflow) + SERVER_POD_CONNECTIONS
+    pools = 1 + (AUTH_POOLS_PER_WORKER if e.auth.basic else 0)
+    per_pod = ms.workers * pools * (ms.db_pool_size + ms.db_max_overflow) + SERVER_POD_CONNECTIONS
+    if e.auth.basic:
+        per_pod += AUTH_SERVER_POD_CONNECTIONS
     return pods * per_pod + PERIODIC_TASKS_CONNECTIONS  # exactly one pod runs the periodic tasks
 
 

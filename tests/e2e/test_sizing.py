@@ -13,7 +13,12 @@ from e2e.cluster import Pod
 from e2e.measure import figures
 from e2e.services import Postgres
 from generator.platform.mlflow import measured_memory_mib
-from generator.platform.postgres import PERIODIC_TASKS_CONNECTIONS, SERVER_POD_CONNECTIONS
+from generator.platform.postgres import (
+    AUTH_POOLS_PER_WORKER,
+    AUTH_SERVER_POD_CONNECTIONS,
+    PERIODIC_TASKS_CONNECTIONS,
+    SERVER_POD_CONNECTIONS,
+)
 
 pytestmark = pytest.mark.e2e
 NON_WORKER_HOLDERS = {"mlflow cli", "job runner", "periodic-tasks consumer"}
@@ -43,9 +48,12 @@ def test_server_pods_stay_within_the_generated_sizing(
         assert f.processes["uvicorn worker"] == workers, out[pod.name]
         assert f.processes["periodic-tasks consumer"] == (1 if periodic else 0), out[pod.name]
         assert set(f.connection_holders) <= NON_WORKER_HOLDERS | {"uvicorn worker"}, out[pod.name]
-        assert f.connections["uvicorn worker"] <= workers * per_process, out[pod.name]
+        basic_auth = "basic-auth" in args  # --app-name basic-auth: a second pool per worker
+        pools = 1 + (AUTH_POOLS_PER_WORKER if basic_auth else 0)
+        assert f.connections["uvicorn worker"] <= workers * pools * per_process, out[pod.name]
         other = sum(n for r, n in f.connections.items() if r != "uvicorn worker")
         allowed = SERVER_POD_CONNECTIONS + (PERIODIC_TASKS_CONNECTIONS if periodic else 0)
+        allowed += AUTH_SERVER_POD_CONNECTIONS if basic_auth else 0
         assert other <= allowed, f"{pod.name}: non-worker processes hold {other} connections, sized {allowed}"
         assert f.pss_mib <= measured_memory_mib(workers, periodic_tasks=periodic), out[pod.name]
     path = os.environ.get("E2E_FIGURES")

@@ -11,7 +11,12 @@ import pytest
 
 from generator.config.model import Environment
 from generator.platform.build import build_objects
-from generator.platform.postgres import PERIODIC_TASKS_CONNECTIONS, SERVER_POD_CONNECTIONS
+from generator.platform.postgres import (
+    AUTH_POOLS_PER_WORKER,
+    AUTH_SERVER_POD_CONNECTIONS,
+    PERIODIC_TASKS_CONNECTIONS,
+    SERVER_POD_CONNECTIONS,
+)
 from kustomize.conftest import SHIPPED, Objects, find
 
 Get = Callable[[str, str, str], dict[str, Any]]
@@ -603,8 +608,12 @@ def test_postgres_accepts_every_connection_the_tracking_servers_can_open(
             values["MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW"]
         )
         pods = hpa_max.get(dep["metadata"]["name"], dep["spec"]["replicas"])
+        # basic-auth: MLflow's auth store opens a second engine (same pool settings) in every worker
+        basic_auth = "basic-auth" in args
+        pools = 1 + (AUTH_POOLS_PER_WORKER if basic_auth else 0)
         # + the connections the server and job runner processes keep (measured by tests/e2e/test_sizing.py)
-        demand += pods * (workers * per_process + SERVER_POD_CONNECTIONS)
+        server = SERVER_POD_CONNECTIONS + (AUTH_SERVER_POD_CONNECTIONS if basic_auth else 0)
+        demand += pods * (workers * pools * per_process + server)
         demand += PERIODIC_TASKS_CONNECTIONS if values["MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS"] == "true" else 0
     assert demand > 0
     pg = mlflow_container(get(env, "StatefulSet", "postgres"))
