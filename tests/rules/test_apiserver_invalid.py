@@ -419,3 +419,27 @@ def test_env_file_cron_check_agrees_with_the_api_server(expr: str) -> None:
     from generator.models.kube_apiserver.workloads import cron_problem
 
     assert is_cron(expr) == (cron_problem(expr) == "")
+
+
+def _rc(**spec: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "replicas": 2,
+        "template": {
+            "metadata": {"labels": {"app": "legacy"}},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+        },
+    }
+    base.update(spec)
+    return {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "legacy"}, "spec": base}
+
+
+def test_replication_controller_as_the_api_server_validates_it() -> None:
+    """ValidatePodTemplateSpecForRC: restartPolicy Always only, selector matching the template's labels; an
+    empty selector is defaulted from the template's labels (SetDefaults_ReplicationController)."""
+    assert _run(_rc()) == []  # selector defaulted from the template's labels
+    assert _run(_rc(selector={"app": "legacy"})) == []
+    never = _rc()
+    never["spec"]["template"]["spec"]["restartPolicy"] = "Never"
+    assert [f.path for f in _run(never)] == ["/spec/template/spec/restartPolicy"]
+    assert [f.path for f in _run(_rc(selector={"app": "other"}))] == ["/spec/template/metadata/labels"]
+    assert {f.path for f in _run(_rc(template=None))} >= {"/spec/template", "/spec/selector"}

@@ -126,6 +126,48 @@ def _rolling(ru: dict[str, Any], base: Path, upstream: str, out: list[Violation]
         out.append(Violation((*base, "maxUnavailable"), "may not be 0 when `maxSurge` is 0", upstream))
 
 
+def validate_replicationcontroller(obj: dict[str, Any], opts: Options) -> list[Violation]:
+    """ValidateReplicationControllerSpec and ValidatePodTemplateSpecForRC (pkg/apis/core/validation/
+    validation.go): a template is required, the selector is non-empty and selects the template's labels, and
+    the template's restartPolicy is Always. v1 defaulting runs first (pkg/apis/core/v1/defaults.go
+    SetDefaults_ReplicationController): an empty selector becomes the template's labels."""
+    spec = d(obj.get("spec"))
+    out: list[Violation] = []
+    template = spec.get("template")
+    labels = {str(k): str(v) for k, v in d(d(d(template).get("metadata")).get("labels")).items()}
+    selector = {str(k): str(v) for k, v in d(spec.get("selector")).items()} or labels
+    if not selector:
+        out.append(
+            Violation(("spec", "selector"), "selector is required (Required value)", CORE + "ValidateNonEmptySelector")
+        )
+    _nonneg(spec, ("replicas", "minReadySeconds"), ("spec",), CORE + "ValidateReplicationControllerSpec", out)
+    if not isinstance(template, dict):
+        out.append(
+            Violation(
+                ("spec", "template"), "template is required (Required value)", CORE + "ValidatePodTemplateSpecForRC"
+            )
+        )
+        return out
+    if selector and any(labels.get(k) != v for k, v in selector.items()):
+        out.append(
+            Violation(
+                ("spec", "template", "metadata", "labels"),
+                "`selector` does not match template `labels`",
+                CORE + "ValidatePodTemplateSpecForRC",
+            )
+        )
+    policy = d(template.get("spec")).get("restartPolicy")
+    if policy is not None and policy != "Always":
+        out.append(
+            Violation(
+                ("spec", "template", "spec", "restartPolicy"),
+                f'unsupported value "{policy}": a ReplicationController only allows "Always"',
+                CORE + "ValidatePodTemplateSpecForRC",
+            )
+        )
+    return out
+
+
 def validate_deployment(obj: dict[str, Any], opts: Options) -> list[Violation]:
     spec = d(obj.get("spec"))
     out: list[Violation] = []
