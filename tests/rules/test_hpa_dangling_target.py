@@ -7,8 +7,10 @@ from generator.validate.model import Finding
 from generator.validate.rules import hpa_dangling_target as rule
 
 
-def _run(*objs: dict[str, Any], external: frozenset[ExternalObject] = frozenset()) -> list[Finding]:
-    ctx = Context.from_objects(list(objs), external=external)
+def _run(
+    *objs: dict[str, Any], external: frozenset[ExternalObject] = frozenset(), namespace: str = "default"
+) -> list[Finding]:
+    ctx = Context.from_objects(list(objs), external=external, namespace=namespace)
     assert rule.KINDS is not None
     return [f for res in ctx.resources if res.kind in rule.KINDS for f in rule.check(ctx, res)]
 
@@ -42,6 +44,16 @@ def test_fires_on_wrong_name_or_kind() -> None:
     [f] = _run(_deploy("web"), _hpa("Deployment", "web-server"))
     assert f.path == "/spec/scaleTargetRef/name" and "Deployment/web-server" in f.message
     assert _run(_deploy("web"), _hpa("StatefulSet", "web"))
+
+
+def test_fires_naming_the_namespace_the_hpa_lands_in() -> None:
+    # a plain file without metadata.namespace (no overlay namespace): kubectl apply puts it in "default"
+    [f] = _run(_hpa("Deployment", "gone"), namespace="")
+    assert "is not in the default namespace (" in f.message and "namespace  " not in f.message
+    hpa = _hpa("Deployment", "gone")
+    hpa["metadata"]["namespace"] = "apps"
+    [f] = _run(hpa, namespace="")
+    assert "is not in namespace apps (" in f.message
 
 
 def test_passes_existing_or_external_target() -> None:

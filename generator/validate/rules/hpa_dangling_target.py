@@ -56,9 +56,11 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return []  # apiserver-invalid reports the missing field
     if ctx.get(kind, obj.namespace, name) is not None or ctx.is_external(kind, obj.namespace, name):
         return []
+    # a namespace-less HPA lands in the default namespace (kubectl apply), like its target lookup above
+    where = f"namespace {obj.namespace}" if obj.namespace else "the default namespace"
     return [
         Finding(
-            f"scaleTargetRef {kind}/{name} is not in namespace {obj.namespace} (nothing will be scaled); "
+            f"scaleTargetRef {kind}/{name} is not in {where} (nothing will be scaled); "
             "fix the name/kind or declare it in policy.external",
             "/spec/scaleTargetRef/name",
         )
