@@ -20,6 +20,7 @@ POLICY_RULES = [
     "privileged",
     "privilege-escalation",
     "host-namespace",
+    "host-path-mount",
     "writable-root-fs",
     "duplicate-env",
     "job-ttl",
