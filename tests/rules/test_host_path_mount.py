@@ -21,7 +21,8 @@ def _deploy(host: str, *, read_only: bool | None = None, mounted: bool = True, i
     pod["initContainers" if init else "containers"] = [container]
     if init:
         pod["containers"] = [{"name": "main", "image": "app:1"}]
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": {"spec": pod}}}
+    meta = {"name": "d"}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": {"template": {"spec": pod}}}
 
 
 def test_fires_on_runtime_sockets_read_only_or_not() -> None:

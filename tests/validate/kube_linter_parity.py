@@ -28,7 +28,7 @@ import yaml
 
 from generator.validate.engine import validate_resources
 from generator.validate.load import load_file
-from generator.validate.model import Resource
+from generator.validate.model import Resource, ResourceRef
 from generator.validate.rules import RULES
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kube-linter"
@@ -50,9 +50,7 @@ class Expectation:
 
 
 # "${message1}" or "${actual_messages[0]}" compared with "Kind: message" or "Kind name: message"
-_MESSAGE = re.compile(
-    r'\[\[ "\$\{(?:message\d+|actual_messages\[\d+\])\}" (?:==|=~) "([A-Za-z]+)(?: ([^:"]+))?: '
-)
+_MESSAGE = re.compile(r'\[\[ "\$\{(?:message\d+|actual_messages\[\d+\])\}" (?:==|=~) "([A-Za-z]+)(?: ([^:"]+))?: ')
 
 
 def expectations() -> dict[str, Expectation]:
@@ -106,7 +104,7 @@ class Result:
 _BINDING_OF = {"Role": ("RoleBinding",), "ClusterRole": ("RoleBinding", "ClusterRoleBinding")}
 
 
-def _bindings_of(resources: list[Resource], role: Resource) -> list[Resource]:
+def _bindings_of(resources: list[Resource], role: ResourceRef) -> list[Resource]:
     """The RoleBindings/ClusterRoleBindings of ``resources`` whose roleRef names ``role`` (a RoleBinding
     binds a Role of its own namespace, or a ClusterRole)."""
     out = []
@@ -155,8 +153,16 @@ def run_check(exp: Expectation, entry: dict[str, Any]) -> Result:
         matched = min(exp.count, sum(ours.values()))
         k8s = exp.count
     return Result(
-        exp.check, rules, exp.count, sum(ours.values()), matched, exp.kinds is not None, ours, k8s,
-        by_object=exp.names is not None, count_asserted=exp.count_asserted,
+        exp.check,
+        rules,
+        exp.count,
+        sum(ours.values()),
+        matched,
+        exp.kinds is not None,
+        ours,
+        k8s,
+        by_object=exp.names is not None,
+        count_asserted=exp.count_asserted,
     )
 
 
