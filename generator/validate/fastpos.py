@@ -109,25 +109,51 @@ def _closing(doc: str, pos: int, quote: str) -> int:
         i += 1
 
 
-def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple[int, int]:
+# A step of the walk: (offset of the node found so far, the current node or None while it is not needed
+# yet, the loaded value there, what :func:`_value` needs to compute the node from its key).
+_Step = tuple[int, "tuple[str, int, int, int] | None", Any, "tuple[int, int, str, int] | None"]
+Memo = dict[tuple[str, ...], _Step]
+
+
+def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Memo | None = None) -> tuple[int, int]:
     """(line offset inside the document, column), 0-based, of the node :func:`positions.walk` finds for
-    ``parts`` in the document text[begin:end]. Raises Unsupported."""
-    stop = _DOC_END.search(text, begin, end)
-    end = stop.start() + 1 if stop else end
-    first = _SIGNIFICANT.search(text, begin, end)
-    if first is None or text.startswith("---", first.start(2)):
-        raise Unsupported
-    found = first.start(2)  # offset of the node found so far (the root)
-    # The current node: (kind, offset of its first content, column, range end)
-    node = _node_at(text, first.start(2), len(first.group(1)), end)
+    ``parts`` in the document text[begin:end]. Raises Unsupported.
+
+    ``memo``: the steps already walked in this same document (same ``text``, ``begin``, ``end`` and
+    ``obj``), keyed by path prefix: the findings of one resource share most of their paths. The node
+    below a key is computed only when a further step needs it (its range is the costly search)."""
+    if memo is None:
+        memo = {}
+    step = memo.get(())
+    if step is None:
+        stop = _DOC_END.search(text, begin, end)
+        end = stop.start() + 1 if stop else end
+        first = _SIGNIFICANT.search(text, begin, end)
+        if first is None or text.startswith("---", first.start(2)):
+            raise Unsupported
+        # The current node: (kind, offset of its first content, column, range end)
+        step = (first.start(2), _node_at(text, first.start(2), len(first.group(1)), end), obj, None)
+        memo[()] = step
+    found, node, obj, pending = step  # found: offset of the node found so far (the root)
+    key: tuple[str, ...] = ()
     for part in parts:
+        prev = key
+        key = (*key, part)
+        hit = memo.get(key)
+        if hit is not None:
+            found, node, obj, pending = hit
+            continue
+        if node is None:
+            assert pending is not None
+            node = _value(text, *pending)
+            memo[prev] = (found, node, obj, None)
         kind, start, col, stop_at = node
         if kind == "map":
-            key = _find_key(text, start, stop_at, col, part)
-            if key is None:
+            at = _find_key(text, start, stop_at, col, part)
+            if at is None:
                 break
-            found = key
-            node = _value(text, key, col, part, stop_at)
+            found = at
+            node, pending = None, (at, col, part, stop_at)
             obj = obj.get(part) if isinstance(obj, dict) else None
         elif kind == "seq":
             if not part.isdigit():
@@ -147,11 +173,13 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple
             dash = items[target]
             item_end = items[target + 1] if target + 1 < len(items) else stop_at
             found, node = _item(text, dash, col, item_end)
+            pending = None
             obj = item_obj
         elif kind == "flow":
             raise Unsupported
         else:
             break
+        memo[key] = (found, node, obj, pending)
     line = text.count("\n", begin, found)
     return line, found - (text.rfind("\n", 0, found) + 1)
 
