@@ -116,12 +116,27 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _bounds(src: Any, text: str) -> tuple[int, int] | None:
+    """(begin, end) offsets of the document's lines ``start_line`` to ``end_line`` in ``text``; None when
+    the document starts beyond the text's last line. From the offsets the loader recorded when it has
+    them (without splitting the whole stream into lines)."""
+    if src.start_offset >= 0:
+        return src.start_offset, len(text) if src.end_line < 0 else src.end_offset
+    starts = _line_starts(text)
+    if src.start_line >= len(starts):
+        return None
+    end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+    return starts[src.start_line], end
+
+
 def _doc_node(res: Resource) -> tuple[Node | None, int]:
     src = res.source
     text = src.stream_text()
-    starts = _line_starts(text)
-    begin = starts[min(src.start_line, len(starts) - 1)]
-    end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+    bounds = _bounds(src, text)
+    if bounds is None:  # (the last line, as before)
+        starts = _line_starts(text)
+        bounds = starts[len(starts) - 1], len(text)
+    begin, end = bounds
     nodes = _compose_all(text[begin:end])
     return (nodes[0] if nodes else None), src.start_line
 
@@ -311,11 +326,10 @@ class _FastDoc:
     def of(cls, res: Resource) -> _FastDoc:
         src = res.source
         text = src.stream_text()
-        starts = _line_starts(text)
-        if src.start_line >= len(starts):
+        bounds = _bounds(src, text)
+        if bounds is None:
             return cls(res, False)
-        begin = starts[src.start_line]
-        end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+        begin, end = bounds
         if not fastpos.document_ok(text, begin, end):
             return cls(res, False)
         base = [str(p) for p in src.base]
