@@ -460,20 +460,22 @@ def _stream_fast_ok(text: str) -> bool:
     )
 
 
-_LEADING_ZERO_PREFIXES = (" 0", "\t0", "\n0", "[0", ",0", "{0", " -0", " +0", "[-0", "[+0", ",-0", ",+0")
+# A "0" after one of " ", "\t", "\n", "[", ",", "{" (or a sign after " ", "[", ","), followed by an ASCII digit,
+# "_" or any non-ASCII character (str.isdigit decides those). The pattern starts with the literal "0", so re
+# jumps from "0" to "0" in C: ten times faster than a str.find per prefix.
+_LEADING_ZERO = re.compile(r"0(?:(?<=[ \t\n\[,{]0)|(?<=[ \[,][-+]0))(?=[0-9_]|[^\x00-\x7f])")
 
 
 def _chunk_fast_ok(chunk: str) -> bool:
-    """No tag and no leading-zero integer (0755) in this document (str.find: much faster than re)."""
+    """No tag and no leading-zero integer (0755) in this document."""
     if "!" in chunk and _TAG.search(chunk) is not None:
         return False
-    for prefix in _LEADING_ZERO_PREFIXES:
-        pos = chunk.find(prefix)
-        while pos >= 0:
-            nxt = chunk[pos + len(prefix) : pos + len(prefix) + 1]
-            if nxt.isdigit() or nxt == "_":
-                return False
-            pos = chunk.find(prefix, pos + 1)
+    found = _LEADING_ZERO.search(chunk)
+    while found is not None:
+        nxt = chunk[found.end() : found.end() + 1]
+        if nxt.isdigit() or nxt == "_":
+            return False
+        found = _LEADING_ZERO.search(chunk, found.end())
     return True
 
 
