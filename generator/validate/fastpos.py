@@ -8,11 +8,14 @@ indentation rules, which libyaml enforces: block scalar content and plain scalar
 are indented more than their parent's column), so a search within the value's range at the exact
 column finds exactly that mapping's key.
 
-Anything this does not model returns None and the caller composes the document as before: anchors,
-aliases, tags, merge keys, quoted or complex keys, tabs, CR line ends, a document that starts on its
-``---`` line, quoted scalars spanning lines, and descending into a flow collection or a sequence of
-sequences. Duplicate keys are handled by the caller (it composes). A test compares both paths' JSON
-reports byte for byte on generated corpora (tests/validate/test_fastpos.py).
+Anything this does not model returns None and the caller composes the document as before: anchors and
+aliases (except a whole block value after a key, ``labels: &labels`` / ``labels: *labels``, which the walk
+steps around but never into), tags, merge keys, quoted or complex keys, tabs, CR line ends, a document
+that starts on its ``---`` line, quoted scalars spanning lines, a sequence of sequences, and descending
+into a flow collection other than a one-line ``{k: v, ...}`` or ``[a, b]`` of plain scalars. Duplicate
+keys are handled by the caller (it composes). A test compares both paths for every pointer of generated
+and hand-written documents, and both paths' JSON reports byte for byte on generated corpora
+(tests/validate/test_fastpos.py).
 """
 
 from __future__ import annotations
@@ -57,7 +60,11 @@ def document_ok(text: str, begin: int, end: int) -> bool:
     for char in "&*!?":
         pos = doc.find(char)
         while pos >= 0:
-            if _at_node_start(doc, pos) and (char != "?" or doc[pos + 1 : pos + 2] in (" ", "\n", "")):
+            if (
+                _at_node_start(doc, pos)
+                and (char != "?" or doc[pos + 1 : pos + 2] in (" ", "\n", ""))
+                and not (char in "&*" and _whole_value(doc, pos))
+            ):
                 return False  # an anchor, alias, tag or complex key
             pos = doc.find(char, pos + 1)
     for quote in "\"'":
@@ -76,6 +83,20 @@ def document_ok(text: str, begin: int, end: int) -> bool:
                 return False  # a quoted key
             pos = doc.find(quote, close + 1)
     return True
+
+
+def _whole_value(doc: str, pos: int) -> bool:
+    """Is the anchor or alias at ``pos`` all there is after a ``key: `` on its line (``labels: &labels``
+    before a block mapping, ``labels: *labels``)? The walk refuses to descend into such a value (the
+    composer follows aliases); the keys around it and the key itself are found as usual."""
+    i = pos - 1
+    while i >= 0 and doc[i] == " ":
+        i -= 1
+    if i < 0 or i == pos - 1 or doc[i] != ":":
+        return False
+    eol = doc.find("\n", pos)
+    after = doc[pos : len(doc) if eol < 0 else eol].partition(" ")[2].strip()
+    return not after or after.startswith("#")
 
 
 def _at_node_start(doc: str, pos: int) -> bool:
@@ -109,25 +130,51 @@ def _closing(doc: str, pos: int, quote: str) -> int:
         i += 1
 
 
-def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple[int, int]:
+# A step of the walk: (offset of the node found so far, the current node or None while it is not needed
+# yet, the loaded value there, what :func:`_value` needs to compute the node from its key).
+_Step = tuple[int, "tuple[str, int, int, int] | None", Any, "tuple[int, int, str, int] | None"]
+Memo = dict[tuple[str, ...], _Step]
+
+
+def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Memo | None = None) -> tuple[int, int]:
     """(line offset inside the document, column), 0-based, of the node :func:`positions.walk` finds for
-    ``parts`` in the document text[begin:end]. Raises Unsupported."""
-    stop = _DOC_END.search(text, begin, end)
-    end = stop.start() + 1 if stop else end
-    first = _SIGNIFICANT.search(text, begin, end)
-    if first is None or text.startswith("---", first.start(2)):
-        raise Unsupported
-    found = first.start(2)  # offset of the node found so far (the root)
-    # The current node: (kind, offset of its first content, column, range end)
-    node = _node_at(text, first.start(2), len(first.group(1)), end)
+    ``parts`` in the document text[begin:end]. Raises Unsupported.
+
+    ``memo``: the steps already walked in this same document (same ``text``, ``begin``, ``end`` and
+    ``obj``), keyed by path prefix: the findings of one resource share most of their paths. The node
+    below a key is computed only when a further step needs it (its range is the costly search)."""
+    if memo is None:
+        memo = {}
+    step = memo.get(())
+    if step is None:
+        stop = _DOC_END.search(text, begin, end)
+        end = stop.start() + 1 if stop else end
+        first = _SIGNIFICANT.search(text, begin, end)
+        if first is None or text.startswith("---", first.start(2)):
+            raise Unsupported
+        # The current node: (kind, offset of its first content, column, range end)
+        step = (first.start(2), _node_at(text, first.start(2), len(first.group(1)), end), obj, None)
+        memo[()] = step
+    found, node, obj, pending = step  # found: offset of the node found so far (the root)
+    key: tuple[str, ...] = ()
     for part in parts:
+        prev = key
+        key = (*key, part)
+        hit = memo.get(key)
+        if hit is not None:
+            found, node, obj, pending = hit
+            continue
+        if node is None:
+            assert pending is not None
+            node = _value(text, *pending)
+            memo[prev] = (found, node, obj, None)
         kind, start, col, stop_at = node
         if kind == "map":
-            key = _find_key(text, start, stop_at, col, part)
-            if key is None:
+            at = _find_key(text, start, stop_at, col, part)
+            if at is None:
                 break
-            found = key
-            node = _value(text, key, col, part, stop_at)
+            found = at
+            node, pending = None, (at, col, part, stop_at)
             obj = obj.get(part) if isinstance(obj, dict) else None
         elif kind == "seq":
             if not part.isdigit():
@@ -147,11 +194,18 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any) -> tuple
             dash = items[target]
             item_end = items[target + 1] if target + 1 < len(items) else stop_at
             found, node = _item(text, dash, col, item_end)
+            pending = None
             obj = item_obj
         elif kind == "flow":
-            raise Unsupported
+            at = _flow_step(text, start, part)
+            if at is None:
+                break
+            found = at
+            node, pending = ("scalar", at, 0, at), None
+            obj = None
         else:
             break
+        memo[key] = (found, node, obj, pending)
     line = text.count("\n", begin, found)
     return line, found - (text.rfind("\n", 0, found) + 1)
 
@@ -202,7 +256,9 @@ def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int
     eol = end if eol < 0 or eol > end else eol
     rest = text[colon + 1 : eol].strip()
     if rest and not rest.startswith("#"):
-        return _inline(rest, colon)
+        if rest[0] in "&*":
+            raise Unsupported  # an anchored or aliased value: the composer follows aliases
+        return _inline(rest, text.index(rest[0], colon + 1))
     after = eol + 1
     if after >= end:
         return ("scalar", after, col, end)
@@ -219,10 +275,53 @@ def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int
     return _node_at(text, at, indent, stop_at)
 
 
-def _inline(rest: str, colon: int) -> tuple[str, int, int, int]:
+def _inline(rest: str, at: int) -> tuple[str, int, int, int]:
+    """The value on its key's line (``at``: the offset of its first character)."""
     if rest[0] in "[{":
-        return ("flow", colon, 0, colon)
-    return ("scalar", colon, 0, colon)
+        return ("flow", at, 0, at)
+    return ("scalar", at, 0, at)
+
+
+# A flow collection the text walk handles: on one line, plain scalars only (no quotes, nesting, anchors,
+# tags, comments or block indicators inside), then nothing but an optional comment.
+_FLOW_SPECIAL = frozenset("{}[]\"'#&*!?|>%@`\n")
+_FLOW_KEY = re.compile(r" *([^ :,]+) *: +(?:[^ ].*)?")
+_FLOW_ITEM = re.compile(r" *([^ ](?:.*[^ ])?) *")
+
+
+def _flow_step(text: str, at: int, part: str) -> int | None:
+    """Offset of the key ``part`` of the flow mapping, or of item ``part`` of the flow sequence, opening
+    at offset ``at``; None when there is no such key or item (the walk stops, as the composer's does).
+    Raises Unsupported for any flow collection not in the simple form above."""
+    opening = text[at]
+    eol = text.find("\n", at)
+    line = text[at : len(text) if eol < 0 else eol]
+    close = line.find("}" if opening == "{" else "]")
+    if close < 0:
+        raise Unsupported
+    inner = line[1:close]
+    tail = line[close + 1 :].strip()
+    if (tail and not tail.startswith("#")) or any(c in _FLOW_SPECIAL for c in inner):
+        raise Unsupported
+    if not inner.strip():
+        return None  # {} or []
+    offset = at + 1
+    found = None
+    for index, entry in enumerate(inner.split(",")):
+        if opening == "{":
+            m = _FLOW_KEY.fullmatch(entry)
+            if m is None or ": " in entry[m.end(1) :].lstrip(" :").rstrip():
+                raise Unsupported  # a key without a value, or a value with ": " in it
+            if m.group(1) == part:
+                found = offset + m.start(1)  # the last one wins, as in the composed walk
+        else:
+            m = _FLOW_ITEM.fullmatch(entry)
+            if m is None or ": " in entry or entry.rstrip().endswith(":"):
+                raise Unsupported  # an empty item or a single-pair mapping
+            if part.isdigit() and int(part) == index:
+                found = offset + m.start(1)
+        offset += len(entry) + 1
+    return found
 
 
 def _node_at(text: str, at: int, col: int, end: int) -> tuple[str, int, int, int]:
@@ -231,6 +330,8 @@ def _node_at(text: str, at: int, col: int, end: int) -> tuple[str, int, int, int
         return ("seq", at - col, col, end)  # from its line start: the items are found per line
     eol = text.find("\n", at, end)
     line = text[at : eol if eol >= 0 else end]
+    if line[0] in "&*":
+        raise Unsupported  # an anchored or aliased node
     if line[0] in "[{":
         return ("flow", at, col, end)
     if line[0] in "|>\"'":
@@ -259,8 +360,8 @@ def _item(text: str, dash: int, col: int, end: int) -> tuple[int, tuple[str, int
         content += 1
     if content < eol and text[content] != "#":
         ccol = col + (content - dash)
-        if text.startswith("- ", content) or text.startswith("-\n", content):
-            raise Unsupported  # a sequence of sequences
+        if text.startswith("- ", content) or text.startswith("-\n", content) or text[content] in "&*":
+            raise Unsupported  # a sequence of sequences, an anchor or an alias
         line = text[content:eol]
         if line[0] in "[{":
             return content, ("flow", content, ccol, end)
@@ -268,4 +369,11 @@ def _item(text: str, dash: int, col: int, end: int) -> tuple[int, tuple[str, int
             return content, ("scalar", content, ccol, end)
         # A mapping whose first key is on the dash line: its other keys are the lines at ``ccol``.
         return content, ("map", dash - col, ccol, end)
-    raise Unsupported  # the item starts on a later line (or is empty): rare, the composer knows
+    # The item starts on a later line ("- # comment" or a bare "-"): its first content, indented deeper.
+    first = _SIGNIFICANT.search(text, eol, end) if eol < end else None
+    if first is None or len(first.group(1)) <= col:
+        raise Unsupported  # an empty item
+    at = first.start(2)
+    if text.startswith("- ", at) or text.startswith("-\n", at) or text[at] in "&*":
+        raise Unsupported
+    return at, _node_at(text, at, len(first.group(1)), end)

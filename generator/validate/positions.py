@@ -11,7 +11,7 @@ of the repo that kustomize reads (``base/``, ``components/`` and the overlay dir
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -116,12 +116,27 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _bounds(src: Any, text: str) -> tuple[int, int] | None:
+    """(begin, end) offsets of the document's lines ``start_line`` to ``end_line`` in ``text``; None when
+    the document starts beyond the text's last line. From the offsets the loader recorded when it has
+    them (without splitting the whole stream into lines)."""
+    if src.start_offset >= 0:
+        return src.start_offset, len(text) if src.end_line < 0 else src.end_offset
+    starts = _line_starts(text)
+    if src.start_line >= len(starts):
+        return None
+    end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+    return starts[src.start_line], end
+
+
 def _doc_node(res: Resource) -> tuple[Node | None, int]:
     src = res.source
     text = src.stream_text()
-    starts = _line_starts(text)
-    begin = starts[min(src.start_line, len(starts) - 1)]
-    end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
+    bounds = _bounds(src, text)
+    if bounds is None:  # (the last line, as before)
+        starts = _line_starts(text)
+        bounds = starts[len(starts) - 1], len(text)
+    begin, end = bounds
     nodes = _compose_all(text[begin:end])
     return (nodes[0] if nodes else None), src.start_line
 
@@ -251,7 +266,7 @@ class Locator:
     def __init__(self, *, fast: bool = True) -> None:
         self._maps: dict[tuple[str, str], SourceMap] = {}
         self._last: tuple[Resource, Node | None] | None = None
-        self._checked: tuple[Resource, bool] | None = None
+        self._doc: _FastDoc | None = None
         self.fast = fast
 
     def locate(self, res: Resource, ptr: str) -> tuple[str, int, int]:
@@ -278,23 +293,60 @@ class Locator:
 
     def _fast(self, res: Resource, ptr: str) -> tuple[str, int, int] | None:
         """The position from the document's text (:mod:`fastpos`), or None where only composing knows."""
-        src = res.source
-        text = src.stream_text()
-        starts = _line_starts(text)
-        if src.start_line >= len(starts):
+        doc = self._doc
+        if doc is None or doc.res is not res:
+            doc = self._doc = _FastDoc.of(res)
+        if not doc.ok:
             return None
-        begin = starts[src.start_line]
-        end = len(text) if src.end_line < 0 or src.end_line >= len(starts) else starts[src.end_line]
-        if self._checked is None or self._checked[0] is not res:
-            self._checked = (res, fastpos.document_ok(text, begin, end))
-        if not self._checked[1]:
-            return None
-        parts = [str(p) for p in src.base] + parse_pointer(ptr)
+        parts = doc.base + _parts(ptr)
         try:
-            line, column = fastpos.locate(text, begin, end, parts, _wrap(res, src.base))
+            line, column = fastpos.locate(doc.text, doc.begin, doc.end, parts, doc.obj, doc.memo)
         except fastpos.Unsupported:
             return None
-        return src.display, line + src.start_line + 1, column + 1
+        return doc.display, line + doc.start_line + 1, column + 1
+
+
+@dataclass(slots=True)
+class _FastDoc:
+    """What :meth:`Locator._fast` needs about the document of the resource whose findings it locates
+    (they come resource by resource): computed once, not once per finding."""
+
+    res: Resource
+    ok: bool  # the document can be walked on its text (fastpos.document_ok)
+    text: str = ""
+    begin: int = 0
+    end: int = 0
+    start_line: int = 0
+    display: str = ""
+    base: list[str] = field(default_factory=list)
+    obj: Any = None
+    memo: fastpos.Memo = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, res: Resource) -> _FastDoc:
+        src = res.source
+        text = src.stream_text()
+        bounds = _bounds(src, text)
+        if bounds is None:
+            return cls(res, False)
+        begin, end = bounds
+        if not fastpos.document_ok(text, begin, end):
+            return cls(res, False)
+        base = [str(p) for p in src.base]
+        return cls(res, True, text, begin, end, src.start_line, src.display, base, _wrap(res, src.base))
+
+
+_PARTS: dict[str, list[str]] = {}  # parse_pointer per pointer: the same few hundred pointers come back
+
+
+def _parts(ptr: str) -> list[str]:
+    """:func:`parse_pointer`, memoised (the list is shared: never mutate it)."""
+    parts = _PARTS.get(ptr)
+    if parts is None:
+        if len(_PARTS) > 100_000:
+            _PARTS.clear()
+        parts = _PARTS[ptr] = parse_pointer(ptr)
+    return parts
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:

@@ -59,6 +59,20 @@ EDGE_CASES = [
     # a key whose value starts on the next line deeper, numbers and booleans as names
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name:\n    g\nspec:\n  template:\n    spec:\n"
     '      containers:\n      - name: 123\n        image: i\n      - name: "123"\n        image: j\n',
+    # anchored block values and aliases after a key (walked around, not into), flow mappings and sequences
+    # on one line (walked into), items whose content starts on the line after the dash
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: h\n  labels: &labels\n    app: h\n"
+    "    tier: web # c\nspec:\n  selector: {matchLabels: {app: h}}\n  template:\n    metadata:\n"
+    "      labels: *labels\n    spec:\n      containers:\n        - # the server\n          name: a\n"
+    "          image: x\n          env:\n            - {name: A, value: b}\n            - name: B\n"
+    "              valueFrom:\n                configMapKeyRef: {name: cm,  key: k , optional: }\n"
+    "          args: [--a, b, 3]   # trailing\n          ports: [{containerPort: 80}]\n        -\n"
+    "          name: b\n          image: y\n          command: []\n          workingDir: {}\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: i, labels: {a: b}}\ndata: {x: 'q', y: z}\n"
+    "binaryData: {k: v, k: w}\nimmutable: [a: b]\n",
+    "apiVersion: v1\nkind: List\nitems:\n  - # first\n    apiVersion: v1\n    kind: ConfigMap\n"
+    "    metadata:\n      name: j\n  -\n    - nested\n  - &item\n    apiVersion: v1\n    kind: Secret\n"
+    "  - *item\n",
 ]
 
 

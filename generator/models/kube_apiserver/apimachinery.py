@@ -221,14 +221,26 @@ def parse_quantity(value: Any) -> Fraction | None:
         return Fraction(value).limit_denominator(10**9)
     if not isinstance(value, str):
         return None
+    if value in _PARSED:
+        return _PARSED[value]
     m = _QUANTITY.fullmatch(value)
     if m is None:
-        return None
-    sign, number, suffix = m.group(1), m.group(2), m.group(3) or ""
-    amount = Fraction(number)
-    factor = Fraction(10) ** int(suffix[1:]) if suffix[:1] in ("e", "E") else _SUFFIX[suffix]
-    result = amount * factor
-    return -result if sign == "-" else result
+        result = None
+    else:
+        sign, number, suffix = m.group(1), m.group(2), m.group(3) or ""
+        amount = Fraction(number)
+        factor = Fraction(10) ** int(suffix[1:]) if suffix[:1] in ("e", "E") else _SUFFIX[suffix]
+        result = amount * factor
+        if sign == "-":
+            result = -result
+    if len(_PARSED) > 10_000:
+        _PARSED.clear()
+    _PARSED[value] = result
+    return result
+
+
+# The same few quantity strings ("100m", "256Mi") come back in every container; Fractions are immutable.
+_PARSED: dict[str, Fraction | None] = {}
 
 
 # -------------------------------------------------------------------------------------------- selectors
@@ -249,9 +261,13 @@ def validate_labels(labels: Any) -> list[Problem]:
         return out
     for key, value in labels.items():
         k = str(key)
-        out += [Problem((k,), f'label key "{k}": {msg}') for msg in is_qualified_name(k)]
+        problems = is_qualified_name(k)
+        if problems:  # (almost never: no list to build per label)
+            out += [Problem((k,), f'label key "{k}": {msg}') for msg in problems]
         if isinstance(value, str):
-            out += [Problem((k,), f'label value "{value}": {msg}') for msg in is_valid_label_value(value)]
+            problems = is_valid_label_value(value)
+            if problems:
+                out += [Problem((k,), f'label value "{value}": {msg}') for msg in problems]
     return out
 
 

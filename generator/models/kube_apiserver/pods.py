@@ -356,9 +356,9 @@ def _resources(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
                         "apimachinery pkg/api/resource/quantity.go:ParseQuantity",
                     )
                 )
-            elif q < 0:
+            elif q.numerator < 0:  # (integer comparisons: exact, and much cheaper than Fraction's)
                 out.append(Violation(rw, "must be greater than or equal to 0", V + "ValidateResourceQuantityValue"))
-            elif str(rname) == "cpu" and q != 0 and q < Fraction(1, 1000):
+            elif str(rname) == "cpu" and q.numerator != 0 and q.numerator * 1000 < q.denominator:  # < 1m
                 out.append(
                     Violation(
                         rw,
@@ -372,7 +372,7 @@ def _resources(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
         limit = parsed["limits"].get(rname)
         rw = (*where, "resources", "requests", rname)
         extended = "/" in rname and not rname.startswith("kubernetes.io/") and not rname.startswith("requests.")
-        if limit is not None and request > limit:
+        if limit is not None and request.numerator * limit.denominator > limit.numerator * request.denominator:
             out.append(
                 Violation(
                     rw,

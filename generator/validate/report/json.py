@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from json.encoder import encode_basestring_ascii as _q  # what json.dumps uses for str (C)
 
-from generator.validate.model import Finding
+from generator.validate.model import ResourceRef, Severity
 from generator.validate.report.base import Reporter
 
 
@@ -39,33 +39,52 @@ class JsonReporter(Reporter):
             write('  "findings": []\n}\n')
             return
         write('  "findings": [\n')
+        # Written in blocks (not the whole report as one string in memory). Consecutive findings mostly
+        # share their resource, file, rule and severity: those parts are encoded once per run of them.
+        block: list[str] = []
         separator = ""
-        for finding in self.findings:  # one at a time: the whole report is never one string in memory
-            write(separator + _finding(finding))
+        heads: dict[str, tuple[Severity, str]] = {}
+        last_ref: ResourceRef | bool | None = False
+        last_file: str | None = None
+        resource = file = ""
+        for f in self.findings:
+            ref = f.resource
+            if ref is not last_ref:
+                last_ref, resource = ref, _resource(ref)
+            if f.file is not last_file:
+                last_file, file = f.file, _q(f.file)
+            cached = heads.get(f.rule)
+            if cached is None or cached[0] is not f.severity:
+                cached = heads[f.rule] = (f.severity, _head(f.rule, f.severity))
+            block.append(
+                separator + cached[1]
+                + ',\n      "message": ' + _q(f.message)
+                + ',\n      "file": ' + file
+                + ',\n      "line": ' + str(f.line)
+                + ',\n      "column": ' + str(f.column)
+                + ',\n      "resource": ' + resource
+                + ',\n      "path": ' + _q(f.path)
+                + "\n    }"
+            )  # fmt: skip
             separator = ",\n"
+            if len(block) >= 512:
+                write("".join(block))
+                block.clear()
+        write("".join(block))
         write("\n  ]\n}\n")
 
 
-def _finding(f: Finding) -> str:
-    ref = f.resource
+def _head(rule: str, severity: Severity) -> str:
+    return '    {\n      "rule": ' + _q(rule) + ',\n      "severity": ' + _q(severity.value)
+
+
+def _resource(ref: ResourceRef | None) -> str:
     if ref is None:
-        resource = "null"
-    else:
-        resource = (
-            '{\n        "apiVersion": ' + _q(ref.api_version)
-            + ',\n        "kind": ' + _q(ref.kind)
-            + ',\n        "namespace": ' + _q(ref.namespace)
-            + ',\n        "name": ' + _q(ref.name)
-            + "\n      }"
-        )  # fmt: skip
+        return "null"
     return (
-        '    {\n      "rule": ' + _q(f.rule)
-        + ',\n      "severity": ' + _q(f.severity.value)
-        + ',\n      "message": ' + _q(f.message)
-        + ',\n      "file": ' + _q(f.file)
-        + ',\n      "line": ' + str(f.line)
-        + ',\n      "column": ' + str(f.column)
-        + ',\n      "resource": ' + resource
-        + ',\n      "path": ' + _q(f.path)
-        + "\n    }"
+        '{\n        "apiVersion": ' + _q(ref.api_version)
+        + ',\n        "kind": ' + _q(ref.kind)
+        + ',\n        "namespace": ' + _q(ref.namespace)
+        + ',\n        "name": ' + _q(ref.name)
+        + "\n      }"
     )  # fmt: skip

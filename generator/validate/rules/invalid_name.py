@@ -41,7 +41,8 @@ from typing import Any
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.rules._helpers import containers_of
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "invalid-name"
 CATEGORY = "schema"
@@ -93,10 +94,10 @@ def _name_problem(kind: str, name: str) -> str:
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.kind or not obj.api_version:
         return ()
-    return list(_check(obj))
+    return list(_check(ctx, obj))
 
 
-def _check(obj: Resource) -> Iterable[Finding]:
+def _check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     meta = obj.metadata
     raw_name = meta.get("name")
     if raw_name is None or raw_name == "":
@@ -120,7 +121,7 @@ def _check(obj: Resource) -> Iterable[Finding]:
                 )
     if obj.kind not in WORKLOAD_KINDS:
         return
-    for c in containers(obj):
+    for c in containers_of(ctx, obj):  # (the walk the other workload rules share)
         name = c.obj.get("name")
         if isinstance(name, str) and name and not dns_label(name):
             yield Finding(message=f'container name "{name}" must be a DNS-1123 label', path=c.pointer("name"))
