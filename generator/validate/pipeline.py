@@ -29,6 +29,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from generator.validate.context import Context, ExternalObject
@@ -155,8 +156,10 @@ def _check(
             if rid in ignored:
                 continue
             file, line, column = locator.locate(res, f.path)
-            # Finding(...) directly: dataclasses.replace costs several times more per finding.
-            yield Finding(f.message, f.path, rid, sev, ref, file or res.file, line, column)
+            # Finding(...) directly: dataclasses.replace costs several times more per finding. Messages and
+            # paths repeat across resources ("... has no resource limits"): interned, each is kept once in
+            # the findings the parent holds until the report, and pickled once per batch by workers.
+            yield Finding(intern(f.message), intern(f.path), rid, sev, ref, file or res.file, line, column)
 
 
 def _check_all(ctx: Context, resources: Iterable[Resource], active: _Active, locator: Locator) -> Iterator[Finding]:
@@ -164,6 +167,9 @@ def _check_all(ctx: Context, resources: Iterable[Resource], active: _Active, loc
     cache: dict[str, _Applicable] = {}
     for res in resources:
         yield from _check(ctx, res, _applicable(active, cache, res.kind), locator, None)
+
+
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _check_local(
@@ -176,7 +182,9 @@ def _check_local(
         asked: list[str] = []
         yield from _check(ctx, res, _applicable(active, cache, res.kind), locator, asked)
         if asked:
-            pending.append((base + i, tuple(asked)))
+            rules = tuple(asked)
+            # resources of one kind usually have the same pending rules: one tuple for all of them
+            pending.append((base + i, _SHARED.setdefault(rules, rules)))
 
 
 def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
@@ -219,9 +227,17 @@ def _finding_tuple(f: Finding) -> _FindingTuple:
     return (f.message, f.path, f.rule, f.severity.value, refs, f.file, f.line, f.column)
 
 
-def _finding(t: _FindingTuple) -> Finding:
-    message, path, rule, severity, refs, file, line, column = t
-    return Finding(message, path, rule, Severity(severity), ResourceRef(*refs) if refs else None, file, line, column)
+def _findings(tuples: list[_FindingTuple]) -> list[Finding]:
+    refs: dict[tuple[str, str, str, str], ResourceRef] = {}  # one ResourceRef per resource, as in-process
+    out = []
+    for message, path, rule, severity, names, file, line, column in tuples:
+        ref = None
+        if names is not None:
+            ref = refs.get(names)
+            if ref is None:
+                ref = refs[names] = ResourceRef(*names)
+        out.append(Finding(intern(message), intern(path), rule, Severity(severity), ref, file, line, column))
+    return out
 
 
 def _pack(result: BatchResult) -> _Packed:
@@ -241,7 +257,7 @@ def _unpack(packed: _Packed) -> BatchResult:
         Resource(obj, file, index, line, dups, namespace, None if src is None else DocSource(*src))
         for obj, file, index, line, dups, namespace, src in resources
     ]
-    return BatchResult([_finding(t) for t in findings], out, pending, files)
+    return BatchResult(_findings(findings), out, pending, files)
 
 
 def _batches(job: UnitJob, unit: int, target: int = 256) -> list[tuple[int, int, int]]:
@@ -317,7 +333,8 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
             unit_resources: list[Resource] = []
             work: list[tuple[Resource, tuple[str, ...]]] = []
             for result in unit_results:
-                work.extend((result.resources[i], rules) for i, rules in result.pending)
+                work.extend((result.resources[i], _SHARED.setdefault(rules, rules)) for i, rules in result.pending)
+                result.pending = []
                 unit_resources.extend(result.resources)
             outcome.resources += len(unit_resources)
             redo = _crds_in_set(job, unit_resources)
@@ -396,7 +413,7 @@ def _cross_phase(
     with multiprocessing.get_context("fork").Pool(processes) as cross_pool:
         parts = cross_pool.map(_worker_cross, slices, chunksize=1)
     _PHASE2.clear()
-    return found + [_finding(t) for part in parts for t in part]
+    return found + [f for part in parts for f in _findings(part)]
 
 
 # Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.
