@@ -172,17 +172,48 @@ def _check_all(ctx: Context, resources: Iterable[Resource], active: _Active, loc
 _SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
+# (rule, kind) -> how many resources of that kind the rule asked for other resources in phase 1, in a row
+# from the first; -1 once it did not. A rule that always asks (duplicate-resource...) is not tried again
+# after _DEFER_AFTER times: its pairs are pending at once (exact either way: deferring a pair to phase 2 only
+# costs the cheaper of the two; trying it costs an exception per pair).
+_STREAK: dict[tuple[str, str], int] = {}
+_DEFER_AFTER = 16
+
+
 def _check_local(
     ctx: Context, resources: Sequence[Resource], active: _Active, locator: Locator, pending: list[_Pending], base: int
 ) -> Iterator[Finding]:
     """Phase 1 on ``resources``: findings of every (rule, resource) pair that did not look at other
     resources; the pairs that did are appended to ``pending`` as (index + ``base``, rule ids)."""
-    cache: dict[str, _Applicable] = {}
+    # kind -> (rules to try, rules deferred at once, rules that asked every time so far)
+    cache: dict[str, tuple[_Applicable, tuple[str, ...], tuple[str, ...]]] = {}
+    streak = _STREAK
     for i, res in enumerate(resources):
+        kind = res.kind
+        entry = cache.get(kind)
+        if entry is None:
+            runnable = [a for a in _applicable(active, {}, kind) if streak.get((a[0], kind), 0) < _DEFER_AFTER]
+            deferred = tuple(
+                rid for rid, _, _ in _applicable(active, {}, kind) if streak.get((rid, kind), 0) >= _DEFER_AFTER
+            )
+            watched = tuple(rid for rid, _, _ in runnable if streak.get((rid, kind), 0) > 0)
+            entry = cache[kind] = (runnable, deferred, watched)
+        runnable, deferred, watched = entry
         asked: list[str] = []
-        yield from _check(ctx, res, _applicable(active, cache, res.kind), locator, asked)
-        if asked:
-            rules = tuple(asked)
+        yield from _check(ctx, res, runnable, locator, asked)
+        if asked or watched:
+            for rid in watched:
+                if rid not in asked:
+                    streak[(rid, kind)] = -1
+                    cache.pop(kind, None)
+            for rid in asked:
+                n = streak.get((rid, kind), 0)
+                if n >= 0:
+                    streak[(rid, kind)] = n + 1
+                    if n == 0 or n + 1 >= _DEFER_AFTER:
+                        cache.pop(kind, None)
+        if asked or deferred:
+            rules = (*asked, *deferred)
             # resources of one kind usually have the same pending rules: one tuple for all of them
             pending.append((base + i, _SHARED.setdefault(rules, rules)))
 
@@ -302,6 +333,7 @@ def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | N
 
 
 def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outcome:
+    _STREAK.clear()
     files = resources = 0
     all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
     results: list[list[BatchResult]] = [[] for _ in jobs]

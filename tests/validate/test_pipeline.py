@@ -81,3 +81,23 @@ def test_only_the_pairs_that_looked_at_other_resources_run_again(monkeypatch: py
     # every resource keeps its phase-1 finding exactly once, the peeking ones get theirs from phase 2
     assert sum(1 for f in outcome.findings if f.message.startswith("local ")) == 50
     assert sum(1 for f in outcome.findings if "sees" in f.message) == len(peeking)
+
+
+def test_a_rule_that_always_asks_is_deferred_after_a_few_tries(monkeypatch: pytest.MonkeyPatch) -> None:
+    local_calls: list[str] = []
+
+    def spy(ctx: Context, obj: Resource) -> Iterable[Finding]:
+        if isinstance(ctx, pipeline.LocalContext):
+            local_calls.append(obj.kind)
+        return _always(ctx, obj)
+
+    rules = {"fake-always": SimpleNamespace(ID="x", SEVERITY=Severity.ERROR, KINDS=None, check=spy)}
+    monkeypatch.setattr(pipeline, "RULES", rules)
+    job = pipeline.UnitJob([TextItem(_stream(0, 200), "a.yaml", "default")], Settings(), SchemaStore("1.33.0"))
+    outcome = pipeline.run_units([job], processes=1)
+    # tried _DEFER_AFTER times per kind in phase 1, then pending at once; phase 2 still sees every resource
+    assert sorted(local_calls) == ["ConfigMap"] * pipeline._DEFER_AFTER + ["Secret"] * pipeline._DEFER_AFTER
+    resources = load_text(_stream(0, 200), "a.yaml", default_namespace="default")
+    want = engine.run(Context(resources), Settings(), rules=rules)
+    assert sort_findings(outcome.findings) == want
+    assert len(want) > 100  # most (kind, name) pairs repeat
