@@ -393,9 +393,20 @@ _SHARED_MAX = 500_000
 
 def _canonicalizer() -> Callable[[Any], Any]:
     """A function returning its argument with identical strings shared (one cache per stream); it raises
-    _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop."""
+    _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop.
+    Built once: ``canonical`` refers to itself, a reference cycle that the paused cyclic collector would
+    leave behind for every stream (~1 kB per file)."""
     if len(_SHARED) > _SHARED_MAX:
         _SHARED.clear()
+    if not _CANONICAL:
+        _CANONICAL.append(_make_canonicalizer())
+    return _CANONICAL[0]
+
+
+_CANONICAL: list[Callable[[Any], Any]] = []
+
+
+def _make_canonicalizer() -> Callable[[Any], Any]:
     cache = _SHARED
     get = cache.get
     differs = _plain_differs

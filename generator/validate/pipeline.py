@@ -3,13 +3,17 @@
 1. Per-resource phase, file batch by file batch (in worker processes with ``--jobs N``): load the files,
    run every rule on each resource with a :class:`LocalContext` that holds that resource only, apply
    ignores, compute positions while the file's text is at hand. A rule that asks the context for other
-   resources (``by_kind``, ``get``, ``pod_owners``...) raises :class:`CrossResourceAccess` there: it is a
-   cross-resource rule. Nothing has to be declared, so a new per-resource rule runs in the workers
-   automatically and a new cross-resource rule is detected the first time it looks at the context.
+   resources (``by_kind``, ``get``, ``pod_owners``...) raises :class:`CrossResourceAccess` there: that
+   (rule, resource) pair is recorded as pending and its findings so far are dropped. Nothing has to be
+   declared, so a new per-resource rule runs in the workers automatically, and a rule that looks at other
+   resources only for some objects runs in phase 2 only for those.
 2. Cross-resource phase, in the parent (its checks split over forked processes with ``--jobs N``): one
-   :class:`Context` over every resource of the unit; every rule detected in phase 1 runs on every
-   resource, exactly as before; its findings from phase 1 (if a rule only sometimes looks at the context)
-   are discarded. The result is the one of the single-pass engine (:func:`engine.run`) for any N.
+   :class:`Context` over every resource of the unit; every pending pair runs again with it. A pair that did
+   not raise gave in phase 1 what it gives with every resource (it never looked at them: rules are pure
+   functions of the context and the object), so the result is the one of the single-pass engine
+   (:func:`engine.run`) for any N. With ``--jobs N`` the parent first runs the first pending pair of each
+   (rule, kind) itself, so the indexes the rules build on first use (:func:`crossref.memo`) are inherited by
+   the forked workers instead of being built again in each.
 3. Findings are sorted (a total order), so the output is byte-identical for every N.
 
 Workers are forked (``multiprocessing`` "fork" context): they inherit the loaded modules, schema stores
@@ -25,6 +29,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from generator.validate.context import Context, ExternalObject
@@ -85,7 +90,7 @@ class UnitJob:
 class BatchResult:
     findings: list[Finding]
     resources: list[Resource]  # kept for the cross-resource phase
-    cross: set[str]  # rules that looked at other resources
+    pending: list[_Pending]  # (resource index in ``resources``, rules to run again with every resource)
     files: int
 
 
@@ -98,12 +103,13 @@ class Outcome:
 Progress = Callable[[int, int], None]  # (files done, resources done)
 
 _Active = list[tuple[str, Any, frozenset[str] | None, Severity]]
+_Applicable = list[tuple[str, Any, Severity]]
+# (index of a resource in its batch, or in its unit after merging; the rules that asked for other resources)
+_Pending = tuple[int, tuple[str, ...]]
 
-# Rules seen asking for other resources in this process (phase 1 skips them afterwards).
-_CROSS_SEEN: set[str] = set()
 # What forked workers inherit: the jobs of the run and, in phase 2, the cross-resource work.
 _JOBS: list[UnitJob] = []
-_PHASE2: list[tuple[Context, _Active, list[Resource]]] = []
+_PHASE2: list[tuple[Context, _Active, list[tuple[Resource, tuple[str, ...]]]]] = []
 
 
 def _active(settings: Settings, rules: Mapping[str, Rule]) -> _Active:
@@ -111,48 +117,105 @@ def _active(settings: Settings, rules: Mapping[str, Rule]) -> _Active:
     return [(rid, rule.check, rule.KINDS, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
 
 
+def _applicable(active: _Active, cache: dict[str, _Applicable], kind: str) -> _Applicable:
+    applicable = cache.get(kind)
+    if applicable is None:
+        applicable = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
+        cache[kind] = applicable
+    return applicable
+
+
 def _check(
     ctx: Context,
-    resources: Iterable[Resource],
-    active: _Active,
+    res: Resource,
+    applicable: _Applicable,
     locator: Locator,
-    skip: set[str] | None,
+    pending: list[str] | None,
 ) -> Iterator[Finding]:
-    """Every finding of the active rules on ``resources`` (ignores applied, positioned). With ``skip`` (the
-    per-resource phase), a rule raising CrossResourceAccess is added to it and yields nothing here."""
-    by_kind: dict[str, list[tuple[str, Any, Severity]]] = {}
-    for res in resources:
-        kind = res.kind
-        applicable = by_kind.get(kind)
-        if applicable is None:
-            applicable = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
-            by_kind[kind] = applicable
-        raw: list[tuple[str, Severity, Finding]] | None = None
-        for rid, check, sev in applicable:
-            if skip is not None and rid in skip:
+    """Every finding of the ``applicable`` rules on ``res`` (ignores applied, positioned). With ``pending``
+    (the per-resource phase), a rule raising CrossResourceAccess yields nothing here and is appended to it."""
+    raw: list[tuple[str, Severity, Finding]] | None = None
+    for rid, check, sev in applicable:
+        try:
+            for found in check(ctx, res):
+                if raw is None:
+                    raw = []
+                raw.append((rid, sev, found))
+        except CrossResourceAccess:
+            assert pending is not None, f"rule {rid} asked for other resources in the cross-resource phase"
+            pending.append(rid)
+            if raw:
+                raw = [item for item in raw if item[0] != rid]
+        except Exception as exc:  # a broken rule must not hide every other finding
+            raw = raw or []
+            raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
+    if raw:
+        ignored = ignored_rules(res)
+        ref = res.ref
+        for rid, sev, f in raw:
+            if rid in ignored:
                 continue
-            try:
-                for found in check(ctx, res):
-                    if raw is None:
-                        raw = []
-                    raw.append((rid, sev, found))
-            except CrossResourceAccess:
-                assert skip is not None, f"rule {rid} asked for other resources in the cross-resource phase"
-                skip.add(rid)
-                if raw:
-                    raw = [item for item in raw if item[0] != rid]
-            except Exception as exc:  # a broken rule must not hide every other finding
-                raw = raw or []
-                raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
-        if raw:
-            ignored = ignored_rules(res)
-            ref = res.ref
-            for rid, sev, f in raw:
-                if rid in ignored:
-                    continue
-                file, line, column = locator.locate(res, f.path)
-                # Finding(...) directly: dataclasses.replace costs several times more per finding.
-                yield Finding(f.message, f.path, rid, sev, ref, file or res.file, line, column)
+            file, line, column = locator.locate(res, f.path)
+            # Finding(...) directly: dataclasses.replace costs several times more per finding. Messages and
+            # paths repeat across resources ("... has no resource limits"): interned, each is kept once in
+            # the findings the parent holds until the report, and pickled once per batch by workers.
+            yield Finding(intern(f.message), intern(f.path), rid, sev, ref, file or res.file, line, column)
+
+
+def _check_all(ctx: Context, resources: Iterable[Resource], active: _Active, locator: Locator) -> Iterator[Finding]:
+    """Every finding of the active rules on ``resources`` with a full context."""
+    cache: dict[str, _Applicable] = {}
+    for res in resources:
+        yield from _check(ctx, res, _applicable(active, cache, res.kind), locator, None)
+
+
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+# (rule, kind) -> how many resources of that kind the rule asked for other resources in phase 1, in a row
+# from the first; -1 once it did not. A rule that always asks (duplicate-resource...) is not tried again
+# after _DEFER_AFTER times: its pairs are pending at once (exact either way: deferring a pair to phase 2 only
+# costs the cheaper of the two; trying it costs an exception per pair).
+_STREAK: dict[tuple[str, str], int] = {}
+_DEFER_AFTER = 16
+
+
+def _check_local(
+    ctx: Context, resources: Sequence[Resource], active: _Active, locator: Locator, pending: list[_Pending], base: int
+) -> Iterator[Finding]:
+    """Phase 1 on ``resources``: findings of every (rule, resource) pair that did not look at other
+    resources; the pairs that did are appended to ``pending`` as (index + ``base``, rule ids)."""
+    # kind -> (rules to try, rules deferred at once, rules that asked every time so far)
+    cache: dict[str, tuple[_Applicable, tuple[str, ...], tuple[str, ...]]] = {}
+    streak = _STREAK
+    for i, res in enumerate(resources):
+        kind = res.kind
+        entry = cache.get(kind)
+        if entry is None:
+            runnable = [a for a in _applicable(active, {}, kind) if streak.get((a[0], kind), 0) < _DEFER_AFTER]
+            deferred = tuple(
+                rid for rid, _, _ in _applicable(active, {}, kind) if streak.get((rid, kind), 0) >= _DEFER_AFTER
+            )
+            watched = tuple(rid for rid, _, _ in runnable if streak.get((rid, kind), 0) > 0)
+            entry = cache[kind] = (runnable, deferred, watched)
+        runnable, deferred, watched = entry
+        asked: list[str] = []
+        yield from _check(ctx, res, runnable, locator, asked)
+        if asked or watched:
+            for rid in watched:
+                if rid not in asked:
+                    streak[(rid, kind)] = -1
+                    cache.pop(kind, None)
+            for rid in asked:
+                n = streak.get((rid, kind), 0)
+                if n >= 0:
+                    streak[(rid, kind)] = n + 1
+                    if n == 0 or n + 1 >= _DEFER_AFTER:
+                        cache.pop(kind, None)
+        if asked or deferred:
+            rules = (*asked, *deferred)
+            # resources of one kind usually have the same pending rules: one tuple for all of them
+            pending.append((base + i, _SHARED.setdefault(rules, rules)))
 
 
 def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
@@ -162,11 +225,12 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     locator = Locator()
     resources: list[Resource] = []
     findings: list[Finding] = []
+    pending: list[_Pending] = []
     for item in items:
         loaded = item.load()
-        findings.extend(_check(ctx, loaded, active, locator, _CROSS_SEEN))
+        findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources)))
         resources.extend(loaded)
-    return BatchResult(findings, resources, set(_CROSS_SEEN), len(items))
+    return BatchResult(findings, resources, pending, len(items))
 
 
 def _worker_batch(args: tuple[int, int, int]) -> _Packed:
@@ -177,14 +241,14 @@ def _worker_batch(args: tuple[int, int, int]) -> _Packed:
 
 def _worker_cross(args: tuple[int, int, int]) -> list[_FindingTuple]:
     unit, start, stop = args
-    ctx, active, resources = _PHASE2[unit]
-    return [_finding_tuple(f) for f in _check(ctx, resources[start:stop], active, Locator(), None)]
+    ctx, active, work = _PHASE2[unit]
+    return [_finding_tuple(f) for f in _check_pending(ctx, work[start:stop], active)]
 
 
 # What travels back from a worker: plain tuples, not dataclasses (pickling a slots dataclass runs Python
 # code per object; tuples of str/int pickle in C, several times faster for 20,000 resources).
 _FindingTuple = tuple[str, str, str, str, tuple[str, str, str, str] | None, str, int, int]
-_Packed = tuple[list[_FindingTuple], list[tuple[Any, ...]], set[str], int]
+_Packed = tuple[list[_FindingTuple], list[tuple[Any, ...]], list[_Pending], int]
 _SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(DocSource))
 
 
@@ -194,9 +258,17 @@ def _finding_tuple(f: Finding) -> _FindingTuple:
     return (f.message, f.path, f.rule, f.severity.value, refs, f.file, f.line, f.column)
 
 
-def _finding(t: _FindingTuple) -> Finding:
-    message, path, rule, severity, refs, file, line, column = t
-    return Finding(message, path, rule, Severity(severity), ResourceRef(*refs) if refs else None, file, line, column)
+def _findings(tuples: list[_FindingTuple]) -> list[Finding]:
+    refs: dict[tuple[str, str, str, str], ResourceRef] = {}  # one ResourceRef per resource, as in-process
+    out = []
+    for message, path, rule, severity, names, file, line, column in tuples:
+        ref = None
+        if names is not None:
+            ref = refs.get(names)
+            if ref is None:
+                ref = refs[names] = ResourceRef(*names)
+        out.append(Finding(intern(message), intern(path), rule, Severity(severity), ref, file, line, column))
+    return out
 
 
 def _pack(result: BatchResult) -> _Packed:
@@ -207,16 +279,16 @@ def _pack(result: BatchResult) -> _Packed:
         )
         for r in result.resources
     ]  # fmt: skip
-    return [_finding_tuple(f) for f in result.findings], resources, result.cross, result.files
+    return [_finding_tuple(f) for f in result.findings], resources, result.pending, result.files
 
 
 def _unpack(packed: _Packed) -> BatchResult:
-    findings, resources, cross, files = packed
+    findings, resources, pending, files = packed
     out = [
         Resource(obj, file, index, line, dups, namespace, None if src is None else DocSource(*src))
         for obj, file, index, line, dups, namespace, src in resources
     ]
-    return BatchResult([_finding(t) for t in findings], out, cross, files)
+    return BatchResult(_findings(findings), out, pending, files)
 
 
 def _batches(job: UnitJob, unit: int, target: int = 256) -> list[tuple[int, int, int]]:
@@ -261,7 +333,7 @@ def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | N
 
 
 def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outcome:
-    _CROSS_SEEN.clear()
+    _STREAK.clear()
     files = resources = 0
     all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
     results: list[list[BatchResult]] = [[] for _ in jobs]
@@ -287,21 +359,23 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
         for unit, job in enumerate(jobs):
             if job.preloaded is not None:
                 results[unit].append(_preloaded(job))
-        cross = set(_CROSS_SEEN).union(*(r.cross for unit_results in results for r in unit_results))
         outcome = Outcome(0)
         for unit, job in enumerate(jobs):
             unit_results, results[unit] = results[unit], []
-            unit_resources = [res for result in unit_results for res in result.resources]
+            unit_resources: list[Resource] = []
+            work: list[tuple[Resource, tuple[str, ...]]] = []
+            for result in unit_results:
+                work.extend((result.resources[i], _SHARED.setdefault(rules, rules)) for i, rules in result.pending)
+                result.pending = []
+                unit_resources.extend(result.resources)
             outcome.resources += len(unit_resources)
             redo = _crds_in_set(job, unit_resources)
             for result in unit_results:
-                outcome.findings.extend(
-                    f for f in result.findings if f.rule not in cross and not (redo and redo.covers(f))
-                )
+                outcome.findings.extend(f for f in result.findings if not (redo and redo.covers(f)))
             del unit_results
             if redo:
                 outcome.findings.extend(redo.findings(job))
-            outcome.findings.extend(_cross_phase(job, unit_resources, cross, processes if parallel else 1))
+            outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1))
             outcome.findings.extend(_kustomization_phase(job))
         return outcome
     finally:
@@ -312,14 +386,31 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
 def _preloaded(job: UnitJob) -> BatchResult:
     ctx = LocalContext(job.settings.profile, job.store.kubernetes_version, job.external, job.store)
     loaded = job.preloaded or []
-    findings = list(_check(ctx, loaded, _active(job.settings, RULES), Locator(), _CROSS_SEEN))
-    return BatchResult(findings, loaded, set(_CROSS_SEEN), 0)
+    pending: list[_Pending] = []
+    findings = list(_check_local(ctx, loaded, _active(job.settings, RULES), Locator(), pending, 0))
+    return BatchResult(findings, loaded, pending, 0)
 
 
-def _cross_phase(job: UnitJob, resources: list[Resource], cross: set[str], processes: int) -> list[Finding]:
-    active = [a for a in _active(job.settings, RULES) if a[0] in cross]
-    if not active or not resources:
+def _check_pending(
+    ctx: Context, work: Iterable[tuple[Resource, tuple[str, ...]]], active: _Active
+) -> Iterator[Finding]:
+    """Phase 2: the (resource, rules) pairs that asked for other resources in phase 1, with every resource."""
+    table = {rid: (rid, check, sev) for rid, check, _, sev in active}
+    locator = Locator()
+    for res, rules in work:
+        yield from _check(ctx, res, [table[rid] for rid in rules], locator, None)
+
+
+# Below this many pending pairs, forking for phase 2 costs more than it saves.
+_PARALLEL_CROSS_MIN = 2000
+
+
+def _cross_phase(
+    job: UnitJob, resources: list[Resource], work: list[tuple[Resource, tuple[str, ...]]], processes: int
+) -> list[Finding]:
+    if not work:
         return []
+    active = _active(job.settings, RULES)
     ctx = Context(
         resources,
         profile=job.settings.profile,
@@ -327,16 +418,34 @@ def _cross_phase(job: UnitJob, resources: list[Resource], cross: set[str], proce
         external=job.external,
         schemas=job.store,
     )
-    if processes < 2 or len(resources) < 2000:
-        return list(_check(ctx, resources, active, Locator(), None))
+    if processes < 2 or len(work) < _PARALLEL_CROSS_MIN:
+        return list(_check_pending(ctx, work, active))
+    # Warm up first: the parent runs the first pair of each (rule, kind), so that the indexes the rules
+    # build on first use (crossref.memo: services, policies, the Argo CD simulation...) exist before the
+    # fork and are inherited instead of being built again in every worker.
+    first: set[tuple[str, str]] = set()
+    warm: list[tuple[Resource, tuple[str, ...]]] = []
+    rest: list[tuple[Resource, tuple[str, ...]]] = []
+    for res, rules in work:
+        kind = res.kind
+        new = tuple(rid for rid in rules if (rid, kind) not in first)
+        if new:
+            first.update((rid, kind) for rid in new)
+            warm.append((res, new))
+            left = tuple(rid for rid in rules if rid not in new)
+            if left:
+                rest.append((res, left))
+        else:
+            rest.append((res, rules))
+    found = list(_check_pending(ctx, warm, active))
     # Fork after the context exists: the children inherit it (copy-on-write), nothing is pickled.
-    _PHASE2[:] = [(ctx, active, resources)]
-    size = -(-len(resources) // (processes * 4))
-    slices = [(0, start, start + size) for start in range(0, len(resources), size)]
+    _PHASE2[:] = [(ctx, active, rest)]
+    size = -(-len(rest) // (processes * 4))
+    slices = [(0, start, start + size) for start in range(0, len(rest), size)]
     with multiprocessing.get_context("fork").Pool(processes) as cross_pool:
         parts = cross_pool.map(_worker_cross, slices, chunksize=1)
     _PHASE2.clear()
-    return [_finding(t) for part in parts for t in part]
+    return found + [f for part in parts for f in _findings(part)]
 
 
 # Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.
@@ -362,7 +471,7 @@ class _CrdRedo:
     def findings(self, job: UnitJob) -> list[Finding]:
         ctx = LocalContext(job.settings.profile, self.store.kubernetes_version, job.external, self.store)
         active = [a for a in _active(job.settings, RULES) if a[0] in _SCHEMA_RULES]
-        return list(_check(ctx, self.targets, active, Locator(), None))
+        return list(_check_all(ctx, self.targets, active, Locator()))
 
 
 def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
@@ -394,7 +503,7 @@ def _kustomization_phase(job: UnitJob) -> list[Finding]:
     own = {rid: sev for rid, sev in job.settings.overrides.items() if rid in rules}
     settings = dataclasses.replace(job.settings, overrides=own)
     ctx = Context(list(job.kustomizations), profile=settings.profile, kubernetes_version=job.store.kubernetes_version)
-    return list(_check(ctx, job.kustomizations, _active(settings, rules), Locator(), None))
+    return list(_check_all(ctx, job.kustomizations, _active(settings, rules), Locator()))
 
 
 def default_jobs() -> int:

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from generator.models.argocd.syncorder import (
     _PRODUCED_KINDS,
@@ -210,6 +210,27 @@ class Objects:
         buckets = [self._templates.get((namespace, k, v), []) for k, v in selector.items()]
         items = selector.items()
         return [res for res, labels in min(buckets, key=len) if items <= labels.items()]
+
+
+class IndexedObjects(Objects):
+    """:class:`Objects` over a set that already has the same indexes (``by_kind``, ``pod_owners``: the
+    validation Context), so the analysis does not build them a second time."""
+
+    def __init__(self, indexed: Indexed) -> None:  # deliberately no Objects.__init__
+        self.resources = indexed.resources
+        self.by_kind = indexed.by_kind  # type: ignore[method-assign]  # bound once: no extra call per lookup
+        self.pod_owners = indexed.pod_owners  # type: ignore[method-assign]
+
+
+class Indexed(Protocol):
+    """What :class:`IndexedObjects` needs: the same answers as :class:`Objects`' methods."""
+
+    @property
+    def resources(self) -> list[Any]: ...
+
+    def by_kind(self, kind: str) -> list[Any]: ...  # list[K8sObject], but list is invariant (list[Resource])
+
+    def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[Any]: ...
 
 
 def analyse(resources: Sequence[K8sObject] | Objects) -> Analysis:

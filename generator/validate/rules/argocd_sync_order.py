@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.models.argocd.ordering import analyse
+from generator.models.argocd.ordering import IndexedObjects, analyse
 from generator.validate.context import Context
 from generator.validate.crossref import memo
 from generator.validate.model import Finding, Resource, Severity
@@ -99,5 +99,6 @@ def synced_by_argocd(ctx: Context) -> bool:
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not synced_by_argocd(ctx):
         return []
-    analysis = memo(ctx, "argocd_sync_order", lambda: analyse(ctx.resources))
+    # the context's by_kind and pod_owners index the same as ordering.Objects: not built a second time
+    analysis = memo(ctx, "argocd_sync_order", lambda: analyse(IndexedObjects(ctx)))
     return [Finding(h.message, h.path) for h in analysis.findings.get(id(obj), [])]
