@@ -180,13 +180,22 @@ _STREAK: dict[tuple[str, str], int] = {}
 _DEFER_AFTER = 16
 
 
+# kind -> (rules to try, rules deferred at once, rules that asked every time so far), for one ``active`` list
+_KindRules = dict[str, tuple[_Applicable, tuple[str, ...], tuple[str, ...]]]
+
+
 def _check_local(
-    ctx: Context, resources: Sequence[Resource], active: _Active, locator: Locator, pending: list[_Pending], base: int
+    ctx: Context,
+    resources: Sequence[Resource],
+    active: _Active,
+    locator: Locator,
+    pending: list[_Pending],
+    base: int,
+    cache: _KindRules,
 ) -> Iterator[Finding]:
     """Phase 1 on ``resources``: findings of every (rule, resource) pair that did not look at other
-    resources; the pairs that did are appended to ``pending`` as (index + ``base``, rule ids)."""
-    # kind -> (rules to try, rules deferred at once, rules that asked every time so far)
-    cache: dict[str, tuple[_Applicable, tuple[str, ...], tuple[str, ...]]] = {}
+    resources; the pairs that did are appended to ``pending`` as (index + ``base``, rule ids). ``cache``
+    is shared by the calls of one batch (same ``active``): entries are dropped when a streak changes."""
     streak = _STREAK
     for i, res in enumerate(resources):
         kind = res.kind
@@ -226,9 +235,10 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     resources: list[Resource] = []
     findings: list[Finding] = []
     pending: list[_Pending] = []
+    kind_rules: _KindRules = {}
     for item in items:
         loaded = item.load()
-        findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources)))
+        findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources), kind_rules))
         resources.extend(loaded)
     return BatchResult(findings, resources, pending, len(items))
 
@@ -387,7 +397,7 @@ def _preloaded(job: UnitJob) -> BatchResult:
     ctx = LocalContext(job.settings.profile, job.store.kubernetes_version, job.external, job.store)
     loaded = job.preloaded or []
     pending: list[_Pending] = []
-    findings = list(_check_local(ctx, loaded, _active(job.settings, RULES), Locator(), pending, 0))
+    findings = list(_check_local(ctx, loaded, _active(job.settings, RULES), Locator(), pending, 0, {}))
     return BatchResult(findings, loaded, pending, 0)
 
 
