@@ -11,9 +11,10 @@ non-empty ``gitops-gen.io/ignore-reason``; without a reason it is not honoured a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from generator.validate.context import Context, ExternalObject
@@ -92,45 +93,74 @@ def effective_severities(settings: Settings, rules: Mapping[str, Rule] = RULES) 
     return table
 
 
-def run(ctx: Context, settings: Settings | None = None, *, rules: Mapping[str, Rule] = RULES) -> list[Finding]:
-    """Every finding for every resource of ``ctx``, positioned and sorted."""
-    settings = settings or Settings(profile=ctx.profile)
+class CrossResourceAccess(BaseException):
+    """Raised by a context that holds one resource only (the CLI pipeline's per-resource phase) when a rule
+    asks it for other resources."""  # a BaseException: a rule's own `except Exception` must not swallow it
+
+
+# (rule id, check, rule KINDS or None for every kind, severity) of the rules that run
+ActiveRules = list[tuple[str, Any, frozenset[str] | None, Severity]]
+# (rule id, check, severity) of the active rules for one kind
+KindRules = list[tuple[str, Any, Severity]]
+
+
+def active_rules(settings: Settings, rules: Mapping[str, Rule] = RULES) -> ActiveRules:
     table = effective_severities(settings, rules)
-    active = [(rid, rule.check, rule.KINDS, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
-    by_kind: dict[str, list[tuple[str, Any, Severity]]] = {}
-    locator = Locator()
-    out: list[Finding] = []
-    for res in ctx.resources:
-        kind = res.kind
-        applicable = by_kind.get(kind)
-        if applicable is None:
-            applicable = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
-            by_kind[kind] = applicable
-        raw: list[tuple[str, Severity, Finding]] | None = None
-        for rid, check, sev in applicable:
-            try:
-                for found in check(ctx, res):
-                    if raw is None:
-                        raw = []
-                    raw.append((rid, sev, found))
-            except Exception as exc:  # a broken rule must not hide every other finding
-                raw = raw or []
-                raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
-        if raw:
-            skip = ignored_rules(res)
-            if skip:
-                raw = [item for item in raw if item[0] not in skip]
-            out.extend(_place(locator, res, raw))
-    return sort_findings(out)
+    return [(rid, rule.check, rule.KINDS, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
 
 
-def _place(locator: Locator, res: Resource, raw: list[tuple[str, Severity, Finding]]) -> Iterable[Finding]:
-    ref = res.ref
-    for rid, sev, f in raw:
-        file, line, column = locator.locate(res, f.path)
-        yield dataclasses.replace(
-            f, rule=rid, severity=sev, resource=ref, file=file or res.file, line=line, column=column
-        )
+def rules_for_kind(active: ActiveRules, kind: str) -> KindRules:
+    return [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
+
+
+def check_resource(
+    ctx: Context, res: Resource, rules: KindRules, locator: Locator, asked: list[str] | None = None
+) -> Iterator[Finding]:
+    """Every finding of ``rules`` on ``res``: ignores applied, positioned. With ``asked`` (a context of one
+    resource), a rule raising :class:`CrossResourceAccess` yields nothing here and is appended to it."""
+    raw: list[tuple[str, Severity, Finding]] | None = None
+    for rid, check, sev in rules:
+        try:
+            for found in check(ctx, res):
+                if raw is None:
+                    raw = []
+                raw.append((rid, sev, found))
+        except CrossResourceAccess:
+            assert asked is not None, f"rule {rid} asked for other resources in a context that holds them all"
+            asked.append(rid)
+            if raw:
+                raw = [item for item in raw if item[0] != rid]
+        except Exception as exc:  # a broken rule must not hide every other finding
+            raw = raw or []
+            raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
+    if raw:
+        ignored = ignored_rules(res)
+        ref = res.ref
+        for rid, sev, f in raw:
+            if rid in ignored:
+                continue
+            file, line, column = locator.locate(res, f.path)
+            # Finding(...) directly: dataclasses.replace costs several times more per finding. Messages and
+            # paths repeat across resources ("... has no resource limits"): interned, each is kept once in
+            # the findings held until the report (and pickled once per batch by the CLI's workers).
+            yield Finding(intern(f.message), intern(f.path), rid, sev, ref, file or res.file, line, column)
+
+
+def check_all(ctx: Context, resources: Iterable[Resource], active: ActiveRules, locator: Locator) -> Iterator[Finding]:
+    """Every finding of the active rules on ``resources``, unsorted."""
+    by_kind: dict[str, KindRules] = {}
+    for res in resources:
+        rules = by_kind.get(res.kind)
+        if rules is None:
+            rules = by_kind[res.kind] = rules_for_kind(active, res.kind)
+        yield from check_resource(ctx, res, rules, locator)
+
+
+def run(ctx: Context, settings: Settings | None = None, *, rules: Mapping[str, Rule] = RULES) -> list[Finding]:
+    """Every finding for every resource of ``ctx``, positioned and sorted (in one pass: the reference the
+    CLI's two-phase pipeline is tested against)."""
+    settings = settings or Settings(profile=ctx.profile)
+    return sort_findings(check_all(ctx, ctx.resources, active_rules(settings, rules), Locator()))
 
 
 def validate_resources(

@@ -27,22 +27,27 @@ import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
 from generator.validate.context import Context, ExternalObject
-from generator.validate.engine import Settings, effective_severities, ignored_rules
+from generator.validate.engine import (
+    ActiveRules,
+    CrossResourceAccess,
+    KindRules,
+    Settings,
+    active_rules,
+    check_all,
+    check_resource,
+    rules_for_kind,
+)
 from generator.validate.load import DocSource, InputItem, TextItem
 from generator.validate.model import Finding, Resource, ResourceRef, Severity
 from generator.validate.positions import Locator
-from generator.validate.rules import RULES, Rule
+from generator.validate.rules import RULES
 from generator.validate.schemas import SchemaStore
-
-
-class CrossResourceAccess(BaseException):
-    """Raised by :class:`LocalContext` when a rule looks at other resources."""  # `except Exception` miss it
 
 
 class LocalContext(Context):
@@ -102,74 +107,17 @@ class Outcome:
 
 Progress = Callable[[int, int], None]  # (files done, resources done)
 
-_Active = list[tuple[str, Any, frozenset[str] | None, Severity]]
-_Applicable = list[tuple[str, Any, Severity]]
 # (index of a resource in its batch, or in its unit after merging; the rules that asked for other resources)
 _Pending = tuple[int, tuple[str, ...]]
 
 # What forked workers inherit: the jobs of the run and, in phase 2, the cross-resource work.
 _JOBS: list[UnitJob] = []
-_PHASE2: list[tuple[Context, _Active, list[tuple[Resource, tuple[str, ...]]]]] = []
+_PHASE2: list[tuple[Context, ActiveRules, list[tuple[Resource, tuple[str, ...]]]]] = []
 
 
-def _active(settings: Settings, rules: Mapping[str, Rule]) -> _Active:
-    table = effective_severities(settings, rules)
-    return [(rid, rule.check, rule.KINDS, sev) for rid, rule in rules.items() if (sev := table.get(rid)) is not None]
-
-
-def _applicable(active: _Active, cache: dict[str, _Applicable], kind: str) -> _Applicable:
-    applicable = cache.get(kind)
-    if applicable is None:
-        applicable = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is None or kind in kinds]
-        cache[kind] = applicable
-    return applicable
-
-
-def _check(
-    ctx: Context,
-    res: Resource,
-    applicable: _Applicable,
-    locator: Locator,
-    pending: list[str] | None,
-) -> Iterator[Finding]:
-    """Every finding of the ``applicable`` rules on ``res`` (ignores applied, positioned). With ``pending``
-    (the per-resource phase), a rule raising CrossResourceAccess yields nothing here and is appended to it."""
-    raw: list[tuple[str, Severity, Finding]] | None = None
-    for rid, check, sev in applicable:
-        try:
-            for found in check(ctx, res):
-                if raw is None:
-                    raw = []
-                raw.append((rid, sev, found))
-        except CrossResourceAccess:
-            assert pending is not None, f"rule {rid} asked for other resources in the cross-resource phase"
-            pending.append(rid)
-            if raw:
-                raw = [item for item in raw if item[0] != rid]
-        except Exception as exc:  # a broken rule must not hide every other finding
-            raw = raw or []
-            raw.append((rid, sev, Finding(f"internal error in rule {rid}: {type(exc).__name__}: {exc}")))
-    if raw:
-        ignored = ignored_rules(res)
-        ref = res.ref
-        for rid, sev, f in raw:
-            if rid in ignored:
-                continue
-            file, line, column = locator.locate(res, f.path)
-            # Finding(...) directly: dataclasses.replace costs several times more per finding. Messages and
-            # paths repeat across resources ("... has no resource limits"): interned, each is kept once in
-            # the findings the parent holds until the report, and pickled once per batch by workers.
-            yield Finding(intern(f.message), intern(f.path), rid, sev, ref, file or res.file, line, column)
-
-
-def _check_all(ctx: Context, resources: Iterable[Resource], active: _Active, locator: Locator) -> Iterator[Finding]:
-    """Every finding of the active rules on ``resources`` with a full context."""
-    cache: dict[str, _Applicable] = {}
-    for res in resources:
-        yield from _check(ctx, res, _applicable(active, cache, res.kind), locator, None)
-
-
-_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+# One tuple object per distinct set of pending rules (resources of a kind mostly share theirs; tuples
+# unpickled from workers are separate objects until they pass here).
+_RULE_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 # (rule, kind) -> how many resources of that kind the rule asked for other resources in phase 1, in a row
@@ -181,17 +129,17 @@ _DEFER_AFTER = 16
 
 
 # kind -> (rules to try, rules deferred at once, rules that asked every time so far), for one ``active`` list
-_KindRules = dict[str, tuple[_Applicable, tuple[str, ...], tuple[str, ...]]]
+_KindPlan = dict[str, tuple[KindRules, tuple[str, ...], tuple[str, ...]]]
 
 
 def _check_local(
     ctx: Context,
     resources: Sequence[Resource],
-    active: _Active,
+    active: ActiveRules,
     locator: Locator,
     pending: list[_Pending],
     base: int,
-    cache: _KindRules,
+    cache: _KindPlan,
 ) -> Iterator[Finding]:
     """Phase 1 on ``resources``: findings of every (rule, resource) pair that did not look at other
     resources; the pairs that did are appended to ``pending`` as (index + ``base``, rule ids). ``cache``
@@ -201,15 +149,14 @@ def _check_local(
         kind = res.kind
         entry = cache.get(kind)
         if entry is None:
-            runnable = [a for a in _applicable(active, {}, kind) if streak.get((a[0], kind), 0) < _DEFER_AFTER]
-            deferred = tuple(
-                rid for rid, _, _ in _applicable(active, {}, kind) if streak.get((rid, kind), 0) >= _DEFER_AFTER
-            )
+            rules = rules_for_kind(active, kind)
+            runnable = [r for r in rules if streak.get((r[0], kind), 0) < _DEFER_AFTER]
+            deferred = tuple(rid for rid, _, _ in rules if streak.get((rid, kind), 0) >= _DEFER_AFTER)
             watched = tuple(rid for rid, _, _ in runnable if streak.get((rid, kind), 0) > 0)
             entry = cache[kind] = (runnable, deferred, watched)
         runnable, deferred, watched = entry
         asked: list[str] = []
-        yield from _check(ctx, res, runnable, locator, asked)
+        yield from check_resource(ctx, res, runnable, locator, asked)
         if asked or watched:
             for rid in watched:
                 if rid not in asked:
@@ -222,20 +169,19 @@ def _check_local(
                     if n == 0 or n + 1 >= _DEFER_AFTER:
                         cache.pop(kind, None)
         if asked or deferred:
-            rules = (*asked, *deferred)
-            # resources of one kind usually have the same pending rules: one tuple for all of them
-            pending.append((base + i, _SHARED.setdefault(rules, rules)))
+            ids = (*asked, *deferred)
+            pending.append((base + i, _RULE_TUPLES.setdefault(ids, ids)))
 
 
 def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     """Phase 1 for some input items: load, per-resource rules, positions."""
     ctx = LocalContext(job.settings.profile, job.store.kubernetes_version, job.external, job.store)
-    active = _active(job.settings, RULES)
+    active = active_rules(job.settings, RULES)
     locator = Locator()
     resources: list[Resource] = []
     findings: list[Finding] = []
     pending: list[_Pending] = []
-    kind_rules: _KindRules = {}
+    kind_rules: _KindPlan = {}
     for item in items:
         loaded = item.load()
         findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources), kind_rules))
@@ -344,6 +290,7 @@ def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | N
 
 def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outcome:
     _STREAK.clear()
+    _RULE_TUPLES.clear()
     files = resources = 0
     all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
     results: list[list[BatchResult]] = [[] for _ in jobs]
@@ -375,7 +322,7 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
             unit_resources: list[Resource] = []
             work: list[tuple[Resource, tuple[str, ...]]] = []
             for result in unit_results:
-                work.extend((result.resources[i], _SHARED.setdefault(rules, rules)) for i, rules in result.pending)
+                work.extend((result.resources[i], _RULE_TUPLES.setdefault(rules, rules)) for i, rules in result.pending)
                 result.pending = []
                 unit_resources.extend(result.resources)
             outcome.resources += len(unit_resources)
@@ -397,18 +344,18 @@ def _preloaded(job: UnitJob) -> BatchResult:
     ctx = LocalContext(job.settings.profile, job.store.kubernetes_version, job.external, job.store)
     loaded = job.preloaded or []
     pending: list[_Pending] = []
-    findings = list(_check_local(ctx, loaded, _active(job.settings, RULES), Locator(), pending, 0, {}))
+    findings = list(_check_local(ctx, loaded, active_rules(job.settings, RULES), Locator(), pending, 0, {}))
     return BatchResult(findings, loaded, pending, 0)
 
 
 def _check_pending(
-    ctx: Context, work: Iterable[tuple[Resource, tuple[str, ...]]], active: _Active
+    ctx: Context, work: Iterable[tuple[Resource, tuple[str, ...]]], active: ActiveRules
 ) -> Iterator[Finding]:
     """Phase 2: the (resource, rules) pairs that asked for other resources in phase 1, with every resource."""
     table = {rid: (rid, check, sev) for rid, check, _, sev in active}
     locator = Locator()
     for res, rules in work:
-        yield from _check(ctx, res, [table[rid] for rid in rules], locator, None)
+        yield from check_resource(ctx, res, [table[rid] for rid in rules], locator)
 
 
 # Below this many pending pairs, forking for phase 2 costs more than it saves.
@@ -420,7 +367,7 @@ def _cross_phase(
 ) -> list[Finding]:
     if not work:
         return []
-    active = _active(job.settings, RULES)
+    active = active_rules(job.settings, RULES)
     ctx = Context(
         resources,
         profile=job.settings.profile,
@@ -480,8 +427,8 @@ class _CrdRedo:
 
     def findings(self, job: UnitJob) -> list[Finding]:
         ctx = LocalContext(job.settings.profile, self.store.kubernetes_version, job.external, self.store)
-        active = [a for a in _active(job.settings, RULES) if a[0] in _SCHEMA_RULES]
-        return list(_check_all(ctx, self.targets, active, Locator()))
+        active = [a for a in active_rules(job.settings, RULES) if a[0] in _SCHEMA_RULES]
+        return list(check_all(ctx, self.targets, active, Locator()))
 
 
 def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
@@ -513,7 +460,7 @@ def _kustomization_phase(job: UnitJob) -> list[Finding]:
     own = {rid: sev for rid, sev in job.settings.overrides.items() if rid in rules}
     settings = dataclasses.replace(job.settings, overrides=own)
     ctx = Context(list(job.kustomizations), profile=settings.profile, kubernetes_version=job.store.kubernetes_version)
-    return list(_check_all(ctx, job.kustomizations, _active(settings, rules), Locator()))
+    return list(check_all(ctx, job.kustomizations, active_rules(settings, rules), Locator()))
 
 
 def default_jobs() -> int:
