@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -392,20 +393,16 @@ _SHARED_MAX = 500_000
 
 
 def _canonicalizer() -> Callable[[Any], Any]:
-    """A function returning its argument with identical strings shared (one cache per stream); it raises
+    """A function returning its argument with identical strings shared (one cache for every stream); it raises
     _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop.
     Built once: ``canonical`` refers to itself, a reference cycle that the paused cyclic collector would
     leave behind for every stream (~1 kB per file)."""
     if len(_SHARED) > _SHARED_MAX:
         _SHARED.clear()
-    if not _CANONICAL:
-        _CANONICAL.append(_make_canonicalizer())
-    return _CANONICAL[0]
+    return _make_canonicalizer()
 
 
-_CANONICAL: list[Callable[[Any], Any]] = []
-
-
+@cache
 def _make_canonicalizer() -> Callable[[Any], Any]:
     cache = _SHARED
     get = cache.get

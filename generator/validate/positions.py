@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -336,17 +337,10 @@ class _FastDoc:
         return cls(res, True, text, begin, end, src.start_line, src.display, base, _wrap(res, src.base))
 
 
-_PARTS: dict[str, list[str]] = {}  # parse_pointer per pointer: the same few hundred pointers come back
-
-
+@lru_cache(maxsize=100_000)  # the same few hundred pointers come back for every resource
 def _parts(ptr: str) -> list[str]:
     """:func:`parse_pointer`, memoised (the list is shared: never mutate it)."""
-    parts = _PARTS.get(ptr)
-    if parts is None:
-        if len(_PARTS) > 100_000:
-            _PARTS.clear()
-        parts = _PARTS[ptr] = parse_pointer(ptr)
-    return parts
+    return parse_pointer(ptr)
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:

@@ -221,26 +221,20 @@ def parse_quantity(value: Any) -> Fraction | None:
         return Fraction(value).limit_denominator(10**9)
     if not isinstance(value, str):
         return None
-    if value in _PARSED:
-        return _PARSED[value]
-    m = _QUANTITY.fullmatch(value)
-    if m is None:
-        result = None
-    else:
-        sign, number, suffix = m.group(1), m.group(2), m.group(3) or ""
-        amount = Fraction(number)
-        factor = Fraction(10) ** int(suffix[1:]) if suffix[:1] in ("e", "E") else _SUFFIX[suffix]
-        result = amount * factor
-        if sign == "-":
-            result = -result
-    if len(_PARSED) > 10_000:
-        _PARSED.clear()
-    _PARSED[value] = result
-    return result
+    return _parse_quantity_text(value)
 
 
 # The same few quantity strings ("100m", "256Mi") come back in every container; Fractions are immutable.
-_PARSED: dict[str, Fraction | None] = {}
+@lru_cache(maxsize=10_000)
+def _parse_quantity_text(value: str) -> Fraction | None:
+    m = _QUANTITY.fullmatch(value)
+    if m is None:
+        return None
+    sign, number, suffix = m.group(1), m.group(2), m.group(3) or ""
+    amount = Fraction(number)
+    factor = Fraction(10) ** int(suffix[1:]) if suffix[:1] in ("e", "E") else _SUFFIX[suffix]
+    result = amount * factor
+    return -result if sign == "-" else result
 
 
 # -------------------------------------------------------------------------------------------- selectors

@@ -53,6 +53,7 @@ class Reporter:
         self.stream = stream
         self.summary = Summary(resources=resources)
         self.findings: list[Finding] = []
+        self._block: list[str] = []  # text not written yet (see ``out``)
 
     def write(self, finding: Finding) -> None:
         self.summary.add(finding)
@@ -67,6 +68,18 @@ class Reporter:
 
     def finish(self) -> None:
         raise NotImplementedError
+
+    def out(self, text: str) -> None:
+        """Write ``text``, in blocks: one ``stream.write`` per call costs more than the formatting on reports
+        of tens of thousands of findings, and the whole report is never one string in memory."""
+        self._block.append(text)
+        if len(self._block) >= 512:
+            self.drain()
+
+    def drain(self) -> None:
+        """Write what :meth:`out` holds (at the end of ``finish``)."""
+        self.stream.write("".join(self._block))
+        self._block.clear()
 
 
 def where(finding: Finding) -> str:

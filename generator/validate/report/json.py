@@ -39,9 +39,8 @@ class JsonReporter(Reporter):
             write('  "findings": []\n}\n')
             return
         write('  "findings": [\n')
-        # Written in blocks (not the whole report as one string in memory). Consecutive findings mostly
-        # share their resource, file, rule and severity: those parts are encoded once per run of them.
-        block: list[str] = []
+        # Consecutive findings mostly share their resource, file, rule and severity: those parts are encoded
+        # once per run of them.
         separator = ""
         heads: dict[str, tuple[Severity, str]] = {}
         last_ref: ResourceRef | bool | None = False
@@ -56,7 +55,7 @@ class JsonReporter(Reporter):
             cached = heads.get(f.rule)
             if cached is None or cached[0] is not f.severity:
                 cached = heads[f.rule] = (f.severity, _head(f.rule, f.severity))
-            block.append(
+            self.out(
                 separator + cached[1]
                 + ',\n      "message": ' + _q(f.message)
                 + ',\n      "file": ' + file
@@ -67,11 +66,8 @@ class JsonReporter(Reporter):
                 + "\n    }"
             )  # fmt: skip
             separator = ",\n"
-            if len(block) >= 512:
-                write("".join(block))
-                block.clear()
-        write("".join(block))
-        write("\n  ]\n}\n")
+        self.out("\n  ]\n}\n")
+        self.drain()
 
 
 def _head(rule: str, severity: Severity) -> str:
