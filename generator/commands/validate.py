@@ -15,7 +15,7 @@ from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Settings, sort_findings
-from generator.validate.ksources import kustomization_sources, rendered_dirs
+from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
 from generator.validate.load import InputItem, SourceDuplicateKeys, input_items, overlay_dirs, path_items
 from generator.validate.model import Resource, Severity
 from generator.validate.pipeline import UnitJob, default_jobs, run_units
@@ -94,7 +94,9 @@ def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> _Inputs:
 
 
 def _sources(paths: list[str], repo: Path) -> list[Resource]:
-    return kustomization_sources(rendered_dirs(Path(p) for p in paths if p != "-"), repo=repo)
+    """The source files the rules about sources look at: kustomization files and unrendered Helm charts."""
+    local = [Path(p) for p in paths if p != "-"]
+    return [*kustomization_sources(rendered_dirs(local), repo=repo), *helm_chart_sources(local, repo=repo)]
 
 
 def _repo_config(repo: Path, explicit: Path | None) -> RepoConfig:

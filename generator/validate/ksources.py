@@ -15,10 +15,22 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.validate.load import KUSTOMIZATION_FILES, is_kustomization_dir, kustomize_dirs, load_file, stream_inputs
+from generator.validate.load import (
+    HELM_CHART_SUFFIX,
+    KUSTOMIZATION_FILES,
+    display_path,
+    helm_charts,
+    is_helm_chart,
+    is_kustomization_dir,
+    kustomize_dirs,
+    load_file,
+    stream_inputs,
+)
 from generator.validate.model import Resource
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
+HELM_CHART_KIND = "HelmChart"  # what a chart stands for among the sources (no apiVersion: no API object)
+SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND})  # the kinds of the source rules
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
 COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
@@ -71,3 +83,32 @@ def kustomization_sources(directories: Iterable[Path], *, repo: Path | None = No
 def is_kustomization_source(res: Resource) -> bool:
     """A kustomization file (not, say, a Flux ``kustomize.toolkit.fluxcd.io`` Kustomization object)."""
     return res.kind in ("Kustomization", "Component") and res.group == KUSTOMIZE_GROUP
+
+
+def helm_chart_sources(paths: Iterable[Path], *, repo: Path | None = None) -> list[Resource]:
+    """Each Helm chart that validating ``paths`` does not read (``load.is_helm_chart``), as a source at
+    line 1 of its ``Chart.yaml``, so that ``helm-chart-not-rendered`` can say so instead of the run
+    failing on the first Go template that is not YAML."""
+    out: list[Resource] = []
+    for path in paths:
+        charts = [path] if is_helm_chart(path) else helm_charts(path) if path.is_dir() else []
+        for chart in charts:
+            names = sorted(e.name for e in chart.iterdir() if e.name.endswith(HELM_CHART_SUFFIX) and e.is_file())
+            chart_file = chart / (HELM_CHART_SUFFIX if HELM_CHART_SUFFIX in names else names[0])
+            # the chart's fields are helm's business: the source stands for the chart, named by its path
+            obj: dict[str, object] = {"kind": HELM_CHART_KIND, "metadata": {"name": display_path(chart, repo)}}
+            try:
+                first = load_file(chart_file, repo=repo)[:1]
+            except InputError:  # helm reports a broken Chart.yaml; point at the file all the same
+                first = []
+            if first:
+                first[0].obj = obj  # keeps the document's position: findings point at line 1, column 1
+                out.append(first[0])
+            else:
+                out.append(Resource(obj, display_path(chart_file, repo), 0, 1))
+    return out
+
+
+def is_helm_chart_source(res: Resource) -> bool:
+    """A chart stood in by :func:`helm_chart_sources` (not, say, a k3s ``helm.cattle.io`` HelmChart)."""
+    return res.kind == HELM_CHART_KIND and not res.api_version and res.file.endswith(HELM_CHART_SUFFIX)

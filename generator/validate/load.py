@@ -35,6 +35,7 @@ from generator.validate.model import Resource, pointer
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+HELM_CHART_SUFFIX = "Chart.yaml"
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -720,7 +721,20 @@ def is_kustomization_dir(path: Path) -> bool:
     return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
 
 
-def _display(path: Path, repo: Path | None) -> str:
+def is_helm_chart(path: Path) -> bool:
+    """A directory Argo CD renders with helm: it holds a file whose name ends in ``Chart.yaml`` and no
+    kustomization. (argoproj/argo-cd util/app/discovery/discovery.go ``Discover``: a ``*Chart.yaml``
+    makes the directory Helm, a kustomization file makes it Kustomize, and the kustomization, later in
+    the walk's lexical order, wins when both are there.) Its templates are Go templates, not YAML."""
+    if not path.is_dir() or is_kustomization_dir(path):
+        return False
+    try:
+        return any(entry.name.endswith(HELM_CHART_SUFFIX) and entry.is_file() for entry in os.scandir(path))
+    except OSError:
+        return False
+
+
+def display_path(path: Path, repo: Path | None) -> str:
     if repo is not None:
         try:
             return path.resolve().relative_to(repo.resolve()).as_posix()
@@ -749,7 +763,7 @@ def _read(path: Path | str, display: str) -> str:
 
 
 def load_file(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
-    return _load_file(str(path), _display(path, repo), str(path.resolve()), default_namespace)
+    return _load_file(str(path), display_path(path, repo), str(path.resolve()), default_namespace)
 
 
 def _load_file(path: str, display: str, resolved: str, default_namespace: str) -> list[Resource]:
@@ -773,7 +787,8 @@ def manifest_files(directory: Path) -> list[Path]:
 
 def stream_inputs(directory: Path) -> list[Path]:
     """What a plain directory holds, in order: its YAML/JSON files and, instead of their files, the
-    kustomize directories below it (each is rendered: ``validate overlays/`` renders every overlay)."""
+    kustomize directories below it (each is rendered: ``validate overlays/`` renders every overlay).
+    Helm charts (:func:`is_helm_chart`) are left out: :func:`helm_charts` lists them."""
     found: list[Path] = []
     for root, dirs, files in os.walk(directory):
         here = Path(root)
@@ -781,8 +796,28 @@ def stream_inputs(directory: Path) -> list[Path]:
             found.append(here)
             dirs[:] = []
             continue
+        if is_helm_chart(here):  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(here / f for f in sorted(files) if f.endswith(MANIFEST_SUFFIXES) and not f.startswith("."))
+    return sorted(found, key=lambda p: p.relative_to(directory).parts)
+
+
+def helm_charts(directory: Path) -> list[Path]:
+    """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, in walk order
+    (not those below a kustomize directory: kustomize renders its own ``helmCharts``)."""
+    found: list[Path] = []
+    for root, dirs, _files in os.walk(directory):
+        here = Path(root)
+        if here != directory and is_kustomization_dir(here):
+            dirs[:] = []
+            continue
+        if is_helm_chart(here):
+            found.append(here)
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
     return sorted(found, key=lambda p: p.relative_to(directory).parts)
 
 
@@ -909,11 +944,11 @@ InputItem = FileItem | TextItem
 
 
 def _file_item(path: Path, repo: Path | None, default_namespace: str) -> FileItem:
-    return FileItem(str(path), _display(path, repo), str(path.resolve()), default_namespace)
+    return FileItem(str(path), display_path(path, repo), str(path.resolve()), default_namespace)
 
 
 def _kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> TextItem:
-    display = _display(path, repo)
+    display = display_path(path, repo)
     text = _render_or_duplicates(path, repo, display)
     root = str(repo.resolve()) if repo is not None else str(path.resolve())
     return TextItem(text, display, default_namespace, display, root, str(path.resolve()))
@@ -924,6 +959,8 @@ def path_items(path: Path, *, repo: Path | None = None, default_namespace: str =
     :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed."""
     if is_kustomization_dir(path):
         return [_kustomize_item(path, repo, default_namespace)]
+    if is_helm_chart(path):
+        return []  # nothing to read as YAML; the chart is reported (ksources.helm_chart_sources)
     if path.is_dir():
         out: list[InputItem] = []
         # Resolve the directory and the repository once, not every file (realpath is one lstat per

@@ -43,6 +43,7 @@ from generator.validate.engine import (
     check_resource,
     rules_for_kind,
 )
+from generator.validate.ksources import SOURCE_KINDS
 from generator.validate.load import DocSource, InputItem, TextItem
 from generator.validate.model import Finding, Resource, ResourceRef, Severity
 from generator.validate.positions import Locator
@@ -452,10 +453,11 @@ def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
 
 
 def _kustomization_phase(job: UnitJob) -> list[Finding]:
-    """The rules for kustomization files (e.g. kustomize-deprecated) on the files behind the rendered set."""
+    """The rules for source files (kustomize-deprecated on the kustomization files behind the rendered set,
+    helm-chart-not-rendered on the charts left unread)."""
     if not job.kustomizations:
         return []
-    rules = {rid: r for rid, r in RULES.items() if r.KINDS is not None and "Kustomization" in r.KINDS}
+    rules = {rid: r for rid, r in RULES.items() if r.KINDS is not None and r.KINDS & SOURCE_KINDS}
     # the overrides were checked against every rule already; keep those for these rules
     own = {rid: sev for rid, sev in job.settings.overrides.items() if rid in rules}
     settings = dataclasses.replace(job.settings, overrides=own)
