@@ -38,3 +38,20 @@ def test_fires_on_create_pods_and_exec() -> None:
 def test_passes_read_only_pods() -> None:
     assert _run(_role({"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"]})) == []
     assert _run(_role({"apiGroups": ["apps"], "resources": ["pods"], "verbs": ["create"]})) == []
+
+
+def test_fires_on_creating_workloads_whose_controllers_create_pods() -> None:
+    [f] = _run(_role({"apiGroups": ["apps"], "resources": ["deployments", "statefulsets"], "verbs": ["create"]}))
+    assert "creating pods through deployments, statefulsets" in f.message
+    [g] = _run(_role({"apiGroups": ["batch"], "resources": ["*"], "verbs": ["*"]}))
+    assert "creating pods through cronjobs, jobs" in g.message
+    [h] = _run(_role({"apiGroups": [""], "resources": ["pods", "replicationcontrollers"], "verbs": ["create"]}))
+    assert "allows creating pods and creating pods through replicationcontrollers:" in h.message
+
+
+def test_passes_workloads_without_create_or_in_the_wrong_group() -> None:
+    assert _run(_role({"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "list", "patch"]})) == []
+    # the authorizer matches the group too: there are no deployments in the core group
+    assert _run(_role({"apiGroups": [""], "resources": ["deployments", "jobs"], "verbs": ["create"]})) == []
+    # kube-linter's singular `cronjob` names no real resource
+    assert _run(_role({"apiGroups": ["batch"], "resources": ["cronjob"], "verbs": ["create"]})) == []

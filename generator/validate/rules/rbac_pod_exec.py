@@ -1,10 +1,15 @@
-"""A Role or ClusterRole may create pods or exec/attach into them.
+"""A Role or ClusterRole may create pods, directly or through a workload, or exec/attach into them.
 
 Whoever may create a pod may run it with any ServiceAccount of the namespace and mount any of its
 Secrets; ``pods/exec`` and ``pods/attach`` open a shell in running pods with their credentials. Either is
-a path to every permission in the namespace. Same check: kube-linter ``access-to-create-pods`` (on
-bindings), CIS Benchmark 5.1.4. Resolved like the RBAC authorizer (kubernetes/kubernetes
-``pkg/apis/rbac/v1/evaluation_helpers.go``: ``*`` and ``pods/*`` count).
+a path to every permission in the namespace. Creating a Deployment, ReplicaSet, StatefulSet, DaemonSet,
+Job, CronJob or ReplicationController is the same path: its controller creates the pods, with whatever
+ServiceAccount the template names, and nothing checks that the creator could have used it. Same check:
+kube-linter ``access-to-create-pods`` (on bindings; its list, in
+``pkg/builtinchecks/yamls/access-to-create-pods.yaml``, is pods, deployments, statefulsets, replicasets,
+jobs, daemonsets and ``cronjob``, a singular that never matches the ``cronjobs`` resource), CIS Benchmark
+5.1.4. Resolved like the RBAC authorizer (kubernetes/kubernetes ``pkg/apis/rbac/v1/evaluation_helpers.go``:
+``*`` and ``pods/*`` count), group by group (``apps`` and ``batch`` for the workloads).
 
 PASS:
 
@@ -21,6 +26,12 @@ FAIL:
     metadata: {name: debugger}
     rules:
       - {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: Role
+    metadata: {name: deployer}
+    rules:
+      - {apiGroups: [apps], resources: [deployments], verbs: [create, update]}
 """
 
 from __future__ import annotations
@@ -44,6 +55,16 @@ _DANGEROUS = (
     ("create", "pods/attach"),
     ("get", "pods/attach"),
 )
+# (group, resource) of the workloads whose controllers create pods from a template
+_POD_CREATORS = (
+    ("", "replicationcontrollers"),
+    ("apps", "daemonsets"),
+    ("apps", "deployments"),
+    ("apps", "replicasets"),
+    ("apps", "statefulsets"),
+    ("batch", "cronjobs"),
+    ("batch", "jobs"),
+)
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
@@ -51,8 +72,12 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     out: list[Finding] = []
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
         found = sorted({res for verb, res in _DANGEROUS if grants([rule], verb, "", res)})
-        if found:
-            what = " and ".join("creating " + r if r == "pods" else r for r in found)
+        through = [res for group, res in _POD_CREATORS if grants([rule], "create", group, res)]
+        if found or through:
+            parts = ["creating pods" if r == "pods" else r for r in found]
+            if through:
+                parts.insert("pods" in found, "creating pods through " + ", ".join(through))
+            what = " and ".join(parts)
             out.append(
                 Finding(
                     f"{obj.kind} {obj.name} rule {i} allows {what}"
