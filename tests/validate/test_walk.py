@@ -1,0 +1,74 @@
+"""The directory walk of `validate DIR`: the same inputs, in the same order, as an ``os.walk`` of the
+tree (hidden entries skipped, linked directories not entered, linked files read at their target), and
+the displayed paths of the files it lists."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.validate.load import FileItem, path_items, stream_inputs
+
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
+
+
+def _reference(directory: Path) -> list[Path]:
+    """The walk as the standard library does it: the oracle for ``stream_inputs``."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        here = Path(root)
+        if here != directory and (here / "kustomization.yaml").is_file():
+            found.append(here)
+            dirs[:] = []
+            continue
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(here / f for f in files if f.endswith((".yaml", ".yml", ".json")) and not f.startswith("."))
+    return sorted(found, key=lambda p: p.relative_to(directory).parts)
+
+
+def _tree(root: Path) -> Path:
+    repo = root / "repo"
+    for rel in ("a/b/z.json", "a/y.yml", "x.yaml", "a-b/w.yaml", "a.b/v.yaml", ".hidden/h.yaml", ".dot.yaml"):
+        path = repo / "apps" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CM % path.stem)
+    (repo / "apps" / "a" / "notes.txt").write_text("not a manifest\n")
+    (repo / "apps" / "k").mkdir()
+    (repo / "apps" / "k" / "kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    (repo / "apps" / "k" / "cm.yaml").write_text(CM % "k")
+    (repo / "shared").mkdir()
+    (repo / "shared" / "s.yaml").write_text(CM % "s")
+    os.symlink("../shared", repo / "apps" / "linked-dir")  # not entered, as os.walk does not
+    os.symlink("../../shared/s.yaml", repo / "apps" / "a" / "linked.yaml")  # read at its target
+    return repo
+
+
+def test_the_walk_lists_what_os_walk_lists_in_the_same_order(tmp_path: Path) -> None:
+    repo = _tree(tmp_path)
+    walked = stream_inputs(repo / "apps")
+    assert walked == _reference(repo / "apps")
+    assert [p.relative_to(repo / "apps").as_posix() for p in walked] == [
+        "a/b/z.json", "a/linked.yaml", "a/y.yml", "a-b/w.yaml", "a.b/v.yaml", "k", "x.yaml",
+    ]  # fmt: skip
+
+
+def test_files_show_their_repository_path_and_a_link_shows_its_target(tmp_path: Path) -> None:
+    repo = _tree(tmp_path)
+    items = [i for i in path_items(repo / "apps", repo=repo) if isinstance(i, FileItem)]
+    shown = {Path(i.path).relative_to(repo / "apps").as_posix(): i.display for i in items}
+    assert shown["a/y.yml"] == "apps/a/y.yml"
+    assert shown["a/linked.yaml"] == "shared/s.yaml"
+    resolved = {i.display: i.resolved for i in items}
+    assert resolved["apps/x.yaml"] == str((repo / "apps" / "x.yaml").resolve())
+
+
+def test_a_relative_directory_and_a_repository_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _tree(tmp_path)
+    monkeypatch.chdir(repo / "apps")
+    items = [i for i in path_items(Path("."), repo=None) if isinstance(i, FileItem)]
+    assert [i.path for i in items][:2] == ["a/b/z.json", "a/linked.yaml"]
+    assert [i.display for i in items][:2] == ["a/b/z.json", "a/linked.yaml"]
+    elsewhere = [i for i in path_items(Path("."), repo=tmp_path / "other") if isinstance(i, FileItem)]
+    assert elsewhere[0].display == "a/b/z.json"  # outside the repository: the path as given
