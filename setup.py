@@ -1,8 +1,8 @@
 """Builds gitops-gen; its validator's hot modules are compiled to C with mypyc.
 
 The package metadata lives in pyproject.toml; this file only adds the compiled modules. mypyc (part of
-mypy) turns the type-annotated modules listed in ``COMPILED`` into C extensions: the same code, with the
-same behaviour, about 1.4x to 1.6x faster on `gitops-gen validate` (README, Performance). Set
+mypy) turns the type-annotated modules listed below into C extensions: the same code, with the same
+behaviour, about 1.4x faster on `gitops-gen validate` (README, Performance). Set
 ``GITOPS_GEN_PURE_PYTHON=1`` to install without compiling (for instance while editing the validator:
 a compiled module shadows its ``.py``, see README, Development). When no C compiler is found the
 package installs as pure Python and says so.
@@ -70,8 +70,8 @@ def ext_modules() -> list[object]:
     # project's own `mypy --strict` run is the type check).
     flags = ["--config-file", str(ROOT / "mypyc.ini")]
     # One C file for all modules (about 3 minutes of gcc on one core). mypyc's separate=True, one file per
-    # module compiled in parallel, was slower here (4.7 minutes on 2 cores) and its modules failed to import
-    # each other (RecursionError at import, through the rules' import cycle with their registry).
+    # module compiled in parallel, was slower here (4.7 minutes on 2 cores) and its build failed at import
+    # time (RecursionError while the test modules imported the rules).
     return list(mypycify([*flags, *compiled_sources()], opt_level="3"))
 
 
