@@ -10,7 +10,7 @@ import typer
 
 from generator.cli_support import exit_with
 from generator.validate.profiles import PROFILES
-from generator.validate.rules import RULES, Rule
+from generator.validate.rules import RULES, Rule, documentation
 
 
 class Format(StrEnum):
@@ -23,7 +23,7 @@ def _kinds(rule: Rule) -> str:
 
 
 def _doc(rule: Rule) -> str:
-    return (rule.__doc__ or "").strip()
+    return documentation(rule).strip()
 
 
 def _profile_line(rule_id: str) -> str:

@@ -40,6 +40,8 @@ class Context:
     _templates_by_label: dict[tuple[str, str, str], list[tuple[Resource, dict[str, str]]]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # indexes the rules build over this context (generator.validate.crossref.memo): they live and die with it
+    memos: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_kind: dict[str, list[Resource]] = defaultdict(list)

@@ -1,14 +1,13 @@
 """Shared, lazily built indexes for the cross-resource rules (services, ports, selectors, producers).
 
 Every index is built once per :class:`~generator.validate.context.Context` on first use and cached
-beside it (see :func:`memo`), so a rule asking "which Services does this selector pick?" costs a dict
+on it (see :func:`memo`), so a rule asking "which Services does this selector pick?" costs a dict
 lookup plus the size of the answer, never a scan over all resources per object (no O(n^2)).
-The cache holds no reference to the context itself and disappears with it.
+The cache is the context's own dict and disappears with it.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -22,25 +21,10 @@ T = TypeVar("T")
 
 # --------------------------------------------------------------------------------------------- caching
 
-_CACHES: dict[int, tuple[weakref.ref[Context], dict[str, Any]]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Context]], None]:
-    def drop(_ref: weakref.ref[Context]) -> None:
-        _CACHES.pop(key, None)
-
-    return drop
-
 
 def cache(ctx: Context) -> dict[str, Any]:
-    """A dict that lives as long as ``ctx`` (keyed by identity, dropped when the context is collected)."""
-    key = id(ctx)
-    entry = _CACHES.get(key)
-    if entry is not None and entry[0]() is ctx:
-        return entry[1]
-    store: dict[str, Any] = {}
-    _CACHES[key] = (weakref.ref(ctx, _forget(key)), store)
-    return store
+    """A dict that lives as long as ``ctx`` (it is the context's own ``memos``)."""
+    return ctx.memos
 
 
 def memo(ctx: Context, name: str, build: Callable[[], T]) -> T:

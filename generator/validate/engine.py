@@ -156,11 +156,17 @@ def check_all(ctx: Context, resources: Iterable[Resource], active: ActiveRules, 
         yield from check_resource(ctx, res, rules, locator)
 
 
-def run(ctx: Context, settings: Settings | None = None, *, rules: Mapping[str, Rule] = RULES) -> list[Finding]:
+def run(
+    ctx: Context,
+    settings: Settings | None = None,
+    *,
+    rules: Mapping[str, Rule] = RULES,
+    locator: Locator | None = None,
+) -> list[Finding]:
     """Every finding for every resource of ``ctx``, positioned and sorted (in one pass: the reference the
-    CLI's two-phase pipeline is tested against)."""
+    CLI's two-phase pipeline is tested against). ``locator``: how positions are found (default: Locator())."""
     settings = settings or Settings(profile=ctx.profile)
-    return sort_findings(check_all(ctx, ctx.resources, active_rules(settings, rules), Locator()))
+    return sort_findings(check_all(ctx, ctx.resources, active_rules(settings, rules), locator or Locator()))
 
 
 def validate_resources(
@@ -174,6 +180,7 @@ def validate_resources(
     ignore_missing_schemas: bool = False,
     only: frozenset[str] | None = None,
     kustomizations: Sequence[Resource] = (),
+    locator: Locator | None = None,
 ) -> Report:
     """Validate loaded resources: schemas, policy and cross-resource rules. ``kustomizations`` are the
     kustomization files behind rendered resources (generator.validate.ksources): only the rules for
@@ -193,7 +200,7 @@ def validate_resources(
     # Rules allocate many short-lived objects next to a large, acyclic set of loaded resources: the cyclic
     # collector would rescan all of them again and again.
     with paused_gc():
-        findings = run(ctx, settings)
+        findings = run(ctx, settings, locator=locator)
     if kustomizations:
         source_rules = {rid: r for rid, r in RULES.items() if r.KINDS is not None and "Kustomization" in r.KINDS}
         sources = Context(list(kustomizations), profile=profile, kubernetes_version=store.kubernetes_version)

@@ -60,6 +60,7 @@ class LocalContext(Context):
         self.kubernetes_version = kubernetes_version
         self.external = external
         self.schemas = schemas
+        self.memos = {}
 
     @property
     def resources(self) -> list[Resource]:  # type: ignore[override]

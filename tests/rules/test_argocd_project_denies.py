@@ -10,6 +10,7 @@ import yaml
 from generator.validate.context import Context
 from generator.validate.model import Finding
 from generator.validate.rules import argocd_project_denies as rule
+from generator.validate.rules import documentation
 
 REPO = "https://github.com/example/mlflow-gitops.git"
 SERVER = "https://kubernetes.default.svc"
@@ -157,7 +158,7 @@ def test_fires_on_an_object_outside_the_destinations_next_to_an_app_of_apps() ->
 
 
 def _doc_example(label: str) -> list[dict[str, Any]]:
-    lines = (rule.__doc__ or "").splitlines()
+    lines = documentation(rule).splitlines()
     start = lines.index(label)
     block = []
     for line in lines[start + 1 :]:

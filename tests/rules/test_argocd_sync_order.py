@@ -9,6 +9,7 @@ import yaml
 from generator.validate.context import Context
 from generator.validate.model import Finding
 from generator.validate.rules import argocd_sync_order as rule
+from generator.validate.rules import documentation
 
 WAVE = "argocd.argoproj.io/sync-wave"
 
@@ -189,7 +190,7 @@ def test_fires_on_a_pre_sync_hook_needing_a_secret_of_the_sync_phase() -> None:
 
 
 def _doc_example(label: str) -> list[dict[str, Any]]:
-    lines = (rule.__doc__ or "").splitlines()
+    lines = documentation(rule).splitlines()
     start = lines.index(label)
     block = []
     for line in lines[start + 1 :]:

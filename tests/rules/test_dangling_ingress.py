@@ -10,6 +10,7 @@ import yaml
 from generator.validate.context import Context, ExternalObject
 from generator.validate.model import Finding, Resource
 from generator.validate.rules import dangling_ingress as rule
+from generator.validate.rules import documentation
 
 
 def _run(text: str, **kw: Any) -> list[tuple[Resource, Finding]]:
@@ -91,7 +92,7 @@ def test_passes_for_a_resource_backend() -> None:
 
 
 def _doc_example(label: str) -> str:
-    doc = rule.__doc__ or ""
+    doc = documentation(rule)
     block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
     return textwrap.dedent(block)
 

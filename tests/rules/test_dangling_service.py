@@ -9,6 +9,7 @@ import yaml
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource
 from generator.validate.rules import dangling_service as rule
+from generator.validate.rules import documentation
 
 
 def _run(text: str) -> list[tuple[Resource, Finding]]:
@@ -91,7 +92,7 @@ spec: {type: ExternalName, externalName: db.example.com, selector: {app: nothing
 
 
 def _doc_example(label: str) -> str:
-    doc = rule.__doc__ or ""
+    doc = documentation(rule)
     block = doc.split(f"{label}:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
     return textwrap.dedent(block)
 

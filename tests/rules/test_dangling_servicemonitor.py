@@ -9,6 +9,7 @@ import yaml
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource
 from generator.validate.rules import dangling_servicemonitor as rule
+from generator.validate.rules import documentation
 
 
 def _run(text: str) -> list[tuple[Resource, Finding]]:
@@ -79,7 +80,7 @@ def test_passes_with_match_expressions() -> None:
 
 
 def _doc_example(label: str) -> str:
-    doc = rule.__doc__ or ""
+    doc = documentation(rule)
     block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
     return textwrap.dedent(block)
 

@@ -9,6 +9,7 @@ import yaml
 
 from generator.validate.context import Context, ExternalObject
 from generator.validate.model import Finding, Resource
+from generator.validate.rules import documentation
 from generator.validate.rules import missing_reference as rule
 
 
@@ -247,7 +248,7 @@ def test_sealed_secret_without_template_name_produces_its_own_name() -> None:
 
 
 def _doc_example(label: str) -> str:
-    doc = rule.__doc__ or ""
+    doc = documentation(rule)
     block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
     return textwrap.dedent(block)
 

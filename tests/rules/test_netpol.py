@@ -206,11 +206,10 @@ def test_evaluator_is_built_once_per_context_and_dropped_with_it() -> None:
     assert evaluator(ctx) is ev
     other = _ctx(_policy("p", "podSelector: {}"))
     assert evaluator(other) is not ev
-    key = id(ctx)
-    assert key in crossref._CACHES
-    del ctx, ev
-    gc.collect()
-    assert key not in crossref._CACHES
+    assert crossref.cache(ctx) is ctx.memos and ev in ctx.memos.values()
+    # no module-level cache holds it: the only dict that refers to the evaluator is the context's own
+    holders = [r for r in gc.get_referrers(ev) if isinstance(r, dict)]
+    assert len(holders) == 1 and holders[0] is ctx.memos
 
 
 def test_many_policies_select_through_the_index() -> None:

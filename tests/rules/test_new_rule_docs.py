@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from generator.validate.context import Context
-from generator.validate.rules import RULES
+from generator.validate.rules import RULES, documentation
 
 NEW_RULES = [
     "apiserver-invalid", "apiserver-warning", "probe-port-mismatch", "pod-security", "pod-security-warn",
@@ -23,7 +23,7 @@ CITES = ("kubernetes/", "kube-linter", "kube-score", "mlflow/mlflow", "kustomize
 
 
 def _example(rule_id: str, label: str) -> list[dict[str, Any]]:
-    doc = RULES[rule_id].__doc__ or ""
+    doc = documentation(RULES[rule_id])
     passing, failing = doc.split("PASS:", 1)[1].split("FAIL:", 1)
     return [d for d in yaml.safe_load_all(textwrap.dedent(passing if label == "PASS" else failing)) if d]
 
@@ -47,5 +47,5 @@ def test_docstring_fail_example_fires(rule_id: str) -> None:
 
 @pytest.mark.parametrize("rule_id", NEW_RULES)
 def test_docs_cite_upstream_or_a_peer(rule_id: str) -> None:
-    doc = " ".join((RULES[rule_id].__doc__ or "").split())
+    doc = " ".join((documentation(RULES[rule_id])).split())
     assert any(word in doc for word in CITES), rule_id

@@ -8,6 +8,7 @@ import yaml
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.rules import documentation
 from generator.validate.rules import non_isolated_pod as rule
 
 
@@ -89,7 +90,7 @@ def test_passes_only_for_the_selected_pods() -> None:
 
 
 def _doc_example(label: str) -> str:
-    doc = rule.__doc__ or ""
+    doc = documentation(rule)
     block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
     return textwrap.dedent(block)
 

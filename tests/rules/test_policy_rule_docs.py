@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from generator.validate.context import Context
-from generator.validate.rules import RULES
+from generator.validate.rules import RULES, documentation
 
 POLICY_RULES = [
     "latest-tag",
@@ -36,7 +36,7 @@ POLICY_RULES = [
 
 
 def _example(rule_id: str, label: str) -> tuple[list[dict[str, Any]], str]:
-    doc = RULES[rule_id].__doc__ or ""
+    doc = documentation(RULES[rule_id])
     assert doc.count("PASS:") == 1 and doc.count("FAIL:") == 1, rule_id
     passing, failing = doc.split("PASS:", 1)[1].split("FAIL:", 1)
     block = textwrap.dedent(passing if label == "PASS" else failing)
@@ -69,7 +69,7 @@ def test_rule_metadata(rule_id: str) -> None:
     assert rule_id == rule.ID
     assert rule.CATEGORY in {"workloads", "secrets", "exposure", "availability"}
     assert rule.KINDS is not None and rule.KINDS  # every policy rule names the kinds it applies to
-    summary = (rule.__doc__ or "").strip().splitlines()[0]
+    summary = documentation(rule).strip().splitlines()[0]
     assert summary.endswith(".") and "TODO" not in summary
 
 

@@ -8,6 +8,7 @@ import yaml
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource
+from generator.validate.rules import documentation
 from generator.validate.rules import port_mismatch as rule
 
 
@@ -133,7 +134,7 @@ def test_passes_for_servicemonitor_ports_that_resolve() -> None:
 
 
 def _doc_example(label: str) -> str:
-    doc = rule.__doc__ or ""
+    doc = documentation(rule)
     block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
     return textwrap.dedent(block)
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from generator.validate.model import Severity
-from generator.validate.rules import RULES
+from generator.validate.rules import RULES, documentation
 
 TESTS = Path(__file__).resolve().parent
 
@@ -62,7 +62,7 @@ def test_rule_module_shape(rule_id: str) -> None:
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_rule_docstring_has_pass_and_fail_examples(rule_id: str) -> None:
-    doc = RULES[rule_id].__doc__ or ""
+    doc = documentation(RULES[rule_id])
     assert "TODO" not in doc.splitlines()[0] if doc else False, f"{rule_id}: docstring missing or a stub"
     for label in ("PASS:", "FAIL:"):
         assert any(line.strip() == label for line in doc.splitlines()), f"{rule_id}: no {label} section"

@@ -128,12 +128,10 @@ def _old_json_report(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     from documents composed with PyYAML's CSafeLoader, the JSON reporter's json.dumps(indent=2)."""
     with monkeypatch.context() as patch:
         patch.setattr(positions, "_PositionLoader", yaml.CSafeLoader)
-        patch.setattr(positions, "Locator", lambda: Locator(fast=False))
-        import generator.validate.engine as engine
-
-        patch.setattr(engine, "Locator", lambda: Locator(fast=False))
         resources = load_inputs([str(corpus)], repo=corpus, default_namespace="default")
-        report = validate_resources(resources, profile="default", schemas=SchemaStore("1.33.0"))
+        report = validate_resources(
+            resources, profile="default", schemas=SchemaStore("1.33.0"), locator=Locator(fast=False)
+        )
     counts = {s: sum(1 for f in report.findings if f.severity.value == s) for s in ("error", "warning", "info")}
     summary = {
         "resources": report.resources,

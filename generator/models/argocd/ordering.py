@@ -218,8 +218,15 @@ class IndexedObjects(Objects):
 
     def __init__(self, indexed: Indexed) -> None:  # deliberately no Objects.__init__
         self.resources = indexed.resources
-        self.by_kind = indexed.by_kind  # type: ignore[method-assign]  # bound once: no extra call per lookup
-        self.pod_owners = indexed.pod_owners  # type: ignore[method-assign]
+        self._indexed = indexed
+
+    def by_kind(self, kind: str) -> list[K8sObject]:
+        found: list[K8sObject] = self._indexed.by_kind(kind)
+        return found
+
+    def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[K8sObject]:
+        found: list[K8sObject] = self._indexed.pod_owners(namespace, selector)
+        return found
 
 
 class Indexed(Protocol):

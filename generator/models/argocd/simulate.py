@@ -296,8 +296,8 @@ def simulate(
             items.append(item)
         out.append(Step(phase, wave, waited, items))
     for res in objects.by_kind("ExternalSecret"):
-        for item in lst(d(res.obj.get("spec")).get("data")):
-            key = str(d(d(item).get("remoteRef")).get("key", ""))
+        for entry in lst(d(res.obj.get("spec")).get("data")):
+            key = str(d(d(entry).get("remoteRef")).get("key", ""))
             if shared_keys and key in shared_keys:
                 hazards.append(
                     Hazard(

@@ -14,6 +14,7 @@ from generator.models.kube_apiserver.base import Path, Violation, d, lst, num, t
 V = "pkg/apis/core/validation/validation.go:"
 _DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
 _TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+_TOLERATION_EFFECTS = (None, "", *_TAINT_EFFECTS)  # a toleration may leave the effect empty: every effect
 
 
 def dns(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
@@ -73,7 +74,7 @@ def tolerations(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
             out.append(
                 Violation((*tw, "operator"), f'unsupported operator "{op}": Equal or Exists', V + "ValidateTolerations")
             )
-        if effect not in (None, "", *_TAINT_EFFECTS):
+        if effect not in _TOLERATION_EFFECTS:
             out.append(Violation((*tw, "effect"), f'unsupported effect "{effect}"', V + "validateTaintEffect"))
 
 

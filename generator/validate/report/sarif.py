@@ -14,12 +14,12 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def rule_catalogue() -> list[dict[str, Any]]:
-    from generator.validate.rules import RULES
+    from generator.validate.rules import RULES, documentation
 
     out = []
     for rule_id in sorted(RULES):
         rule = RULES[rule_id]
-        doc = (rule.__doc__ or "").strip()
+        doc = documentation(rule).strip()
         summary = doc.splitlines()[0] if doc else rule_id
         out.append(
             {

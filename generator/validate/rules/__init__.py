@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Protocol
 
+from generator.compiled import module_docstring
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.rules import (
@@ -148,3 +149,9 @@ _MODULES: tuple[ModuleType, ...] = (
 )
 
 RULES: dict[str, Rule] = {module.ID: module for module in _MODULES}
+
+
+def documentation(rule: Rule) -> str:
+    """The rule's docstring: its user documentation (also when the module is compiled, see
+    :func:`generator.compiled.module_docstring`)."""
+    return module_docstring(rule)

@@ -67,14 +67,14 @@ FAIL:
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator.models.argocd.project import Project
 from generator.validate.context import Context
+from generator.validate.crossref import memo
 from generator.validate.model import CLUSTER_SCOPED_KINDS, Finding, Resource, Severity, pointer
 
 ID = "argocd-project-denies"
@@ -127,21 +127,11 @@ class _Index:
     leaf_apps: list[App]  # Applications that deploy workloads, not other Applications (app of apps)
 
 
-_CACHE: dict[int, tuple[weakref.ref[Context], _Index]] = {}
-
-
-def _forget(key: int) -> Callable[[weakref.ref[Context]], None]:
-    def drop(_ref: weakref.ref[Context]) -> None:
-        _CACHE.pop(key, None)
-
-    return drop
-
-
 def _index(ctx: Context) -> _Index:
-    key = id(ctx)
-    entry = _CACHE.get(key)
-    if entry is not None and entry[0]() is ctx:
-        return entry[1]
+    return memo(ctx, "argocd_project_denies", lambda: _build_index(ctx))
+
+
+def _build_index(ctx: Context) -> _Index:
     apps: list[App] = []
     for res in ctx.by_kind("Application"):
         if res.group != ARGO_GROUP:
@@ -155,9 +145,7 @@ def _index(ctx: Context) -> _Index:
         by_namespace[app.dest_namespace].append(app)
     app_namespaces = {res.namespace for res in ctx.by_kind("Application")}
     leaves = [app for app in apps if app.dest_namespace not in app_namespaces]
-    index = _Index(apps, dict(by_namespace), {id(app.res): app for app in apps}, leaves)
-    _CACHE[key] = (weakref.ref(ctx, _forget(key)), index)
-    return index
+    return _Index(apps, dict(by_namespace), {id(app.res): app for app in apps}, leaves)
 
 
 def _owners(index: _Index, obj: Resource) -> list[App]:
