@@ -35,7 +35,9 @@ class Context:
     external: frozenset[ExternalObject] = frozenset()
     schemas: Any = None  # generator.validate.schemas.SchemaStore when schema rules run
     _by_kind: dict[str, list[Resource]] = field(default_factory=dict, init=False, repr=False)
-    _by_key: dict[tuple[str, str, str], list[Resource]] = field(default_factory=dict, init=False, repr=False)
+    # (kind, namespace, name) -> the resource, or a list when there are several (duplicate-resource): no
+    # one-item list per resource
+    _by_key: dict[tuple[str, str, str], Resource | list[Resource]] = field(default_factory=dict, init=False, repr=False)
     # (namespace, label key, label value) -> workloads whose pod template carries that label
     _templates_by_label: dict[tuple[str, str, str], list[tuple[Resource, dict[str, str]]]] = field(
         default_factory=dict, init=False, repr=False
@@ -45,17 +47,25 @@ class Context:
 
     def __post_init__(self) -> None:
         by_kind: dict[str, list[Resource]] = defaultdict(list)
-        by_key: dict[tuple[str, str, str], list[Resource]] = defaultdict(list)
+        by_key: dict[tuple[str, str, str], Resource | list[Resource]] = {}
         templates: dict[tuple[str, str, str], list[tuple[Resource, dict[str, str]]]] = defaultdict(list)
         for res in self.resources:
-            by_kind[res.kind].append(res)
-            by_key[(res.kind, res.namespace, res.name)].append(res)
+            kind, namespace = res.kind, res.namespace
+            by_kind[kind].append(res)
+            key = (kind, namespace, res.name)
+            found = by_key.setdefault(key, res)
+            if found is not res:
+                if isinstance(found, list):
+                    found.append(res)
+                else:
+                    by_key[key] = [found, res]
             tmpl = pod_template(res)
             if tmpl is not None:
-                for key, value in tmpl.labels.items():
-                    templates[(res.namespace, key, value)].append((res, tmpl.labels))
+                pair = (res, tmpl.labels)  # one tuple per workload, in the bucket of each of its labels
+                for label, value in tmpl.labels.items():
+                    templates[(namespace, label, value)].append(pair)
         self._by_kind = dict(by_kind)
-        self._by_key = dict(by_key)
+        self._by_key = by_key
         self._templates_by_label = dict(templates)
 
     @classmethod
@@ -71,10 +81,13 @@ class Context:
 
     def get(self, kind: str, namespace: str, name: str) -> Resource | None:
         found = self._by_key.get((kind, namespace, name))
-        return found[0] if found else None
+        return found[0] if isinstance(found, list) else found
 
     def all_named(self, kind: str, namespace: str, name: str) -> list[Resource]:
-        return self._by_key.get((kind, namespace, name), [])
+        found = self._by_key.get((kind, namespace, name))
+        if found is None:
+            return []
+        return found if isinstance(found, list) else [found]
 
     def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[Resource]:
         """Workloads in ``namespace`` whose pod template labels match every key of ``selector``."""

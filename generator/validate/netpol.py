@@ -233,6 +233,11 @@ def peer_matches(rule: PeerRule, policy_ns: str, peer: Peer) -> bool:
     return rule.pod.matches(peer.pod_labels)
 
 
+# Entries of Evaluator.selecting's cache: most label sets are one workload's (asked by the rules of that
+# workload, one after the other); bounded so that it does not grow with the set.
+_SELECTED_CACHE = 1024
+
+
 @dataclass
 class Evaluator:
     """NetworkPolicies of one context, indexed by namespace and by one pod-selector label."""
@@ -281,6 +286,8 @@ class Evaluator:
         for k, v in labels.items():
             found += [p for p in self._by_label.get((namespace, k, v), []) if p.pod_selector.matches(labels)]
         found.sort(key=lambda p: p.name)
+        if len(self._selected) >= _SELECTED_CACHE:
+            self._selected.clear()
         self._selected[key] = found
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,86 @@ def test_a_rule_that_always_asks_is_deferred_after_a_few_tries(monkeypatch: pyte
     want = engine.run(Context(resources), Settings(), rules=rules)
     assert sort_findings(outcome.findings) == want
     assert len(want) > 100  # most (kind, name) pairs repeat
+
+
+def test_sharing_keeps_every_object_equal_and_shares_equal_subtrees() -> None:
+    text = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: x}}
+spec:
+  containers:
+    - {name: c, image: i, resources: {limits: {cpu: 1}}, securityContext: {runAsNonRoot: true}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, labels: {app: x}}
+spec:
+  containers:
+    - {name: c, image: i, resources: {limits: {cpu: 1}}, securityContext: {runAsNonRoot: true}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: c, labels: {app: x}}
+spec:
+  containers:
+    - {name: c, image: i, resources: {limits: {cpu: true}}, securityContext: {runAsNonRoot: 1}}
+"""
+    resources = load_text(text, "pods.yaml")
+    before = [repr(r.obj) for r in resources]
+    pipeline._share_values(resources, {})
+    assert [repr(r.obj) for r in resources] == before  # same values, same key order, same types
+    a, b, c = (r.obj for r in resources)
+    assert a is not b  # top-level objects stay one per resource
+    assert a["spec"] is b["spec"]  # equal subtrees are one object
+    assert a["metadata"]["labels"] is b["metadata"]["labels"] is c["metadata"]["labels"]
+    # True == 1 in Python: shared only with what is equal *and* of the same type
+    assert a["spec"] is not c["spec"]
+    assert c["spec"]["containers"][0]["resources"]["limits"]["cpu"] is True
+    assert c["spec"]["containers"][0]["securityContext"]["runAsNonRoot"] == 1
+    assert type(c["spec"]["containers"][0]["securityContext"]["runAsNonRoot"]) is int
+
+
+def test_sharing_leaves_floats_and_odd_keys_alone() -> None:
+    objs: list[dict[str, Any]] = [
+        {"kind": "ConfigMap", "data": {"x": 0.0}, "spec": {1: "a"}, "other": {True: "a"}},
+        {"kind": "ConfigMap", "data": {"x": -0.0}, "spec": {1: "a"}, "other": {True: "a"}},
+    ]
+    resources = [Resource(o, "<memory>", i) for i, o in enumerate(objs)]
+    pipeline._share_values(resources, {})
+    assert str(objs[1]["data"]["x"]) == "-0.0"
+    assert objs[0]["data"] is not objs[1]["data"]
+    assert objs[0]["spec"] is not objs[1]["spec"]  # int and bool keys compare equal: never shared
+    assert [type(k) for k in objs[1]["other"]] == [bool]
+
+
+def test_per_resource_caches_are_bounded() -> None:
+    from generator.validate.crossref import cache
+    from generator.validate.rules import _helpers, _pss
+
+    docs = [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": f"d{i}", "namespace": "ns"},
+            "spec": {"template": {"metadata": {"labels": {"app": f"d{i}"}}, "spec": {"containers": [{"name": "c"}]}}},
+        }
+        for i in range(_helpers.PER_RESOURCE_CACHE * 2 + 3)
+    ]
+    ctx = Context.from_objects([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}, *docs])
+    for res in ctx.by_kind("Deployment"):
+        assert _helpers.template_of(ctx, res) is not None
+        _pss.breaches(ctx, res)
+    store = cache(ctx)
+    assert 0 < len(store["rules._helpers.walked"]) <= _helpers.PER_RESOURCE_CACHE
+    assert 0 < len(store["rules._pss"]) <= _helpers.PER_RESOURCE_CACHE
+
+
+def test_context_lookups_with_and_without_duplicates() -> None:
+    one = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "namespace": "ns"}}
+    ctx = Context.from_objects([one, dict(one), {**one, "metadata": {"name": "b", "namespace": "ns"}}])
+    first, second, other = ctx.resources
+    assert ctx.get("Service", "ns", "a") is first
+    assert ctx.all_named("Service", "ns", "a") == [first, second]
+    assert ctx.all_named("Service", "ns", "b") == [other]
+    assert ctx.get("Service", "ns", "c") is None and ctx.all_named("Service", "ns", "c") == []

@@ -52,6 +52,11 @@ def nearest(root: dict[str, Any], base: tuple[str | int, ...], *parts: str) -> s
 
 _NO_TEMPLATE: tuple[PodTemplate | None, tuple[Container, ...]] = (None, ())
 
+# Per-resource caches (this one, rules._pss) serve the rules of one resource, which run one after the other;
+# they are emptied at this size instead of growing with the set (phase 2 of the CLI pipeline keeps one
+# context over every resource: unbounded, they held ~700 bytes per workload until the end of the run).
+PER_RESOURCE_CACHE = 256
+
 
 def _walked(ctx: Context, res: Resource) -> tuple[PodTemplate | None, tuple[Container, ...]]:
     """(pod template, all containers incl. init) of ``res``, computed once per resource and context:
@@ -63,6 +68,8 @@ def _walked(ctx: Context, res: Resource) -> tuple[PodTemplate | None, tuple[Cont
     if entry is None or entry[0] is not res:
         tmpl = pod_template(res)
         entry = (res, tmpl, tuple(containers(res)) if tmpl is not None else ())
+        if len(store) >= PER_RESOURCE_CACHE:
+            store.clear()
         store[id(res)] = entry
     return entry[1], entry[2]
 

@@ -10,7 +10,7 @@ from generator.models.pod_security import Breach, NamespacePolicy, evaluate
 from generator.validate.context import Context
 from generator.validate.crossref import memo
 from generator.validate.model import Resource
-from generator.validate.rules._helpers import template_of
+from generator.validate.rules._helpers import PER_RESOURCE_CACHE, template_of
 
 
 def _pod_meta(res: Resource, prefix: tuple[str | int, ...]) -> dict[str, Any]:
@@ -41,5 +41,7 @@ def breaches(ctx: Context, res: Resource) -> dict[str, tuple[str, list[tuple[tup
             if (level, version) not in cache:
                 cache[(level, version)] = evaluate(level, version, meta, tmpl.spec)
             found[mode] = (level, [(prefix, b) for b in cache[(level, version)]])
+    if len(store) >= PER_RESOURCE_CACHE:
+        store.clear()
     store[id(res)] = (res, found)
     return found

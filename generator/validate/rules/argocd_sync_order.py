@@ -99,6 +99,7 @@ def synced_by_argocd(ctx: Context) -> bool:
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not synced_by_argocd(ctx):
         return []
-    # the context's by_kind and pod_owners index the same as ordering.Objects: not built a second time
-    analysis = memo(ctx, "argocd_sync_order", lambda: analyse(IndexedObjects(ctx)))
-    return [Finding(h.message, h.path) for h in analysis.findings.get(id(obj), [])]
+    # the context's by_kind and pod_owners index the same as ordering.Objects: not built a second time.
+    # Only the hazards by resource are kept: the plan (one Task per resource) is not needed afterwards.
+    hazards = memo(ctx, "argocd_sync_order", lambda: analyse(IndexedObjects(ctx)).findings)
+    return [Finding(h.message, h.path) for h in hazards.get(id(obj), [])]
