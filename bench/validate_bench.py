@@ -529,6 +529,19 @@ def bench_corpus(
     return checks
 
 
+def build_kind(package: Path) -> str:
+    """Whether the timed code runs compiled (setup.py, mypyc) or as pure Python, and whether a compiled
+    build is stale (older than its sources: the benchmark would time old code)."""
+    from generator.compiled import compiled_modules, stale_modules
+
+    compiled = compiled_modules(package)
+    if not compiled:
+        return "pure Python (no compiled modules)"
+    stale = stale_modules(package)
+    note = f"; STALE, older than their sources: {', '.join(stale)}" if stale else ""
+    return f"compiled with mypyc ({len(compiled)} modules){note}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--resources", type=int, default=20_000)
@@ -543,6 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# gitops-gen validate benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"machine: {os.cpu_count()} cores, load average at start {load_average()} (shared machine)")
     print(f"gitops-gen: {' '.join(gitops_gen_argv())} (PYTHONPATH={REPO})")
+    print(f"gitops-gen build: {build_kind(REPO / 'generator')}")
     print(f"kubeconform: {kubeconform + ' (' + kubeconform_version(kubeconform) + ')' if kubeconform else 'not found'}")
     checks: dict[str, bool] = {}
     with tempfile.TemporaryDirectory(prefix="validate-bench-") as name:
