@@ -14,7 +14,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     stale = stale_modules()
     if stale:
         raise pytest.UsageError(
-            f"compiled modules that would run other code than their sources: {', '.join(stale[:5])}{' ...' if len(stale) > 5 else ''}; "
+            "compiled modules that would run other code than their sources: "
+            f"{', '.join(stale[:5])}{' ...' if len(stale) > 5 else ''}; "
             "rebuild with `python3 -m pip install -e '.[test]'`, or install with GITOPS_GEN_PURE_PYTHON=1 "
             "to run the sources as they are (README, Development)"
         )

@@ -105,28 +105,16 @@ def test_a_rule_that_always_asks_is_deferred_after_a_few_tries(monkeypatch: pyte
 
 
 def test_sharing_keeps_every_object_equal_and_shares_equal_subtrees() -> None:
-    text = """\
+    pod = """\
 apiVersion: v1
 kind: Pod
-metadata: {name: a, labels: {app: x}}
+metadata: {name: %s, labels: {app: x}}
 spec:
   containers:
-    - {name: c, image: i, resources: {limits: {cpu: 1}}, securityContext: {runAsNonRoot: true}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: b, labels: {app: x}}
-spec:
-  containers:
-    - {name: c, image: i, resources: {limits: {cpu: 1}}, securityContext: {runAsNonRoot: true}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: c, labels: {app: x}}
-spec:
-  containers:
-    - {name: c, image: i, resources: {limits: {cpu: true}}, securityContext: {runAsNonRoot: 1}}
+    - {name: c, image: i, resources: {limits: {cpu: %s}}, securityContext: {runAsNonRoot: %s}}
 """
+    # a and b are equal but for their names; c differs only in types (true vs 1, 1 vs true)
+    text = "---\n".join(pod % values for values in (("a", 1, "true"), ("b", 1, "true"), ("c", "true", 1)))
     resources = load_text(text, "pods.yaml")
     before = [repr(r.obj) for r in resources]
     pipeline._share_values(resources, {})
