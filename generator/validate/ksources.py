@@ -23,8 +23,8 @@ from generator.validate.load import (
     is_helm_chart,
     is_kustomization_dir,
     kustomize_dirs,
+    kustomize_dirs_below,
     load_file,
-    stream_inputs,
 )
 from generator.validate.model import Resource
 
@@ -46,7 +46,7 @@ def rendered_dirs(paths: Iterable[Path]) -> list[Path]:
         if is_kustomization_dir(path):
             out.append(path)
         elif path.is_dir():
-            out.extend(entry for entry in stream_inputs(path) if entry.is_dir())
+            out.extend(kustomize_dirs_below(path))
     return out
 
 

@@ -838,6 +838,11 @@ def stream_inputs(directory: Path) -> list[Path]:
     return [directory.joinpath(*entry.parts) for entry in _input_entries(directory)]
 
 
+def kustomize_dirs_below(directory: Path) -> list[Path]:
+    """The kustomize directories that :func:`stream_inputs` lists for ``directory`` (no Path per file)."""
+    return [directory.joinpath(*entry.parts) for entry in _input_entries(directory) if entry.kustomize]
+
+
 def helm_charts(directory: Path) -> list[Path]:
     """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, in walk order
     (not those below a kustomize directory: kustomize renders its own ``helmCharts``)."""

@@ -11,9 +11,9 @@
    :class:`Context` over every resource of the unit; every pending pair runs again with it. A pair that did
    not raise gave in phase 1 what it gives with every resource (it never looked at them: rules are pure
    functions of the context and the object), so the result is the one of the single-pass engine
-   (:func:`engine.run`) for any N. With ``--jobs N`` the parent first runs the first pending pair of each
-   (rule, kind) itself, so the indexes the rules build on first use (:func:`crossref.memo`) are inherited by
-   the forked workers instead of being built again in each.
+   (:func:`engine.run`) for any N. With ``--jobs N`` the parent and forked children share the rules out,
+   each rule's pairs in one process, so the indexes a rule builds on first use (:func:`crossref.memo`) are
+   built once, not in every process.
 3. Findings are sorted (a total order), so the output is byte-identical for every N.
 
 Workers are forked (``multiprocessing`` "fork" context): they inherit the loaded modules, schema stores
@@ -112,10 +112,8 @@ Progress = Callable[[int, int], None]  # (files done, resources done)
 # (index of a resource in its batch, or in its unit after merging; the rules that asked for other resources)
 _Pending = tuple[int, tuple[str, ...]]
 
-# What forked workers inherit: the jobs of the run and, in phase 2, the cross-resource work.
+# What forked workers inherit: the jobs of the run.
 _JOBS: list[UnitJob] = []
-_PHASE2: list[tuple[Context, ActiveRules, list[tuple[Resource, tuple[str, ...]]]]] = []
-
 
 # One tuple object per distinct set of pending rules (resources of a kind mostly share theirs; tuples
 # unpickled from workers are separate objects until they pass here).
@@ -251,12 +249,6 @@ def _worker_batch(args: tuple[int, int, int]) -> _Packed:
     unit, start, stop = args
     job = _JOBS[unit]
     return _pack(_local_batch(job, job.items[start:stop]))
-
-
-def _worker_cross(args: tuple[int, int, int]) -> list[_FindingTuple]:
-    unit, start, stop = args
-    ctx, active, work = _PHASE2[unit]
-    return [_finding_tuple(f) for f in _check_pending(ctx, work[start:stop], active)]
 
 
 # What travels back from a worker: plain tuples, not dataclasses (pickling a slots dataclass runs Python
@@ -395,7 +387,6 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
         return outcome
     finally:
         _JOBS.clear()
-        _PHASE2.clear()
 
 
 def _preloaded(job: UnitJob) -> BatchResult:
@@ -407,11 +398,10 @@ def _preloaded(job: UnitJob) -> BatchResult:
 
 
 def _check_pending(
-    ctx: Context, work: Iterable[tuple[Resource, tuple[str, ...]]], active: ActiveRules
+    ctx: Context, work: Iterable[tuple[Resource, tuple[str, ...]]], active: ActiveRules, locator: Locator
 ) -> Iterator[Finding]:
     """Phase 2: the (resource, rules) pairs that asked for other resources in phase 1, with every resource."""
     table = {rid: (rid, check, sev) for rid, check, _, sev in active}
-    locator = Locator()
     for res, rules in work:
         yield from check_resource(ctx, res, [table[rid] for rid in rules], locator)
 
@@ -434,33 +424,65 @@ def _cross_phase(
         schemas=job.store,
     )
     if processes < 2 or len(work) < _PARALLEL_CROSS_MIN:
-        return list(_check_pending(ctx, work, active))
-    # Warm up first: the parent runs the first pair of each (rule, kind), so that the indexes the rules
-    # build on first use (crossref.memo: services, policies, the Argo CD simulation...) exist before the
-    # fork and are inherited instead of being built again in every worker.
-    first: set[tuple[str, str]] = set()
-    warm: list[tuple[Resource, tuple[str, ...]]] = []
-    rest: list[tuple[Resource, tuple[str, ...]]] = []
+        return list(_check_pending(ctx, work, active, Locator()))
+    # Split by rule, not by resource: what a cross-resource rule costs is mostly the index or simulation it
+    # builds on first use (crossref.memo: the Argo CD sync plan, the NetworkPolicy evaluator...), so each
+    # rule runs whole in one process, which builds its indexes once. Findings do not depend on how the
+    # pairs are grouped (check_resource per rule gives the same findings), and they are sorted afterwards.
+    by_rule: dict[str, list[Resource]] = {}
     for res, rules in work:
-        kind = res.kind
-        new = tuple(rid for rid in rules if (rid, kind) not in first)
-        if new:
-            first.update((rid, kind) for rid in new)
-            warm.append((res, new))
-            left = tuple(rid for rid in rules if rid not in new)
-            if left:
-                rest.append((res, left))
-        else:
-            rest.append((res, rules))
-    found = list(_check_pending(ctx, warm, active))
-    # Fork after the context exists: the children inherit it (copy-on-write), nothing is pickled.
-    _PHASE2[:] = [(ctx, active, rest)]
-    size = -(-len(rest) // (processes * 4))
-    slices = [(0, start, start + size) for start in range(0, len(rest), size)]
-    with multiprocessing.get_context("fork").Pool(processes) as cross_pool:
-        parts = cross_pool.map(_worker_cross, slices, chunksize=1)
-    _PHASE2.clear()
-    return found + [f for part in parts for f in _findings(part)]
+        for rid in rules:
+            by_rule.setdefault(rid, []).append(res)
+    return _RuleTasks(ctx, active, by_rule).run(processes)
+
+
+class _RuleTasks:
+    """Phase 2 on ``processes`` processes: the parent and ``processes - 1`` forked children take rules, the
+    largest first (by pending pairs), from one shared counter until none is left. The parent works too: it
+    holds the context already, with nothing to copy on write, and the children inherit the context without
+    pickling it. Each process keeps one Locator, so a file is read and indexed once per process."""
+
+    def __init__(self, ctx: Context, active: ActiveRules, by_rule: dict[str, list[Resource]]):
+        self.ctx = ctx
+        self.active = active
+        self.by_rule = by_rule
+        self.order = sorted(by_rule, key=lambda rid: (-len(by_rule[rid]), rid))
+
+    def run(self, processes: int) -> list[Finding]:
+        mp = multiprocessing.get_context("fork")
+        self.next = mp.Value("i", 0)
+        children = []
+        for _ in range(processes - 1):
+            receive, send = mp.Pipe(duplex=False)
+            child = mp.Process(target=self._child, args=(send,), daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive))
+        found = list(self._take_all())
+        for child, receive in children:
+            try:
+                part: list[_FindingTuple] = receive.recv()
+            except EOFError:
+                child.join()
+                raise RuntimeError(f"a cross-resource worker stopped (exit code {child.exitcode})") from None
+            child.join()
+            found.extend(_findings(part))
+        return found
+
+    def _take_all(self) -> Iterator[Finding]:
+        locator = Locator()
+        while True:
+            with self.next.get_lock():
+                index = self.next.value
+                self.next.value = index + 1
+            if index >= len(self.order):
+                return
+            rule = self.order[index]
+            yield from _check_pending(self.ctx, ((res, (rule,)) for res in self.by_rule[rule]), self.active, locator)
+
+    def _child(self, send: Any) -> None:
+        send.send([_finding_tuple(f) for f in self._take_all()])
+        send.close()
 
 
 # Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.

@@ -46,11 +46,11 @@ def _stream(first: int, count: int) -> str:
     return "---\n".join(docs)
 
 
-@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize("processes", [1, 2, 3])
 def test_pending_pairs_give_the_single_pass_result(monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
     rules = {rid: RULES[rid] for rid in ("schema-invalid", "missing-pdb", "duplicate-resource")} | FAKE
     monkeypatch.setattr(pipeline, "RULES", rules)
-    monkeypatch.setattr(pipeline, "_PARALLEL_CROSS_MIN", 1)  # phase 2 forks too, with its warm-up
+    monkeypatch.setattr(pipeline, "_PARALLEL_CROSS_MIN", 1)  # phase 2 forks too, rules shared out
     texts = [(_stream(0, 300), "a.yaml"), (_stream(300, 300), "b.yaml")]
     items: list[InputItem] = [TextItem(text, name, "default") for text, name in texts]
     store = SchemaStore("1.33.0")
