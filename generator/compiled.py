@@ -19,7 +19,8 @@ from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent
 
-# The validator's per-resource work: the rules, the models they evaluate and the pipeline around them.
+# The validator's per-resource work: the rules, the models they evaluate, the walks over every loaded value
+# (values.py) and the reporters (a line per finding).
 # Left out, each for a reason:
 # - generator/validate/load.py and positions.py subclass PyYAML's C loader (yaml.CSafeLoader), an
 #   extension type that mypyc's classes cannot derive from;
@@ -32,6 +33,7 @@ COMPILED_PACKAGES = (
     "generator/models/kube_apiserver",
     "generator/models/argocd",
     "generator/models/pod_security",
+    "generator/validate/report",
 )
 COMPILED_MODULES = (
     "generator/validate/crossref.py",
@@ -42,6 +44,7 @@ COMPILED_MODULES = (
     "generator/validate/operators.py",
     "generator/validate/profiles.py",
     "generator/validate/schemas.py",
+    "generator/validate/values.py",
     "generator/validate/workloads.py",
     "generator/models/k8s.py",
     "generator/models/rbac.py",

@@ -23,7 +23,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -32,6 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import InputError, RenderError
 from generator.validate.model import Resource, pointer
+from generator.validate.values import Ambiguous, canonical
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -370,11 +370,6 @@ _CORE12_NUMBER = re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _TAG = re.compile(r"(?:^|[\s\[,{:])!", re.MULTILINE)
-_GO_INTS = range(-(2**63), 2**64)  # int64, or uint64 for positive values
-
-
-class _Ambiguous(Exception):
-    """The fast parse may differ from go-yaml v2 here: use the libyaml path."""
 
 
 def _plain_differs(value: str) -> bool:
@@ -393,69 +388,12 @@ _SHARED: dict[str, str] = {}
 _SHARED_MAX = 500_000
 
 
-def _canonicalizer() -> Callable[[Any], Any]:
-    """A function returning its argument with identical strings shared (one cache for every stream); it raises
-    _Ambiguous where go-yaml v2 might read the document otherwise. A closure: this is the hot loop.
-    Built once: ``canonical`` refers to itself, a reference cycle that the paused cyclic collector would
-    leave behind for every stream (~1 kB per file)."""
+def _canonical(raw: Any) -> Any:
+    """What yaml-rs read, with identical strings shared (:func:`values.canonical`); raises
+    :class:`values.Ambiguous` where go-yaml v2 might read the document otherwise."""
     if len(_SHARED) > _SHARED_MAX:
         _SHARED.clear()
-    return _make_canonicalizer()
-
-
-@cache
-def _make_canonicalizer() -> Callable[[Any], Any]:
-    cache = _SHARED
-    get = cache.get
-    differs = _plain_differs
-    go_ints = _GO_INTS
-
-    def string(value: str) -> str:
-        if differs(value):
-            raise _Ambiguous
-        cache[value] = value
-        return value
-
-    def canonical(obj: Any) -> Any:
-        cls = obj.__class__
-        if cls is dict:
-            out: dict[str, Any] = {}
-            for key, value in obj.items():
-                k = get(key)
-                if k is None:
-                    if key.__class__ is not str:
-                        raise _Ambiguous
-                    k = string(key)
-                cls = value.__class__
-                if cls is str:
-                    out[k] = get(value) or string(value)
-                elif cls is dict or cls is list:
-                    out[k] = canonical(value)
-                elif cls is int and value not in go_ints:
-                    raise _Ambiguous
-                else:
-                    out[k] = value
-            return out
-        if cls is list:
-            items: list[Any] = []
-            for value in obj:
-                cls = value.__class__
-                if cls is str:
-                    items.append(get(value) or string(value))
-                elif cls is dict or cls is list:
-                    items.append(canonical(value))
-                elif cls is int and value not in go_ints:
-                    raise _Ambiguous
-                else:
-                    items.append(value)
-            return items
-        if cls is str:
-            return get(obj) or string(obj)
-        if cls is int and obj not in go_ints:
-            raise _Ambiguous
-        return obj
-
-    return canonical
+    return canonical(raw, _SHARED, _plain_differs)
 
 
 def _stream_fast_ok(text: str) -> bool:
@@ -544,7 +482,6 @@ def _fast_documents(text: str, display: str) -> list[_FastDoc] | None:
         return None
     starts = _document_starts(text)
     bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(text)]
-    canonical = _canonicalizer()
     check_chunks = not _chunk_fast_ok(text)  # most streams are clean as a whole: one scan, not one per doc
     out: list[_FastDoc] = []
     line = 0
@@ -557,8 +494,8 @@ def _fast_documents(text: str, display: str) -> list[_FastDoc] | None:
         if not check_chunks or _chunk_fast_ok(chunk):
             try:
                 raw = _yaml_rs.loads(chunk, parse_datetime=False)
-                data = None if raw is None else canonical(raw)
-            except (_Ambiguous, ValueError, TypeError, RecursionError):
+                data = None if raw is None else _canonical(raw)
+            except (Ambiguous, ValueError, TypeError, RecursionError):
                 data = _MISSING
         if data is _MISSING:
             try:

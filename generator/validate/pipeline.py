@@ -49,6 +49,7 @@ from generator.validate.model import Finding, Resource, ResourceRef, Severity
 from generator.validate.positions import Locator
 from generator.validate.rules import RULES
 from generator.validate.schemas import SchemaStore
+from generator.validate.values import ShareTable, share
 
 
 class LocalContext(Context):
@@ -182,7 +183,7 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     findings: list[Finding] = []
     pending: list[_Pending] = []
     kind_rules: _KindPlan = {}
-    shared: _ShareTable = {}
+    shared: ShareTable = {}
     for item in items:
         loaded = item.load()
         findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources), kind_rules))
@@ -191,11 +192,7 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     return BatchResult(findings, resources, pending, len(items))
 
 
-# Equal subtrees of a batch's objects, by a key of their scalars and their (already shared) children's ids.
-_ShareTable = dict[tuple[Any, ...], Any]
-
-
-def _share_values(resources: Iterable[Resource], table: _ShareTable) -> None:
+def _share_values(resources: Iterable[Resource], table: ShareTable) -> None:
     """Make equal sub-objects of ``resources`` one object (the first seen in ``table``), in place.
 
     What the parent keeps for phase 2 is mostly repetition: the same resources block, probe, security
@@ -211,38 +208,9 @@ def _share_values(resources: Iterable[Resource], table: _ShareTable) -> None:
         for key, value in obj.items():
             cls = value.__class__
             if cls is dict or cls is list:
-                same = _share(value, table)
+                same = share(value, table)
                 if same is not value:
                     obj[key] = same
-
-
-# In a sharing key, a bool stands for itself only (True == 1 and False == 0 otherwise), a shared child for
-# its id (a 1-tuple: equal to no scalar). Strings, ints and None stand for themselves.
-_TRUE, _FALSE = object(), object()
-
-
-def _share(obj: Any, table: _ShareTable) -> Any:
-    parts: list[Any] = [obj.__class__ is dict]
-    add = parts.append
-    for key, value in obj.items() if obj.__class__ is dict else enumerate(obj):
-        cls = value.__class__
-        if cls is str or cls is int or value is None:
-            pass
-        elif cls is dict or cls is list:
-            same = _share(value, table)
-            if same is not value:
-                obj[key] = same
-            value = (id(same),)
-        elif cls is bool:
-            value = _TRUE if value else _FALSE
-        else:  # a float (0.0 == -0.0) or another type: not shared
-            return obj
-        if parts[0]:
-            if key.__class__ is not str:  # YAML 1.1 keys 1 and true are equal
-                return obj
-            add(key)
-        add(value)
-    return table.setdefault(tuple(parts), obj)
 
 
 def _worker_batch(args: tuple[int, int, int]) -> _Packed:
@@ -264,6 +232,9 @@ def _finding_tuple(f: Finding) -> _FindingTuple:
     return (f.message, f.path, f.rule, f.severity.value, refs, f.file, f.line, f.column)
 
 
+_SEVERITIES = {s.value: s for s in Severity}  # a dict lookup, not Severity(value): the enum's call is ~1 us
+
+
 def _findings(tuples: list[_FindingTuple]) -> list[Finding]:
     refs: dict[tuple[str, str, str, str], ResourceRef] = {}  # one ResourceRef per resource, as in-process
     out = []
@@ -273,7 +244,7 @@ def _findings(tuples: list[_FindingTuple]) -> list[Finding]:
             ref = refs.get(names)
             if ref is None:
                 ref = refs[names] = ResourceRef(*names)
-        out.append(Finding(intern(message), intern(path), rule, Severity(severity), ref, file, line, column))
+        out.append(Finding(intern(message), intern(path), rule, _SEVERITIES[severity], ref, file, line, column))
     return out
 
 
