@@ -43,6 +43,7 @@ from generator.validate.engine import (
     check_resource,
     rules_for_kind,
 )
+from generator.validate.forking import share_out
 from generator.validate.ksources import SOURCE_KINDS
 from generator.validate.load import DocSource, InputItem, TextItem
 from generator.validate.model import Finding, Resource, ResourceRef, Severity
@@ -112,9 +113,6 @@ Progress = Callable[[int, int], None]  # (files done, resources done)
 
 # (index of a resource in its batch, or in its unit after merging; the rules that asked for other resources)
 _Pending = tuple[int, tuple[str, ...]]
-
-# What forked workers inherit: the jobs of the run.
-_JOBS: list[UnitJob] = []
 
 # One tuple object per distinct set of pending rules (resources of a kind mostly share theirs; tuples
 # unpickled from workers are separate objects until they pass here).
@@ -211,12 +209,6 @@ def _share_values(resources: Iterable[Resource], table: ShareTable) -> None:
                 same = share(value, table)
                 if same is not value:
                     obj[key] = same
-
-
-def _worker_batch(args: tuple[int, int, int]) -> _Packed:
-    unit, start, stop = args
-    job = _JOBS[unit]
-    return _pack(_local_batch(job, job.items[start:stop]))
 
 
 # What travels back from a worker: plain tuples, not dataclasses (pickling a slots dataclass runs Python
@@ -316,48 +308,60 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
     all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
     results: list[list[BatchResult]] = [[] for _ in jobs]
     parallel = processes > 1 and len(all_batches) > 1
-    try:
-        if parallel:
-            _JOBS[:] = jobs
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                done = map(_unpack, pool.imap(_worker_batch, all_batches))
-                for (unit, _, _), result in zip(all_batches, done, strict=True):
-                    results[unit].append(result)
-                    files, resources = files + result.files, resources + len(result.resources)
-                    if progress is not None:
-                        progress(files, resources)
-            _JOBS.clear()
-        else:
-            for unit, start, stop in all_batches:
-                result = _local_batch(jobs[unit], jobs[unit].items[start:stop])
-                results[unit].append(result)
-                files, resources = files + result.files, resources + len(result.resources)
-                if progress is not None:
-                    progress(files, resources)
-        for unit, job in enumerate(jobs):
-            if job.preloaded is not None:
-                results[unit].append(_preloaded(job))
-        outcome = Outcome(0)
-        for unit, job in enumerate(jobs):
-            unit_results, results[unit] = results[unit], []
-            unit_resources: list[Resource] = []
-            work: list[tuple[Resource, tuple[str, ...]]] = []
-            for result in unit_results:
-                work.extend((result.resources[i], _RULE_TUPLES.setdefault(rules, rules)) for i, rules in result.pending)
-                result.pending = []
-                unit_resources.extend(result.resources)
-            outcome.resources += len(unit_resources)
-            redo = _crds_in_set(job, unit_resources)
-            for result in unit_results:
-                outcome.findings.extend(f for f in result.findings if not (redo and redo.covers(f)))
-            del unit_results
-            if redo:
-                outcome.findings.extend(redo.findings(job))
-            outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1))
-            outcome.findings.extend(_kustomization_phase(job))
-        return outcome
-    finally:
-        _JOBS.clear()
+    if parallel:
+        shared = _phase1_shared(jobs, all_batches, processes, progress)
+        for (unit, _, _), result in zip(all_batches, shared, strict=True):
+            results[unit].append(result)
+    else:
+        for unit, start, stop in all_batches:
+            result = _local_batch(jobs[unit], jobs[unit].items[start:stop])
+            results[unit].append(result)
+            files, resources = files + result.files, resources + len(result.resources)
+            if progress is not None:
+                progress(files, resources)
+    for unit, job in enumerate(jobs):
+        if job.preloaded is not None:
+            results[unit].append(_preloaded(job))
+    outcome = Outcome(0)
+    for unit, job in enumerate(jobs):
+        unit_results, results[unit] = results[unit], []
+        unit_resources: list[Resource] = []
+        work: list[tuple[Resource, tuple[str, ...]]] = []
+        for result in unit_results:
+            work.extend((result.resources[i], _RULE_TUPLES.setdefault(rules, rules)) for i, rules in result.pending)
+            result.pending = []
+            unit_resources.extend(result.resources)
+        outcome.resources += len(unit_resources)
+        redo = _crds_in_set(job, unit_resources)
+        for result in unit_results:
+            outcome.findings.extend(f for f in result.findings if not (redo and redo.covers(f)))
+        del unit_results
+        if redo:
+            outcome.findings.extend(redo.findings(job))
+        outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1))
+        outcome.findings.extend(_kustomization_phase(job))
+    return outcome
+
+
+def _phase1_shared(
+    jobs: list[UnitJob], batches: list[tuple[int, int, int]], processes: int, progress: Progress | None
+) -> list[BatchResult]:
+    """Phase 1 on ``processes`` processes (:func:`forking.share_out`): the batches are the tasks, in input
+    order. A child's result travels packed (:func:`_pack`); the parent's own needs no copy."""
+
+    def work(index: int) -> BatchResult:
+        unit, start, stop = batches[index]
+        return _local_batch(jobs[unit], jobs[unit].items[start:stop])
+
+    shown = [-1]
+
+    def tick(results: list[BatchResult | None]) -> None:
+        done = [r for r in results if r is not None]
+        if progress is not None and len(done) != shown[0]:
+            shown[0] = len(done)
+            progress(sum(r.files for r in done), sum(len(r.resources) for r in done))
+
+    return share_out(len(batches), processes, work=work, ship=_pack, land=_unpack, tick=tick)
 
 
 def _preloaded(job: UnitJob) -> BatchResult:
@@ -404,56 +408,31 @@ def _cross_phase(
     for res, rules in work:
         for rid in rules:
             by_rule.setdefault(rid, []).append(res)
-    return _RuleTasks(ctx, active, by_rule).run(processes)
+    return _share_rules(ctx, active, by_rule, processes)
 
 
-class _RuleTasks:
-    """Phase 2 on ``processes`` processes: the parent and ``processes - 1`` forked children take rules, the
-    largest first (by pending pairs), from one shared counter until none is left. The parent works too: it
-    holds the context already, with nothing to copy on write, and the children inherit the context without
-    pickling it. Each process keeps one Locator, so a file is read and indexed once per process."""
+def _share_rules(
+    ctx: Context, active: ActiveRules, by_rule: dict[str, list[Resource]], processes: int
+) -> list[Finding]:
+    """Phase 2 on ``processes`` processes (:func:`forking.share_out`): the rules are the tasks, the largest
+    first (by pending pairs), so the long ones start early. The parent holds the context already; the
+    children inherit it without pickling. Each process keeps one Locator, so a file is read and indexed
+    once per process."""
+    order = sorted(by_rule, key=lambda rid: (-len(by_rule[rid]), rid))
+    locators: dict[int, Locator] = {}
 
-    def __init__(self, ctx: Context, active: ActiveRules, by_rule: dict[str, list[Resource]]):
-        self.ctx = ctx
-        self.active = active
-        self.by_rule = by_rule
-        self.order = sorted(by_rule, key=lambda rid: (-len(by_rule[rid]), rid))
+    def work(index: int) -> list[Finding]:
+        locator = locators.get(os.getpid())
+        if locator is None:
+            locator = locators[os.getpid()] = Locator()
+        rule = order[index]
+        return list(_check_pending(ctx, ((res, (rule,)) for res in by_rule[rule]), active, locator))
 
-    def run(self, processes: int) -> list[Finding]:
-        mp = multiprocessing.get_context("fork")
-        self.next = mp.Value("i", 0)
-        children = []
-        for _ in range(processes - 1):
-            receive, send = mp.Pipe(duplex=False)
-            child = mp.Process(target=self._child, args=(send,), daemon=True)
-            child.start()
-            send.close()
-            children.append((child, receive))
-        found = list(self._take_all())
-        for child, receive in children:
-            try:
-                part: list[_FindingTuple] = receive.recv()
-            except EOFError:
-                child.join()
-                raise RuntimeError(f"a cross-resource worker stopped (exit code {child.exitcode})") from None
-            child.join()
-            found.extend(_findings(part))
-        return found
+    def ship(found: list[Finding]) -> list[_FindingTuple]:
+        return [_finding_tuple(f) for f in found]
 
-    def _take_all(self) -> Iterator[Finding]:
-        locator = Locator()
-        while True:
-            with self.next.get_lock():
-                index = self.next.value
-                self.next.value = index + 1
-            if index >= len(self.order):
-                return
-            rule = self.order[index]
-            yield from _check_pending(self.ctx, ((res, (rule,)) for res in self.by_rule[rule]), self.active, locator)
-
-    def _child(self, send: Any) -> None:
-        send.send([_finding_tuple(f) for f in self._take_all()])
-        send.close()
+    parts = share_out(len(order), processes, work=work, ship=ship, land=_findings)
+    return [f for part in parts for f in part]
 
 
 # Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.
