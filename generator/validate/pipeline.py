@@ -1,13 +1,14 @@
 """The validation pipeline as ``gitops-gen validate`` runs it, on one core or on ``--jobs N`` processes.
 
-1. Per-resource phase, file batch by file batch (in worker processes with ``--jobs N``): load the files,
-   run every rule on each resource with a :class:`LocalContext` that holds that resource only, apply
-   ignores, compute positions while the file's text is at hand. A rule that asks the context for other
+1. Per-resource phase, file batch by file batch (with ``--jobs N``, the batches are shared out between the
+   parent and forked children: :func:`forking.share_out`): load the files, run every rule on each resource
+   with a :class:`LocalContext` that holds that resource only, apply ignores, compute positions while the
+   file's text is at hand. A rule that asks the context for other
    resources (``by_kind``, ``get``, ``pod_owners``...) raises :class:`CrossResourceAccess` there: that
    (rule, resource) pair is recorded as pending and its findings so far are dropped. Nothing has to be
    declared, so a new per-resource rule runs in the workers automatically, and a rule that looks at other
    resources only for some objects runs in phase 2 only for those.
-2. Cross-resource phase, in the parent (its checks split over forked processes with ``--jobs N``): one
+2. Cross-resource phase, in the parent (with ``--jobs N``, its rules are shared out the same way): one
    :class:`Context` over every resource of the unit; every pending pair runs again with it. A pair that did
    not raise gave in phase 1 what it gives with every resource (it never looked at them: rules are pure
    functions of the context and the object), so the result is the one of the single-pass engine
