@@ -443,3 +443,24 @@ def test_replication_controller_as_the_api_server_validates_it() -> None:
     assert [f.path for f in _run(never)] == ["/spec/template/spec/restartPolicy"]
     assert [f.path for f in _run(_rc(selector={"app": "other"}))] == ["/spec/template/metadata/labels"]
     assert {f.path for f in _run(_rc(template=None))} >= {"/spec/template", "/spec/selector"}
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "1.2.3.4", "::1", "fe80::1%eth0", "2001:db8::8a2e:370:7334", "a.b.com", "01.2.3.4", "1.2.3",
+        "\u0661.\u0662.\u0663.\u0664", "1.2.3.4 ", "", "1.2.3.4%x", "1e.2.3.4", "0x1.2.3.4", "::ffff:1.2.3.4",
+        "255.255.255.255", "256.1.1.1", "deadbeef", "dead:beef", "*.example.com",
+    ],
+)  # fmt: skip
+def test_the_ip_shortcut_skips_only_hosts_that_cannot_parse(host: str) -> None:
+    import ipaddress
+
+    from generator.models.kube_apiserver import network
+
+    try:
+        ipaddress.ip_address(host)
+        parses = True
+    except ValueError:
+        parses = False
+    assert network._may_be_ip(host) or not parses

@@ -135,12 +135,15 @@ def validate_ingress(obj: dict[str, Any]) -> list[Violation]:
 
 def _host(host: str, where: Path, out: list[Violation]) -> None:
     """validateIngressRules: not an IP address; a DNS subdomain, '*' only as the whole first label."""
-    try:
-        ipaddress.ip_address(host)
-        out.append(Violation(where, f'"{host}": must be a DNS name, not an IP address', NET + "validateIngressRules"))
-        return
-    except ValueError:
-        pass
+    if _may_be_ip(host):
+        try:
+            ipaddress.ip_address(host)
+            out.append(
+                Violation(where, f'"{host}": must be a DNS name, not an IP address', NET + "validateIngressRules")
+            )
+            return
+        except ValueError:
+            pass
     name = host[2:] if host.startswith("*.") else host
     for msg in am.is_dns1123_subdomain(name):
         out.append(
@@ -150,6 +153,13 @@ def _host(host: str, where: Path, out: list[Violation]) -> None:
                 NET + "validateIngressRules (IsDNS1123Subdomain/IsWildcardDNS1123Subdomain)",
             )
         )
+
+
+def _may_be_ip(host: str) -> bool:
+    """False only where ``ipaddress.ip_address`` must fail: without a colon only an IPv4 address, digits and
+    dots, can parse (CPython Lib/ipaddress.py: ``IPv6Address`` needs at least two colons). Parsing with
+    exceptions costs ~5 us per host, a quarter of the API-server checks of an Ingress."""
+    return ":" in host or host.replace(".", "").isdigit()
 
 
 def _path(path: dict[str, Any], where: Path, out: list[Violation]) -> None:
