@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.validate.progress import progress_display
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,10 +19,10 @@ CLI = "import generator.validate.progress as p; p.DELAY = 0.0; from generator.cl
 DOC = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  namespace: default\ndata:\n  k: v\n"
 
 
-def _corpus(tmp_path: Path) -> Path:
+def _corpus(tmp_path: Path, files: int = 30) -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(30):
+    for i in range(files):
         (corpus / f"c{i:02d}.yaml").write_text(DOC.format(i=i))
     return corpus
 
@@ -52,17 +54,19 @@ def _run(args: list[str], *, stderr_tty: bool) -> tuple[int, bytes, bytes]:
     return code, out, err
 
 
-def test_progress_on_a_terminal_and_clean_stdout(tmp_path: Path) -> None:
-    corpus = _corpus(tmp_path)
+@pytest.mark.parametrize(("jobs", "files"), [("1", 30), ("2", 600)])  # 600 files: several batches to share
+def test_progress_on_a_terminal_and_clean_stdout(tmp_path: Path, jobs: str, files: int) -> None:
+    corpus = _corpus(tmp_path, files)
     for fmt in ("json", "text"):
-        args = ["validate", str(corpus), "--format", fmt, "--jobs", "1"]
+        args = ["validate", str(corpus), "--format", fmt, "--jobs", jobs]
         code_tty, out_tty, err_tty = _run(args, stderr_tty=True)
         code_pipe, out_pipe, err_pipe = _run(args, stderr_tty=False)
         assert code_tty == code_pipe == 0
         assert out_tty == out_pipe  # the report is the same bytes with and without the display
-        assert b"validating" in err_tty and b"30/30" in err_tty and b"30 resources" in err_tty
+        assert b"validating" in err_tty and f"{files}/{files}".encode() in err_tty
+        assert f"{files} resources".encode() in err_tty
         assert err_pipe == b""  # piped stderr: no display
-    assert out_pipe.startswith(b"30 resources: 0 errors")
+    assert out_pipe.startswith(f"{files} resources: 0 errors".encode())
 
 
 def test_progress_waits_for_the_delay() -> None:
