@@ -23,8 +23,8 @@ For each command: CPU seconds (user + system of the child, ``os.wait4``), wall s
 (wall) and the child's peak RSS, the median over rounds (gitops-gen's modules are compiled to bytecode
 first, as ``pip install`` does); the ratio gitops-gen / kubeconform in throughput (wall and CPU) per round,
 and the targets with PASS/FAIL. ``--scale 200000`` also times ``--jobs 1`` on a 10x corpus (linear cost
-target). Also checks that the JSON report is byte-identical
-for every ``--jobs``.
+target), between two runs of the 20k corpus whose mean is the base. Also checks that the JSON report is
+byte-identical for every ``--jobs``.
 
 Run: ``python3 bench/validate_bench.py [--resources 20000] [--rounds 3] [--kubeconform PATH]``.
 Not a test: figures depend on the machine and its load (printed with the figures).
@@ -513,13 +513,18 @@ def bench_corpus(
         scale_cmd = [*gg, "validate", str(big), "--kubernetes-version", K8S_VERSION, "--format", "json", "--jobs", "1"]
         small = Command("small", [*base, "--format", "json", "--jobs", "1"], tmp / "s.json")
         large = Command("large", scale_cmd, tmp / "l.json")
-        measure([small, large], 1, env)
-        ratio = large.samples[0].wall / small.samples[0].wall
+        # small, large, small: the base is the mean of the runs just before and just after (the machine's
+        # speed drifts over the minute the large run takes; one small run on either side alone swung the
+        # ratio by 20%)
+        measure([small, large, small], 1, env)
+        before, after = small.samples
+        ratio = large.samples[0].wall / ((before.wall + after.wall) / 2)
+        cpu_ratio = large.samples[0].cpu / ((before.cpu + after.cpu) / 2)
         factor = big_resources / resources
         print(
             f"scale: {big_resources} resources ({big_files} files) take {large.samples[0].wall:.1f}s wall, "
-            f"{ratio:.2f}x the time of {resources} ({factor:.0f}x the resources); "
-            f"peak RSS {large.samples[0].rss_mb:.0f} MB"
+            f"{ratio:.2f}x the time of {resources} ({before.wall:.2f}s before, {after.wall:.2f}s after; "
+            f"{cpu_ratio:.2f}x by CPU) for {factor:.0f}x the resources; peak RSS {large.samples[0].rss_mb:.0f} MB"
         )
         checks[f"{label}: {factor:.0f}x resources take <= {1.1 * factor:.0f}x the time ({ratio:.2f}x)"] = (
             ratio <= 1.1 * factor
