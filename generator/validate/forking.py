@@ -48,7 +48,15 @@ def share_out(
 
     A child's result travels as ``ship(result)`` (picklable, cheap to pickle) and becomes ``land(shipped)``
     in the parent. ``tick(results)`` runs in the parent after each of its tasks and while it waits for
-    the children (``None`` for what is not done yet): for progress."""
+    the children (``None`` for what is not done yet): for progress. With one process nothing is forked (and
+    ``fork`` need not exist)."""
+    if processes <= 1:
+        done: list[T | None] = []
+        for index in range(count):
+            done.append(work(index))
+            if tick is not None:
+                tick(done)
+        return cast(list[T], done)
     mp = multiprocessing.get_context("fork")
     counter = mp.Value("i", 0)
 

@@ -305,21 +305,13 @@ def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | N
 def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outcome:
     _STREAK.clear()
     _RULE_TUPLES.clear()
-    files = resources = 0
     all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
     results: list[list[BatchResult]] = [[] for _ in jobs]
     parallel = processes > 1 and len(all_batches) > 1
-    if parallel:
-        shared = _phase1_shared(jobs, all_batches, processes, progress)
-        for (unit, _, _), result in zip(all_batches, shared, strict=True):
-            results[unit].append(result)
-    else:
-        for unit, start, stop in all_batches:
-            result = _local_batch(jobs[unit], jobs[unit].items[start:stop])
-            results[unit].append(result)
-            files, resources = files + result.files, resources + len(result.resources)
-            if progress is not None:
-                progress(files, resources)
+    phase1 = _phase1(jobs, all_batches, processes if parallel else 1, progress)
+    for (unit, _, _), result in zip(all_batches, phase1, strict=True):
+        results[unit].append(result)
+    del phase1
     for unit, job in enumerate(jobs):
         if job.preloaded is not None:
             results[unit].append(_preloaded(job))
@@ -344,23 +336,27 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
     return outcome
 
 
-def _phase1_shared(
+def _phase1(
     jobs: list[UnitJob], batches: list[tuple[int, int, int]], processes: int, progress: Progress | None
 ) -> list[BatchResult]:
-    """Phase 1 on ``processes`` processes (:func:`forking.share_out`): the batches are the tasks, in input
-    order. A child's result travels packed (:func:`_pack`); the parent's own needs no copy."""
+    """Phase 1, batch by batch in input order, on ``processes`` processes (:func:`forking.share_out`). A
+    child's result travels packed (:func:`_pack`); the parent's own needs no copy."""
 
     def work(index: int) -> BatchResult:
         unit, start, stop = batches[index]
         return _local_batch(jobs[unit], jobs[unit].items[start:stop])
 
-    shown = [-1]
+    if progress is None:
+        return share_out(len(batches), processes, work=work, ship=_pack, land=_unpack)
+    show = progress
+    shown = -1
 
     def tick(results: list[BatchResult | None]) -> None:
+        nonlocal shown
         done = [r for r in results if r is not None]
-        if progress is not None and len(done) != shown[0]:
-            shown[0] = len(done)
-            progress(sum(r.files for r in done), sum(len(r.resources) for r in done))
+        if len(done) != shown:
+            shown = len(done)
+            show(sum(r.files for r in done), sum(len(r.resources) for r in done))
 
     return share_out(len(batches), processes, work=work, ship=_pack, land=_unpack, tick=tick)
 
