@@ -37,13 +37,26 @@ def _item_pattern(col: int) -> re.Pattern[str]:
 
 @cache
 def _end_pattern(col: int, compact: bool) -> re.Pattern[str]:
-    """The newline before the first line that ends a value below a key at ``col``: content at a column
-    <= col (comments do not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the
-    value."""
+    """The newline before a line that ends a value below a key at ``col``: content at a column <= col
+    (comments do not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the value."""
     same = rf" {{{col}}}(?:[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}[^ \n#]"
     if col == 0:
         return re.compile(rf"\n{same}")
     return re.compile(rf"\n(?: {{0,{col - 1}}}[^ \n#]|{same})")
+
+
+def _ended(text: str, start: int, stop: int, col: int, seq: bool) -> bool:
+    """Has the mapping whose keys sit at ``col`` (``seq``: the sequence whose dashes do), starting at
+    ``start``, ended before offset ``stop``? A node's range is not computed up front (that search runs to
+    the node's last line, for every step of every pointer: most of the walk's cost); a node knows only an
+    upper bound of its range (its parent's), and a line found within it is checked here instead: no
+    content at a column < ``col`` (or, in a sequence, at ``col`` other than a dash) comes before it.
+    Those are exactly the lines that end such a node in YAML's block style."""
+    if seq:
+        return _end_pattern(col, True).search(text, start, stop + 1) is not None
+    if col == 0:
+        return False  # a mapping at column 0 is the document's root: it ends with the document
+    return _end_pattern(col - 1, False).search(text, start, stop + 1) is not None
 
 
 class Unsupported(Exception):
@@ -182,17 +195,17 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
             index = int(part)
             if start == 0:
                 raise Unsupported  # a sequence at the very start of the stream: no newline before it
-            items = [m.end() - 1 for m in _item_pattern(col).finditer(text, start - 1, stop_at)]  # the dashes
             item_obj = obj[index] if isinstance(obj, list) and index < len(obj) else None
             target = _by_name(obj, item_obj) if isinstance(item_obj, dict) else None
+            dashes = _dashes(text, start, col, stop_at, (index if target is None else target) + 2)
             if target is None:
-                if index >= len(items):
+                if index >= len(dashes):
                     break
                 target = index
-            if target >= len(items):
+            if target >= len(dashes):
                 raise Unsupported
-            dash = items[target]
-            item_end = items[target + 1] if target + 1 < len(items) else stop_at
+            dash = dashes[target]
+            item_end = dashes[target + 1] if target + 1 < len(dashes) else stop_at
             found, node = _item(text, dash, col, item_end)
             pending = None
             obj = item_obj
@@ -227,19 +240,39 @@ def _by_name(seq: Any, item: dict[str, Any]) -> int | None:
 
 
 def _find_key(text: str, start: int, end: int, col: int, key: str) -> int | None:
-    """Offset of ``key`` of the mapping at ``col`` whose lines are text[start:end] (``start``: the line of
-    its first key, after spaces or after the "- " of a sequence entry; the other keys: ``col`` spaces)."""
+    """Offset of ``key`` of the mapping at ``col`` whose lines start at ``start`` (the line of its first
+    key, after spaces or after the "- " of a sequence entry; the other keys: ``col`` spaces) and end at
+    or before ``end``."""
     pos = start + col
     if text.startswith(key, pos) and _colon_after(text, pos + len(key), end):
         return pos
     needle = "\n" + " " * col + key
+    checked = start
     i = text.find(needle, start, end)
     while i >= 0:
+        if _ended(text, checked, i, col, False):
+            return None  # that line is past the mapping: a key of a later one at the same column
+        checked = i
         pos = i + 1 + col
         if _colon_after(text, pos + len(key), end):
             return pos
         i = text.find(needle, i + 1, end)
     return None
+
+
+def _dashes(text: str, start: int, col: int, end: int, want: int) -> list[int]:
+    """Offsets of the dashes of the first ``want`` items of the sequence at ``col`` whose lines start at
+    ``start`` and end at or before ``end`` (fewer when it has fewer)."""
+    found: list[int] = []
+    pattern = _item_pattern(col)
+    checked = start - 1
+    while len(found) < want:
+        m = pattern.search(text, checked, end)
+        if m is None or _ended(text, checked, m.start(), col, True):
+            break
+        checked = m.end() - 1
+        found.append(checked)
+    return found
 
 
 def _colon_after(text: str, pos: int, end: int) -> bool:
@@ -270,9 +303,7 @@ def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int
     is_dash = text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-")
     if indent < col or (indent == col and not is_dash):
         return ("scalar", after, col, end)  # an empty (null) value
-    stop = _end_pattern(col, indent == col).search(text, after - 1, end)
-    stop_at = stop.start() + 1 if stop else end
-    return _node_at(text, at, indent, stop_at)
+    return _node_at(text, at, indent, end)  # within ``end``, the parent's bound (see _ended)
 
 
 def _inline(rest: str, at: int) -> tuple[str, int, int, int]:

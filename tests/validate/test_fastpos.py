@@ -70,6 +70,15 @@ EDGE_CASES = [
     "          name: b\n          image: y\n          command: []\n          workingDir: {}\n",
     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: i, labels: {a: b}}\ndata: {x: 'q', y: z}\n"
     "binaryData: {k: v, k: w}\nimmutable: [a: b]\n",
+    # keys and items that a node lacks but a later node at the same column has: a step must not find
+    # them past the end of its own node (node ranges are upper bounds, checked per line found)
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k\n  labels:\n    a: x\n  annotations:\n    b: y\n"
+    "data:\n  list:\n  - name: p\n  - name: q\n    extra: 1\n  other:\n  - name: r\n    only: 2\n  nested:\n"
+    "    - x: 1\n    - y: 2\n  # a comment at column 2\n  after:\n    - z: 3\n    -   w: 4\n  tail: t\n"
+    "binaryData:\n  x: 1\n  k:\n      deep: 1\n  z:\n    - 1\n",
+    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: l\n"
+    "  data:\n    a: 1\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: m\n    labels:\n      a: 2\n"
+    "  data:\n    b: 1\n",
     "apiVersion: v1\nkind: List\nitems:\n  - # first\n    apiVersion: v1\n    kind: ConfigMap\n"
     "    metadata:\n      name: j\n  -\n    - nested\n  - &item\n    apiVersion: v1\n    kind: Secret\n"
     "  - *item\n",
@@ -93,6 +102,42 @@ def _documents() -> list[str]:
     docs = [d for i in range(0, 60) for heavy in (False, True) for d in bench.app_documents(i, heavy)]
     docs.append(bench._as_list(bench.app_documents(3)[:3]))
     return docs + EDGE_CASES
+
+
+def _names(obj: Any) -> set[str]:
+    if isinstance(obj, dict):
+        return {str(k) for k in obj}.union(*(_names(v) for v in obj.values()))
+    if isinstance(obj, list):
+        return set().union(*(_names(v) for v in obj))
+    return set()
+
+
+def _cross_pointers(obj: Any, names: list[str], path: tuple[str | int, ...] = ()) -> Iterator[str]:
+    """Below every node, every key name of the document and every index up to two past the end."""
+    for name in names:
+        yield pointer(*path, name)
+    for i in range(len(obj) + 2 if isinstance(obj, list) else 2):
+        yield pointer(*path, i)
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _cross_pointers(value, names, (*path, key))
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _cross_pointers(value, names, (*path, i))
+
+
+@pytest.mark.parametrize("stream", EDGE_CASES, ids=lambda s: f"{len(s)}")
+def test_text_positions_equal_composed_positions_for_names_found_elsewhere(tmp_path: Path, stream: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(stream)
+    resources = load_inputs([str(path)], repo=tmp_path)
+    fast, slow = Locator(fast=True), Locator(fast=False)
+    checked = 0
+    for res in resources:
+        for ptr in _cross_pointers(res.obj, sorted(_names(res.obj))):
+            assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
+            checked += 1
+    assert checked > 10 * len(resources)
 
 
 @pytest.mark.parametrize("stream", ["---\n".join(_documents()), *EDGE_CASES], ids=lambda s: f"{len(s)}")
