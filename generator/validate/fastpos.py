@@ -155,7 +155,7 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
 
     ``memo``: the steps already walked in this same document (same ``text``, ``begin``, ``end`` and
     ``obj``), keyed by path prefix: the findings of one resource share most of their paths. The node
-    below a key is computed only when a further step needs it (its range is the costly search)."""
+    below a key is computed only when a further step needs it."""
     if memo is None:
         memo = {}
     step = memo.get(())
@@ -165,7 +165,8 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
         first = _SIGNIFICANT.search(text, begin, end)
         if first is None or text.startswith("---", first.start(2)):
             raise Unsupported
-        # The current node: (kind, offset of its first content, column, range end)
+        # The current node: (kind, offset of its first content, column, where its range ends at the
+        # latest: the parent's bound, see _ended)
         step = (first.start(2), _node_at(text, first.start(2), len(first.group(1)), end), obj, None)
         memo[()] = step
     found, node, obj, pending = step  # found: offset of the node found so far (the root)
@@ -356,7 +357,8 @@ def _flow_step(text: str, at: int, part: str) -> int | None:
 
 
 def _node_at(text: str, at: int, col: int, end: int) -> tuple[str, int, int, int]:
-    """The node whose first content is at offset ``at`` (column ``col``), its range ending at ``end``."""
+    """The node whose first content is at offset ``at`` (column ``col``), its range ending at ``end`` at the
+    latest."""
     if text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-"):
         return ("seq", at - col, col, end)  # from its line start: the items are found per line
     eol = text.find("\n", at, end)
