@@ -22,6 +22,8 @@ from generator.validate.model import pointer
 from generator.validate.positions import Locator
 from generator.validate.schemas import SchemaStore
 
+from . import random_yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -138,6 +140,24 @@ def test_text_positions_equal_composed_positions_for_names_found_elsewhere(tmp_p
             assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
             checked += 1
     assert checked > 10 * len(resources)
+
+
+@pytest.mark.parametrize("seeds", [range(0, 100), range(100, 200)], ids=["seeds 0-99", "seeds 100-199"])
+def test_text_positions_equal_composed_positions_in_random_block_documents(tmp_path: Path, seeds: range) -> None:
+    """Random documents (tests/validate/random_yaml.py): indentation styles, comments at any column and the
+    same key names at every level; every key name of the document below every node, both paths equal."""
+    path = tmp_path / "s.yaml"
+    path.write_text("---\n".join(random_yaml.document(seed) for seed in seeds))
+    resources = load_inputs([str(path)], repo=tmp_path)
+    assert len(resources) == len(seeds)
+    fast, slow = Locator(fast=True), Locator(fast=False)
+    checked = by_text = 0
+    for res in resources:
+        for ptr in _cross_pointers(res.obj, sorted(_names(res.obj))):
+            assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
+            checked += 1
+            by_text += fast._fast(res, ptr) is not None
+    assert by_text > 0.5 * checked  # the text path answers most of them (not those into flow collections)
 
 
 @pytest.mark.parametrize("stream", ["---\n".join(_documents()), *EDGE_CASES], ids=lambda s: f"{len(s)}")
