@@ -53,12 +53,14 @@ class Emitter:
 
     def entry(self, head: str, val: Any, col: int) -> None:
         rng = self.rng
-        if isinstance(val, dict) and val and rng.random() < 0.1 and all(isinstance(v, str) for v in val.values()):
-            items = ", ".join(f"{k}: {self.scalar(v)}" for k, v in val.items() if ": " not in v and "- " not in v)
-            if items and len(items.split(", ")) == len(val):
-                self.lines.append(f"{head} {{{items}}}")
-                return
-        if isinstance(val, dict) and val:
+        if (
+            isinstance(val, dict)
+            and val
+            and rng.random() < 0.1
+            and all(isinstance(v, str) and ": " not in v and "- " not in v for v in val.values())
+        ):  # a one-line flow mapping of plain scalars
+            self.lines.append(f"{head} {{{', '.join(f'{k}: {v}' for k, v in val.items())}}}")
+        elif isinstance(val, dict) and val:
             self.lines.append(head)
             self.mapping(val, col + rng.randint(2, 4))
         elif isinstance(val, list) and val:
@@ -84,7 +86,7 @@ class Emitter:
                 else:
                     self.lines.append(" " * col + "-")
                     self.mapping(item, col + rng.randint(2, 4))
-            elif isinstance(item, list | dict):
+            elif isinstance(item, list | dict):  # a nested list is written empty: the walk refuses to descend
                 self.lines.append(" " * col + "- " + ("[]" if isinstance(item, list) else "{}"))
             else:
                 self.lines.append(" " * col + "- " + self.scalar(item))
@@ -97,5 +99,5 @@ def document(seed: int) -> str:
     emitter.lines += ["apiVersion: v1", "kind: ConfigMap", "metadata:", f"  name: r{seed}"]
     for key in rng.sample(("data", "spec", "extra", "more"), rng.randint(1, 3)):
         emitter.noise()
-        emitter.entry(key + ":", value(rng, 0) if rng.random() < 0.2 else value(rng, 1) or {"a": "v"}, 0)
+        emitter.entry(key + ":", value(rng, 0) if rng.random() < 0.2 else value(rng, 1), 0)
     return "\n".join(emitter.lines) + "\n"

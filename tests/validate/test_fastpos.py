@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,52 +128,47 @@ def _cross_pointers(obj: Any, names: list[str], path: tuple[str | int, ...] = ()
             yield from _cross_pointers(value, names, (*path, i))
 
 
-@pytest.mark.parametrize("stream", EDGE_CASES, ids=lambda s: f"{len(s)}")
-def test_text_positions_equal_composed_positions_for_names_found_elsewhere(tmp_path: Path, stream: str) -> None:
+def _compare(tmp_path: Path, stream: str, pointers: Callable[[Any], Iterator[str]]) -> tuple[int, int, int]:
+    """Both paths' position of every pointer into every resource of ``stream``: asserted equal. Returns
+    (resources, pointers checked, pointers the text path answered)."""
     path = tmp_path / "s.yaml"
     path.write_text(stream)
     resources = load_inputs([str(path)], repo=tmp_path)
     fast, slow = Locator(fast=True), Locator(fast=False)
-    checked = 0
+    checked = by_text = 0
     for res in resources:
-        for ptr in _cross_pointers(res.obj, sorted(_names(res.obj))):
+        for ptr in pointers(res.obj):
             assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
             checked += 1
-    assert checked > 10 * len(resources)
+            by_text += fast._fast(res, ptr) is not None
+    return len(resources), checked, by_text
+
+
+def _every_name_everywhere(obj: Any) -> Iterator[str]:
+    return _cross_pointers(obj, sorted(_names(obj)))
+
+
+@pytest.mark.parametrize("stream", EDGE_CASES, ids=lambda s: f"{len(s)}")
+def test_text_positions_equal_composed_positions_for_names_found_elsewhere(tmp_path: Path, stream: str) -> None:
+    resources, checked, _ = _compare(tmp_path, stream, _every_name_everywhere)
+    assert checked > 10 * resources
 
 
 @pytest.mark.parametrize("seeds", [range(0, 100), range(100, 200)], ids=["seeds 0-99", "seeds 100-199"])
 def test_text_positions_equal_composed_positions_in_random_block_documents(tmp_path: Path, seeds: range) -> None:
     """Random documents (tests/validate/random_yaml.py): indentation styles, comments at any column and the
     same key names at every level; every key name of the document below every node, both paths equal."""
-    path = tmp_path / "s.yaml"
-    path.write_text("---\n".join(random_yaml.document(seed) for seed in seeds))
-    resources = load_inputs([str(path)], repo=tmp_path)
-    assert len(resources) == len(seeds)
-    fast, slow = Locator(fast=True), Locator(fast=False)
-    checked = by_text = 0
-    for res in resources:
-        for ptr in _cross_pointers(res.obj, sorted(_names(res.obj))):
-            assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
-            checked += 1
-            by_text += fast._fast(res, ptr) is not None
+    stream = "---\n".join(random_yaml.document(seed) for seed in seeds)
+    resources, checked, by_text = _compare(tmp_path, stream, _every_name_everywhere)
+    assert resources == len(seeds)
     assert by_text > 0.5 * checked  # the text path answers most of them (not those into flow collections)
 
 
 @pytest.mark.parametrize("stream", ["---\n".join(_documents()), *EDGE_CASES], ids=lambda s: f"{len(s)}")
 def test_text_positions_equal_composed_positions_for_every_pointer(tmp_path: Path, stream: str) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(stream)
-    resources = load_inputs([str(path)], repo=tmp_path)
-    fast, slow = Locator(fast=True), Locator(fast=False)
-    checked = by_text = 0
-    for res in resources:
-        for ptr in _pointers(res.obj):
-            assert fast.locate(res, ptr) == slow.locate(res, ptr), (res.ref, ptr)
-            checked += 1
-            by_text += fast._fast(res, ptr) is not None
-    assert checked > len(resources)
-    if len(resources) > 100:  # the generated corpus: the text path answers most pointers (not the
+    resources, checked, by_text = _compare(tmp_path, stream, _pointers)
+    assert checked > resources
+    if resources > 100:  # the generated corpus: the text path answers most pointers (not the
         assert by_text > 0.75 * checked  # anchored documents, nor pointers into flow collections)
 
 
