@@ -73,6 +73,10 @@ def stale_modules(root: Path = PACKAGE, compiled: list[str] | None = None) -> li
     over from an earlier build whose list was longer (a rebuild does not delete them). Paths relative to
     the package's parent; ``compiled``: the sources the current list compiles (default: setup.py's)."""
     listed = set(compiled_sources(root.parent) if compiled is None else compiled)
+    # mypyc puts the code of every module in one shared library beside the package and gives each module a
+    # small loader of its own: a rebuild that finds a loader up to date leaves it as it was (and its
+    # mtime), so a module was built when the newer of the two was.
+    shared = max((p.stat().st_mtime for p in _shared_libraries(root.parent)), default=0.0)
     stale: list[str] = []
     for ext in compiled_modules(root):
         suffix = next(s for s in importlib.machinery.EXTENSION_SUFFIXES if ext.name.endswith(s))
@@ -80,9 +84,14 @@ def stale_modules(root: Path = PACKAGE, compiled: list[str] | None = None) -> li
         shown = source.relative_to(root.parent).as_posix()
         if shown not in listed:
             stale.append(f"{shown} (no longer compiled: remove {ext.name})")
-        elif source.stat().st_mtime > ext.stat().st_mtime:
+        elif source.stat().st_mtime > max(ext.stat().st_mtime, shared):
             stale.append(shown)
     return stale
+
+
+def _shared_libraries(directory: Path) -> list[Path]:
+    """mypyc's shared library of a build (``<hash>__mypyc`` plus the extension suffix), if any."""
+    return [p for s in importlib.machinery.EXTENSION_SUFFIXES for p in directory.glob(f"*__mypyc{s}")]
 
 
 def module_docstring(module: Any) -> str:

@@ -47,6 +47,18 @@ def test_an_edited_source_and_a_module_off_the_list_are_stale(tmp_path: Path) ->
     ]
 
 
+def test_a_loader_left_as_it_was_by_a_rebuild_of_the_shared_library_is_not_stale(tmp_path: Path) -> None:
+    pkg = _package(tmp_path)
+    for ext in pkg.rglob(f"*{SUFFIX}"):
+        _age(ext, 60)  # every source edited after its loader was built...
+    listed = ["generator/rules/a.py", "generator/rules/b.py", "generator/engine.py"]
+    assert len(stale_modules(pkg, listed)) == 3
+    (tmp_path / f"0123abcd__mypyc{SUFFIX}").write_bytes(b"")  # ...and the library with their code after them
+    assert stale_modules(pkg, listed) == []
+    _age(tmp_path / f"0123abcd__mypyc{SUFFIX}", 120)  # a library older than the sources does not count
+    assert len(stale_modules(pkg, listed)) == 3
+
+
 def test_the_compiled_list_names_existing_sources() -> None:
     sources = compiled_sources()
     root = Path(__file__).resolve().parents[1]

@@ -16,11 +16,12 @@ from generator.validate.engine import (
     effective_severities,
     ignored_rules,
     run,
+    sort_findings,
     validate_overlay,
     validate_resources,
 )
 from generator.validate.load import load_text
-from generator.validate.model import Finding, Resource, Severity
+from generator.validate.model import Finding, Resource, ResourceRef, Severity
 from generator.validate.profiles import PROFILES, severities
 from generator.validate.rules import RULES
 
@@ -57,6 +58,35 @@ def test_findings_are_filled_positioned_and_sorted() -> None:
     keys = [(f.file, f.line, f.column, f.rule) for f in report.findings]
     assert keys == sorted(keys)
     assert any(f.rule == "invalid-name" and f.line == 14 for f in report.findings)
+
+
+def test_findings_sort_by_file_line_column_rule_resource_path_message_whatever_the_input_order() -> None:
+    import random
+
+    rng = random.Random(7)
+    refs = [None, ResourceRef("v1", "Service", "a", "web"), ResourceRef("v1", "ConfigMap", "", "web")]
+    findings = [
+        Finding(
+            rng.choice(["m1", "m2"]),
+            rng.choice(["", "/spec", "/metadata/name"]),
+            rng.choice(["unknown-field", "invalid-name"]),
+            Severity.ERROR,
+            rng.choice(refs),
+            rng.choice(["", "b.yaml", "a.yaml", "a/b.yaml", "a.yaml.bak"]),
+            rng.randrange(3),
+            rng.randrange(3),
+        )
+        for _ in range(2000)
+    ]
+
+    def key(f: Finding) -> tuple[object, ...]:
+        ref = (f.resource.kind, f.resource.namespace, f.resource.name) if f.resource else ("", "", "")
+        return (f.file, f.line, f.column, f.rule, ref, f.path, f.message)
+
+    want = [key(f) for f in sorted(findings, key=key)]
+    for _ in range(3):
+        rng.shuffle(findings)
+        assert [key(f) for f in sort_findings(findings)] == want
 
 
 def test_profile_changes_severity_and_turns_rules_off() -> None:
