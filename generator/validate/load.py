@@ -201,7 +201,13 @@ class _Loader(yaml.CSafeLoader):
         return _SEQ if kind is SequenceNode else _MAP
 
     def release(self) -> None:
-        """Drop the caches and the builder closure (which refers back to the loader)."""
+        """Drop the caches and the builder's closures. They call one another (``build``, ``key_of``,
+        ``build_collection``...) and refer to the loader, whose parser holds the stream: a cycle that only
+        the cyclic collector frees, and the CLI pauses it while it validates (pipeline.run_units). Emptying
+        the cells of ``build`` (the cells of ``_builder``'s locals, shared by all its closures) breaks
+        the cycle, so the loader and its caches are freed now, by reference counting."""
+        for cell in getattr(self._build, "__closure__", None) or ():
+            cell.cell_contents = None
         self.scalars = {}
         self.plain_tags = {}
         self._build = _released
@@ -736,36 +742,38 @@ def _input_entries(directory: Path) -> list[_Entry]:
     symbolic links to directories are not entered, unreadable directories are skipped), with what
     ``os.scandir`` already knows about each entry: no pathlib object and no ``lstat`` per file."""
     found: list[_Entry] = []
-
-    def visit(path: str, parts: tuple[str, ...]) -> None:
-        here = Path(path)
-        if parts and is_kustomization_dir(here):
-            found.append(_Entry(parts, True, False))
-            return
-        if is_helm_chart(here):  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
-            return
-        try:
-            with os.scandir(path) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError:
-            return
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not entry.is_symlink():
-                    visit(entry.path, (*parts, name))
-            elif name.endswith(MANIFEST_SUFFIXES):
-                found.append(_Entry((*parts, name), False, entry.is_symlink()))
-
-    visit(str(directory), ())
+    _visit(str(directory), (), found)
     found.sort(key=lambda e: e.parts)
     return found
+
+
+def _visit(path: str, parts: tuple[str, ...], found: list[_Entry]) -> None:
+    """:func:`_input_entries` below ``path``. A module function, not a closure: a recursive closure refers
+    to itself through its cell, a cycle that would keep ``found`` alive until the collector runs."""
+    here = Path(path)
+    if parts and is_kustomization_dir(here):
+        found.append(_Entry(parts, True, False))
+        return
+    if is_helm_chart(here):  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
+        return
+    try:
+        with os.scandir(path) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                _visit(entry.path, (*parts, name), found)
+        elif name.endswith(MANIFEST_SUFFIXES):
+            found.append(_Entry((*parts, name), False, entry.is_symlink()))
 
 
 def stream_inputs(directory: Path) -> list[Path]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -50,7 +51,8 @@ def _stream(first: int, count: int) -> str:
 def test_pending_pairs_give_the_single_pass_result(monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
     rules = {rid: RULES[rid] for rid in ("schema-invalid", "missing-pdb", "duplicate-resource")} | FAKE
     monkeypatch.setattr(pipeline, "RULES", rules)
-    monkeypatch.setattr(pipeline, "_PARALLEL_CROSS_MIN", 1)  # phase 2 forks too, rules shared out
+    monkeypatch.setattr(pipeline, "_PARALLEL_CROSS_MIN", 1)  # phase 2 forks too, its pairs shared out
+    monkeypatch.setattr(pipeline, "_CROSS_CHUNK", 37)  # in many slices, the last one shorter
     texts = [(_stream(0, 300), "a.yaml"), (_stream(300, 300), "b.yaml")]
     items: list[InputItem] = [TextItem(text, name, "default") for text, name in texts]
     store = SchemaStore("1.33.0")
@@ -173,3 +175,28 @@ def test_context_lookups_with_and_without_duplicates() -> None:
     assert ctx.all_named("Service", "ns", "a") == [first, second]
     assert ctx.all_named("Service", "ns", "b") == [other]
     assert ctx.get("Service", "ns", "c") is None and ctx.all_named("Service", "ns", "c") == []
+
+
+def test_the_collector_is_paused_during_the_run_and_does_not_rescan_its_objects_after() -> None:
+    seen: list[bool] = []
+    objects: list[dict[str, Any]] = []
+    rules = {"spy": SimpleNamespace(ID="spy", SEVERITY=Severity.INFO, KINDS=None, check=_spy(seen, objects))}
+    items: list[InputItem] = [TextItem(_stream(0, 2000), "a.yaml", "default")]
+    job = pipeline.UnitJob(items, Settings(), SchemaStore("1.33.0"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "RULES", rules)
+        assert pipeline.run_units([job], processes=1).resources == 2000
+    assert len(seen) == 2000 and not any(seen)  # paused while the rules ran
+    assert gc.isenabled()
+    # What the run made is in the oldest generation, not in a young one that every collection scans.
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(obj) in oldest for obj in objects)
+
+
+def _spy(seen: list[bool], objects: list[dict[str, Any]]) -> Callable[[Context, Resource], Iterable[Finding]]:
+    def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
+        seen.append(gc.isenabled())
+        objects.append(obj.obj)
+        return ()
+
+    return check
