@@ -415,30 +415,43 @@ def _share_pairs(
     """Phase 2 on ``processes`` processes (:func:`forking.share_out`).
 
     What a cross-resource rule costs first is the index or analysis it builds on first use
-    (:func:`crossref.memo`: the Argo CD sync plan, the NetworkPolicy evaluator...). The parent first runs
-    one pair of each (kind, pending rules) combination, which builds those memos once; the children are
-    forked after that and inherit them. The other pairs are then shared out in contiguous slices, in
-    resource order: the rules of one resource run one after the other, so what they share about it
-    (its containers, its pod-security evaluation, its file's text for positions) is computed once, as with
-    ``--jobs 1``. Findings do not depend on which process finds them, and they are sorted afterwards.
+    (:func:`crossref.memo`: the Argo CD sync plan, the NetworkPolicy evaluator...). Two kinds of tasks:
 
-    A memo that the first pairs do not build (a rule that needs it only for some resources) is built by
-    each process that needs it: the same result, at the cost of building it twice."""
+    - a rule pending for every resource of the unit (``argocd-sync-order``, ``duplicate-resource``: it looks
+      at the whole set for each resource, typically through one analysis of the set) is a task of its
+      own, so its analysis is built once, by the process that takes it, while the others go on;
+    - the pairs of the other rules are shared out in contiguous slices, in resource order: the rules of one
+      resource run one after the other, so what they share about it (its containers, its pod-security
+      evaluation, its file's text for positions) is computed once, as with ``--jobs 1``. Their indexes are
+      built first by the parent, on one pair of each (kind, rules) combination, before it forks: the
+      children inherit them. An index that those pairs do not build is built by each process that needs
+      it (the same result, built twice).
+
+    Findings do not depend on which process finds them, and they are sorted afterwards."""
+    counts: dict[str, int] = {}
+    for _, rules in work:
+        for rid in rules:
+            counts[rid] = counts.get(rid, 0) + 1
+    whole = sorted(rid for rid, n in counts.items() if n == len(ctx.resources))
+    subjects = {rid: [res for res, rules in work if rid in rules] for rid in whole}
     locator = Locator()
     seen: set[tuple[str, tuple[str, ...]]] = set()
     first: list[tuple[Resource, tuple[str, ...]]] = []
     rest: list[tuple[Resource, tuple[str, ...]]] = []
-    for pair in work:
-        key = (pair[0].kind, pair[1])
+    for res, rules in work:
+        rules = _RULE_TUPLES.setdefault(own := tuple(r for r in rules if r not in subjects), own)
+        if not rules:
+            continue
+        key = (res.kind, rules)
         if key in seen:
-            rest.append(pair)
+            rest.append((res, rules))
         else:
             seen.add(key)
-            first.append(pair)
+            first.append((res, rules))
     found = list(_check_pending(ctx, first, active, locator))
     slices = [rest[i : i + _CROSS_CHUNK] for i in range(0, len(rest), _CROSS_CHUNK)]
-    if len(slices) < 2:
-        return found + list(_check_pending(ctx, rest, active, locator))
+    tasks: list[list[tuple[Resource, tuple[str, ...]]]] = [[(res, (rid,)) for res in subjects[rid]] for rid in whole]
+    tasks.extend(slices)
     locators: dict[int, Locator] = {}
 
     def task(index: int) -> list[Finding]:
@@ -446,12 +459,12 @@ def _share_pairs(
         own = locators.get(os.getpid())
         if own is None:
             own = locators[os.getpid()] = Locator()
-        return list(_check_pending(ctx, slices[index], active, own))
+        return list(_check_pending(ctx, tasks[index], active, own))
 
     def ship(part: list[Finding]) -> list[_FindingTuple]:
         return [_finding_tuple(f) for f in part]
 
-    parts = share_out(len(slices), processes, work=task, ship=ship, land=_findings)
+    parts = share_out(len(tasks), processes, work=task, ship=ship, land=_findings)
     found.extend(f for part in parts for f in part)
     return found
 
