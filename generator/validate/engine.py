@@ -85,7 +85,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings by file, then :func:`_sort_key`.
 
     Sorted file by file: the key tuples (~180 bytes a finding) then exist for one file's findings at a
-    time, not for all of them at once (130 MB for the 780,000 findings of a 200,000-resource corpus), and
+    time, not for all of them at once (13.6 MB for the 78,098 findings of the benchmark's findings corpus), and
     many short sorts compare less than one long one. The order is the one of a single sort by
     ``(file, *_sort_key)``."""
     by_file: dict[str, list[Finding]] = {}

@@ -439,15 +439,15 @@ def _share_pairs(
     first: list[tuple[Resource, tuple[str, ...]]] = []
     rest: list[tuple[Resource, tuple[str, ...]]] = []
     for res, rules in work:
-        rules = _RULE_TUPLES.setdefault(own := tuple(r for r in rules if r not in subjects), own)
-        if not rules:
+        others = tuple(rid for rid in rules if rid not in subjects)
+        if not others:
             continue
-        key = (res.kind, rules)
+        key = (res.kind, others)
         if key in seen:
-            rest.append((res, rules))
+            rest.append((res, others))
         else:
             seen.add(key)
-            first.append((res, rules))
+            first.append((res, others))
     found = list(_check_pending(ctx, first, active, locator))
     slices = [rest[i : i + _CROSS_CHUNK] for i in range(0, len(rest), _CROSS_CHUNK)]
     tasks: list[list[tuple[Resource, tuple[str, ...]]]] = [[(res, (rid,)) for res in subjects[rid]] for rid in whole]
