@@ -292,8 +292,8 @@ def cli(
             "--jobs",
             "-j",
             min=1,
-            help="Worker processes for loading and per-resource rules (default: the number of cores). "
-            "The output is the same for every value.",
+            help="Processes that share the work: loading, every rule, positions (default: the number of "
+            "cores, like kubeconform's -n). The output is the same for every value.",
             show_default=False,
         ),
     ] = None,
