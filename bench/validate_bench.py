@@ -23,8 +23,9 @@ For each command: CPU seconds (user + system of the child, ``os.wait4``), wall s
 (wall) and the child's peak RSS, the median over rounds (gitops-gen's modules are compiled to bytecode
 first, as ``pip install`` does); the ratio gitops-gen / kubeconform in throughput (wall and CPU) per round,
 and the targets with PASS/FAIL. ``--scale 200000`` also times ``--jobs 1`` on a 10x corpus (linear cost
-target), between two runs of the 20k corpus whose mean is the base. Also checks that the JSON report is
-byte-identical for every ``--jobs``.
+target), between two runs of the 20k corpus whose mean is the base, and checks that memory stays bounded:
+the 10x corpus's peak RSS at most 2x the 20k runs' (sub-linear; linear growth is 10x). Also checks that the
+JSON report is byte-identical for every ``--jobs``.
 
 Run: ``python3 bench/validate_bench.py [--resources 20000] [--rounds 3] [--kubeconform PATH]``.
 Not a test: figures depend on the machine and its load (printed with the figures).
@@ -529,6 +530,11 @@ def bench_corpus(
         checks[f"{label}: {factor:.0f}x resources take <= {1.1 * factor:.0f}x the time ({ratio:.2f}x)"] = (
             ratio <= 1.1 * factor
         )
+        # "memory stays bounded" (the issue's words): not growing with the input, read as at most twice the
+        # peak of the base corpus for 10x the resources
+        base_rss = max(before.rss_mb, after.rss_mb)
+        growth = large.samples[0].rss_mb / base_rss
+        checks[f"{label}: memory bounded: {factor:.0f}x resources peak at <= 2x the RSS ({growth:.1f}x)"] = growth <= 2
         shutil.rmtree(big)
     shutil.rmtree(corpus)
     return checks
