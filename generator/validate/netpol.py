@@ -194,17 +194,34 @@ def _traffic_rules(value: object, peers_key: str) -> tuple[TrafficRule, ...]:
     return tuple(out)
 
 
-def parse_policy(res: Resource) -> Policy:
+# Parsed ``ingress``/``egress`` lists by the identity of the loaded list (and the peers key), for the
+# policies of one Evaluator.build: the CLI's loader makes equal sub-objects of a batch one object
+# (pipeline._share_values), and NetworkPolicies repeat their rules (allow DNS, allow the ingress
+# controller), so each distinct list is parsed once and its (immutable) rules are shared.
+_RulesCache = dict[tuple[int, str], tuple[TrafficRule, ...]]
+
+
+def _cached_rules(value: object, peers_key: str, cache: _RulesCache | None) -> tuple[TrafficRule, ...]:
+    if cache is None or not isinstance(value, list):
+        return _traffic_rules(value, peers_key)
+    key = (id(value), peers_key)  # the lists outlive the cache: their resources hold them
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _traffic_rules(value, peers_key)
+    return found
+
+
+def parse_policy(res: Resource, cache: _RulesCache | None = None) -> Policy:
     """The evaluator's view of one NetworkPolicy (malformed parts are skipped, never raised)."""
     spec = as_dict(res.obj.get("spec"))
     selector = parse_selector(spec.get("podSelector")) or Selector()
-    egress_rules = _traffic_rules(spec.get("egress"), "to")
+    egress_rules = _cached_rules(spec.get("egress"), "to", cache)
     raw_types = spec.get("policyTypes")
     if isinstance(raw_types, list):
         types = {str(t) for t in raw_types}
     else:
         types = {"Ingress"} | ({"Egress"} if as_list(spec.get("egress")) else set())
-    ingress = _traffic_rules(spec.get("ingress"), "from") if "Ingress" in types else None
+    ingress = _cached_rules(spec.get("ingress"), "from", cache) if "Ingress" in types else None
     egress = egress_rules if "Egress" in types else None
     return Policy(res, res.namespace, res.name, selector, ingress, egress)
 
@@ -252,7 +269,8 @@ class Evaluator:
 
     @classmethod
     def build(cls, resources: list[Resource]) -> Evaluator:
-        policies = sorted((parse_policy(r) for r in resources), key=lambda p: (p.namespace, p.name))
+        cache: _RulesCache = {}
+        policies = sorted((parse_policy(r, cache) for r in resources), key=lambda p: (p.namespace, p.name))
         select_all: dict[str, list[Policy]] = defaultdict(list)
         by_label: dict[tuple[str, str, str], list[Policy]] = defaultdict(list)
         scan: dict[str, list[Policy]] = defaultdict(list)

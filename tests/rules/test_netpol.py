@@ -227,3 +227,29 @@ def test_many_policies_select_through_the_index() -> None:
     assert [p.name for p in ev.selecting("ml", {"app": "a1234"})] == ["p1234"]
     # the lookup touched one bucket, not 2000 policies
     assert len(ev._by_label[("ml", "app", "a1234")]) == 1
+
+
+def test_rules_a_loader_shared_between_policies_are_parsed_once_and_still_evaluated_per_policy() -> None:
+    # The CLI's loader makes equal sub-objects one object (pipeline._share_values): two policies in two
+    # namespaces hold the same ingress list. Each keeps its own namespace when evaluated.
+    allow_web = [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": 5000}]}]
+    objects: list[dict[str, Any]] = [
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "db", "namespace": namespace},
+            "spec": {"podSelector": {"matchLabels": {"app": "db"}}, "ingress": allow_web},
+        }
+        for namespace in ("a", "b")
+    ]
+    ctx = Context.from_objects(objects)
+    ev = evaluator(ctx)
+    first, second = ev.policies
+    assert first.ingress is second.ingress  # parsed once
+    assert ev.ingress("a", DB, _pod(ctx, WEB, "a"), TCP).allowed
+    assert not ev.ingress("a", DB, _pod(ctx, WEB, "b"), TCP).allowed  # a podSelector alone: its own namespace
+    assert ev.ingress("b", DB, _pod(ctx, WEB, "b"), TCP).allowed
+    # Equal lists that are distinct objects are parsed each on their own (identity, not equality).
+    objects[1]["spec"]["ingress"] = [dict(allow_web[0])]
+    first, second = evaluator(Context.from_objects(objects)).policies
+    assert first.ingress == second.ingress and first.ingress is not second.ingress
