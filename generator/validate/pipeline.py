@@ -433,13 +433,12 @@ def _share_pairs(
         for rid in rules:
             counts[rid] = counts.get(rid, 0) + 1
     whole = sorted(rid for rid, n in counts.items() if n == len(ctx.resources))
-    subjects = {rid: [res for res, rules in work if rid in rules] for rid in whole}
     locator = Locator()
     seen: set[tuple[str, tuple[str, ...]]] = set()
     first: list[tuple[Resource, tuple[str, ...]]] = []
     rest: list[tuple[Resource, tuple[str, ...]]] = []
     for res, rules in work:
-        others = tuple(rid for rid in rules if rid not in subjects)
+        others = tuple(rid for rid in rules if rid not in whole)
         if not others:
             continue
         key = (res.kind, others)
@@ -450,9 +449,10 @@ def _share_pairs(
             first.append((res, others))
     found = list(_check_pending(ctx, first, active, locator))
     slices = [rest[i : i + _CROSS_CHUNK] for i in range(0, len(rest), _CROSS_CHUNK)]
-    tasks: list[list[tuple[Resource, tuple[str, ...]]]] = [[(res, (rid,)) for res in subjects[rid]] for rid in whole]
+    # a whole rule's pairs are every resource of the unit, in work order
+    tasks: list[list[tuple[Resource, tuple[str, ...]]]] = [[(res, (rid,)) for res, _ in work] for rid in whole]
     tasks.extend(slices)
-    locators: dict[int, Locator] = {}
+    locators = {os.getpid(): locator}  # the parent's tasks go on with the file the warm-up read last
 
     def task(index: int) -> list[Finding]:
         # One Locator per process, so a file is read and indexed once per process.
