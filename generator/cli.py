@@ -9,6 +9,7 @@ import sys
 import typer
 
 from generator import __version__
+from generator.cli_support import enable_fast_exit
 
 # The subcommands, in the order of --help; each lives in generator/commands/<name>.py and exposes ``cli``.
 COMMANDS = ("init", "build", "validate", "plan", "diff", "rules")
@@ -79,6 +80,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
+    enable_fast_exit()  # this is the process's entry point: a command may end it without freeing its objects
     make_app(invoked_command(sys.argv[1:]))(prog_name="gitops-gen")
 
 

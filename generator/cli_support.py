@@ -1,7 +1,12 @@
-"""The single place where :class:`GitopsGenError` becomes a message and an exit code."""
+"""The single place where :class:`GitopsGenError` becomes a message and an exit code, and where a command
+ends the process."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -9,15 +14,55 @@ import typer
 
 from generator.errors import GitopsGenError
 
+# Set by generator.cli.main, which owns the process; in-process callers (tests, embedding) leave it off.
+_fast_exit = False
+# What a command hands to keep_until_exit: referenced here, so it is never freed.
+_kept: list[object] = []
 
-def exit_with(run: Callable[[], int]) -> NoReturn:
-    """Run a command body and exit with its code; a GitopsGenError becomes one line on stderr."""
+
+def enable_fast_exit() -> None:
+    """Let commands that opt in (``exit_with(..., fast=True)``) end the process without freeing what they
+    loaded: only ``generator.cli.main``, the process's entry point, calls this."""
+    global _fast_exit
+    _fast_exit = True
+
+
+def keep_until_exit(*objects: object) -> None:
+    """With the fast exit on, keep ``objects`` referenced until the process ends, so that they are never
+    freed (their deallocation is pure cost before ``os._exit``); otherwise do nothing: they are freed as
+    usual."""
+    if _fast_exit:
+        _kept.extend(objects)
+
+
+def exit_with(run: Callable[[], int], *, fast: bool = False) -> NoReturn:
+    """Run a command body and exit with its code; a GitopsGenError becomes one line on stderr.
+
+    ``fast``: once the body has returned, end the process at once when :func:`enable_fast_exit` was called
+    (see :func:`_exit_now`)."""
     try:
         code = run()
     except GitopsGenError as exc:
         typer.echo(f"gitops-gen: error: {exc}", err=True)
+        if fast and _fast_exit:
+            _exit_now(exc.exit_code)
         raise typer.Exit(exc.exit_code) from None
+    if fast and _fast_exit:
+        _exit_now(code)
     raise typer.Exit(code)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Exit with ``code`` without freeing objects or tearing down modules, as mypy's ``hard_exit`` does
+    (python/mypy, mypy/util.py: "This can be quite a bit faster than a normal exit() since objects are not
+    freed"): for ``validate`` on 20,000 resources, freeing what the run loaded costs ~0.1 s of a 2 to 3.5 s
+    run. Unlike ``hard_exit``, the ``atexit`` handlers still run (multiprocessing's clean-up among them),
+    and the standard streams are flushed first; a closed pipe is not an error here (the reader is gone)."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def not_implemented(name: str) -> None:

@@ -63,3 +63,55 @@ def test_the_validate_command_does_not_import_the_other_commands() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['generator.commands.validate']"
+
+
+_FAST_EXIT_PROBE = """
+import atexit, sys
+import typer
+from generator import cli_support
+
+class Loud:
+    def __del__(self):
+        sys.stdout.write("freed\\n")
+
+if sys.argv[1] == "on":
+    cli_support.enable_fast_exit()
+atexit.register(lambda: sys.stdout.write("atexit ran\\n"))
+cli_support.keep_until_exit(Loud())
+GLOBAL = Loud()  # a module global: freed at a normal exit too
+sys.stdout.write("report\\n")  # buffered: the fast exit must flush it
+try:
+    cli_support.exit_with(lambda: int(sys.argv[2]), fast=True)
+except typer.Exit as exc:  # without the fast exit, as typer's standalone mode does
+    sys.exit(exc.exit_code)
+"""
+
+
+@pytest.mark.parametrize("code", [0, 1, 3])
+def test_the_fast_exit_keeps_the_code_output_and_atexit_handlers_but_frees_nothing(code: int) -> None:
+    fast = subprocess.run([sys.executable, "-c", _FAST_EXIT_PROBE, "on", str(code)], capture_output=True, text=True)
+    assert fast.returncode == code, fast.stderr
+    assert fast.stdout == "report\natexit ran\n"  # no "freed": nothing was deallocated
+    normal = subprocess.run([sys.executable, "-c", _FAST_EXIT_PROBE, "off", str(code)], capture_output=True, text=True)
+    assert normal.returncode == code, normal.stderr
+    assert "freed" in normal.stdout  # what the probe sees when objects are freed at exit
+
+
+def test_the_fast_exit_is_off_in_process() -> None:
+    """Tests and embedding call commands in-process: a command must raise typer.Exit, not end the process."""
+    result = CliRunner().invoke(app, ["validate", "/nonexistent/path"])
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output
+
+
+def test_a_closed_pipe_at_the_fast_exit_is_no_error(tmp_path: object) -> None:
+    """The reader of the report went away (``| head``): the exit code stays the command's, no traceback."""
+    code = _FAST_EXIT_PROBE.replace('sys.stdout.write("report\\\\n")', 'sys.stdout.write("x" * 200_000)')
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "on", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in proc.stderr.read()

@@ -10,7 +10,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from generator.cli_support import exit_with
+from generator.cli_support import exit_with, keep_until_exit
 from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
@@ -212,12 +212,13 @@ def run(
         jobs_list.append(UnitJob(unit.items, settings, store, external, unit.preloaded, unit.kustomizations))
     files = sum(len(job.items) for job in jobs_list)
     with progress_display(files, enabled=progress) as show:
-        outcome = run_units(jobs_list, processes=jobs or default_jobs(), progress=show)
+        outcome = run_units(jobs_list, processes=jobs or default_jobs(), progress=show, keep=keep_until_exit)
     findings = repo_config.apply_ignores(outcome.findings)
     reporter = make_reporter(fmt, out, resources=outcome.resources)
     for finding in sort_findings(findings):
         reporter.write(finding)
     reporter.flush()
+    keep_until_exit(outcome, findings, stores, jobs_list)  # the CLI exits without freeing them (exit_with)
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0
 
 
@@ -329,5 +330,6 @@ def cli(
             allow_remote=allow_remote,
             jobs=jobs,
             progress=sys.stderr.isatty(),  # stdout carries the report alone, in every format
-        )
+        ),
+        fast=True,
     )

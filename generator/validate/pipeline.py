@@ -287,14 +287,25 @@ def _fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | None = None) -> Outcome:
-    """Validate every unit; findings sorted by the caller. ``processes`` > 1 forks that many workers."""
+def run_units(
+    jobs: list[UnitJob],
+    *,
+    processes: int = 1,
+    progress: Progress | None = None,
+    keep: Callable[[object], None] | None = None,
+) -> Outcome:
+    """Validate every unit; findings sorted by the caller. ``processes`` > 1 forks that many workers.
+
+    A unit's resources and cross-resource context are freed before the next unit runs; the last unit's are
+    handed to ``keep`` instead, when given: a caller that ends the process without freeing objects
+    (``gitops-gen validate``: generator.cli_support.keep_until_exit) saves their deallocation, ~45 ms at
+    20,000 resources."""
     was_enabled = gc.isenabled()
     # Loaded manifests are acyclic and rules allocate many short-lived objects: the cyclic collector would
     # rescan every loaded object again and again (10% of the run), for no garbage.
     gc.disable()
     try:
-        return _run(jobs, processes if _fork_available() else 1, progress)
+        return _run(jobs, processes if _fork_available() else 1, progress, keep)
     finally:
         if was_enabled:
             # Everything the run allocated (the resources and findings the caller reports) is still in the
@@ -308,7 +319,9 @@ def run_units(jobs: list[UnitJob], *, processes: int = 1, progress: Progress | N
             gc.enable()
 
 
-def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outcome:
+def _run(
+    jobs: list[UnitJob], processes: int, progress: Progress | None, keep: Callable[[object], None] | None
+) -> Outcome:
     _STREAK.clear()
     _RULE_TUPLES.clear()
     all_batches = [b for unit, job in enumerate(jobs) for b in _batches(job, unit)]
@@ -337,8 +350,11 @@ def _run(jobs: list[UnitJob], processes: int, progress: Progress | None) -> Outc
         del unit_results
         if redo:
             outcome.findings.extend(redo.findings(job))
-        outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1))
+        last = keep if unit == len(jobs) - 1 else None
+        outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1, last))
         outcome.findings.extend(_kustomization_phase(job))
+        if last is not None:
+            last((unit_resources, work))
     return outcome
 
 
@@ -392,7 +408,11 @@ _CROSS_CHUNK = 500
 
 
 def _cross_phase(
-    job: UnitJob, resources: list[Resource], work: list[tuple[Resource, tuple[str, ...]]], processes: int
+    job: UnitJob,
+    resources: list[Resource],
+    work: list[tuple[Resource, tuple[str, ...]]],
+    processes: int,
+    keep: Callable[[object], None] | None = None,
 ) -> list[Finding]:
     if not work:
         return []
@@ -404,6 +424,8 @@ def _cross_phase(
         external=job.external,
         schemas=job.store,
     )
+    if keep is not None:
+        keep(ctx)  # its indexes and the rules' analyses
     if processes < 2 or len(work) < _PARALLEL_CROSS_MIN:
         return list(_check_pending(ctx, work, active, Locator()))
     return _share_pairs(ctx, active, work, processes)

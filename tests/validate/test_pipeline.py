@@ -200,3 +200,25 @@ def _spy(seen: list[bool], objects: list[dict[str, Any]]) -> Callable[[Context, 
         return ()
 
     return check
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_keep_gets_the_last_units_resources_and_context_and_nothing_of_the_others(
+    monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    """``gitops-gen validate`` exits without freeing what the last unit loaded (generator.cli_support): the
+    pipeline hands it over instead of dropping it; the earlier units' are freed before the next one runs."""
+    monkeypatch.setattr(pipeline, "RULES", FAKE)
+    store = SchemaStore("1.33.0")
+    units = [
+        pipeline.UnitJob([TextItem(_stream(n * 100, 100), f"{n}.yaml", "default")], Settings(), store) for n in (0, 1)
+    ]
+    kept: list[object] = []
+    outcome = pipeline.run_units(units, processes=processes, keep=kept.append)
+    assert outcome.resources == 200
+    contexts = [obj for obj in kept if isinstance(obj, Context)]
+    assert len(contexts) == 1
+    assert {res.file for res in contexts[0].resources} == {"1.yaml"}
+    held = [res for obj in kept if isinstance(obj, tuple) for res in obj[0]]
+    assert len(held) == 100 and {res.file for res in held} == {"1.yaml"}
+    assert pipeline.run_units(units, processes=processes).resources == 200  # keep is optional
