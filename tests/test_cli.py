@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -63,6 +64,18 @@ def test_the_validate_command_does_not_import_the_other_commands() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['generator.commands.validate']"
+
+
+def test_validating_a_repository_without_settings_does_not_import_ruamel(tmp_path: Path) -> None:
+    """ruamel.yaml reads ``.gitops-gen.yaml`` and environment files only; plain files do without it."""
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+    code = (
+        "import sys, io; from generator.commands import validate; "
+        f"code = validate.run([{str(tmp_path)!r}], out=io.StringIO(), jobs=1); "
+        "print(code, sorted({m.split('.')[0] for m in sys.modules if m.startswith('ruamel')}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "0 []", out.stderr
 
 
 _FAST_EXIT_PROBE = """

@@ -36,16 +36,15 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import InputError
 from generator.validate.context import ExternalObject
 from generator.validate.model import Finding
 from generator.validate.profiles import LEVELS
+
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 CONFIG_NAME = ".gitops-gen.yaml"
 TOP_KEYS = ("external", "siblings", "severity", "ignore")
@@ -103,6 +102,8 @@ class _Reader:
         self.display = display
 
     def fail(self, node: Any, key: str | int | None, where: str, message: str) -> InputError:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
         line, col = 1, 1
         try:
             if isinstance(node, CommentedMap) and key is not None and key in node:
@@ -116,12 +117,16 @@ class _Reader:
         return InputError(f"{self.display}:{line}:{col}: {where}: {message}")
 
     def mapping(self, parent: Any, key: str | int, where: str) -> CommentedMap:
+        from ruamel.yaml.comments import CommentedMap
+
         value = parent[key]
         if not isinstance(value, CommentedMap):
             raise self.fail(parent, key, where, "expected a mapping")
         return value
 
     def sequence(self, parent: Any, key: str, where: str) -> CommentedSeq:
+        from ruamel.yaml.comments import CommentedSeq
+
         value = parent[key]
         if not isinstance(value, CommentedSeq):
             raise self.fail(parent, key, where, "expected a list")
@@ -158,6 +163,12 @@ class _Reader:
 
 def load_config(path: Path, *, display: str | None = None) -> RepoConfig:
     """Read and check a ``.gitops-gen.yaml``; InputError (one line, ``file:line:col: key: ...``) when bad."""
+    # ruamel.yaml is imported here, not with the module: most repositories have no such file, and it costs
+    # ~10 ms of every ``validate``'s start.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import YAMLError
+
     from generator.validate.rules import RULES
 
     shown = display or path.as_posix()
