@@ -300,8 +300,8 @@ def run_units(
     instead, when given: a caller that ends the process without freeing objects (``gitops-gen validate``:
     generator.cli_support.keep_until_exit) saves their deallocation, ~45 ms at 20,000 resources. The
     cross-resource context is freed in every case: kept through the report, its indexes and the rules'
-    analyses would raise the peak RSS (by 17 MB at 200,000 resources of the findings corpus, where the
-    report is the peak)."""
+    analyses made the report the peak of the run (200,000 resources of the findings corpus: 815 MB instead
+    of the cross-resource phase's 798 MB)."""
     was_enabled = gc.isenabled()
     # Loaded manifests are acyclic and rules allocate many short-lived objects: the cyclic collector would
     # rescan every loaded object again and again (10% of the run), for no garbage.
