@@ -146,7 +146,17 @@ def _closing(doc: str, pos: int, quote: str) -> int:
 # A step of the walk: (offset of the node found so far, the current node or None while it is not needed
 # yet, the loaded value there, what :func:`_value` needs to compute the node from its key).
 _Step = tuple[int, "tuple[str, int, int, int] | None", Any, "tuple[int, int, str, int] | None"]
-Memo = dict[tuple[str, ...], _Step]
+
+
+class Memo:
+    """The steps already walked in one document, as a trie by pointer part: the root's ``step`` is the
+    document's root node, a child's the step after its part. Keyed by the part strings themselves (their
+    hashes are cached), not by tuples of the path so far: building and hashing a tuple per step cost a
+    third of a walk whose steps were all known already."""
+
+    def __init__(self) -> None:
+        self.step: _Step | None = None
+        self.children: dict[str, Memo] = {}
 
 
 def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Memo | None = None) -> tuple[int, int]:
@@ -154,11 +164,11 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
     ``parts`` in the document text[begin:end]. Raises Unsupported.
 
     ``memo``: the steps already walked in this same document (same ``text``, ``begin``, ``end`` and
-    ``obj``), keyed by path prefix: the findings of one resource share most of their paths. The node
-    below a key is computed only when a further step needs it."""
+    ``obj``): the findings of one resource share most of their paths. The node below a key is computed
+    only when a further step needs it."""
     if memo is None:
-        memo = {}
-    step = memo.get(())
+        memo = Memo()
+    step = memo.step
     if step is None:
         stop = _DOC_END.search(text, begin, end)
         end = stop.start() + 1 if stop else end
@@ -168,20 +178,21 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
         # The current node: (kind, offset of its first content, column, where its range ends at the
         # latest: the parent's bound, see _ended)
         step = (first.start(2), _node_at(text, first.start(2), len(first.group(1)), end), obj, None)
-        memo[()] = step
+        memo.step = step
     found, node, obj, pending = step  # found: offset of the node found so far (the root)
-    key: tuple[str, ...] = ()
+    here = memo
     for part in parts:
-        prev = key
-        key = (*key, part)
-        hit = memo.get(key)
-        if hit is not None:
-            found, node, obj, pending = hit
+        known = here.children.get(part)
+        if known is not None:
+            here = known
+            assert known.step is not None
+            found, node, obj, pending = known.step
             continue
         if node is None:
             assert pending is not None
-            node = _value(text, *pending)
-            memo[prev] = (found, node, obj, None)
+            key_at, key_col, key_part, key_end = pending  # not _value(text, *pending): a call through Python
+            node = _value(text, key_at, key_col, key_part, key_end)
+            here.step = (found, node, obj, None)
         kind, start, col, stop_at = node
         if kind == "map":
             at = _find_key(text, start, stop_at, col, part)
@@ -219,7 +230,10 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
             obj = None
         else:
             break
-        memo[key] = (found, node, obj, pending)
+        child = Memo()
+        child.step = (found, node, obj, pending)
+        here.children[part] = child
+        here = child
     line = text.count("\n", begin, found)
     return line, found - (text.rfind("\n", 0, found) + 1)
 

@@ -299,7 +299,7 @@ class Locator:
             doc = self._doc = _FastDoc.of(res)
         if not doc.ok:
             return None
-        parts = doc.base + _parts(ptr)
+        parts = doc.base + _parts(ptr) if doc.base else _parts(ptr)  # (locate only reads it)
         try:
             line, column = fastpos.locate(doc.text, doc.begin, doc.end, parts, doc.obj, doc.memo)
         except fastpos.Unsupported:
@@ -321,7 +321,7 @@ class _FastDoc:
     display: str = ""
     base: list[str] = field(default_factory=list)
     obj: Any = None
-    memo: fastpos.Memo = field(default_factory=dict)
+    memo: fastpos.Memo = field(default_factory=fastpos.Memo)
 
     @classmethod
     def of(cls, res: Resource) -> _FastDoc:
