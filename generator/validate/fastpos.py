@@ -151,8 +151,9 @@ _Step = tuple[int, "tuple[str, int, int, int] | None", Any, "tuple[int, int, str
 class Memo:
     """The steps already walked in one document, as a trie by pointer part: the root's ``step`` is the
     document's root node, a child's the step after its part. Keyed by the part strings themselves (their
-    hashes are cached), not by tuples of the path so far: building and hashing a tuple per step cost a
-    third of a walk whose steps were all known already."""
+    hashes are cached), not by tuples of the path so far, which were built and hashed at every step: the
+    78,098 positions of the benchmark's findings corpus took 0.59 s with those, 0.52 to 0.55 s with this
+    (timed alone, best of 5)."""
 
     def __init__(self) -> None:
         self.step: _Step | None = None

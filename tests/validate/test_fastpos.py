@@ -216,3 +216,32 @@ def test_cli_json_report_equals_the_old_engine_byte_for_byte(
         out = io.StringIO()
         validate_cmd.run([str(corpus)], out=out, repo=corpus, fmt="json", kubernetes_version="1.33.0", jobs=jobs)
         assert out.getvalue() == old, f"--jobs {jobs}"
+
+
+def test_the_memo_walks_a_shared_prefix_once_and_gives_what_fresh_walks_give() -> None:
+    """The findings of one resource share a document's memo (a trie by pointer part): a path walked
+    before is reused step by step, and every answer equals a walk with an empty memo."""
+    from generator.validate import fastpos
+
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: a\n          image: x\n          ports:\n            - containerPort: 80\n"
+        "        - name: b\n          image: y\n"
+    )
+    obj = yaml.safe_load(text)
+    paths = [
+        ["spec", "template", "spec", "containers", "1", "image"],
+        ["spec", "template", "spec", "containers", "0", "ports", "0", "containerPort"],
+        ["spec", "template", "spec", "containers", "0", "image"],
+        ["spec", "template", "spec", "containers", "1", "image"],
+        ["metadata", "name"],
+        ["spec", "template", "missing", "key"],
+    ]
+    memo = fastpos.Memo()
+    shared = [fastpos.locate(text, 0, len(text), p, obj, memo) for p in paths]
+    fresh = [fastpos.locate(text, 0, len(text), p, obj) for p in paths]
+    assert shared == fresh == [(13, 10), (11, 14), (9, 10), (13, 10), (3, 2), (5, 2)]
+    # one child per distinct part after a common prefix: spec and metadata at the root, two containers
+    assert sorted(memo.children) == ["metadata", "spec"]
+    containers = memo.children["spec"].children["template"].children["spec"].children["containers"]
+    assert sorted(containers.children) == ["0", "1"]
