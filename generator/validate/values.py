@@ -30,8 +30,9 @@ def canonical(obj: Any, strings: dict[str, str], differs: Callable[[str], bool])
     Go's range, or a new string that YAML 1.2 and go-yaml v2 read differently unquoted (``differs``)."""
     cls = obj.__class__
     if cls is dict:
+        mapping: dict[Any, Any] = obj  # typed: mypyc's own dict iteration, not Python's iterator protocol
         out: dict[str, Any] = {}
-        for key, value in obj.items():
+        for key, value in mapping.items():
             k = strings.get(key)
             if k is None:
                 if key.__class__ is not str:
@@ -40,7 +41,8 @@ def canonical(obj: Any, strings: dict[str, str], differs: Callable[[str], bool])
             out[k] = _value(value, strings, differs)
         return out
     if cls is list:
-        return [_value(value, strings, differs) for value in obj]
+        items: list[Any] = obj
+        return [_value(value, strings, differs) for value in items]
     return _value(obj, strings, differs)
 
 
@@ -75,25 +77,46 @@ def share(obj: Any, table: ShareTable) -> Any:
     """The first object seen in ``table`` equal to ``obj`` (a dict or a list), after sharing its children
     in place; ``obj`` itself when it is new or holds a float or another scalar type, or a key that is not a
     string (``1 == True == 1.0`` and ``0.0 == -0.0`` compare equal)."""
-    is_dict = obj.__class__ is dict
-    parts: list[Any] = [is_dict]
-    add = parts.append
-    for key, value in obj.items() if is_dict else enumerate(obj):
-        cls = value.__class__
-        if cls is str or cls is int or value is None:
-            pass
-        elif cls is dict or cls is list:
-            same = share(value, table)
-            if same is not value:
-                obj[key] = same
-            value = (id(same),)
-        elif cls is bool:
-            value = _TRUE if value else _FALSE
-        else:  # a float (0.0 == -0.0) or another type: not shared
-            return obj
-        if is_dict:
-            if key.__class__ is not str:  # YAML 1.1 keys 1 and true are equal
+    # A loop over a value typed dict and one over a value typed list, not one loop over
+    # ``obj.items() if is_dict else enumerate(obj)``: mypyc iterates typed dicts and lists with its own
+    # fast paths, an Any through Python's iterator protocol (bench/validate_instructions.py).
+    parts: list[Any]
+    if obj.__class__ is dict:
+        mapping: dict[Any, Any] = obj
+        parts = [True]
+        for key, value in mapping.items():
+            part = _part(mapping, key, value, table)
+            if part is _UNSHARED or key.__class__ is not str:  # YAML 1.1 keys 1 and true are equal
                 return obj
-            add(key)
-        add(value)
+            parts.append(key)
+            parts.append(part)
+    else:
+        items: list[Any] = obj
+        parts = [False]
+        for index, item in enumerate(items):
+            part = _part(items, index, item, table)
+            if part is _UNSHARED:
+                return obj
+            parts.append(part)
     return table.setdefault(tuple(parts), obj)
+
+
+_UNSHARED = object()  # stands for a value that keeps its container from being shared
+
+
+def _part(container: Any, key: Any, value: Any, table: ShareTable) -> Any:
+    """What stands for ``value`` (``container[key]``) in its container's sharing key: itself for a string,
+    an int or None; a sentinel for a bool; for a dict or a list, the id of its shared object (in a 1-tuple:
+    equal to no scalar), which replaces it in ``container``; :data:`_UNSHARED` for a float or another
+    type."""
+    cls = value.__class__
+    if cls is str or cls is int or value is None:
+        return value
+    if cls is dict or cls is list:
+        same = share(value, table)
+        if same is not value:
+            container[key] = same
+        return (id(same),)
+    if cls is bool:
+        return _TRUE if value else _FALSE
+    return _UNSHARED
