@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from validate_bench import K8S_VERSION, build_corpus, with_bytecode
+from validate_bench import K8S_VERSION, REPO, build_corpus, with_bytecode
 
 # Inclusive counts worth a line: a substring of callgrind_annotate's function name -> label.
 PARTS = {
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = work / args.corpus
         corpus.mkdir()
         resources, files = build_corpus(corpus, args.resources, heavy=args.corpus == "findings")
-        env = with_bytecode(dict(os.environ), work / "pycache")
+        env = with_bytecode(dict(os.environ, PYTHONPATH=str(REPO)), work / "pycache")  # this checkout, wherever run
         # One run first, uncounted: it writes the bytecode of the modules outside this checkout (typer,
         # PyYAML...) under the same prefix, as an installed copy has it; counted, it adds ~2 billion.
         subprocess.run(
