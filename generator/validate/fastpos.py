@@ -21,7 +21,6 @@ and hand-written documents, and both paths' JSON reports byte for byte on genera
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 # Every pattern starts with a newline: re then jumps from newline to newline (a pattern starting with "^"
@@ -30,19 +29,28 @@ _DOC_END = re.compile(r"\n(?:---|\.\.\.)(?=[ \n]|\Z)")
 _SIGNIFICANT = re.compile(r"^( *)([^ \n#])", re.M)  # the first line with content (not blank, not comment)
 
 
-@cache
+# The patterns below, compiled once per column. Plain dicts, not functools.cache: called from compiled code,
+# a cache wrapper is a call through Python at every step of every walk.
+_ITEMS: dict[int, re.Pattern[str]] = {}
+_ENDS: dict[tuple[int, bool], re.Pattern[str]] = {}
+
+
 def _item_pattern(col: int) -> re.Pattern[str]:
-    return re.compile(rf"\n {{{col}}}-(?=[ \n]|\Z)")
+    found = _ITEMS.get(col)
+    if found is None:
+        found = _ITEMS[col] = re.compile(rf"\n {{{col}}}-(?=[ \n]|\Z)")
+    return found
 
 
-@cache
 def _end_pattern(col: int, compact: bool) -> re.Pattern[str]:
     """The newline before a line that ends a value below a key at ``col``: content at a column <= col
     (comments do not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the value."""
-    same = rf" {{{col}}}(?:[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}[^ \n#]"
-    if col == 0:
-        return re.compile(rf"\n{same}")
-    return re.compile(rf"\n(?: {{0,{col - 1}}}[^ \n#]|{same})")
+    found = _ENDS.get((col, compact))
+    if found is None:
+        same = rf" {{{col}}}(?:[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}[^ \n#]"
+        found = re.compile(rf"\n{same}" if col == 0 else rf"\n(?: {{0,{col - 1}}}[^ \n#]|{same})")
+        _ENDS[(col, compact)] = found
+    return found
 
 
 def _ended(text: str, start: int, stop: int, col: int, seq: bool) -> bool:
