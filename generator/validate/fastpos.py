@@ -29,6 +29,41 @@ _DOC_END = re.compile(r"\n(?:---|\.\.\.)(?=[ \n]|\Z)")
 _SIGNIFICANT = re.compile(r"^( *)([^ \n#])", re.M)  # the first line with content (not blank, not comment)
 
 
+# The helpers below do in compiled code what a regex search and its match's group()/start(), or
+# str.startswith/index with an offset, did through Python method calls (500 to 1,000 instructions each,
+# bench/validate_instructions.py): the walk's steps made tens of thousands of them per 2,000 resources.
+
+
+def _significant(text: str, pos: int, end: int) -> tuple[int, int]:
+    """``_SIGNIFICANT.search(text, pos, end)`` as (offset of group 2, length of group 1), or (-1, 0): the
+    first line starting at or after ``pos`` (a line start: after a newline, or 0) that holds something
+    other than spaces before its end or a comment."""
+    if pos > 0 and text[pos - 1] != "\n":
+        newline = text.find("\n", pos, end)
+        if newline < 0:
+            return -1, 0
+        pos = newline + 1
+    while pos < end:
+        at = pos
+        while at < end and text[at] == " ":
+            at += 1
+        if at >= end:
+            return -1, 0
+        char = text[at]
+        if char != "\n" and char != "#":
+            return at, at - pos
+        newline = text.find("\n", at, end)
+        if newline < 0:
+            return -1, 0
+        pos = newline + 1
+    return -1, 0
+
+
+def _dash(text: str, at: int) -> bool:
+    """``text.startswith("- ", at) or text.startswith("-\\n", at)``."""
+    return at + 1 < len(text) and text[at] == "-" and (text[at + 1] == " " or text[at + 1] == "\n")
+
+
 # The patterns below, compiled once per column. Plain dicts, not functools.cache: called from compiled code,
 # a cache wrapper is a call through Python at every step of every walk.
 _ITEMS: dict[int, re.Pattern[str]] = {}
@@ -181,12 +216,12 @@ def locate(text: str, begin: int, end: int, parts: list[str], obj: Any, memo: Me
     if step is None:
         stop = _DOC_END.search(text, begin, end)
         end = stop.start() + 1 if stop else end
-        first = _SIGNIFICANT.search(text, begin, end)
-        if first is None or text.startswith("---", first.start(2)):
+        first, indent = _significant(text, begin, end)
+        if first < 0 or text.startswith("---", first):
             raise Unsupported
         # The current node: (kind, offset of its first content, column, where its range ends at the
         # latest: the parent's bound, see _ended)
-        step = (first.start(2), _node_at(text, first.start(2), len(first.group(1)), end), obj, None)
+        step = (first, _node_at(text, first, indent, end), obj, None)
         memo.step = step
     found, node, obj, pending = step  # found: offset of the node found so far (the root)
     here = memo
@@ -308,23 +343,23 @@ def _colon_after(text: str, pos: int, end: int) -> bool:
 
 def _value(text: str, key: int, col: int, part: str, end: int) -> tuple[str, int, int, int]:
     """The node below the key at offset ``key`` (column ``col``)."""
-    colon = text.index(":", key + len(part))
+    colon = text.find(":", key + len(part))
+    if colon < 0:
+        raise Unsupported  # (never: the key was found with its colon)
     eol = text.find("\n", colon)
     eol = end if eol < 0 or eol > end else eol
     rest = text[colon + 1 : eol].strip()
     if rest and not rest.startswith("#"):
         if rest[0] in "&*":
             raise Unsupported  # an anchored or aliased value: the composer follows aliases
-        return _inline(rest, text.index(rest[0], colon + 1))
+        return _inline(rest, text.find(rest[0], colon + 1))
     after = eol + 1
     if after >= end:
         return ("scalar", after, col, end)
-    first = _SIGNIFICANT.search(text, after, end)
-    if first is None:
+    at, indent = _significant(text, after, end)
+    if at < 0:
         return ("scalar", after, col, end)
-    indent = len(first.group(1))
-    at = first.start(2)
-    is_dash = text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-")
+    is_dash = _dash(text, at) or (at + 1 == end and text[at] == "-")
     if indent < col or (indent == col and not is_dash):
         return ("scalar", after, col, end)  # an empty (null) value
     return _node_at(text, at, indent, end)  # within ``end``, the parent's bound (see _ended)
@@ -382,7 +417,7 @@ def _flow_step(text: str, at: int, part: str) -> int | None:
 def _node_at(text: str, at: int, col: int, end: int) -> tuple[str, int, int, int]:
     """The node whose first content is at offset ``at`` (column ``col``), its range ending at ``end`` at the
     latest."""
-    if text.startswith("- ", at) or text.startswith("-\n", at) or (at + 1 == end and text[at] == "-"):
+    if _dash(text, at) or (at + 1 == end and text[at] == "-"):
         return ("seq", at - col, col, end)  # from its line start: the items are found per line
     eol = text.find("\n", at, end)
     line = text[at : eol if eol >= 0 else end]
@@ -416,7 +451,7 @@ def _item(text: str, dash: int, col: int, end: int) -> tuple[int, tuple[str, int
         content += 1
     if content < eol and text[content] != "#":
         ccol = col + (content - dash)
-        if text.startswith("- ", content) or text.startswith("-\n", content) or text[content] in "&*":
+        if _dash(text, content) or text[content] in "&*":
             raise Unsupported  # a sequence of sequences, an anchor or an alias
         line = text[content:eol]
         if line[0] in "[{":
@@ -426,10 +461,9 @@ def _item(text: str, dash: int, col: int, end: int) -> tuple[int, tuple[str, int
         # A mapping whose first key is on the dash line: its other keys are the lines at ``ccol``.
         return content, ("map", dash - col, ccol, end)
     # The item starts on a later line ("- # comment" or a bare "-"): its first content, indented deeper.
-    first = _SIGNIFICANT.search(text, eol, end) if eol < end else None
-    if first is None or len(first.group(1)) <= col:
+    at, indent = _significant(text, eol, end) if eol < end else (-1, 0)
+    if at < 0 or indent <= col:
         raise Unsupported  # an empty item
-    at = first.start(2)
-    if text.startswith("- ", at) or text.startswith("-\n", at) or text[at] in "&*":
+    if _dash(text, at) or text[at] in "&*":
         raise Unsupported
-    return at, _node_at(text, at, len(first.group(1)), end)
+    return at, _node_at(text, at, indent, end)
