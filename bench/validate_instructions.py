@@ -39,18 +39,22 @@ PARTS = {
 }
 
 
-def count(corpus: Path, out: Path, env: dict[str, str]) -> tuple[int, dict[str, int]]:
-    """Total instructions of one run, and the inclusive count of each of PARTS."""
-    profile = out / "callgrind.out"
+def validate_command(corpus: Path) -> list[str]:
+    """``gitops-gen validate CORPUS --format json --jobs 1`` as the interpreter itself runs it."""
     code = (
         "import sys; from generator.cli import main; "
         f"sys.argv = ['gitops-gen', 'validate', {str(corpus)!r}, '--kubernetes-version', {K8S_VERSION!r}, "
         "'--format', 'json', '--jobs', '1']; main()"
     )
-    python = os.path.realpath(sys.executable)  # not a pyenv shim: valgrind would count bash
+    return [os.path.realpath(sys.executable), "-c", code]  # not a pyenv shim: valgrind would count bash
+
+
+def count(corpus: Path, out: Path, env: dict[str, str]) -> tuple[int, dict[str, int]]:
+    """Total instructions of one run, and the inclusive count of each of PARTS."""
+    profile = out / "callgrind.out"
     with (out / "report.json").open("wb") as report:
         proc = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={profile}", python, "-c", code],
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={profile}", *validate_command(corpus)],
             stdout=report,
             stderr=subprocess.PIPE,
             env={**env, "PYTHONHASHSEED": "0"},
@@ -89,11 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         env = with_bytecode(dict(os.environ, PYTHONPATH=str(REPO)), work / "pycache")  # this checkout, wherever run
         # One run first, uncounted: it writes the bytecode of the modules outside this checkout (typer,
         # PyYAML...) under the same prefix, as an installed copy has it; counted, it adds ~2 billion.
-        subprocess.run(
-            [sys.executable, "-c", "from generator.cli import main; main()", "validate", str(corpus),
-             "--kubernetes-version", K8S_VERSION, "--format", "json", "--jobs", "1"],
-            env=env, check=False, capture_output=True,
-        )  # fmt: skip
+        subprocess.run(validate_command(corpus), env=env, check=False, capture_output=True)
         total, parts = count(corpus, work, env)
     print(f"corpus {args.corpus}: {resources} resources in {files} files")
     print(f"instructions: {total:,}")

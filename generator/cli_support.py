@@ -44,9 +44,7 @@ def exit_with(run: Callable[[], int], *, fast: bool = False) -> NoReturn:
         code = run()
     except GitopsGenError as exc:
         typer.echo(f"gitops-gen: error: {exc}", err=True)
-        if fast and _fast_exit:
-            _exit_now(exc.exit_code)
-        raise typer.Exit(exc.exit_code) from None
+        code = exc.exit_code
     if fast and _fast_exit:
         _exit_now(code)
     raise typer.Exit(code)

@@ -26,7 +26,6 @@ from typing import Any
 # Every pattern starts with a newline: re then jumps from newline to newline (a pattern starting with "^"
 # and re.M is tried at every character, which made these searches cost as much as composing).
 _DOC_END = re.compile(r"\n(?:---|\.\.\.)(?=[ \n]|\Z)")
-_SIGNIFICANT = re.compile(r"^( *)([^ \n#])", re.M)  # the first line with content (not blank, not comment)
 
 
 # The helpers below do in compiled code what a regex search and its match's group()/start(), or
@@ -35,9 +34,9 @@ _SIGNIFICANT = re.compile(r"^( *)([^ \n#])", re.M)  # the first line with conten
 
 
 def _significant(text: str, pos: int, end: int) -> tuple[int, int]:
-    """``_SIGNIFICANT.search(text, pos, end)`` as (offset of group 2, length of group 1), or (-1, 0): the
-    first line starting at or after ``pos`` (a line start: after a newline, or 0) that holds something
-    other than spaces before its end or a comment."""
+    """``re.compile(r"^( *)([^ \\n#])", re.M).search(text, pos, end)`` as (offset of group 2, length of
+    group 1), or (-1, 0): the first line starting at or after ``pos`` (a line start: after a newline, or
+    0) that holds something other than spaces before its end or a comment."""
     if pos > 0 and text[pos - 1] != "\n":
         newline = text.find("\n", pos, end)
         if newline < 0:
