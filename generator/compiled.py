@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parent
 # The validator's per-resource work: the rules, the models they evaluate, the walks over every loaded value
 # (values.py) and the reporters (a line per finding).
 # Left out, each for a reason:
-# - generator/validate/load.py and positions.py subclass PyYAML's C loader (yaml.CSafeLoader), an
+# - generator/validate/yaml_exact.py and positions.py subclass PyYAML's C loader (yaml.CSafeLoader), an
 #   extension type that mypyc's classes cannot derive from;
 # - context.py and pipeline.py: the per-resource phase's LocalContext turns ``Context.resources`` and the
 #   index methods into properties and methods that raise (pipeline.CrossResourceAccess); a compiled Context

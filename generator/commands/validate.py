@@ -15,8 +15,9 @@ from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Settings, sort_findings
+from generator.validate.inputs import SourceDuplicateKeys, input_items, overlay_dirs, path_items
 from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
-from generator.validate.load import InputItem, SourceDuplicateKeys, input_items, overlay_dirs, path_items
+from generator.validate.load import InputItem
 from generator.validate.model import Resource, Severity
 from generator.validate.pipeline import UnitJob, default_jobs, run_units
 from generator.validate.profiles import PROFILE_NAMES

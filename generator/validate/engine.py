@@ -238,8 +238,8 @@ def external_of(env: Environment) -> list[ExternalObject]:
 def validate_overlay(repo: Path, env: Environment, *, schemas: SchemaStore | None = None) -> Report:
     """Render ``overlays/<env.name>`` with kustomize and validate it with the environment's profile, target
     Kubernetes version, severity overrides and external objects. Raises RenderError/InputError."""
+    from generator.validate.inputs import load_kustomization
     from generator.validate.ksources import kustomization_sources
-    from generator.validate.load import load_kustomization
 
     overlay = repo / "overlays" / env.name
     resources = load_kustomization(overlay, repo=repo, default_namespace=env.namespace)

@@ -2,7 +2,7 @@
 
 kustomize's output carries no trace of the kustomization files themselves, so rules about those files
 (``kustomize-deprecated``) look at the sources: every kustomization file that a rendered directory pulls
-in through ``resources``, ``components`` and ``bases`` (:func:`generator.validate.load.kustomize_dirs`),
+in through ``resources``, ``components`` and ``bases`` (:func:`generator.validate.inputs.kustomize_dirs`),
 read with positions like any plain file. kustomize's own defaults are filled in as it does
 (``FixKustomization`` in kubernetes-sigs/kustomize api/types/kustomization.go: a missing ``kind`` is
 ``Kustomization``, a missing ``apiVersion`` is ``kustomize.config.k8s.io/v1beta1``, or ``v1alpha1`` for
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.validate.load import (
+from generator.validate.inputs import (
     HELM_CHART_SUFFIX,
     KUSTOMIZATION_FILES,
     display_path,

@@ -28,7 +28,6 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from sys import intern
 from typing import Any
 
 from generator.validate.context import Context, ExternalObject
@@ -44,8 +43,16 @@ from generator.validate.engine import (
 )
 from generator.validate.forking import share_out
 from generator.validate.ksources import SOURCE_KINDS
-from generator.validate.load import DocSource, InputItem, TextItem
-from generator.validate.model import Finding, Resource, ResourceRef, Severity
+from generator.validate.load import InputItem, TextItem
+from generator.validate.model import Finding, Resource, ResourceRef
+from generator.validate.packing import (
+    FindingTuple,
+    ResourceTuple,
+    pack_findings,
+    pack_resources,
+    unpack_findings,
+    unpack_resources,
+)
 from generator.validate.positions import Locator
 from generator.validate.rules import RULES
 from generator.validate.schemas import SchemaStore
@@ -112,6 +119,8 @@ Progress = Callable[[int, int], None]  # (files done, resources done)
 
 # (index of a resource in its batch, or in its unit after merging; the rules that asked for other resources)
 _Pending = tuple[int, tuple[str, ...]]
+# A BatchResult as a child sends it (generator.validate.packing)
+_Packed = tuple[list[FindingTuple], list[ResourceTuple], list[_Pending], int]
 
 # One tuple object per distinct set of pending rules (resources of a kind mostly share theirs; tuples
 # unpickled from workers are separate objects until they pass here).
@@ -210,53 +219,13 @@ def _share_values(resources: Iterable[Resource], table: ShareTable) -> None:
                     obj[key] = same
 
 
-# What travels back from a worker: plain tuples, not dataclasses (pickling a slots dataclass runs Python
-# code per object; tuples of str/int pickle in C, several times faster for 20,000 resources).
-_FindingTuple = tuple[str, str, str, str, tuple[str, str, str, str] | None, str, int, int]
-_Packed = tuple[list[_FindingTuple], list[tuple[Any, ...]], list[_Pending], int]
-_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(DocSource))
-
-
-def _finding_tuple(f: Finding) -> _FindingTuple:
-    ref = f.resource
-    refs = (ref.api_version, ref.kind, ref.namespace, ref.name) if ref is not None else None
-    return (f.message, f.path, f.rule, f.severity.value, refs, f.file, f.line, f.column)
-
-
-_SEVERITIES = {s.value: s for s in Severity}  # a dict lookup, not Severity(value): the enum's call is ~1 us
-
-
-def _findings(tuples: list[_FindingTuple]) -> list[Finding]:
-    refs: dict[tuple[str, str, str, str], ResourceRef] = {}  # one ResourceRef per resource, as in-process
-    out = []
-    for message, path, rule, severity, names, file, line, column in tuples:
-        ref = None
-        if names is not None:
-            ref = refs.get(names)
-            if ref is None:
-                ref = refs[names] = ResourceRef(*names)
-        out.append(Finding(intern(message), intern(path), rule, _SEVERITIES[severity], ref, file, line, column))
-    return out
-
-
 def _pack(result: BatchResult) -> _Packed:
-    resources = [
-        (
-            r.obj, r.file, r.doc_index, r.line, r.duplicate_keys, r.default_namespace,
-            None if r.source is None else tuple(getattr(r.source, name) for name in _SOURCE_FIELDS),
-        )
-        for r in result.resources
-    ]  # fmt: skip
-    return [_finding_tuple(f) for f in result.findings], resources, result.pending, result.files
+    return pack_findings(result.findings), pack_resources(result.resources), result.pending, result.files
 
 
 def _unpack(packed: _Packed) -> BatchResult:
     findings, resources, pending, files = packed
-    out = [
-        Resource(obj, file, index, line, dups, namespace, None if src is None else DocSource(*src))
-        for obj, file, index, line, dups, namespace, src in resources
-    ]
-    return BatchResult(_findings(findings), out, pending, files)
+    return BatchResult(unpack_findings(findings), unpack_resources(resources), pending, files)
 
 
 def _batches(job: UnitJob, unit: int, target: int = 256) -> list[tuple[int, int, int]]:
@@ -478,10 +447,7 @@ def _share_pairs(
             own = locators[os.getpid()] = Locator()
         return list(_check_pending(ctx, tasks[index], active, own))
 
-    def ship(part: list[Finding]) -> list[_FindingTuple]:
-        return [_finding_tuple(f) for f in part]
-
-    parts = share_out(len(tasks), processes, work=task, ship=ship, land=_findings)
+    parts = share_out(len(tasks), processes, work=task, ship=pack_findings, land=unpack_findings)
     found.extend(f for part in parts for f in part)
     return found
 

@@ -198,7 +198,7 @@ class SourceMap:
     in), indexed by (kind, name)."""
 
     def __init__(self, repo: Path, overlay_dir: Path) -> None:
-        from generator.validate.load import kustomize_dirs
+        from generator.validate.inputs import kustomize_dirs
 
         self.repo = repo.resolve()
         self.docs: dict[tuple[str, str], list[SourceDoc]] = {}

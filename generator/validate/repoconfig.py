@@ -263,7 +263,7 @@ def load_config(path: Path, *, display: str | None = None) -> RepoConfig:
 def sibling_objects(paths: Iterable[Path], *, repo: Path) -> list[ExternalObject]:
     """Every object that the sibling kustomizations or manifest files define, as external objects; the
     pods their workloads and operator custom resources make become external ``Pod`` objects with labels."""
-    from generator.validate.load import load_path
+    from generator.validate.inputs import load_path
     from generator.validate.operators import operator_pods
     from generator.validate.workloads import pod_template
 

@@ -233,7 +233,7 @@ class SchemaStore:
     # -- sources
 
     def _add_crd_file(self, path: Path) -> None:
-        from generator.validate.load import load_file
+        from generator.validate.inputs import load_file
 
         try:
             docs = [res.obj for res in load_file(path)]

@@ -4,7 +4,7 @@ Python.
 
 - :func:`canonical` takes what yaml-rs parsed (YAML 1.2) and returns it with identical strings shared, or
   raises :class:`Ambiguous` where go-yaml v2 (kubectl) might read the document otherwise; the loader
-  (generator/validate/load.py) then reads that document with libyaml and go-yaml's resolution.
+  (generator/validate/yaml_fast.py) then reads that document with libyaml and go-yaml's resolution.
 - :func:`share` makes equal sub-objects of a batch of resources one object, for the cross-resource phase
   (generator/validate/pipeline.py, ``_share_values``).
 """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.commands import validate as validate_cmd
 from generator.validate.context import Context
-from generator.validate.load import is_helm_chart
+from generator.validate.inputs import is_helm_chart
 from generator.validate.rules import helm_chart_not_rendered as rule
 
 TEMPLATE = """\

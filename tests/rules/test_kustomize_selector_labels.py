@@ -8,7 +8,7 @@ import yaml
 
 from generator.validate.context import Context
 from generator.validate.engine import validate_resources
-from generator.validate.load import load_file
+from generator.validate.inputs import load_file
 from generator.validate.model import Finding
 from generator.validate.rules import kustomize_selector_labels as rule
 

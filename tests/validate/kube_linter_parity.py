@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from generator.validate.engine import validate_resources
-from generator.validate.load import load_file
+from generator.validate.inputs import load_file
 from generator.validate.model import Resource, ResourceRef
 from generator.validate.rules import RULES
 

@@ -17,7 +17,8 @@ import yaml
 from generator.commands import validate as validate_cmd
 from generator.validate import positions
 from generator.validate.engine import validate_resources
-from generator.validate.load import load_inputs, load_text
+from generator.validate.inputs import load_inputs
+from generator.validate.load import load_text
 from generator.validate.model import pointer
 from generator.validate.positions import Locator
 from generator.validate.schemas import SchemaStore

@@ -21,7 +21,7 @@ import yaml
 
 from generator.validate.context import Context
 from generator.validate.engine import validate_resources
-from generator.validate.load import load_path
+from generator.validate.inputs import load_path
 from generator.validate.model import Resource
 from generator.validate.rules import RULES
 

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from generator.errors import InputError
-from generator.validate.load import load_file, load_inputs, load_path, load_text, resolve_plain, stream_inputs
+from generator.validate.inputs import load_file, load_inputs, load_path, stream_inputs
+from generator.validate.load import load_text
+from generator.validate.yaml_exact import resolve_plain
 
 
 def _objs(text: str) -> list[dict[str, object]]:

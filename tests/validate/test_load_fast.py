@@ -12,12 +12,13 @@ import pytest
 
 from generator.errors import InputError
 from generator.validate import load as load_mod
+from generator.validate import yaml_exact, yaml_fast
 from generator.validate.load import load_text
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "tests" / "fixtures" / "guide"
 
-pytestmark = pytest.mark.skipif(load_mod._yaml_rs is None, reason="yaml-rs not installed")
+pytestmark = pytest.mark.skipif(yaml_fast._yaml_rs is None, reason="yaml-rs not installed")
 
 
 def _bench_documents() -> list[str]:
@@ -58,13 +59,15 @@ def test_fast_path_equals_libyaml_path_on_plain_streams(text: str) -> None:
 
 def _slow_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = load_mod._slow_documents
+    real = yaml_exact.exact_documents
 
     def spy(text: str, display: str) -> Any:
         calls.append(text)
         return real(text, display)
 
-    monkeypatch.setattr(load_mod, "_slow_documents", spy)
+    # the exact path is called for a whole stream (load_text) and for one document (yaml_fast)
+    monkeypatch.setattr(load_mod, "exact_documents", spy)
+    monkeypatch.setattr(yaml_fast, "exact_documents", spy)
     return calls
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.validate.engine import validate_resources
-from generator.validate.load import load_path, load_text
+from generator.validate.inputs import load_path
+from generator.validate.load import load_text
 from generator.validate.positions import Locator, parse_pointer
 
 

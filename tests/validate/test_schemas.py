@@ -14,7 +14,8 @@ import pytest
 
 from generator.errors import InputError
 from generator.validate import crd as crd_convert
-from generator.validate.load import load_file, load_text
+from generator.validate.inputs import load_file
+from generator.validate.load import load_text
 from generator.validate.schemas import (
     SchemaStore,
     available_versions,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate.load import FileItem, path_items, stream_inputs
+from generator.validate.inputs import path_items, stream_inputs
+from generator.validate.load import FileItem
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
 

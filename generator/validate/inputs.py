@@ -1,0 +1,302 @@
+"""What ``validate`` reads: the YAML/JSON files below a directory, the kustomize directories it renders
+(and the sources behind them), the Helm charts it leaves unread, and the items that load them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import yaml
+
+from generator.errors import InputError, RenderError
+from generator.validate.load import FileItem, InputItem, TextItem, load_file_at
+from generator.validate.model import Resource
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+HELM_CHART_SUFFIX = "Chart.yaml"
+
+
+def is_kustomization_dir(path: Path) -> bool:
+    return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
+
+
+def is_helm_chart(path: Path) -> bool:
+    """A directory Argo CD renders with helm: it holds a file whose name ends in ``Chart.yaml`` and no
+    kustomization. (argoproj/argo-cd util/app/discovery/discovery.go ``Discover``: a ``*Chart.yaml``
+    makes the directory Helm, a kustomization file makes it Kustomize, and the kustomization, later in
+    the walk's lexical order, wins when both are there.) Its templates are Go templates, not YAML."""
+    if not path.is_dir() or is_kustomization_dir(path):
+        return False
+    try:
+        return any(entry.name.endswith(HELM_CHART_SUFFIX) and entry.is_file() for entry in os.scandir(path))
+    except OSError:
+        return False
+
+
+def display_path(path: Path, repo: Path | None) -> str:
+    if repo is not None:
+        try:
+            return path.resolve().relative_to(repo.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def load_file(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    return load_file_at(str(path), display_path(path, repo), str(path.resolve()), default_namespace)
+
+
+def manifest_files(directory: Path) -> list[Path]:
+    """YAML/JSON files under a directory (recursively, sorted, hidden entries skipped)."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / f for f in sorted(files) if f.endswith(MANIFEST_SUFFIXES) and not f.startswith("."))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One input below a walked directory."""
+
+    parts: tuple[str, ...]  # the path relative to the directory walked
+    kustomize: bool  # a kustomize directory (rendered), not a file
+    link: bool  # a symbolic link: its target decides the file's real path
+
+
+def _input_entries(directory: Path) -> list[_Entry]:
+    """The inputs below ``directory``, sorted by path, walked as ``os.walk`` walks (hidden entries and
+    symbolic links to directories are not entered, unreadable directories are skipped), with what
+    ``os.scandir`` already knows about each entry: no pathlib object and no ``lstat`` per file."""
+    found: list[_Entry] = []
+    _visit(str(directory), (), found)
+    found.sort(key=lambda e: e.parts)
+    return found
+
+
+def _visit(path: str, parts: tuple[str, ...], found: list[_Entry]) -> None:
+    """:func:`_input_entries` below ``path``. A module function, not a closure: a recursive closure refers
+    to itself through its cell, a cycle that would keep ``found`` alive until the collector runs."""
+    here = Path(path)
+    if parts and is_kustomization_dir(here):
+        found.append(_Entry(parts, True, False))
+        return
+    if is_helm_chart(here):  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
+        return
+    try:
+        with os.scandir(path) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                _visit(entry.path, (*parts, name), found)
+        elif name.endswith(MANIFEST_SUFFIXES):
+            found.append(_Entry((*parts, name), False, entry.is_symlink()))
+
+
+def stream_inputs(directory: Path) -> list[Path]:
+    """What a plain directory holds, in order: its YAML/JSON files and, instead of their files, the
+    kustomize directories below it (each is rendered: ``validate overlays/`` renders every overlay).
+    Helm charts (:func:`is_helm_chart`) are left out: :func:`helm_charts` lists them."""
+    return [directory.joinpath(*entry.parts) for entry in _input_entries(directory)]
+
+
+def kustomize_dirs_below(directory: Path) -> list[Path]:
+    """The kustomize directories that :func:`stream_inputs` lists for ``directory`` (no Path per file)."""
+    return [directory.joinpath(*entry.parts) for entry in _input_entries(directory) if entry.kustomize]
+
+
+def helm_charts(directory: Path) -> list[Path]:
+    """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, in walk order
+    (not those below a kustomize directory: kustomize renders its own ``helmCharts``)."""
+    found: list[Path] = []
+    for root, dirs, _files in os.walk(directory):
+        here = Path(root)
+        if here != directory and is_kustomization_dir(here):
+            dirs[:] = []
+            continue
+        if is_helm_chart(here):
+            found.append(here)
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return sorted(found, key=lambda p: p.relative_to(directory).parts)
+
+
+def render_kustomization(path: Path) -> str:
+    """Render a kustomize directory with the generator's renderer (the only caller of kustomize).
+    Deprecated kustomization fields do not refuse the target: ``kustomize-deprecated`` reports them."""
+    from generator.kustomize.render import kustomize_build
+
+    return kustomize_build(path, allow_deprecations=True)
+
+
+class SourceDuplicateKeys(RenderError):
+    """kustomize refused an overlay because a source file has duplicate mapping keys; ``resources`` are
+    the source documents with duplicates (the ``duplicate-key`` rule reports them at file:line)."""
+
+    def __init__(self, message: str, resources: list[Resource]) -> None:
+        super().__init__(message)
+        self.resources = resources
+
+
+def kustomize_dirs(directory: Path) -> list[Path]:
+    """The kustomize directory and every local directory it pulls in (``resources``, ``components``,
+    ``bases``), recursively: where the sources of its rendered objects live. Remote entries are skipped."""
+    found: list[Path] = []
+    pending = [directory.resolve()]
+    while pending:
+        current = pending.pop(0)
+        if current in found or not current.is_dir():
+            continue
+        found.append(current)
+        kfile = next((current / n for n in KUSTOMIZATION_FILES if (current / n).is_file()), None)
+        if kfile is None:
+            continue
+        try:
+            data = yaml.safe_load(kfile.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        for key in ("resources", "components", "bases"):
+            entries = data.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, str) and "://" not in entry and not entry.startswith("git@"):
+                    target = (current / entry).resolve()
+                    if target.is_dir():
+                        pending.append(target)
+    return found
+
+
+def kustomize_sources(overlay: Path) -> list[Path]:
+    """The YAML files kustomize may read for an overlay (every YAML file of :func:`kustomize_dirs`)."""
+    files: list[Path] = []
+    for root in kustomize_dirs(overlay):
+        files.extend(p for p in manifest_files(root) if p.suffix in (".yaml", ".yml") and p not in files)
+    return files
+
+
+def _render_or_duplicates(path: Path, repo: Path | None, display: str) -> str:
+    try:
+        return render_kustomization(path)
+    except RenderError as exc:
+        # kustomize rejects duplicate keys without naming the file: find them and report them properly.
+        found: list[Resource] = []
+        for source in kustomize_sources(path):
+            try:
+                found.extend(r for r in load_file(source, repo=repo) if r.duplicate_keys)
+            except InputError:
+                continue
+        if not found:
+            raise
+        first = found[0]
+        line, col = first.source.duplicate_marks[first.duplicate_keys[0]]
+        raise SourceDuplicateKeys(
+            f"{first.file}:{line}:{col}: duplicate key {first.duplicate_keys[0]} (kustomize cannot render {display})",
+            found,
+        ) from exc
+
+
+def load_kustomization(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    return _kustomize_item(path, repo, default_namespace).load()
+
+
+def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
+    """One command-line input: a kustomize directory (rendered), another directory, or a file."""
+    return [res for item in path_items(path, repo=repo, default_namespace=default_namespace) for res in item.load()]
+
+
+def _file_item(path: Path, repo: Path | None, default_namespace: str) -> FileItem:
+    return FileItem(str(path), display_path(path, repo), str(path.resolve()), default_namespace)
+
+
+def _kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> TextItem:
+    display = display_path(path, repo)
+    text = _render_or_duplicates(path, repo, display)
+    root = str(repo.resolve()) if repo is not None else str(path.resolve())
+    return TextItem(text, display, default_namespace, display, root, str(path.resolve()))
+
+
+def path_items(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[InputItem]:
+    """What :func:`load_path` loads, not loaded yet: kustomize directories are rendered here (raising
+    :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed."""
+    if is_kustomization_dir(path):
+        return [_kustomize_item(path, repo, default_namespace)]
+    if is_helm_chart(path):
+        return []  # nothing to read as YAML; the chart is reported (ksources.helm_chart_sources)
+    if path.is_dir():
+        out: list[InputItem] = []
+        # Strings, not pathlib (~10 us an operation, several per file): the walk never enters a linked
+        # directory, so a file that is no link itself resolves to <resolved directory>/<relative path>.
+        root = str(path)
+        real_dir = os.path.realpath(path)
+        repo_prefix = os.path.join(os.path.realpath(repo), "") if repo is not None else None
+        for entry in _input_entries(path):
+            shown = os.path.join(root, *entry.parts) if root != "." else os.path.join(*entry.parts)
+            if entry.kustomize:
+                out.append(_kustomize_item(Path(shown), repo, default_namespace))
+            elif entry.link:
+                out.append(_file_item(Path(shown), repo, default_namespace))
+            else:
+                resolved = os.path.join(real_dir, *entry.parts)
+                display = shown
+                if repo_prefix is not None and resolved.startswith(repo_prefix):
+                    display = resolved[len(repo_prefix) :]
+                out.append(FileItem(shown, display, resolved, default_namespace))
+        return out
+    if path.is_file():
+        return [_file_item(path, repo, default_namespace)]
+    raise InputError(f"{path}: no such file or directory")
+
+
+def input_items(
+    inputs: Sequence[str],
+    *,
+    repo: Path | None = None,
+    stdin: TextIO | None = None,
+    default_namespace: str = "",
+) -> list[InputItem]:
+    """Every command-line input in order, as items to load; ``-`` reads ``stdin`` (default: sys.stdin)."""
+    out: list[InputItem] = []
+    for item in inputs:
+        if item == "-":
+            out.append(TextItem((stdin or sys.stdin).read(), "<stdin>", default_namespace))
+        else:
+            out.extend(path_items(Path(item), repo=repo, default_namespace=default_namespace))
+    return out
+
+
+def load_inputs(
+    inputs: Sequence[str],
+    *,
+    repo: Path | None = None,
+    stdin: TextIO | None = None,
+    default_namespace: str = "",
+) -> list[Resource]:
+    """All command-line inputs in order; ``-`` reads the stream ``stdin`` (default: sys.stdin)."""
+    items = input_items(inputs, repo=repo, stdin=stdin, default_namespace=default_namespace)
+    return [res for item in items for res in item.load()]
+
+
+def overlay_dirs(repo: Path) -> list[Path]:
+    """Every ``overlays/*`` directory with a kustomization file, sorted."""
+    base = repo / "overlays"
+    if not base.is_dir():
+        return []
+    return [p for p in sorted(base.iterdir()) if is_kustomization_dir(p)]
