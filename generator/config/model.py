@@ -1,4 +1,4 @@
-"""The resolved environment: frozen dataclasses built by :mod:`generator.config.load` (profile defaults
+"""The resolved environment: frozen dataclasses built by :mod:`generator.config.build` (profile defaults
 deep-merged with the env file). Builders read only these; nothing here touches the outside world."""
 
 from __future__ import annotations

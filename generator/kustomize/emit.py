@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from generator.config.load import build_environment
+from generator.config.build import build_environment
 from generator.config.model import Environment
 from generator.config.profiles import deep_merge, defaults_for
 from generator.errors import ConfigError

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.config.load import AUTH_SECRET
+from generator.config.build import AUTH_SECRET
 from generator.config.model import Environment
 from generator.platform import names
 from generator.platform.common import (

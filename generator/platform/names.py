@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.config.load import OBJECT_STORE_SECRET, POSTGRES_SECRET
+from generator.config.build import OBJECT_STORE_SECRET, POSTGRES_SECRET
 
 POSTGRES = "postgres"
 POSTGRES_HEADLESS = "postgres-headless"

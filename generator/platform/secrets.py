@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.config.load import AUTH_SECRET, OAUTH2_PROXY_SECRET
+from generator.config.build import AUTH_SECRET, OAUTH2_PROXY_SECRET
 from generator.config.model import Environment
 from generator.platform.common import WAVE_SECRETS, labels, metadata
 from generator.platform.names import OBJECT_STORE_SECRET, POSTGRES_SECRET

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config.load import MAX_DEPTH, MAX_FILE_BYTES, load_environment
+from generator.config.load import load_environment
+from generator.config.read import MAX_DEPTH, MAX_FILE_BYTES
 from generator.errors import ConfigError
 
 

@@ -11,16 +11,16 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
+from generator.config.cron import is_cron
 from generator.config.load import (
     discover,
     environment_path,
-    is_cron,
     load_by_name,
     load_environment,
     parse_environment,
-    schema,
 )
 from generator.config.profiles import MLFLOW_IMAGE, TRAINING_IMAGE, defaults_for
+from generator.config.read import schema
 from generator.errors import ConfigError, GitopsGenError
 
 ROOT = Path(__file__).resolve().parents[2]

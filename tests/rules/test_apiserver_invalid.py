@@ -413,9 +413,9 @@ def test_passes_pre_v1_ingress_without_path_type() -> None:
      "60 * * * *", "0 0 0 * *", "0 0 * 13 *", "*/0 * * * *", "5-1 * * * *", "@often", "* * * *", "0 0 ? * SUN"],
 )  # fmt: skip
 def test_env_file_cron_check_agrees_with_the_api_server(expr: str) -> None:
-    """environments/*.yaml `training.schedule` is checked by generator.config.load.is_cron: it must accept
+    """environments/*.yaml `training.schedule` is checked by generator.config.cron.is_cron: it must accept
     exactly what the API server's parser (robfig/cron, ported in the model) accepts."""
-    from generator.config.load import is_cron
+    from generator.config.cron import is_cron
     from generator.models.kube_apiserver.workloads import cron_problem
 
     assert is_cron(expr) == (cron_problem(expr) == "")
