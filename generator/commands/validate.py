@@ -15,7 +15,7 @@ from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
 from generator.validate.engine import Settings, sort_findings
-from generator.validate.inputs import SourceDuplicateKeys, input_items, overlay_dirs, path_items
+from generator.validate.inputs import SourceDuplicateKeys, input_items, one_walk_per_directory, overlay_dirs, path_items
 from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
 from generator.validate.load import InputItem
 from generator.validate.model import Resource, Severity
@@ -195,7 +195,7 @@ def run(
         raise InputError(f"--format: unknown format '{fmt}'")
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs: expected a positive number of processes, got {jobs}")
-    with allowing_remote(allow_remote):
+    with allowing_remote(allow_remote), one_walk_per_directory():
         units = collect_units(
             paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
         )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -70,30 +72,62 @@ class _Entry:
     link: bool  # a symbolic link: its target decides the file's real path
 
 
+# (the inputs below a directory, the Helm charts below it as paths relative to it): one walk
+_Listing = tuple[list[_Entry], list[tuple[str, ...]]]
+_LISTINGS: ContextVar[dict[str, _Listing] | None] = ContextVar("listings", default=None)
+
+
+@contextmanager
+def one_walk_per_directory() -> Iterator[None]:
+    """Within this block, a directory is walked once however often its listing is asked for. ``validate``
+    asks three times for each directory it is given (its inputs, the kustomize directories among them, the
+    Helm charts below it): about 25 ms of 6,668 files, before anything runs in parallel."""
+    token = _LISTINGS.set({})
+    try:
+        yield
+    finally:
+        _LISTINGS.reset(token)
+
+
+def _listing(directory: Path) -> _Listing:
+    cache = _LISTINGS.get()
+    key = str(directory)
+    if cache is not None and key in cache:
+        return cache[key]
+    found: list[_Entry] = []
+    charts: list[tuple[str, ...]] = []
+    _visit(key, (), found, charts)
+    found.sort(key=lambda e: e.parts)
+    charts.sort()
+    if cache is not None:
+        cache[key] = (found, charts)
+    return found, charts
+
+
 def _input_entries(directory: Path) -> list[_Entry]:
     """The inputs below ``directory``, sorted by path, walked as ``os.walk`` walks (hidden entries and
     symbolic links to directories are not entered, unreadable directories are skipped), with what
     ``os.scandir`` already knows about each entry: no pathlib object and no ``lstat`` per file."""
-    found: list[_Entry] = []
-    _visit(str(directory), (), found)
-    found.sort(key=lambda e: e.parts)
-    return found
+    return _listing(directory)[0]
 
 
-def _visit(path: str, parts: tuple[str, ...], found: list[_Entry]) -> None:
-    """:func:`_input_entries` below ``path``. A module function, not a closure: a recursive closure refers
-    to itself through its cell, a cycle that would keep ``found`` alive until the collector runs."""
-    here = Path(path)
-    if parts and is_kustomization_dir(here):
-        found.append(_Entry(parts, True, False))
-        return
-    if is_helm_chart(here):  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
-        return
+def _visit(path: str, parts: tuple[str, ...], found: list[_Entry], charts: list[tuple[str, ...]]) -> None:
+    """:func:`_listing` below ``path``. A module function, not a closure: a recursive closure refers to
+    itself through its cell, a cycle that would keep ``found`` alive until the collector runs. One
+    ``scandir`` per directory tells what :func:`is_kustomization_dir` and :func:`is_helm_chart` would."""
     try:
         with os.scandir(path) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError:
         return
+    if any(e.name in KUSTOMIZATION_FILES and _is_file(e) for e in entries):
+        if parts:
+            found.append(_Entry(parts, True, False))
+            return
+    elif any(e.name.endswith(HELM_CHART_SUFFIX) and _is_file(e) for e in entries):
+        charts.append(parts)  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
+        return
+    prefix = path if path.endswith("/") else path + "/"
     for entry in entries:
         name = entry.name
         if name.startswith("."):
@@ -104,9 +138,16 @@ def _visit(path: str, parts: tuple[str, ...], found: list[_Entry]) -> None:
             is_dir = False
         if is_dir:
             if not entry.is_symlink():
-                _visit(entry.path, (*parts, name), found)
+                _visit(prefix + name, (*parts, name), found, charts)
         elif name.endswith(MANIFEST_SUFFIXES):
             found.append(_Entry((*parts, name), False, entry.is_symlink()))
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def stream_inputs(directory: Path) -> list[Path]:
@@ -122,20 +163,9 @@ def kustomize_dirs_below(directory: Path) -> list[Path]:
 
 
 def helm_charts(directory: Path) -> list[Path]:
-    """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, in walk order
+    """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, sorted by path
     (not those below a kustomize directory: kustomize renders its own ``helmCharts``)."""
-    found: list[Path] = []
-    for root, dirs, _files in os.walk(directory):
-        here = Path(root)
-        if here != directory and is_kustomization_dir(here):
-            dirs[:] = []
-            continue
-        if is_helm_chart(here):
-            found.append(here)
-            dirs[:] = []
-            continue
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-    return sorted(found, key=lambda p: p.relative_to(directory).parts)
+    return [directory.joinpath(*parts) for parts in _listing(directory)[1]]
 
 
 def render_kustomization(path: Path) -> str:
@@ -244,17 +274,20 @@ def path_items(path: Path, *, repo: Path | None = None, default_namespace: str =
         out: list[InputItem] = []
         # Strings, not pathlib (~10 us an operation, several per file): the walk never enters a linked
         # directory, so a file that is no link itself resolves to <resolved directory>/<relative path>.
+        # Joined by hand: entry names hold no "/", so this is os.path.join's result, ~8 ms sooner.
         root = str(path)
-        real_dir = os.path.realpath(path)
+        shown_prefix = "" if root == "." else root if root.endswith("/") else root + "/"
+        real_dir = os.path.join(os.path.realpath(path), "")
         repo_prefix = os.path.join(os.path.realpath(repo), "") if repo is not None else None
         for entry in _input_entries(path):
-            shown = os.path.join(root, *entry.parts) if root != "." else os.path.join(*entry.parts)
+            relative = "/".join(entry.parts)
+            shown = shown_prefix + relative
             if entry.kustomize:
                 out.append(_kustomize_item(Path(shown), repo, default_namespace))
             elif entry.link:
                 out.append(_file_item(Path(shown), repo, default_namespace))
             else:
-                resolved = os.path.join(real_dir, *entry.parts)
+                resolved = real_dir + relative
                 display = shown
                 if repo_prefix is not None and resolved.startswith(repo_prefix):
                     display = resolved[len(repo_prefix) :]

@@ -221,3 +221,15 @@ def test_keep_gets_the_last_units_resources_and_nothing_of_the_others(
     held = [res for obj in kept if isinstance(obj, tuple) for res in obj[0]]
     assert len(held) == 100 and {res.file for res in held} == {"1.yaml"}
     assert pipeline.run_units(units, processes=processes).resources == 200  # keep is optional
+
+
+def test_the_last_batches_are_cut_finer_and_every_item_stays_in_order() -> None:
+    batches = [(0, 0, 40), (0, 40, 80), (0, 80, 83), (1, 0, 50), (1, 50, 51), (1, 51, 90)]
+    cut = pipeline._finer_tail(batches, 2)
+    assert cut[:2] == batches[:2]  # all but the last 2 * 2 stay whole
+    assert [(u, a) for u, a, _ in cut[2:]] == [(0, 80), (0, 81), (0, 82), (1, 0), (1, 13), (1, 26), (1, 39),
+                                              (1, 50), (1, 51), (1, 61), (1, 71), (1, 81)]  # fmt: skip
+    for unit in (0, 1):  # each unit's items, exactly once, in order
+        slices = [(a, b) for u, a, b in cut if u == unit]
+        assert [i for a, b in slices for i in range(a, b)] == list(range(max(b for _, b in slices)))
+    assert pipeline._finer_tail(batches[:1], 2) == [(0, 0, 10), (0, 10, 20), (0, 20, 30), (0, 30, 40)]
