@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate.inputs import path_items, stream_inputs
+from generator.validate.inputs import (
+    helm_charts,
+    kustomize_dirs_below,
+    one_walk_per_directory,
+    path_items,
+    stream_inputs,
+)
 from generator.validate.load import FileItem
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
@@ -73,3 +79,63 @@ def test_a_relative_directory_and_a_repository_elsewhere(tmp_path: Path, monkeyp
     assert [i.display for i in items][:2] == ["a/b/z.json", "a/linked.yaml"]
     elsewhere = [i for i in path_items(Path("."), repo=tmp_path / "other") if isinstance(i, FileItem)]
     assert elsewhere[0].display == "a/b/z.json"  # outside the repository: the path as given
+
+
+def _reference_charts(directory: Path) -> list[Path]:
+    """Helm charts as an ``os.walk`` finds them: a directory with a ``*Chart.yaml`` file and no kustomization,
+    not entered further, nor below a kustomize directory (the oracle for ``helm_charts``)."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        here = Path(root)
+        kustomize = (here / "kustomization.yaml").is_file()
+        if here != directory and kustomize:
+            dirs[:] = []
+            continue
+        if not kustomize and any(f.endswith("Chart.yaml") for f in files):
+            found.append(here)
+            dirs[:] = []
+            continue
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+    return sorted(found, key=lambda p: p.relative_to(directory).parts)
+
+
+def _charts(repo: Path) -> None:
+    for chart in ("apps/chart", "apps/a/deep/chart2", "apps/k/inside", "apps/.hidden/c"):
+        (repo / chart).mkdir(parents=True)
+        (repo / chart / "Chart.yaml").write_text("name: c\n")
+        (repo / chart / "values.yaml").write_text("replicas: 1\n")
+    (repo / "apps" / "a" / "deep" / "chart2" / "Chart.yaml").rename(
+        repo / "apps" / "a" / "deep" / "chart2" / "MyChart.yaml"
+    )
+
+
+def test_helm_charts_come_from_the_same_walk_as_the_inputs(tmp_path: Path) -> None:
+    repo = _tree(tmp_path)
+    _charts(repo)
+    apps = repo / "apps"
+    assert helm_charts(apps) == _reference_charts(apps)
+    assert [p.relative_to(apps).as_posix() for p in helm_charts(apps)] == ["a/deep/chart2", "chart"]
+    assert not any("chart" in p.relative_to(apps).as_posix() for p in stream_inputs(apps))  # its YAML: not read
+    assert helm_charts(apps / "chart") == [apps / "chart"]  # the directory itself
+
+
+def test_one_walk_per_directory_within_the_block_and_a_fresh_walk_after_it(tmp_path: Path) -> None:
+    repo = _tree(tmp_path)
+    apps = repo / "apps"
+    with one_walk_per_directory():
+        first = stream_inputs(apps)
+        (apps / "late.yaml").write_text(CM % "late")
+        (apps / "late-chart").mkdir()
+        (apps / "late-chart" / "Chart.yaml").write_text("name: c\n")
+        assert stream_inputs(apps) == first  # walked once: what the block's first listing saw
+        assert kustomize_dirs_below(apps) == [apps / "k"]
+        assert helm_charts(apps) == []
+    assert apps / "late.yaml" in stream_inputs(apps)  # no cache outside the block
+    assert helm_charts(apps) == [apps / "late-chart"]
+
+
+def test_a_directory_given_with_a_trailing_slash_lists_the_same_paths(tmp_path: Path) -> None:
+    repo = _tree(tmp_path)
+    plain = [i.path for i in path_items(repo / "apps", repo=repo) if isinstance(i, FileItem)]
+    slashed = [i.path for i in path_items(Path(str(repo / "apps") + "/"), repo=repo) if isinstance(i, FileItem)]
+    assert slashed == plain and all("//" not in p for p in slashed)
