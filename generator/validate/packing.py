@@ -14,7 +14,7 @@ from generator.validate.load import DocSource
 from generator.validate.model import Finding, Resource, ResourceRef, Severity
 
 FindingTuple = tuple[str, str, str, str, tuple[str, str, str, str] | None, str, int, int]
-# Resource fields, then DocSource fields in declaration order (None: no source)
+# a Resource's fields in declaration order, its source as its DocSource's fields in theirs (None: no source)
 ResourceTuple = tuple[dict[str, Any], str, int, int, list[str], str, tuple[Any, ...] | None]
 
 # one C call that reads every field of a DocSource, in the order DocSource(*fields) takes them
