@@ -50,6 +50,7 @@ def share_out(
     in the parent. ``tick(results)`` runs in the parent after each of its tasks and while it waits for
     the children (``None`` for what is not done yet): for progress. With one process nothing is forked (and
     ``fork`` need not exist)."""
+    processes = min(processes, count)  # a process without a task would only be forked to exit
     if processes <= 1:
         done: list[T | None] = []
         for index in range(count):

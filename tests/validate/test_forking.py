@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing.context
 import os
 import signal
 import time
@@ -107,3 +108,20 @@ def test_a_bad_file_mid_corpus_gives_the_same_error_for_every_jobs(processes: in
     with pytest.raises(InputError) as raised:
         pipeline.run_units([job], processes=processes)
     assert "f2.yaml" in str(raised.value)
+
+
+def test_no_more_processes_than_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    fork_process = multiprocessing.context.ForkProcess
+
+    class Counted(fork_process):  # type: ignore[misc,valid-type]
+        def start(self) -> None:
+            started.append(1)
+            super().start()
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Process", Counted)
+    assert share_out(3, 16, work=_square, ship=lambda r: r, land=lambda r: r) == [0, 1, 4]
+    assert len(started) == 2  # 3 tasks: the parent and two children, not 15
+    started.clear()
+    assert share_out(1, 16, work=_square, ship=lambda r: r, land=lambda r: r) == [0]
+    assert started == []
