@@ -14,12 +14,13 @@ from generator.cli_support import exit_with, keep_until_exit
 from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
+from generator.validate.cpus import default_jobs
 from generator.validate.engine import Settings, sort_findings
 from generator.validate.inputs import SourceDuplicateKeys, input_items, one_walk_per_directory, overlay_dirs, path_items
 from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
 from generator.validate.load import InputItem
 from generator.validate.model import Resource, Severity
-from generator.validate.pipeline import UnitJob, default_jobs, run_units
+from generator.validate.pipeline import UnitJob, run_units
 from generator.validate.profiles import PROFILE_NAMES
 from generator.validate.progress import progress_display
 from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
@@ -186,7 +187,8 @@ def run(
 ) -> int:
     """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise.
 
-    ``jobs``: worker processes (default: the number of cores); the output is the same for every value.
+    ``jobs``: worker processes (default: the cores available, at most the cgroup's CPU limit); the output is
+    the same for every value.
     ``progress``: show files and resources done on stderr once the run takes longer than ~2 s."""
     repo = (repo or Path.cwd()).resolve()
     repo_config = _repo_config(repo, config)
@@ -294,8 +296,8 @@ def cli(
             "--jobs",
             "-j",
             min=1,
-            help="Processes that share the work: loading, every rule, positions (default: the number of "
-            "cores, like kubeconform's -n). The output is the same for every value.",
+            help="Processes that share the work: loading, every rule, positions (default: the cores this "
+            "process may use, at most its container's CPU limit). The output is the same for every value.",
             show_default=False,
         ),
     ] = None,

@@ -533,14 +533,6 @@ def _kustomization_phase(job: UnitJob) -> list[Finding]:
     return list(check_all(ctx, job.kustomizations, active_rules(settings, rules), Locator()))
 
 
-def default_jobs() -> int:
-    """Like kubeconform's ``-n``: one worker per core available to this process."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class Timer:
     """Seconds since creation (for progress shown only on runs longer than a threshold)."""
 
