@@ -63,42 +63,40 @@ def _dash(text: str, at: int) -> bool:
     return at + 1 < len(text) and text[at] == "-" and (text[at + 1] == " " or text[at + 1] == "\n")
 
 
-# The patterns below, compiled once per column. Plain dicts, not functools.cache: called from compiled code,
-# a cache wrapper is a call through Python at every step of every walk.
-_ITEMS: dict[int, re.Pattern[str]] = {}
-_ENDS: dict[tuple[int, bool], re.Pattern[str]] = {}
-
-
-def _item_pattern(col: int) -> re.Pattern[str]:
-    found = _ITEMS.get(col)
-    if found is None:
-        found = _ITEMS[col] = re.compile(rf"\n {{{col}}}-(?=[ \n]|\Z)")
-    return found
-
-
-def _end_pattern(col: int, compact: bool) -> re.Pattern[str]:
-    """The newline before a line that ends a value below a key at ``col``: content at a column <= col
-    (comments do not count); with ``compact`` a sequence entry at exactly ``col`` belongs to the value."""
-    found = _ENDS.get((col, compact))
-    if found is None:
-        same = rf" {{{col}}}(?:[^ \n#-]|-[^ \n])" if compact else rf" {{{col}}}[^ \n#]"
-        found = re.compile(rf"\n{same}" if col == 0 else rf"\n(?: {{0,{col - 1}}}[^ \n#]|{same})")
-        _ENDS[(col, compact)] = found
-    return found
-
-
 def _ended(text: str, start: int, stop: int, col: int, seq: bool) -> bool:
     """Has the mapping whose keys sit at ``col`` (``seq``: the sequence whose dashes do), starting at
     ``start``, ended before offset ``stop``? A node's range is not computed up front (that search runs to
     the node's last line, for every step of every pointer: most of the walk's cost); a node knows only an
     upper bound of its range (its parent's), and a line found within it is checked here instead: no
     content at a column < ``col`` (or, in a sequence, at ``col`` other than a dash) comes before it.
-    Those are exactly the lines that end such a node in YAML's block style."""
-    if seq:
-        return _end_pattern(col, True).search(text, start, stop + 1) is not None
-    if col == 0:
+    Those are exactly the lines that end such a node in YAML's block style.
+
+    A loop over the line starts from ``str.find``, not a regex search: called from compiled code, a
+    pattern's ``search`` goes through Python (~5,000 instructions a call on the findings corpus). It
+    answers what ``re.search(r"\n {0,C}[^ \n#]", text[start:stop + 1])`` does with C = ``col - 1`` (a
+    mapping), and for a sequence also a line at ``col`` that starts with anything but a dash entry ("- ",
+    "-\n", or "-" at the bound): tests/validate/test_fastpos.py compares both on random text."""
+    if not seq and col == 0:
         return False  # a mapping at column 0 is the document's root: it ends with the document
-    return _end_pattern(col - 1, False).search(text, start, stop + 1) is not None
+    bound = min(stop + 1, len(text))
+    deepest = col if seq else col - 1  # content at this column or less ends the node
+    nl = text.find("\n", start, bound)
+    while nl >= 0:
+        line = nl + 1
+        last = min(line + deepest + 1, bound)  # the columns 0..deepest of this line, within the bound
+        at = line
+        while at < last and text[at] == " ":
+            at += 1
+        if at < last:
+            char = text[at]
+            if char != "\n" and char != "#":
+                if not seq or at - line < col or char != "-":
+                    return True
+                after = at + 1  # a "-" at ``col`` ends a sequence unless it starts an entry
+                if after < bound and text[after] != " " and text[after] != "\n":
+                    return True
+        nl = text.find("\n", line, bound)
+    return False
 
 
 class Unsupported(Exception):
@@ -322,13 +320,18 @@ def _dashes(text: str, start: int, col: int, end: int, want: int) -> list[int]:
     """Offsets of the dashes of the first ``want`` items of the sequence at ``col`` whose lines start at
     ``start`` and end at or before ``end`` (fewer when it has fewer)."""
     found: list[int] = []
-    pattern = _item_pattern(col)
+    needle = "\n" + " " * col + "-"  # an entry's dash: followed by a blank, a line end or the end
     checked = start - 1
     while len(found) < want:
-        m = pattern.search(text, checked, end)
-        if m is None or _ended(text, checked, m.start(), col, True):
+        i = text.find(needle, checked, end)
+        while i >= 0:
+            after = i + len(needle)
+            if after == end or text[after] == " " or text[after] == "\n":
+                break
+            i = text.find(needle, i + 1, end)
+        if i < 0 or _ended(text, checked, i, col, True):
             break
-        checked = m.end() - 1
+        checked = i + len(needle) - 1
         found.append(checked)
     return found
 

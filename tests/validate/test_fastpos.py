@@ -267,3 +267,45 @@ def test_the_significant_line_scan_matches_its_regex_on_random_text() -> None:
         assert fastpos._significant(text, pos, end) == want, (text, pos, end)
         at = rng.randrange(0, len(text) + 1)
         assert fastpos._dash(text, at) == (text.startswith("- ", at) or text.startswith("-\n", at)), (text, at)
+
+
+def test_the_end_of_node_and_dash_scans_match_their_regexes_on_random_text() -> None:
+    """``fastpos._ended`` and ``fastpos._dashes`` replace regex searches (a pattern's ``search`` goes
+    through Python from compiled code): for any text, range and column they answer what the patterns did."""
+    import random
+    import re
+
+    from generator.validate import fastpos
+
+    def ended(text: str, start: int, stop: int, col: int, seq: bool) -> bool:
+        if not seq and col == 0:
+            return False
+        c = col if seq else col - 1
+        same = rf" {{{c}}}(?:[^ \n#-]|-[^ \n])" if seq else rf" {{{c}}}[^ \n#]"
+        pattern = re.compile(rf"\n{same}" if c == 0 else rf"\n(?: {{0,{c - 1}}}[^ \n#]|{same})")
+        return pattern.search(text, start, stop + 1) is not None
+
+    def dashes(text: str, start: int, col: int, end: int, want: int) -> list[int]:
+        found: list[int] = []
+        pattern = re.compile(rf"\n {{{col}}}-(?=[ \n]|\Z)")
+        checked = start - 1
+        while len(found) < want:
+            m = pattern.search(text, checked, end)
+            if m is None or ended(text, checked, m.start(), col, True):
+                break
+            checked = m.end() - 1
+            found.append(checked)
+        return found
+
+    rng = random.Random(29)
+    for _ in range(30_000):
+        text = "".join(rng.choice("   \n\n#a-:") for _ in range(rng.randrange(0, 30)))
+        stop = rng.randrange(0, len(text) + 1)
+        start = rng.randrange(0, stop + 1)
+        col = rng.randrange(0, 5)
+        seq = rng.random() < 0.5
+        assert fastpos._ended(text, start, stop, col, seq) == ended(text, start, stop, col, seq), (text, start, stop)
+        end = rng.randrange(0, len(text) + 1)
+        first = rng.randrange(1, end + 1) if end else 1
+        want = rng.randrange(1, 4)
+        assert fastpos._dashes(text, first, col, end, want) == dashes(text, first, col, end, want), (text, first, end)
