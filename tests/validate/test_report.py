@@ -146,3 +146,19 @@ def test_json_bytes_equal_json_dumps_indent_2(findings: list[Finding]) -> None:
         summary[key] += 1
     expected = json.dumps({"summary": summary, "findings": [f.to_dict() for f in findings]}, indent=2) + "\n"
     assert out == expected
+
+
+@pytest.mark.parametrize("bound", [1, 2, 65_536])
+def test_json_with_its_string_cache_full_and_cleared(monkeypatch: pytest.MonkeyPatch, bound: int) -> None:
+    """The JSON writer keeps the escaped text of repeated messages and paths; when the cache is full it
+    starts over. Either way the bytes are json.dumps's."""
+    from generator.validate.report import json as json_report
+
+    monkeypatch.setattr(json_report, "_ENCODED_MAX", bound)
+    findings = [
+        Finding(f'message "{i % 3}" \u00e9', f"/spec/{i % 2}", "latest-tag", Severity.WARNING, None, f"f{i}.yaml", i, 1)
+        for i in range(9)
+    ]
+    summary = {"resources": 5, "errors": 0, "warnings": 9, "infos": 0, "findings": 9}
+    expected = json.dumps({"summary": summary, "findings": [f.to_dict() for f in findings]}, indent=2) + "\n"
+    assert _render("json", findings) == expected
