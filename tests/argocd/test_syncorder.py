@@ -134,3 +134,27 @@ def test_steps_group_by_phase_and_wave_in_order() -> None:
     grouped = [(phase, wave, [t.name for t in group]) for phase, wave, group in syncorder.steps(tasks)]
     assert grouped == [("Sync", 0, ["c"]), ("Sync", 1, ["a", "b"])]
     assert [t.step for t in tasks] == [0, 1, 1]
+
+
+def test_host_candidates_skip_the_scan_only_where_it_finds_nothing() -> None:
+    """``_host_candidates`` returns early for text without "@" and ":": on random text it gives what the
+    regex scan gives (the scan as it was before the early return)."""
+    import random
+
+    from generator.models.argocd import ordering
+
+    def scanned(text: str, bare: bool) -> list[str]:
+        if bare and all(ordering._HOST.fullmatch(part.strip()) for part in text.split(",")):
+            return [part.strip() for part in text.split(",")]
+        out = []
+        for m in ordering._HOST.finditer(text):
+            before, after = text[max(0, m.start() - 3) : m.start()], text[m.end() : m.end() + 2]
+            if before.endswith("://") or before.endswith("@") or (after[:1] == ":" and after[1:2].isdigit()):
+                out.append(m.group(0))
+        return out
+
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice("ab0-.:@/, 9") for _ in range(rng.randrange(0, 16)))
+        bare = rng.random() < 0.5
+        assert list(ordering._host_candidates(text, bare=bare)) == scanned(text, bare), (text, bare)

@@ -246,3 +246,38 @@ def test_passes_for_host_lists_and_the_workloads_own_service() -> None:
     own = APPS.replace('"http://minio:9000"', '"http://mlflow.ml.svc:80"')
     deny_self = policies.replace("ports: [{port: http}]", "ports: [{port: 1}]")
     assert _run(own + deny_self) == [r for r in _run(own + deny_self) if r[0].kind != "Deployment"]
+
+
+def test_service_refs_skip_the_scans_only_where_they_find_nothing() -> None:
+    """``service_refs`` returns early for text without ":" and "." (most env values and args): on random
+    text it gives what the two regex scans give (the scans below, as they were before the early return)."""
+    import random
+
+    from generator.validate.rules import network_blocked as nb
+
+    def scanned(text: str, namespace: str, whole_value: bool) -> list[nb.ServiceRef]:
+        out: list[nb.ServiceRef] = []
+        spans: list[tuple[int, int]] = []
+        for m in nb._URL.finditer(text):
+            spans.append(m.span())
+            if m.group("scheme").lower() in nb.NON_NETWORK_SCHEMES:
+                continue
+            ref = nb._to_ref(m.group("host"), m.group("port"), m.group("scheme").lower(), namespace, single_ok=True)
+            if ref is not None:
+                out.append(ref)
+        for m in nb._HOST.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            port = m.group("port")
+            single_ok = port is not None or (whole_value and text.strip() == m.group(0))
+            ref = nb._to_ref(m.group("host"), port, "", namespace, single_ok=single_ok)
+            if ref is not None:
+                out.append(ref)
+        return out
+
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice("ab0-_ .:@/Xs\n") for _ in range(rng.randrange(0, 16)))
+        whole = rng.random() < 0.5
+        assert nb.service_refs(text, "ns", whole_value=whole) == scanned(text, "ns", whole), (text, whole)
+    assert nb.service_refs(" postgres ", "ns", whole_value=True) == [nb.ServiceRef("ns", "postgres", None, "")]

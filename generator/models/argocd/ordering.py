@@ -113,6 +113,8 @@ def _host_candidates(text: str, *, bare: bool) -> Iterator[str]:
     if bare and all(_HOST.fullmatch(part.strip()) for part in text.split(",")):
         yield from (part.strip() for part in text.split(","))
         return
+    if "@" not in text and ":" not in text:
+        return  # each candidate below has "://" or "@" before it or ":<port>" after it (no regex scan)
     for m in _HOST.finditer(text):
         before, after = text[max(0, m.start() - 3) : m.start()], text[m.end() : m.end() + 2]
         if before.endswith("://") or before.endswith("@") or (after[:1] == ":" and after[1:2].isdigit()):

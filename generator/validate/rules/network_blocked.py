@@ -182,6 +182,14 @@ def service_refs(text: str, namespace: str, *, whole_value: bool = False) -> lis
     it is the entire string.
     """
     out: list[ServiceRef] = []
+    if ":" not in text and "." not in text:
+        # No URL, no port and no dotted name: only a whole value that is one host name can name a Service
+        # (the scans below would find nothing else; most env values and args are like this).
+        if whole_value and _HOST.fullmatch(text.strip()) is not None:
+            ref = _to_ref(text.strip(), None, "", namespace, single_ok=True)
+            if ref is not None:
+                out.append(ref)
+        return out
     spans: list[tuple[int, int]] = []
     for m in _URL.finditer(text):
         spans.append(m.span())
