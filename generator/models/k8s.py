@@ -109,8 +109,18 @@ class Obj:
 
 
 def pointer(*parts: str | int) -> str:
-    """A JSON pointer (RFC 6901) from path parts: ``pointer("spec", "containers", 0)``."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    """A JSON pointer (RFC 6901) from path parts: ``pointer("spec", "containers", 0)``.
+
+    A loop, not a generator of ``str.replace`` calls: a part is escaped only when it holds "~" or "/" (a
+    method call through Python from compiled code costs more than the rest; 3,435 pointers of the
+    findings corpus's 2,000 resources cost 28 million instructions that way)."""
+    out: list[str] = []
+    for p in parts:
+        s = p if isinstance(p, str) else str(p)
+        if "~" in s or "/" in s:
+            s = s.replace("~", "~0").replace("/", "~1")
+        out.append(s)
+    return "/" + "/".join(out) if out else ""
 
 
 def ref(res: K8sObject) -> str:

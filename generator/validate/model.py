@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from generator.models.k8s import pointer as pointer  # one JSON-pointer builder for rules and models
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -150,11 +152,6 @@ class Finding:
             "resource": self.resource.to_dict() if self.resource else None,
             "path": self.path,
         }
-
-
-def pointer(*parts: str | int) -> str:
-    """A JSON pointer (RFC 6901) from path parts: ``pointer("spec", "containers", 0)``."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 # Kinds without a namespace. Others default to the context's namespace.
