@@ -32,7 +32,7 @@ def default_jobs(*, proc: str = "/proc/self", root: str = "/") -> int:
 
 
 def available_cores() -> int:
-    """Like kubeconform's ``-n`` default source: the cores this process may run on."""
+    """The cores this process may run on (its CPU affinity)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
