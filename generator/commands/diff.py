@@ -16,14 +16,12 @@ from generator.cli_support import exit_with
 from generator.commands.plan import load_rendered
 from generator.errors import GitError, InputError
 from generator.gitops import diffing
+from generator.kustomize.files import kustomization_file
 
 
 class Format(StrEnum):
     text = "text"
     markdown = "markdown"
-
-
-_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def _open_repo(path: Path) -> Any:
@@ -88,14 +86,14 @@ def _overlay_names(root: Path) -> set[str]:
     overlays = root / "overlays"
     if not overlays.is_dir():
         return set()
-    return {p.name for p in overlays.iterdir() if p.is_dir() and any((p / f).is_file() for f in _KUSTOMIZATION_FILES)}
+    return {p.name for p in overlays.iterdir() if p.is_dir() and kustomization_file(p) is not None}
 
 
 def _render(root: Path, env: str) -> list[dict[str, Any]]:
     from generator.kustomize.render import kustomize_build
 
     overlay = root / "overlays" / env
-    if not any((overlay / f).is_file() for f in _KUSTOMIZATION_FILES):
+    if kustomization_file(overlay) is None:
         return []  # the environment does not exist on this side: everything is added or removed
     return load_rendered(kustomize_build(overlay), f"overlays/{env}")
 

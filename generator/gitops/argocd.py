@@ -49,6 +49,7 @@ import yaml
 
 from generator.errors import RenderError
 from generator.kustomize import yaml_text
+from generator.kustomize.files import KUSTOMIZATION_FILES
 from generator.validate.model import CLUSTER_SCOPED_KINDS
 
 if TYPE_CHECKING:
@@ -60,7 +61,6 @@ ROOT_APP = "gitops-gen-root"
 BOOTSTRAP_PROJECT = "gitops-gen-bootstrap"
 IN_CLUSTER = "https://kubernetes.default.svc"
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
-_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 LABELS = {"app.kubernetes.io/part-of": "mlflow-platform", "app.kubernetes.io/managed-by": "gitops-gen"}
 
 
@@ -106,7 +106,7 @@ def _group(api_version: Any) -> str:
 
 
 def _kustomization(tree: Mapping[str, str], directory: str) -> tuple[str, dict[str, Any]] | None:
-    for name in _KUSTOMIZATION_FILES:
+    for name in KUSTOMIZATION_FILES:
         path = posixpath.join(directory, name) if directory else name
         if path in tree:
             docs = _parse(tree[path])

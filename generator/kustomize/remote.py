@@ -18,13 +18,10 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from generator.errors import InputError, excerpt
+from generator.kustomize.files import read_kustomization
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _FIELDS = ("resources", "bases", "components", "transformers", "generators", "validators", "configurations", "crds")
 _GIT_PREFIXES = ("git::", "gh:", "ssh://", "https://", "http://", "git@", "github.com:", "github.com/")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -67,17 +64,6 @@ def is_remote(entry: str, base: Path) -> bool:
     return bool(sep) and "." in first and first not in (".", "..")  # a host: gitlab.example.com/org/repo
 
 
-def _kustomization(directory: Path) -> tuple[Path, dict[str, Any]] | None:
-    kfile = next((directory / n for n in KUSTOMIZATION_FILES if (directory / n).is_file()), None)
-    if kfile is None:
-        return None
-    try:
-        data = yaml.safe_load(kfile.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None  # kustomize reports it, offline
-    return (kfile, data) if isinstance(data, dict) else None
-
-
 def remote_references(directory: Path) -> list[RemoteRef]:
     """Every remote entry of the kustomization in ``directory`` and of the local ones it pulls in."""
     found: list[RemoteRef] = []
@@ -88,7 +74,7 @@ def remote_references(directory: Path) -> list[RemoteRef]:
         if current in seen or not current.is_dir():
             continue
         seen.add(current)
-        loaded = _kustomization(current)
+        loaded = read_kustomization(current)  # unreadable: kustomize reports it, offline
         if loaded is None:
             continue
         kfile, data = loaded

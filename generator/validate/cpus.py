@@ -42,28 +42,26 @@ def available_cores() -> int:
 def cpu_limit(*, proc: str = "/proc/self", root: str = "/") -> float | None:
     """The cgroup's average CPU throughput limit (quota / period, in CPUs), None when there is none."""
     try:
-        with open(os.path.join(proc, "cgroup"), encoding="utf-8") as handle:
-            found = cgroup_path(handle.read())
-        if found is None:
+        found = cgroup_path(_read(proc, "cgroup"))
+        mount = cpu_mount(_read(proc, "mountinfo")) if found is not None else None
+        if found is None or mount is None:
             return None
         version, relative = found
-        with open(os.path.join(proc, "mountinfo"), encoding="utf-8") as handle:
-            mount = cpu_mount(handle.read())
-        if mount is None:
-            return None
         directory = os.path.join(root, mount.lstrip("/"), relative.lstrip("/"))
         if version == 2:
-            with open(os.path.join(directory, "cpu.max"), encoding="utf-8") as handle:
-                return _v2_limit(handle.read())
-        with open(os.path.join(directory, "cpu.cfs_quota_us"), encoding="utf-8") as handle:
-            quota = int(handle.read().strip())
+            return _v2_limit(_read(directory, "cpu.max"))
+        quota = int(_read(directory, "cpu.cfs_quota_us").strip())
         if quota < 0:
             return None
-        with open(os.path.join(directory, "cpu.cfs_period_us"), encoding="utf-8") as handle:
-            period = int(handle.read().strip())
+        period = int(_read(directory, "cpu.cfs_period_us").strip())
         return quota / period if period > 0 else None
     except (OSError, ValueError, UnicodeDecodeError):
         return None
+
+
+def _read(directory: str, name: str) -> str:
+    with open(os.path.join(directory, name), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def cgroup_path(text: str) -> tuple[int, str] | None:

@@ -13,19 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from generator.errors import InputError, RenderError
+from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
 from generator.validate.load import FileItem, InputItem, TextItem, load_file_at
 from generator.validate.model import Resource
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
 
 
 def is_kustomization_dir(path: Path) -> bool:
-    return path.is_dir() and any((path / name).is_file() for name in KUSTOMIZATION_FILES)
+    return path.is_dir() and kustomization_file(path) is not None
 
 
 def is_helm_chart(path: Path) -> bool:
@@ -33,12 +31,23 @@ def is_helm_chart(path: Path) -> bool:
     kustomization. (argoproj/argo-cd util/app/discovery/discovery.go ``Discover``: a ``*Chart.yaml``
     makes the directory Helm, a kustomization file makes it Kustomize, and the kustomization, later in
     the walk's lexical order, wins when both are there.) Its templates are Go templates, not YAML."""
-    if not path.is_dir() or is_kustomization_dir(path):
+    if not path.is_dir():
         return False
     try:
-        return any(entry.name.endswith(HELM_CHART_SUFFIX) and entry.is_file() for entry in os.scandir(path))
+        with os.scandir(path) as listing:
+            return _directory_kind(list(listing)) == "helm"
     except OSError:
         return False
+
+
+def _directory_kind(entries: list[os.DirEntry[str]]) -> str:
+    """What a directory's listing makes it: "kustomize" (a kustomization file), "helm" (a ``*Chart.yaml``
+    file and no kustomization, see :func:`is_helm_chart`) or "" (plain files)."""
+    if any(e.name in KUSTOMIZATION_FILES and _is_file(e) for e in entries):
+        return "kustomize"
+    if any(e.name.endswith(HELM_CHART_SUFFIX) and _is_file(e) for e in entries):
+        return "helm"
+    return ""
 
 
 def display_path(path: Path, repo: Path | None) -> str:
@@ -114,17 +123,18 @@ def _input_entries(directory: Path) -> list[_Entry]:
 def _visit(path: str, parts: tuple[str, ...], found: list[_Entry], charts: list[tuple[str, ...]]) -> None:
     """:func:`_listing` below ``path``. A module function, not a closure: a recursive closure refers to
     itself through its cell, a cycle that would keep ``found`` alive until the collector runs. One
-    ``scandir`` per directory tells what :func:`is_kustomization_dir` and :func:`is_helm_chart` would."""
+    ``scandir`` per directory: its listing tells a kustomize directory and a Helm chart apart
+    (:func:`_directory_kind`, as :func:`is_helm_chart` does)."""
     try:
         with os.scandir(path) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError:
         return
-    if any(e.name in KUSTOMIZATION_FILES and _is_file(e) for e in entries):
-        if parts:
-            found.append(_Entry(parts, True, False))
-            return
-    elif any(e.name.endswith(HELM_CHART_SUFFIX) and _is_file(e) for e in entries):
+    kind = _directory_kind(entries)
+    if kind == "kustomize" and parts:
+        found.append(_Entry(parts, True, False))
+        return
+    if kind == "helm":
         charts.append(parts)  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
         return
     prefix = path if path.endswith("/") else path + "/"
@@ -195,15 +205,10 @@ def kustomize_dirs(directory: Path) -> list[Path]:
         if current in found or not current.is_dir():
             continue
         found.append(current)
-        kfile = next((current / n for n in KUSTOMIZATION_FILES if (current / n).is_file()), None)
-        if kfile is None:
+        loaded = read_kustomization(current)
+        if loaded is None:
             continue
-        try:
-            data = yaml.safe_load(kfile.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if not isinstance(data, dict):
-            continue
+        data = loaded[1]
         for key in ("resources", "components", "bases"):
             entries = data.get(key)
             for entry in entries if isinstance(entries, list) else []:

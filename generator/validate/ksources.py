@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import InputError
+from generator.kustomize.files import kustomization_file
 from generator.validate.inputs import (
     HELM_CHART_SUFFIX,
-    KUSTOMIZATION_FILES,
     display_path,
     helm_charts,
     is_helm_chart,
@@ -33,10 +33,6 @@ HELM_CHART_KIND = "HelmChart"  # what a chart stands for among the sources (no a
 SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND})  # the kinds of the source rules
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
 COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
-
-
-def _kustomization_file(directory: Path) -> Path | None:
-    return next((directory / n for n in KUSTOMIZATION_FILES if (directory / n).is_file()), None)
 
 
 def rendered_dirs(paths: Iterable[Path]) -> list[Path]:
@@ -59,7 +55,7 @@ def kustomization_sources(directories: Iterable[Path], *, repo: Path | None = No
     out: list[Resource] = []
     for directory in directories:
         for source_dir in kustomize_dirs(directory):
-            kfile = _kustomization_file(source_dir)
+            kfile = kustomization_file(source_dir)
             if kfile is None or kfile in seen:
                 continue
             seen.add(kfile)

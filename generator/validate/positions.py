@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.kustomize.files import kustomization_file
 from generator.validate import fastpos
 from generator.validate.model import Resource
 
@@ -344,7 +345,5 @@ def _parts(ptr: str) -> list[str]:
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:
-    for name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
-        if (overlay_dir / name).is_file():
-            return f"{display}/{name}"
-    return display
+    found = kustomization_file(overlay_dir)
+    return f"{display}/{found.name}" if found is not None else display

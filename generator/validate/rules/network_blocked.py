@@ -185,8 +185,9 @@ def service_refs(text: str, namespace: str, *, whole_value: bool = False) -> lis
     if ":" not in text and "." not in text:
         # No URL, no port and no dotted name: only a whole value that is one host name can name a Service
         # (the scans below would find nothing else; most env values and args are like this).
-        if whole_value and _HOST.fullmatch(text.strip()) is not None:
-            ref = _to_ref(text.strip(), None, "", namespace, single_ok=True)
+        host = text.strip()
+        if whole_value and _HOST.fullmatch(host) is not None:
+            ref = _to_ref(host, None, "", namespace, single_ok=True)
             if ref is not None:
                 out.append(ref)
         return out
