@@ -16,13 +16,22 @@ from generator.kustomize.remote import allowing_remote
 from generator.validate.context import ExternalObject
 from generator.validate.cpus import default_jobs
 from generator.validate.engine import Settings, sort_findings
-from generator.validate.inputs import SourceDuplicateKeys, input_items, one_walk_per_directory, overlay_dirs, path_items
+from generator.validate.inputs import (
+    SourceDuplicateKeys,
+    input_items,
+    kustomize_targets,
+    one_walk_per_directory,
+    overlay_dirs,
+    path_items,
+    render_now,
+)
 from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
 from generator.validate.load import InputItem
 from generator.validate.model import Resource, Severity
 from generator.validate.pipeline import UnitJob, run_units
 from generator.validate.profiles import PROFILE_NAMES
 from generator.validate.progress import progress_display
+from generator.validate.renders import concurrent_renders, render_ahead
 from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore
@@ -131,6 +140,7 @@ def collect_units(
         env_profile, env_version, overrides, external = _env_settings(env)
         version = kubernetes_version or env_version
         if paths:
+            render_ahead(kustomize_targets(paths))
             items, only, pre = _load_paths(paths, repo, stdin, env.namespace)
             sources = _sources(paths, repo)
         else:
@@ -141,12 +151,14 @@ def collect_units(
             sources = kustomization_sources([overlay], repo=repo)
         return [Unit(items, profile or env_profile, version, overrides, external, only, pre, sources)]
     if paths:
+        render_ahead(kustomize_targets(paths))
         items, only, pre = _load_paths(paths, repo, stdin, "default")
         sources = _sources(paths, repo)
         return [Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre, kustomizations=sources)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")
+    render_ahead(overlays)
     units = []
     for overlay in overlays:
         env_file = repo / "environments" / f"{overlay.name}.yaml"
@@ -197,7 +209,9 @@ def run(
         raise InputError(f"--format: unknown format '{fmt}'")
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs: expected a positive number of processes, got {jobs}")
-    with allowing_remote(allow_remote), one_walk_per_directory():
+    processes = jobs or default_jobs()
+    # kustomize directories render at once, on as many threads as there are processes (generator.validate.renders)
+    with allowing_remote(allow_remote), one_walk_per_directory(), concurrent_renders(processes, render_now):
         units = collect_units(
             paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
         )
@@ -215,7 +229,7 @@ def run(
         jobs_list.append(UnitJob(unit.items, settings, store, external, unit.preloaded, unit.kustomizations))
     files = sum(len(job.items) for job in jobs_list)
     with progress_display(files, enabled=progress) as show:
-        outcome = run_units(jobs_list, processes=jobs or default_jobs(), progress=show, keep=keep_until_exit)
+        outcome = run_units(jobs_list, processes=processes, progress=show, keep=keep_until_exit)
     findings = repo_config.apply_ignores(outcome.findings)
     reporter = make_reporter(fmt, out, resources=outcome.resources)
     for finding in sort_findings(findings):
@@ -296,8 +310,9 @@ def cli(
             "--jobs",
             "-j",
             min=1,
-            help="Processes that share the work: loading, every rule, positions (default: the cores this "
-            "process may use, at most its container's CPU limit). The output is the same for every value.",
+            help="Processes that share the work: kustomize renders, loading, every rule, positions (default: "
+            "the cores this process may use, at most its container's CPU limit). The output is the same for "
+            "every value.",
             show_default=False,
         ),
     ] = None,

@@ -17,6 +17,7 @@ from generator.errors import InputError, RenderError
 from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
 from generator.validate.load import FileItem, InputItem, TextItem, load_file_at
 from generator.validate.model import Resource
+from generator.validate.renders import rendered
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
@@ -179,11 +180,32 @@ def helm_charts(directory: Path) -> list[Path]:
 
 
 def render_kustomization(path: Path) -> str:
-    """Render a kustomize directory with the generator's renderer (the only caller of kustomize).
-    Deprecated kustomization fields do not refuse the target: ``kustomize-deprecated`` reports them."""
+    """Render a kustomize directory with the generator's renderer (the only caller of kustomize), or take
+    its render started ahead (:mod:`generator.validate.renders`). Deprecated kustomization fields do not
+    refuse the target: ``kustomize-deprecated`` reports them."""
+    text = rendered(path)
+    return render_now(path) if text is None else text
+
+
+def render_now(path: Path) -> str:
+    """:func:`render_kustomization` in this thread, now."""
     from generator.kustomize.render import kustomize_build
 
     return kustomize_build(path, allow_deprecations=True)
+
+
+def kustomize_targets(inputs: Sequence[str]) -> list[Path]:
+    """The kustomize directories that :func:`input_items` renders for ``inputs``, in its order."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if item == "-":
+            continue
+        if is_kustomization_dir(path):
+            found.append(path)
+        elif path.is_dir() and not is_helm_chart(path):
+            found.extend(kustomize_dirs_below(path))
+    return found
 
 
 class SourceDuplicateKeys(RenderError):

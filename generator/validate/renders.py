@@ -1,0 +1,111 @@
+"""kustomize renders started ahead of their turn, so that ``validate`` renders several kustomize directories
+at once instead of one after the other.
+
+``gitops-gen validate`` on a repository renders every ``overlays/*`` (and ``validate a/ b/`` every
+kustomize directory below its inputs) before anything else can run, and each render is a ``kustomize``
+process that runs for 0.1 s or more. Within :func:`concurrent_renders`, :func:`render_ahead` starts them on
+up to ``workers`` threads (``--jobs``: one process per core, as for the rest of the work; kustomize is
+CPU-bound), in the order given; the loader then asks for each text in input order (:func:`rendered`) and
+waits only for the one it needs. Outputs, errors and their order are those of rendering one by one: a
+directory's error is raised when the loader reaches that directory, so the first failing input in the
+order is the one reported, as before. The renders run in copies of the caller's context
+(``contextvars``): ``--allow-remote`` (generator.kustomize.remote.REMOTE_ALLOWED) holds in them as in the
+caller. Threads are daemons: a run that stops at an error does not wait for renders it no longer needs
+(their kustomize processes finish on their own).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+
+class _Slot:
+    """One render: its text, or the exception it raised, once ``done`` is set."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.text = ""
+        self.error: BaseException | None = None
+
+
+class _Renders:
+    def __init__(self, workers: int, render: Callable[[Path], str]) -> None:
+        self.workers = workers
+        self.render = render
+        self.slots: dict[str, _Slot] = {}
+
+
+_RENDERS: ContextVar[_Renders | None] = ContextVar("gitops_gen_renders", default=None)
+
+
+def _key(directory: Path) -> str:
+    # the same directory however the caller spells it (overlays/dev, ./overlays/dev/, a link to it)
+    return os.path.realpath(directory)
+
+
+@contextmanager
+def concurrent_renders(workers: int, render: Callable[[Path], str]) -> Iterator[None]:
+    """Within this block, :func:`render_ahead` renders with ``render`` on up to ``workers`` threads."""
+    token = _RENDERS.set(_Renders(workers, render))
+    try:
+        yield
+    finally:
+        _RENDERS.reset(token)
+
+
+def render_ahead(directories: Iterable[Path]) -> None:
+    """Start rendering ``directories`` in the background, in this order. Nothing happens outside a
+    :func:`concurrent_renders` block, with one worker, or for fewer than two new directories (rendering
+    one ahead would only move its wait)."""
+    renders = _RENDERS.get()
+    if renders is None or renders.workers < 2:
+        return
+    queue: deque[tuple[Path, _Slot]] = deque()
+    for directory in directories:
+        key = _key(directory)
+        if key not in renders.slots and all(key != _key(d) for d, _ in queue):
+            queue.append((directory, _Slot()))
+    if len(queue) < 2:
+        return
+    for directory, slot in queue:
+        renders.slots[_key(directory)] = slot
+    for _ in range(min(renders.workers, len(queue))):
+        # one copy of the context per thread: a context is entered by one thread at a time
+        context = contextvars.copy_context()
+        threading.Thread(target=_drain, args=(queue, renders.render, context), daemon=True).start()
+
+
+def _drain(queue: deque[tuple[Path, _Slot]], render: Callable[[Path], str], context: contextvars.Context) -> None:
+    while True:
+        try:
+            directory, slot = queue.popleft()  # deque.popleft is atomic: each render is taken once
+        except IndexError:
+            return
+        try:
+            slot.text = context.run(render, directory)
+        except BaseException as exc:  # handed to the thread that asks for this render
+            slot.error = exc
+        finally:
+            slot.done.set()
+
+
+def rendered(directory: Path) -> str | None:
+    """The text of ``directory`` rendered ahead (waiting for it), raising what its render raised; None
+    when it was not started ahead (the caller renders it itself)."""
+    renders = _RENDERS.get()
+    if renders is None:
+        return None
+    slot = renders.slots.get(_key(directory))
+    if slot is None:
+        return None
+    slot.done.wait()
+    if slot.error is not None:
+        raise slot.error
+    return slot.text
