@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def kustomization_file(directory: Path) -> Path | None:
@@ -24,7 +25,9 @@ def read_kustomization(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     if kfile is None:
         return None
     try:
-        data = yaml.safe_load(kfile.read_text(encoding="utf-8"))
+        # libyaml's parser (PyYAML's C loader, same resolver and constructors as safe_load) where PyYAML has
+        # it: the pure-Python one took ~4 ms a file, 50 ms of `validate` on this repository's 3 overlays.
+        data = yaml.load(kfile.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     return (kfile, data) if isinstance(data, dict) else None
