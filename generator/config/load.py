@@ -30,14 +30,13 @@ from generator.config.model import Environment
 from generator.config.profiles import deep_merge, defaults_for
 from generator.config.read import (
     check_flow_depth,
+    checked_yaml,
     describe,
     mark_error,
     node_pos,
     plain,
     position,
     read_text,
-    reject_aliases,
-    round_trip_yaml,
     schema_check,
     yaml_problem,
 )
@@ -87,9 +86,8 @@ def parse_environment(text: str, *, name: str, source_file: str) -> Environment:
     display = source_file
     validate_env_name(name, where=display)
     check_flow_depth(text, display)
-    reject_aliases(text, display)
     try:
-        doc = round_trip_yaml().load(text)
+        doc = checked_yaml(display).load(text)
     except MarkedYAMLError as exc:
         what = "duplicate key" if "duplicate key" in str(exc) else "malformed YAML"
         raise mark_error(display, exc, what) from None

@@ -17,11 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped,unused-ignore]
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, DocumentStartEvent, NodeEvent
+from ruamel.yaml.parser import RoundTripParser
 
 from generator.config.cron import is_cron
 from generator.errors import ConfigError, excerpt, sanitize
@@ -41,20 +41,84 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-_FORMATS = jsonschema.FormatChecker(formats=())
-
-
 def _check_cron(instance: object) -> bool:
     return not isinstance(instance, str) or is_cron(instance)
 
 
-_FORMATS.checks("cron")(_check_cron)
+@cache
+def _validator() -> Any:
+    """The reference validator (python-jsonschema): its errors are what :func:`schema_check` reports. Imported
+    here, not at the top: it costs ~0.1 s, and a valid file never needs it (:func:`_fast_validator`)."""
+    import jsonschema  # type: ignore[import-untyped,unused-ignore]
+
+    formats = jsonschema.FormatChecker(formats=())  # no format is checked but ours
+    formats.checks("cron")(_check_cron)
+    cls = jsonschema.validators.validator_for(schema())
+    return cls(schema(), format_checker=formats)
+
+
+# The characters Python's ``re`` matches with ``\s`` in a str pattern: str.isspace (CPython
+# Modules/_sre/sre.c, SRE_CATEGORY_UNI_SPACE is Py_UNICODE_ISSPACE). The Rust regex engine behind
+# jsonschema-rs matches Unicode's White_Space property instead, which leaves out U+001C..U+001F: written out,
+# the two engines agree.
+PYTHON_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+# The escapes the schema's patterns may use: each means the same in both engines, ``\s`` once written out.
+SAME_ESCAPES = frozenset(".*+?()[]{}|^$/-\\")
+
+
+def rust_pattern(pattern: str) -> str:
+    r"""``pattern`` for jsonschema-rs with the meaning it has for python-jsonschema: ``\s`` written out as
+    :data:`PYTHON_SPACE`. ValueError on another escape whose meaning could differ (``\w``, ``\d``...)."""
+    spaces = "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_SPACE)
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            nxt = pattern[i + 1 : i + 2]
+            if nxt == "s":
+                out.append(spaces if in_class else f"[{spaces}]")
+            elif nxt in SAME_ESCAPES and nxt:
+                out.append(ch + nxt)
+            else:
+                raise ValueError(f"pattern {pattern!r}: escape \\{nxt} may mean something else in jsonschema-rs")
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _rust_schema(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: rust_pattern(v) if k == "pattern" and isinstance(v, str) else _rust_schema(v) for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rust_schema(v) for v in node]
+    return node
 
 
 @cache
-def _validator() -> Any:
-    cls = jsonschema.validators.validator_for(schema())
-    return cls(schema(), format_checker=_FORMATS)
+def _fast_validator() -> Any:
+    """jsonschema-rs, which the validator has loaded anyway (generator.validate.schemas), on the same schema:
+    it answers "valid" for a valid file in well under a millisecond, where importing python-jsonschema
+    alone takes ~0.1 s. It only decides that a file is valid; for any other answer :func:`_validator`
+    decides, and gives the errors. So a file is accepted by the fast path only if jsonschema-rs finds it
+    valid under the same formats (cron) and patterns (:func:`rust_pattern`); tests/config/test_fast_schema.py
+    checks that it never accepts what python-jsonschema refuses."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(_rust_schema(schema()), formats={"cron": is_cron}, validate_formats=True)
 
 
 # -------------------------------------------------------------------------------------------- reading
@@ -144,22 +208,33 @@ def check_flow_depth(text: str, display: str) -> None:
         i += 1
 
 
-def reject_aliases(text: str, display: str) -> None:
-    """Refuse too deep nesting, anchors, aliases (alias bombs, merge keys) and multi-document files, in one
-    event pass that stops at the first offence, before anything is constructed."""
-    documents = 0
-    depth = 0
-    try:
-        for event in round_trip_yaml().parse(text):
+def checked_yaml(display: str) -> YAML:
+    """A round-trip loader that refuses too deep nesting, anchors, aliases (alias bombs, merge keys) and
+    multi-document files (ConfigError naming ``display``), each event checked as the composer takes it: at
+    the first offence, before anything is constructed (the composer builds the whole node tree before the
+    constructor runs: ruamel/yaml/constructor.py ``get_single_data``), in the same parse that loads the file."""
+    yaml = round_trip_yaml()
+    yaml.Parser = _checked_parser(display)
+    return yaml
+
+
+def _checked_parser(display: str) -> type[RoundTripParser]:
+    class CheckedParser(RoundTripParser):
+        # the composer takes every event through get_event (ruamel/yaml/composer.py)
+        depth = 0
+        documents = 0
+
+        def get_event(self) -> Any:
+            event = super().get_event()
             if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
                     mark = event.start_mark
                     raise ConfigError(
                         f"{display}:{mark.line + 1}:{mark.column + 1}: nesting deeper than {MAX_DEPTH} levels"
                     )
             elif isinstance(event, CollectionEndEvent):
-                depth -= 1
+                self.depth -= 1
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
                 mark = event.start_mark
                 raise ConfigError(
@@ -167,14 +242,13 @@ def reject_aliases(text: str, display: str) -> None:
                     "in environment files (write the value out)"
                 )
             if isinstance(event, DocumentStartEvent):
-                documents += 1
-                if documents > 1:
+                self.documents += 1
+                if self.documents > 1:
                     mark = event.start_mark
                     raise ConfigError(f"{display}:{mark.line + 1}:{mark.column + 1}: expected a single YAML document")
-    except MarkedYAMLError as exc:
-        raise mark_error(display, exc, "malformed YAML") from None
-    except YAMLError as exc:
-        raise ConfigError(f"{display}: malformed YAML: {yaml_problem(exc)}") from None
+            return event
+
+    return CheckedParser
 
 
 def plain(node: Any, display: str, where: str = "") -> Any:
@@ -289,6 +363,8 @@ def _expected(error: Any) -> tuple[list[str | int], str, bool]:
 
 
 def schema_check(doc: Any, data: dict[str, Any], display: str) -> None:
+    if _fast_validator().is_valid(data):
+        return
     errors = list(_validator().iter_errors(data))
     if not errors:
         return
