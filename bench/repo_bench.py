@@ -13,7 +13,8 @@ RSS.
 - ``validate``: every overlays/* (kustomize renders up to --jobs at a time, generator/validate/renders.py);
 - ``validate --jobs 1``: the same, one process, renders one by one;
 - ``validate --env prod``: one overlay with its environment's profile and policy;
-- ``build dev``: render dev, validate it and find nothing to commit (the re-run of an unchanged build).
+- ``build dev``: render dev, validate it and find nothing to commit (the re-run of an unchanged build);
+- ``build --all``: the same for every environment (their overlays render up to one per core at a time).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def commands(repo: Path) -> list[Command]:
         Command("validate --jobs 1", [*cli, "validate", "--repo", str(repo), "--jobs", "1"], None),
         Command("validate --env prod", [*cli, "validate", "--repo", str(repo), "--env", "prod"], None),
         Command("build dev", [*cli, "build", "dev", "--repo", str(repo)], None),
+        Command("build --all", [*cli, "build", "--all", "--repo", str(repo)], None),
     ]
 
 

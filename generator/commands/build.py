@@ -373,22 +373,35 @@ def _validate(
     if validator is None:
         print("not validated: the validation engine is not available", file=out)
         return
-    failed = []
+    from generator.validate.cpus import default_jobs
+    from generator.validate.inputs import render_now
+    from generator.validate.renders import concurrent_renders, render_ahead
+
+    failed: list[str] = []
     prefix = f"{staged.new}/"
-    for env in envs:
-        overlay = f"overlays/{env.name}"
-        result = validator(staged.new / overlay, env)
-        if result.errors:
-            failed.append(overlay)
-            print(f"{overlay}: {len(result.errors)} error(s), {result.warnings} warning(s)", file=out)
-            for line in result.errors[:_MAX_LISTED]:
-                print(f"  {line.replace(prefix, '')}", file=out)
-            if len(result.errors) > _MAX_LISTED:
-                print(f"  ... and {len(result.errors) - _MAX_LISTED} more (gitops-gen validate shows all)", file=out)
-        else:
-            print(f"validated {overlay}: 0 errors, {result.warnings} warning(s)", file=out)
+    # the overlays render at once, one kustomize per core (generator.validate.renders); results in env order
+    with concurrent_renders(default_jobs(), render_now):
+        render_ahead([staged.new / "overlays" / env.name for env in envs])
+        for env in envs:
+            _validate_one(staged, env, validator, prefix, failed, out)
     if failed:
         raise ValidationFailed(f"validation failed for {', '.join(failed)}: nothing written, nothing committed")
+
+
+def _validate_one(
+    staged: tree.StagedTree, env: Environment, validator: OverlayValidator, prefix: str, failed: list[str], out: TextIO
+) -> None:
+    overlay = f"overlays/{env.name}"
+    result = validator(staged.new / overlay, env)
+    if not result.errors:
+        print(f"validated {overlay}: 0 errors, {result.warnings} warning(s)", file=out)
+        return
+    failed.append(overlay)
+    print(f"{overlay}: {len(result.errors)} error(s), {result.warnings} warning(s)", file=out)
+    for line in result.errors[:_MAX_LISTED]:
+        print(f"  {line.replace(prefix, '')}", file=out)
+    if len(result.errors) > _MAX_LISTED:
+        print(f"  ... and {len(result.errors) - _MAX_LISTED} more (gitops-gen validate shows all)", file=out)
 
 
 # ---------------------------------------------------------------------------------------------- cli

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.validate import cpus
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n"
 BAD_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  port: 8080\n"  # not a string
@@ -134,3 +139,26 @@ def test_allow_remote_holds_in_the_render_threads(tmp_path: Path) -> None:
     assert code == 2 and "is remote" not in out and "overlays/a: kustomize failed" in out, out
     code, out = _validate("--repo", str(repo), "--jobs", "2")
     assert code == 2 and "is remote" in out, out
+
+
+def test_build_all_renders_the_overlays_at_once(tmp_path: Path, logged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "gitops"
+    repo.mkdir()
+    shutil.copytree(ROOT / "environments", repo / "environments")
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.name", "t"],
+        ["config", "user.email", "t@example.invalid"],
+    ):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    outputs = {}
+    for jobs in (1, 3):
+        monkeypatch.setattr(cpus, "default_jobs", lambda jobs=jobs: jobs)  # build's renders follow the cores
+        result = CliRunner().invoke(app, ["build", "--all", "--no-commit", "--repo", str(repo)])
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = [line for line in result.output.splitlines() if line.startswith("validated")]
+        intervals = _intervals(logged)
+        assert sorted(intervals) == ["dev", "prod", "staging"]
+        assert _most_at_once(intervals) == jobs
+    assert outputs[1] == outputs[3]  # the same lines in the same (environment) order
+    assert sorted(line.split()[1] for line in outputs[1]) == ["overlays/dev:", "overlays/prod:", "overlays/staging:"]
