@@ -10,11 +10,13 @@ RSS.
 
     python3 bench/repo_bench.py [--rounds 7]
 
-- ``validate``: every overlays/* (kustomize renders up to --jobs at a time, generator/validate/renders.py);
+- ``validate``: every overlays/* (kustomize renders up to --jobs at a time, generator/kustomize/renders.py);
 - ``validate --jobs 1``: the same, one process, renders one by one;
 - ``validate --env prod``: one overlay with its environment's profile and policy;
 - ``build dev``: render dev, validate it and find nothing to commit (the re-run of an unchanged build);
-- ``build --all``: the same for every environment (their overlays render up to one per core at a time).
+- ``build --all``: the same for every environment (their overlays render up to one per core at a time);
+- ``plan prod``: the first-sync plan of one overlay;
+- ``diff --base HEAD``: every overlay rendered at HEAD (exported from git objects) and in the working tree.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ def commands(repo: Path) -> list[Command]:
         Command("validate --env prod", [*cli, "validate", "--repo", str(repo), "--env", "prod"], None),
         Command("build dev", [*cli, "build", "dev", "--repo", str(repo)], None),
         Command("build --all", [*cli, "build", "--all", "--repo", str(repo)], None),
+        Command("plan prod", [*cli, "plan", "prod", "--repo", str(repo)], None),
+        Command("diff --base HEAD", [*cli, "diff", "--base", "HEAD", "--repo", str(repo)], None),
     ]
 
 

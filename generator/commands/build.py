@@ -373,13 +373,13 @@ def _validate(
     if validator is None:
         print("not validated: the validation engine is not available", file=out)
         return
+    from generator.kustomize.renders import concurrent_renders, render_ahead
     from generator.validate.cpus import default_jobs
     from generator.validate.inputs import render_now
-    from generator.validate.renders import concurrent_renders, render_ahead
 
     failed: list[str] = []
     prefix = f"{staged.new}/"
-    # the overlays render at once, one kustomize per core (generator.validate.renders); results in env order
+    # the overlays render at once, one kustomize per core (generator.kustomize.renders); results in env order
     with concurrent_renders(default_jobs(), render_now):
         render_ahead([staged.new / "overlays" / env.name for env in envs])
         for env in envs:

@@ -17,6 +17,7 @@ from generator.commands.plan import load_rendered
 from generator.errors import GitError, InputError
 from generator.gitops import diffing
 from generator.kustomize.files import kustomization_file
+from generator.kustomize.renders import concurrent_renders, render_ahead, rendered
 
 
 class Format(StrEnum):
@@ -95,7 +96,8 @@ def _render(root: Path, env: str) -> list[dict[str, Any]]:
     overlay = root / "overlays" / env
     if kustomization_file(overlay) is None:
         return []  # the environment does not exist on this side: everything is added or removed
-    return load_rendered(kustomize_build(overlay), f"overlays/{env}")
+    text = rendered(overlay)  # started ahead by compute()
+    return load_rendered(kustomize_build(overlay) if text is None else text, f"overlays/{env}")
 
 
 def stale_overlays(root: Path, names: list[str]) -> list[str]:
@@ -160,12 +162,19 @@ def compute(repo_path: Path, base: str | None, envs: list[str]) -> tuple[str, li
                 raise InputError(
                     f"--env {missing[0]}: overlays/{missing[0]} exists neither at {short} nor in the working tree"
                 )
-        diffs = [
-            diffing.diff_env(
-                name, _render(old_root, name), _render(root, name), old_label=short, new_label="working tree"
-            )
-            for name in names
-        ]
+        from generator.kustomize.render import kustomize_build
+        from generator.validate.cpus import default_jobs
+
+        # both sides of every environment render at once, one kustomize per core (generator.kustomize.renders)
+        with concurrent_renders(default_jobs(), kustomize_build):
+            sides = [side / "overlays" / name for name in names for side in (old_root, root)]
+            render_ahead([overlay for overlay in sides if kustomization_file(overlay) is not None])
+            diffs = [
+                diffing.diff_env(
+                    name, _render(old_root, name), _render(root, name), old_label=short, new_label="working tree"
+                )
+                for name in names
+            ]
     return f"gitops-gen diff: {label} → working tree", diffs
 
 

@@ -13,6 +13,7 @@ import typer
 from generator.cli_support import exit_with, keep_until_exit
 from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
+from generator.kustomize.renders import concurrent_renders, render_ahead
 from generator.validate.context import ExternalObject
 from generator.validate.cpus import default_jobs
 from generator.validate.engine import Settings, sort_findings
@@ -31,7 +32,6 @@ from generator.validate.model import Resource, Severity
 from generator.validate.pipeline import UnitJob, run_units
 from generator.validate.profiles import PROFILE_NAMES
 from generator.validate.progress import progress_display
-from generator.validate.renders import concurrent_renders, render_ahead
 from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore
@@ -210,7 +210,7 @@ def run(
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs: expected a positive number of processes, got {jobs}")
     processes = jobs or default_jobs()
-    # kustomize directories render at once, on as many threads as there are processes (generator.validate.renders)
+    # kustomize directories render at once, on as many threads as there are processes (generator.kustomize.renders)
     with allowing_remote(allow_remote), one_walk_per_directory(), concurrent_renders(processes, render_now):
         units = collect_units(
             paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin

@@ -15,9 +15,9 @@ from typing import TextIO
 
 from generator.errors import InputError, RenderError
 from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
+from generator.kustomize.renders import rendered
 from generator.validate.load import FileItem, InputItem, TextItem, load_file_at
 from generator.validate.model import Resource
-from generator.validate.renders import rendered
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
@@ -181,7 +181,7 @@ def helm_charts(directory: Path) -> list[Path]:
 
 def render_kustomization(path: Path) -> str:
     """Render a kustomize directory with the generator's renderer (the only caller of kustomize), or take
-    its render started ahead (:mod:`generator.validate.renders`). Deprecated kustomization fields do not
+    its render started ahead (:mod:`generator.kustomize.renders`). Deprecated kustomization fields do not
     refuse the target: ``kustomize-deprecated`` reports them."""
     text = rendered(path)
     return render_now(path) if text is None else text

@@ -1,4 +1,4 @@
-"""kustomize directories render at once (generator.validate.renders), with the results of one by one.
+"""kustomize directories render at once (generator.kustomize.renders), with the results of one by one.
 
 Real kustomize renders every overlay; a `kustomize` script first on PATH (what kustomize_command picks)
 logs when each render starts and ends, waits a little so that renders overlap measurably, and runs
@@ -62,12 +62,13 @@ def logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
-def _intervals(log: Path) -> dict[str, tuple[float, float]]:
+def _intervals(log: Path, *, whole_path: bool = False) -> dict[str, tuple[float, float]]:
+    """Each render's (start, end), by directory name (or path); a directory rendered twice fails."""
     starts: dict[str, float] = {}
     out: dict[str, tuple[float, float]] = {}
     for line in log.read_text().splitlines():
         what, directory, when = line.split()
-        name = Path(directory).name
+        name = directory if whole_path else Path(directory).name
         assert what == "start" or name in starts, line
         if what == "start":
             assert name not in starts, f"{name} rendered twice"
@@ -162,3 +163,23 @@ def test_build_all_renders_the_overlays_at_once(tmp_path: Path, logged: Path, mo
         assert _most_at_once(intervals) == jobs
     assert outputs[1] == outputs[3]  # the same lines in the same (environment) order
     assert sorted(line.split()[1] for line in outputs[1]) == ["overlays/dev:", "overlays/prod:", "overlays/staging:"]
+
+
+def test_diff_renders_both_sides_of_every_overlay_at_once(
+    tmp_path: Path, logged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(tmp_path / "repo", {name: _overlay(f"team-{name}") for name in ("a", "c")})
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x"], cwd=repo)
+    (repo / "overlays" / "c" / "kustomization.yaml").write_text(_overlay("team-changed"))
+    outputs = {}
+    for jobs in (1, 4):
+        monkeypatch.setattr(cpus, "default_jobs", lambda jobs=jobs: jobs)
+        result = CliRunner().invoke(app, ["diff", "--base", "HEAD", "--repo", str(repo)])
+        assert result.exit_code == 1, result.output  # overlays/c changed
+        outputs[jobs] = result.output
+        intervals = _intervals(logged, whole_path=True)
+        assert sorted(Path(d).name for d in intervals) == ["a", "a", "c", "c"]  # both sides of each, once
+        assert _most_at_once(intervals) == min(jobs, 4)
+    assert outputs[1] == outputs[4] and "team-changed" in outputs[1]

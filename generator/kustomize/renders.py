@@ -1,17 +1,18 @@
-"""kustomize renders started ahead of their turn, so that ``validate`` renders several kustomize directories
-at once instead of one after the other.
+"""kustomize renders started ahead of their turn, so that a command with several kustomize directories
+renders them at once instead of one after the other.
 
 ``gitops-gen validate`` on a repository renders every ``overlays/*`` (and ``validate a/ b/`` every
-kustomize directory below its inputs) before anything else can run, and each render is a ``kustomize``
-process that runs for 0.1 s or more. Within :func:`concurrent_renders`, :func:`render_ahead` starts them on
-up to ``workers`` threads (``--jobs``: one process per core, as for the rest of the work; kustomize is
-CPU-bound), in the order given; the loader then asks for each text in input order (:func:`rendered`) and
-waits only for the one it needs. Outputs, errors and their order are those of rendering one by one: a
-directory's error is raised when the loader reaches that directory, so the first failing input in the
-order is the one reported, as before. The renders run in copies of the caller's context
-(``contextvars``): ``--allow-remote`` (generator.kustomize.remote.REMOTE_ALLOWED) holds in them as in the
-caller. Threads are daemons: a run that stops at an error does not wait for renders it no longer needs
-(their kustomize processes finish on their own).
+kustomize directory below its inputs), ``build`` the overlay of each environment it builds, ``diff`` every
+overlay at the base and in the working tree; each render is a ``kustomize`` process that runs for 0.1 s or
+more, before the command can go on. Within :func:`concurrent_renders`, :func:`render_ahead` starts them on
+up to ``workers`` threads (one per core, or ``--jobs``, as for the rest of the work: kustomize is
+CPU-bound), in the order given; the command then asks for each text in its own order (:func:`rendered`)
+and waits only for the one it needs. Outputs, errors and their order are those of rendering one by one: a
+directory's error is raised when the command reaches that directory, so the first failing input in its
+order is the one reported, as before. The renders run in copies of the caller's context (``contextvars``):
+``--allow-remote`` (generator.kustomize.remote.REMOTE_ALLOWED) holds in them as in the caller. Threads are
+daemons: a run that stops at an error does not wait for renders it no longer needs (their kustomize
+processes finish on their own).
 """
 
 from __future__ import annotations
