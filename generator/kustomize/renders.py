@@ -69,14 +69,15 @@ def render_ahead(directories: Iterable[Path]) -> None:
     if renders is None or renders.workers < 2:
         return
     queue: deque[tuple[Path, _Slot]] = deque()
+    new: dict[str, _Slot] = {}
     for directory in directories:
         key = _key(directory)
-        if key not in renders.slots and all(key != _key(d) for d, _ in queue):
-            queue.append((directory, _Slot()))
+        if key not in renders.slots and key not in new:
+            new[key] = _Slot()
+            queue.append((directory, new[key]))
     if len(queue) < 2:
         return
-    for directory, slot in queue:
-        renders.slots[_key(directory)] = slot
+    renders.slots.update(new)
     for _ in range(min(renders.workers, len(queue))):
         # one copy of the context per thread: a context is entered by one thread at a time
         context = contextvars.copy_context()

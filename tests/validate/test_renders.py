@@ -183,3 +183,15 @@ def test_diff_renders_both_sides_of_every_overlay_at_once(
         assert sorted(Path(d).name for d in intervals) == ["a", "a", "c", "c"]  # both sides of each, once
         assert _most_at_once(intervals) == min(jobs, 4)
     assert outputs[1] == outputs[4] and "team-changed" in outputs[1]
+
+
+def test_a_directory_given_twice_renders_once_ahead(tmp_path: Path, logged: Path) -> None:
+    repo = _repo(tmp_path / "repo", {name: _overlay(f"team-{name}") for name in ("a", "c")})
+    a, c = repo / "overlays" / "a", repo / "overlays" / "c"
+    args = [str(a), str(c), f"{a}/", str(repo / "overlays" / ".." / "overlays" / "a"), "--format", "json"]
+    code, ahead = _validate(*args, "--jobs", "2")
+    assert code == 1, ahead
+    assert sorted(_intervals(logged)) == ["a", "c"]  # the same directory, however spelled, renders once
+    code, one_by_one = _validate(*args, "--jobs", "1")
+    logged.unlink()  # one by one, each input renders again
+    assert (code, one_by_one) == (1, ahead)
