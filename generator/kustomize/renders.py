@@ -9,7 +9,8 @@ up to ``workers`` threads (one per core, or ``--jobs``, as for the rest of the w
 CPU-bound), in the order given; the command then asks for each text in its own order (:func:`rendered`)
 and waits only for the one it needs. Outputs, errors and their order are those of rendering one by one: a
 directory's error is raised when the command reaches that directory, so the first failing input in its
-order is the one reported, as before. The renders run in copies of the caller's context (``contextvars``):
+order is the one reported, as before, and the renders not started when the command leaves the block (at
+such an error) never start. The renders run in copies of the caller's context (``contextvars``):
 ``--allow-remote`` (generator.kustomize.remote.REMOTE_ALLOWED) holds in them as in the caller. Threads are
 daemons: a run that stops at an error does not wait for renders it no longer needs (their kustomize
 processes finish on their own).
@@ -41,6 +42,7 @@ class _Renders:
         self.workers = workers
         self.render = render
         self.slots: dict[str, _Slot] = {}
+        self.queues: list[deque[tuple[Path, _Slot]]] = []  # renders not started yet
 
 
 _RENDERS: ContextVar[_Renders | None] = ContextVar("gitops_gen_renders", default=None)
@@ -54,11 +56,16 @@ def _key(directory: Path) -> str:
 @contextmanager
 def concurrent_renders(workers: int, render: Callable[[Path], str]) -> Iterator[None]:
     """Within this block, :func:`render_ahead` renders with ``render`` on up to ``workers`` threads."""
-    token = _RENDERS.set(_Renders(workers, render))
+    renders = _Renders(workers, render)
+    token = _RENDERS.set(renders)
     try:
         yield
     finally:
         _RENDERS.reset(token)
+        # A command that leaves the block early (an error in an earlier input) needs none of the renders
+        # not started yet: they never start. Those running finish on their own (a kustomize process each).
+        for queue in renders.queues:
+            queue.clear()
 
 
 def render_ahead(directories: Iterable[Path]) -> None:
@@ -78,6 +85,7 @@ def render_ahead(directories: Iterable[Path]) -> None:
     if len(queue) < 2:
         return
     renders.slots.update(new)
+    renders.queues.append(queue)
     for _ in range(min(renders.workers, len(queue))):
         # one copy of the context per thread: a context is entered by one thread at a time
         context = contextvars.copy_context()

@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,18 @@ def test_a_directory_given_twice_renders_once_ahead(tmp_path: Path, logged: Path
     code, one_by_one = _validate(*args, "--jobs", "1")
     logged.unlink()  # one by one, each input renders again
     assert (code, one_by_one) == (1, ahead)
+
+
+def test_an_early_error_starts_no_more_renders(tmp_path: Path, logged: Path) -> None:
+    # a fails after 0.4 s, b (the slow one) runs 1.2 s: the command stops at a. The thread that rendered a
+    # may take c before the command stops, and d if the command is slow to stop (a loaded machine); rendered
+    # one after the other on that thread, e would start at 1.2 s
+    broken = "resources:\n  - missing.yaml\n"
+    overlays = {"a": broken, **{name: _overlay(f"team-{name}") for name in ("b", "c", "d", "e")}}
+    repo = _repo(tmp_path / "repo", overlays)
+    code, out = _validate("--repo", str(repo), "--jobs", "2")
+    assert code == 2 and "overlays/a: kustomize failed" in out, out
+    time.sleep(2.0)  # what was running has ended by now
+    started = [line.split()[1] for line in logged.read_text().splitlines() if line.startswith("start")]
+    names = sorted(Path(d).name for d in started)
+    assert names[:2] == ["a", "b"] and "e" not in names, names
