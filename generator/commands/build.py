@@ -377,31 +377,28 @@ def _validate(
     from generator.validate.cpus import default_jobs
     from generator.validate.inputs import render_now
 
-    failed: list[str] = []
-    prefix = f"{staged.new}/"
     # the overlays render at once, one kustomize per core (generator.kustomize.renders); results in env order
     with concurrent_renders(default_jobs(), render_now):
         render_ahead([staged.new / "overlays" / env.name for env in envs])
-        for env in envs:
-            _validate_one(staged, env, validator, prefix, failed, out)
+        failed = [f"overlays/{env.name}" for env in envs if not _validated(staged, env, validator, out)]
     if failed:
         raise ValidationFailed(f"validation failed for {', '.join(failed)}: nothing written, nothing committed")
 
 
-def _validate_one(
-    staged: tree.StagedTree, env: Environment, validator: OverlayValidator, prefix: str, failed: list[str], out: TextIO
-) -> None:
+def _validated(staged: tree.StagedTree, env: Environment, validator: OverlayValidator, out: TextIO) -> bool:
+    """Validate the staged overlay of ``env`` and print the outcome; False when it has errors."""
     overlay = f"overlays/{env.name}"
     result = validator(staged.new / overlay, env)
     if not result.errors:
         print(f"validated {overlay}: 0 errors, {result.warnings} warning(s)", file=out)
-        return
-    failed.append(overlay)
+        return True
+    prefix = f"{staged.new}/"
     print(f"{overlay}: {len(result.errors)} error(s), {result.warnings} warning(s)", file=out)
     for line in result.errors[:_MAX_LISTED]:
         print(f"  {line.replace(prefix, '')}", file=out)
     if len(result.errors) > _MAX_LISTED:
         print(f"  ... and {len(result.errors) - _MAX_LISTED} more (gitops-gen validate shows all)", file=out)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------- cli

@@ -17,7 +17,9 @@ from generator.commands.plan import load_rendered
 from generator.errors import GitError, InputError
 from generator.gitops import diffing
 from generator.kustomize.files import kustomization_file
+from generator.kustomize.render import kustomize_build
 from generator.kustomize.renders import concurrent_renders, render_ahead, rendered
+from generator.validate import cpus
 
 
 class Format(StrEnum):
@@ -91,8 +93,6 @@ def _overlay_names(root: Path) -> set[str]:
 
 
 def _render(root: Path, env: str) -> list[dict[str, Any]]:
-    from generator.kustomize.render import kustomize_build
-
     overlay = root / "overlays" / env
     if kustomization_file(overlay) is None:
         return []  # the environment does not exist on this side: everything is added or removed
@@ -162,11 +162,8 @@ def compute(repo_path: Path, base: str | None, envs: list[str]) -> tuple[str, li
                 raise InputError(
                     f"--env {missing[0]}: overlays/{missing[0]} exists neither at {short} nor in the working tree"
                 )
-        from generator.kustomize.render import kustomize_build
-        from generator.validate.cpus import default_jobs
-
         # both sides of every environment render at once, one kustomize per core (generator.kustomize.renders)
-        with concurrent_renders(default_jobs(), kustomize_build):
+        with concurrent_renders(cpus.default_jobs(), kustomize_build):
             sides = [side / "overlays" / name for name in names for side in (old_root, root)]
             render_ahead([overlay for overlay in sides if kustomization_file(overlay) is not None])
             diffs = [

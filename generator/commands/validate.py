@@ -135,12 +135,13 @@ def collect_units(
     kubernetes_version: str | None,
     stdin: TextIO | None,
 ) -> list[Unit]:
+    if paths:
+        render_ahead(kustomize_targets(paths))  # started before the environment file is read
     if env_name:
         env = _load_env(repo, env_name)
         env_profile, env_version, overrides, external = _env_settings(env)
         version = kubernetes_version or env_version
         if paths:
-            render_ahead(kustomize_targets(paths))
             items, only, pre = _load_paths(paths, repo, stdin, env.namespace)
             sources = _sources(paths, repo)
         else:
@@ -151,7 +152,6 @@ def collect_units(
             sources = kustomization_sources([overlay], repo=repo)
         return [Unit(items, profile or env_profile, version, overrides, external, only, pre, sources)]
     if paths:
-        render_ahead(kustomize_targets(paths))
         items, only, pre = _load_paths(paths, repo, stdin, "default")
         sources = _sources(paths, repo)
         return [Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre, kustomizations=sources)]

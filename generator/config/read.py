@@ -83,7 +83,7 @@ def rust_pattern(pattern: str) -> str:
             nxt = pattern[i + 1 : i + 2]
             if nxt == "s":
                 out.append(spaces if in_class else f"[{spaces}]")
-            elif nxt in SAME_ESCAPES and nxt:
+            elif nxt in SAME_ESCAPES:
                 out.append(ch + nxt)
             else:
                 raise ValueError(f"pattern {pattern!r}: escape \\{nxt} may mean something else in jsonschema-rs")

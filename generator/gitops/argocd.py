@@ -49,7 +49,7 @@ import yaml
 
 from generator.errors import RenderError
 from generator.kustomize import yaml_text
-from generator.kustomize.files import KUSTOMIZATION_FILES
+from generator.kustomize.files import KUSTOMIZATION_FILES, SAFE_LOADER
 from generator.validate.model import CLUSTER_SCOPED_KINDS
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def _kustomization(tree: Mapping[str, str], directory: str) -> tuple[str, dict[s
 def _parse(text: str) -> tuple[Any, ...]:
     """Parsed documents of a generated file, cached: base/ files are shared by every overlay (read-only use).
     libyaml's CSafeLoader when present (same YAML 1.1 results, ~10x faster): keeps build <= 20 ms/env."""
-    return tuple(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return tuple(yaml.load_all(text, Loader=SAFE_LOADER))
 
 
 def _documents(tree: Mapping[str, str], path: str) -> Iterator[dict[str, Any]]:
