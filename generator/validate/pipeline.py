@@ -22,10 +22,12 @@ and, in phase 2, the context, without pickling it. Where fork is not available e
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import multiprocessing
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,8 +239,9 @@ _BATCH_BYTES = 384_000
 _TAIL_SPLIT = 4
 
 
-def _batches(job: UnitJob, unit: int, target: int = _BATCH_BYTES) -> list[tuple[int, int, int]]:
-    """Contiguous slices of about ``target`` input bytes, in input order."""
+def _batches(job: UnitJob, unit: int) -> list[tuple[int, int, int]]:
+    """Contiguous slices of about :data:`_BATCH_BYTES` input bytes, in input order."""
+    target = _BATCH_BYTES
     out: list[tuple[int, int, int]] = []
     start = 0
     weight = 0
@@ -388,8 +391,13 @@ def _check_pending(
 ) -> Iterator[Finding]:
     """Phase 2: the (resource, rules) pairs that asked for other resources in phase 1, with every resource."""
     table = {rid: (rid, check, sev) for rid, check, _, sev in active}
+    # rule tuples are few and shared (_RULE_TUPLES): each one's list of rules is made once, not per pair
+    prepared: dict[tuple[str, ...], KindRules] = {}
     for res, rules in work:
-        yield from check_resource(ctx, res, [table[rid] for rid in rules], locator)
+        kind_rules = prepared.get(rules)
+        if kind_rules is None:
+            kind_rules = prepared[rules] = [table[rid] for rid in rules]
+        yield from check_resource(ctx, res, kind_rules, locator)
 
 
 # Below this many pending pairs, forking for phase 2 costs more than it saves.
@@ -436,30 +444,42 @@ def _share_pairs(
       it (the same result, built twice).
 
     Findings do not depend on which process finds them, and they are sorted afterwards."""
-    counts: dict[str, int] = {}
-    for _, rules in work:
+    # Counted per distinct rules tuple (a few dozen, shared: _RULE_TUPLES), not per pair.
+    by_tuple = Counter(rules for _, rules in work)
+    counts: Counter[str] = Counter()
+    for rules, n in by_tuple.items():
         for rid in rules:
-            counts[rid] = counts.get(rid, 0) + 1
+            counts[rid] += n
     whole = sorted(rid for rid, n in counts.items() if n == len(ctx.resources))
+    others_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for rules in by_tuple:
+        others = tuple(rid for rid in rules if rid not in whole)
+        others_of[rules] = rules if others == rules else others  # the same object: its pairs are reused
     locator = Locator()
     seen: set[tuple[str, tuple[str, ...]]] = set()
     first: list[tuple[Resource, tuple[str, ...]]] = []
     rest: list[tuple[Resource, tuple[str, ...]]] = []
-    for res, rules in work:
-        others = tuple(rid for rid in rules if rid not in whole)
+    for pair in work:
+        res, rules = pair
+        others = others_of[rules]
         if not others:
             continue
         key = (res.kind, others)
-        if key in seen:
-            rest.append((res, others))
-        else:
+        if key not in seen:
             seen.add(key)
             first.append((res, others))
+        elif others is rules:
+            rest.append(pair)
+        else:
+            rest.append((res, others))
     found = list(_check_pending(ctx, first, active, locator))
     slices = [rest[i : i + _CROSS_CHUNK] for i in range(0, len(rest), _CROSS_CHUNK)]
-    # a whole rule's pairs are every resource of the unit, in work order
-    tasks: list[list[tuple[Resource, tuple[str, ...]]]] = [[(res, (rid,)) for res, _ in work] for rid in whole]
-    tasks.extend(slices)
+    # a whole rule's pairs are every resource of the unit, in work order (made by the process that takes it)
+    resources = [res for res, _ in work]
+    tasks: list[Callable[[], Iterable[tuple[Resource, tuple[str, ...]]]]] = [
+        functools.partial(_every, resources, (rid,)) for rid in whole
+    ]
+    tasks.extend(functools.partial(iter, part) for part in slices)
     locators = {os.getpid(): locator}  # the parent's tasks go on with the file the warm-up read last
 
     def task(index: int) -> list[Finding]:
@@ -467,11 +487,15 @@ def _share_pairs(
         own = locators.get(os.getpid())
         if own is None:
             own = locators[os.getpid()] = Locator()
-        return list(_check_pending(ctx, tasks[index], active, own))
+        return list(_check_pending(ctx, tasks[index](), active, own))
 
     parts = share_out(len(tasks), processes, work=task, ship=pack_findings, land=unpack_findings)
     found.extend(f for part in parts for f in part)
     return found
+
+
+def _every(resources: list[Resource], rules: tuple[str, ...]) -> Iterator[tuple[Resource, tuple[str, ...]]]:
+    return ((res, rules) for res in resources)
 
 
 # Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.validate import engine, pipeline
+from generator.validate import engine, forking, pipeline
 from generator.validate.context import Context
 from generator.validate.engine import Settings, sort_findings
 from generator.validate.load import InputItem, TextItem, load_text
@@ -47,13 +47,31 @@ def _stream(first: int, count: int) -> str:
     return "---\n".join(docs)
 
 
+# With duplicate-resource and fake-always, every resource is pending for a rule that looks at the whole set
+# (a task of its own in phase 2 with --jobs N); without them, the pending pairs are shared out unchanged.
+WITH_WHOLE_SET_RULES = ("schema-invalid", "missing-pdb", "duplicate-resource", "fake-sometimes", "fake-always")
+WITHOUT_WHOLE_SET_RULES = ("schema-invalid", "missing-pdb", "fake-sometimes")
+
+
+@pytest.mark.parametrize("rule_ids", [WITH_WHOLE_SET_RULES, WITHOUT_WHOLE_SET_RULES], ids=["whole", "pairs"])
 @pytest.mark.parametrize("processes", [1, 2, 3])
-def test_pending_pairs_give_the_single_pass_result(monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
-    rules = {rid: RULES[rid] for rid in ("schema-invalid", "missing-pdb", "duplicate-resource")} | FAKE
+def test_pending_pairs_give_the_single_pass_result(
+    monkeypatch: pytest.MonkeyPatch, processes: int, rule_ids: tuple[str, ...]
+) -> None:
+    rules = {rid: (RULES | FAKE)[rid] for rid in rule_ids}
     monkeypatch.setattr(pipeline, "RULES", rules)
+    monkeypatch.setattr(pipeline, "_BATCH_BYTES", 2_000)  # many batches: phase 1 forks
     monkeypatch.setattr(pipeline, "_PARALLEL_CROSS_MIN", 1)  # phase 2 forks too, its pairs shared out
     monkeypatch.setattr(pipeline, "_CROSS_CHUNK", 37)  # in many slices, the last one shorter
-    texts = [(_stream(0, 300), "a.yaml"), (_stream(300, 300), "b.yaml")]
+    shared_out: list[int] = []
+    real_share_out = forking.share_out
+
+    def spy(count: int, processes: int, **kwargs: Any) -> Any:
+        shared_out.append(processes)
+        return real_share_out(count, processes, **kwargs)
+
+    monkeypatch.setattr(pipeline, "share_out", spy)
+    texts = [(_stream(first, 50), f"{first:03d}.yaml") for first in range(0, 600, 50)]
     items: list[InputItem] = [TextItem(text, name, "default") for text, name in texts]
     store = SchemaStore("1.33.0")
     job = pipeline.UnitJob(items, Settings(), store)
@@ -63,7 +81,9 @@ def test_pending_pairs_give_the_single_pass_result(monkeypatch: pytest.MonkeyPat
     ctx = Context(resources, kubernetes_version=store.kubernetes_version, schemas=store)
     want = engine.run(ctx, Settings(), rules=rules)
     assert got == want
-    assert {f.rule for f in got} >= {"fake-sometimes", "fake-always"}
+    assert {f.rule for f in got} >= {"fake-sometimes", "fake-always"} & set(rule_ids)
+    # both phases ran on ``processes`` processes (with one, phase 2 runs in place)
+    assert shared_out == ([processes] * 2 if processes > 1 else [1])
     assert sum(1 for f in got if "sees" in f.message) == sum(1 for r in resources if r.labels["peek"] == "yes")
 
 
