@@ -24,6 +24,7 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
         ["kustomize", "deploy/overlays/dev", "deploy/overlays/staging", "deploy/overlays/production"],
         {("run-as-root", "*", "*"), ("privilege-escalation", "*", "*")},
     ),
+    "microservices-demo": (["release", "kustomize"], {("service-type", "Service", "frontend-external")}),
 }
 TARGETS = [(fixture, target) for fixture, (targets, _) in CORPUS.items() for target in targets]
 

@@ -326,3 +326,40 @@ def test_bundled_schemas_match_their_checksums() -> None:
 
 def test_load_file_reads_crd_yaml() -> None:
     assert load_file(_servicemonitor_crd())[0].kind == "CustomResourceDefinition"
+
+
+# Every (group/version, kind) that the standard-channel CRDs of Gateway API v1.6.1 serve (``served: true`` in
+# kubernetes-sigs/gateway-api config/crd/standard/gateway.networking.k8s.io_*.yaml at tag v1.6.1), and the
+# ones they no longer serve (``served: false``): the API server refuses those.
+GATEWAY_API_SERVED = [
+    ("gateway.networking.k8s.io/v1", kind)
+    for kind in (
+        "BackendTLSPolicy",
+        "Gateway",
+        "GatewayClass",
+        "GRPCRoute",
+        "HTTPRoute",
+        "ListenerSet",
+        "ReferenceGrant",
+        "TCPRoute",
+        "TLSRoute",
+        "UDPRoute",
+    )
+] + [("gateway.networking.k8s.io/v1beta1", kind) for kind in ("Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant")]
+GATEWAY_API_NOT_SERVED = [
+    ("gateway.networking.k8s.io/v1alpha3", "BackendTLSPolicy"),
+    ("gateway.networking.k8s.io/v1alpha2", "TCPRoute"),
+    ("gateway.networking.k8s.io/v1alpha2", "TLSRoute"),
+    ("gateway.networking.k8s.io/v1alpha3", "TLSRoute"),
+    ("gateway.networking.k8s.io/v1alpha2", "UDPRoute"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api_version", "kind"), GATEWAY_API_SERVED)
+def test_every_version_gateway_api_serves_has_a_bundled_schema(api_version: str, kind: str) -> None:
+    assert SchemaStore("1.33.0").lookup(api_version, kind) is not None
+
+
+@pytest.mark.parametrize(("api_version", "kind"), GATEWAY_API_NOT_SERVED)
+def test_a_version_gateway_api_no_longer_serves_has_none(api_version: str, kind: str) -> None:
+    assert SchemaStore("1.33.0").lookup(api_version, kind) is None
