@@ -290,11 +290,14 @@ def _kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> Te
     return TextItem(text, display, default_namespace, display, root, str(path.resolve()))
 
 
-def path_items(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[InputItem]:
+def path_items(
+    path: Path, *, repo: Path | None = None, default_namespace: str = "", kustomize: bool = True
+) -> list[InputItem]:
     """What :func:`load_path` loads, not loaded yet: kustomize directories are rendered here (raising
-    :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed."""
+    :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed. ``kustomize=False``
+    leaves the kustomize directories out (the caller validates each one on its own)."""
     if is_kustomization_dir(path):
-        return [_kustomize_item(path, repo, default_namespace)]
+        return [_kustomize_item(path, repo, default_namespace)] if kustomize else []
     if is_helm_chart(path):
         return []  # nothing to read as YAML; the chart is reported (ksources.helm_chart_sources)
     if path.is_dir():
@@ -310,7 +313,8 @@ def path_items(path: Path, *, repo: Path | None = None, default_namespace: str =
             relative = "/".join(entry.parts)
             shown = shown_prefix + relative
             if entry.kustomize:
-                out.append(_kustomize_item(Path(shown), repo, default_namespace))
+                if kustomize:
+                    out.append(_kustomize_item(Path(shown), repo, default_namespace))
             elif entry.link:
                 out.append(_file_item(Path(shown), repo, default_namespace))
             else:
@@ -331,14 +335,16 @@ def input_items(
     repo: Path | None = None,
     stdin: TextIO | None = None,
     default_namespace: str = "",
+    kustomize: bool = True,
 ) -> list[InputItem]:
-    """Every command-line input in order, as items to load; ``-`` reads ``stdin`` (default: sys.stdin)."""
+    """Every command-line input in order, as items to load; ``-`` reads ``stdin`` (default: sys.stdin).
+    ``kustomize=False``: without the kustomize directories (:func:`kustomize_targets` lists them)."""
     out: list[InputItem] = []
     for item in inputs:
         if item == "-":
             out.append(TextItem((stdin or sys.stdin).read(), "<stdin>", default_namespace))
         else:
-            out.extend(path_items(Path(item), repo=repo, default_namespace=default_namespace))
+            out.extend(path_items(Path(item), repo=repo, default_namespace=default_namespace, kustomize=kustomize))
     return out
 
 
