@@ -25,7 +25,14 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
         {("run-as-root", "*", "*"), ("privilege-escalation", "*", "*")},
     ),
     "microservices-demo": (["release", "kustomize"], {("service-type", "Service", "frontend-external")}),
-}
+    "flux2-kustomize-helm-example": (
+        [
+            "clusters/production", "clusters/staging", "apps/production", "apps/staging",
+            "infrastructure/controllers", "infrastructure/configs",
+        ],
+        set(),
+    ),
+}  # fmt: skip
 TARGETS = [(fixture, target) for fixture, (targets, _) in CORPUS.items() for target in targets]
 
 
@@ -76,3 +83,17 @@ def test_each_named_defect_is_found_and_documented() -> None:
         for rule, kind, name in defects:
             assert f"`{rule}`" in readme, (fixture, rule)
             assert any(r == rule and kind in ("*", k) and name in ("*", n) for r, k, n in found), (fixture, rule)
+
+
+def test_the_whole_flux_tree_at_once_repeats_only_the_two_clusters_plain_directories() -> None:
+    """Each kustomize directory is its own set: the base and overlays of ``apps/`` are no duplicates of each
+    other. The plain files of ``clusters/staging`` and ``clusters/production`` are one set when given
+    together (the fixture's README), so there, and only there, the same Flux objects are duplicates."""
+    code, report = _validate("flux2-kustomize-helm-example", ".")
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert code == 1 and errors
+    assert {f["rule"] for f in errors} == {"duplicate-resource"}
+    assert {f["file"].split("/")[0] for f in errors} == {"clusters"}
+    # the two clusters' plain files, then apps/base/podinfo, apps/production, apps/staging,
+    # infrastructure/controllers and infrastructure/configs: each kustomize directory once
+    assert report["summary"]["resources"] == 4 + 4 + 3 + 3 + 3 + 6 + 3
