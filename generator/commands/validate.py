@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +26,7 @@ from generator.validate.inputs import (
     path_items,
     render_now,
 )
-from generator.validate.ksources import helm_chart_sources, kustomization_sources
+from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
 from generator.validate.load import InputItem
 from generator.validate.model import Resource, Severity
 from generator.validate.pipeline import UnitJob, run_units
@@ -91,31 +89,11 @@ def _env_settings(env: Any) -> tuple[str, str, dict[str, str], list[ExternalObje
 _Inputs = tuple[list[InputItem], frozenset[str] | None, list[Resource] | None]
 
 
-def _path_units(
-    paths: list[str], repo: Path, stdin: TextIO | None, namespace: str, unit: Callable[[_Inputs, list[Resource]], Unit]
-) -> list[Unit]:
-    """The units of PATH inputs: each kustomize directory (given, or found below a given directory) on its
-    own, as Argo CD and Flux apply one; the plain files and stdin together, as ``kubectl apply -R -f``
-    applies them. Validated as one set, a base and its overlays (``validate .`` on the usual kustomize
-    layout) would be duplicates of each other, and one overlay's objects would resolve another's
-    references. Each kustomization file is the source of the first unit behind it only, so a base shared
-    by several overlays is reported once."""
-    units: list[Unit] = []
-    done: set[str] = set()  # kustomize directories (resolved): one given twice is validated once
-    reported: set[tuple[str, int]] = set()  # kustomization files already a unit's source
-    for target in kustomize_targets(paths):
-        key = os.path.realpath(target)
-        if key in done:
-            continue
-        done.add(key)
-        sources = [res for res in kustomization_sources([target], repo=repo) if (res.file, res.line) not in reported]
-        reported.update((res.file, res.line) for res in sources)
-        units.append(unit(_load_overlay(target, repo, namespace), sources))
-    items = input_items(paths, repo=repo, stdin=stdin, default_namespace=namespace, kustomize=False)
-    charts = helm_chart_sources([Path(p) for p in paths if p != "-"], repo=repo)
-    if items or charts or not units:
-        units.append(unit((items, None, None), charts))
-    return units
+def _load_paths(paths: list[str], repo: Path, stdin: TextIO | None, default_namespace: str) -> _Inputs:
+    try:
+        return input_items(paths, repo=repo, stdin=stdin, default_namespace=default_namespace), None, None
+    except SourceDuplicateKeys as exc:
+        return [], frozenset({"duplicate-key"}), exc.resources
 
 
 def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> _Inputs:
@@ -124,6 +102,12 @@ def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> _Inputs:
         return path_items(overlay, repo=repo, default_namespace=default_namespace), None, None
     except SourceDuplicateKeys as exc:
         return [], frozenset({"duplicate-key"}), exc.resources
+
+
+def _sources(paths: list[str], repo: Path) -> list[Resource]:
+    """The source files the rules about sources look at: kustomization files and unrendered Helm charts."""
+    local = [Path(p) for p in paths if p != "-"]
+    return [*kustomization_sources(rendered_dirs(local), repo=repo), *helm_chart_sources(local, repo=repo)]
 
 
 def _repo_config(repo: Path, explicit: Path | None) -> RepoConfig:
@@ -157,26 +141,20 @@ def collect_units(
         env = _load_env(repo, env_name)
         env_profile, env_version, overrides, external = _env_settings(env)
         version = kubernetes_version or env_version
-
-        def env_unit(inputs: _Inputs, sources: list[Resource]) -> Unit:
-            items, only, pre = inputs
-            return Unit(items, profile or env_profile, version, overrides, external, only, pre, sources)
-
         if paths:
-            return _path_units(paths, repo, stdin, env.namespace, env_unit)
-        overlay = repo / "overlays" / env_name
-        if not overlay.is_dir():
-            raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
-        return [env_unit(_load_overlay(overlay, repo, env.namespace), kustomization_sources([overlay], repo=repo))]
+            items, only, pre = _load_paths(paths, repo, stdin, env.namespace)
+            sources = _sources(paths, repo)
+        else:
+            overlay = repo / "overlays" / env_name
+            if not overlay.is_dir():
+                raise InputError(f"overlays/{env_name}: no such overlay (run `gitops-gen build {env_name}` first)")
+            items, only, pre = _load_overlay(overlay, repo, env.namespace)
+            sources = kustomization_sources([overlay], repo=repo)
+        return [Unit(items, profile or env_profile, version, overrides, external, only, pre, sources)]
     if paths:
-
-        def plain_unit(inputs: _Inputs, sources: list[Resource]) -> Unit:
-            items, only, pre = inputs
-            return Unit(
-                items, profile or "default", kubernetes_version, only=only, preloaded=pre, kustomizations=sources
-            )
-
-        return _path_units(paths, repo, stdin, "default", plain_unit)
+        items, only, pre = _load_paths(paths, repo, stdin, "default")
+        sources = _sources(paths, repo)
+        return [Unit(items, profile or "default", kubernetes_version, only=only, preloaded=pre, kustomizations=sources)]
     overlays = overlay_dirs(repo)
     if not overlays:
         raise InputError(f"{repo}: no overlays/*/kustomization.yaml here; pass PATH... or --repo")

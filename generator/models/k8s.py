@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
+# Argo Rollouts' Rollout (argoproj.io) runs pods from ``spec.template``, a PodTemplateSpec, as a Deployment
+# does (argoproj/argo-rollouts pkg/apis/rollouts/v1alpha1/types.go, RolloutSpec.Template); a Rollout with
+# ``spec.workloadRef`` instead takes the template of the Deployment it names, which is a workload of its own.
+# Another group's Rollout (OpenKruise's rollouts.kruise.io has no template) is not a workload: pod_template
+# checks the group.
+ROLLOUT_GROUP = "argoproj.io"
+WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Rollout"})
 
 # Kinds without a namespace (the ones the platform and its prerequisites use).
 CLUSTER_SCOPED = frozenset(
@@ -185,7 +191,10 @@ def _pod_template(res: K8sObject) -> PodTemplate | None:
         tmpl = d(d(d(d(obj.get("spec")).get("jobTemplate")).get("spec")).get("template"))
         base: tuple[str | int, ...] = ("spec", "jobTemplate", "spec", "template")
     elif res.kind in WORKLOAD_KINDS:
-        tmpl = d(d(obj.get("spec")).get("template"))
+        spec = d(obj.get("spec"))
+        if res.kind == "Rollout" and (res.group != ROLLOUT_GROUP or "template" not in spec):
+            return None  # another group's Rollout, or one whose pods come from its workloadRef
+        tmpl = d(spec.get("template"))
         base = ("spec", "template")
     else:
         return None

@@ -291,13 +291,17 @@ def _kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> Te
 
 
 def path_items(
-    path: Path, *, repo: Path | None = None, default_namespace: str = "", kustomize: bool = True
+    path: Path, *, repo: Path | None = None, default_namespace: str = "", seen: set[str] | None = None
 ) -> list[InputItem]:
     """What :func:`load_path` loads, not loaded yet: kustomize directories are rendered here (raising
-    :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed. ``kustomize=False``
-    leaves the kustomize directories out (the caller validates each one on its own)."""
+    :class:`SourceDuplicateKeys` as ``load_kustomization`` does), files are listed. ``seen`` holds the
+    resolved paths of the kustomize directories and files listed already (by earlier inputs of the same
+    run): those are left out, so an input given twice (``a``, ``a/``, or ``a`` and a file below it) is read
+    once instead of being its own duplicate."""
+    if seen is None:
+        seen = set()
     if is_kustomization_dir(path):
-        return [_kustomize_item(path, repo, default_namespace)] if kustomize else []
+        return [_kustomize_item(path, repo, default_namespace)] if _first(os.path.realpath(path), seen) else []
     if is_helm_chart(path):
         return []  # nothing to read as YAML; the chart is reported (ksources.helm_chart_sources)
     if path.is_dir():
@@ -313,20 +317,33 @@ def path_items(
             relative = "/".join(entry.parts)
             shown = shown_prefix + relative
             if entry.kustomize:
-                if kustomize:
+                if _first(real_dir + relative, seen):
                     out.append(_kustomize_item(Path(shown), repo, default_namespace))
             elif entry.link:
-                out.append(_file_item(Path(shown), repo, default_namespace))
+                item = _file_item(Path(shown), repo, default_namespace)
+                if _first(item.resolved, seen):
+                    out.append(item)
             else:
                 resolved = real_dir + relative
+                if not _first(resolved, seen):
+                    continue
                 display = shown
                 if repo_prefix is not None and resolved.startswith(repo_prefix):
                     display = resolved[len(repo_prefix) :]
                 out.append(FileItem(shown, display, resolved, default_namespace))
         return out
     if path.is_file():
-        return [_file_item(path, repo, default_namespace)]
+        item = _file_item(path, repo, default_namespace)
+        return [item] if _first(item.resolved, seen) else []
     raise InputError(f"{path}: no such file or directory")
+
+
+def _first(resolved: str, seen: set[str]) -> bool:
+    """Whether ``resolved`` is new to ``seen`` (and add it)."""
+    if resolved in seen:
+        return False
+    seen.add(resolved)
+    return True
 
 
 def input_items(
@@ -335,16 +352,16 @@ def input_items(
     repo: Path | None = None,
     stdin: TextIO | None = None,
     default_namespace: str = "",
-    kustomize: bool = True,
 ) -> list[InputItem]:
-    """Every command-line input in order, as items to load; ``-`` reads ``stdin`` (default: sys.stdin).
-    ``kustomize=False``: without the kustomize directories (:func:`kustomize_targets` lists them)."""
+    """Every command-line input in order, as items to load; ``-`` reads ``stdin`` (default: sys.stdin). A
+    kustomize directory or file reached twice is listed once (:func:`path_items`)."""
     out: list[InputItem] = []
+    seen: set[str] = set()
     for item in inputs:
         if item == "-":
             out.append(TextItem((stdin or sys.stdin).read(), "<stdin>", default_namespace))
         else:
-            out.extend(path_items(Path(item), repo=repo, default_namespace=default_namespace, kustomize=kustomize))
+            out.extend(path_items(Path(item), repo=repo, default_namespace=default_namespace, seen=seen))
     return out
 
 

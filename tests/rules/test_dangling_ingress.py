@@ -100,3 +100,40 @@ def _doc_example(label: str) -> str:
 def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
     assert _run(_doc_example("PASS")) == []
     assert len(_run(_doc_example("FAIL"))) == 1
+
+
+ALB_ACTION = (
+    '{"type": "forward", "forwardConfig": {"targetGroups": [{"serviceName": "mlflow", "servicePort": "http"}]}}'
+)
+
+
+def _alb_ingress(annotations: str) -> str:
+    return f"""
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: mlflow
+  annotations: {{{annotations}}}
+spec:
+  ingressClassName: alb
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {{service: {{name: root, port: {{name: use-annotation}}}}}}
+"""
+
+
+def test_the_alb_use_annotation_port_is_the_annotation_s_action_not_a_service_port() -> None:
+    # kubernetes-sigs/aws-load-balancer-controller pkg/ingress/enhanced_backend_builder.go: with the port name
+    # "use-annotation", the action is alb.ingress.kubernetes.io/actions.<service name>; no Service "root" exists
+    annotation = f"alb.ingress.kubernetes.io/actions.root: '{ALB_ACTION}'"
+    assert _run(SERVICE + _alb_ingress(annotation)) == []
+
+
+def test_the_alb_use_annotation_port_without_its_annotation_is_not_checked() -> None:
+    # Argo Rollouts writes alb.ingress.kubernetes.io/actions.<rootService> at run time
+    # (argoproj/argo-rollouts utils/ingress/ingress.go, ALBActionAnnotationKey)
+    assert _run(SERVICE + _alb_ingress("kubernetes.io/ingress.class: alb")) == []
+    assert _run(SERVICE + _alb_ingress("").replace("use-annotation", "use-annotations"))  # only that name

@@ -100,3 +100,40 @@ def _doc_example(label: str) -> str:
 def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
     assert _run(_doc_example("PASS")) == []
     assert len(_run(_doc_example("FAIL"))) == 1
+
+
+def _rollout(api_version: str, spec: str) -> str:
+    return f"""
+---
+apiVersion: {api_version}
+kind: Rollout
+metadata: {{name: mlflow, namespace: ml}}
+spec:
+{spec}
+"""
+
+
+ROLLOUT_TEMPLATE = """\
+  strategy: {canary: {}}
+  template:
+    metadata: {labels: {app: canary}}
+    spec: {containers: [{name: mlflow, image: "mlflow:2.10.0"}]}
+"""
+
+
+def test_an_argo_rollout_s_template_is_a_pod_template() -> None:
+    # argoproj/argo-rollouts pkg/apis/rollouts/v1alpha1/types.go: RolloutSpec.Template is a PodTemplateSpec
+    assert _run(_rollout("argoproj.io/v1alpha1", ROLLOUT_TEMPLATE) + _service("{app: canary}")) == []
+
+
+def test_another_group_s_rollout_has_no_pod_template() -> None:
+    found = _run(_rollout("rollouts.kruise.io/v1beta1", ROLLOUT_TEMPLATE) + _service("{app: canary}"))
+    assert [(r.kind, f.path) for r, f in found] == [("Service", "/spec/selector")]
+
+
+def test_a_rollout_with_a_workload_ref_takes_the_deployment_s_template() -> None:
+    ref = "  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: mlflow}\n"
+    found = _run(DEPLOYMENT + _rollout("argoproj.io/v1alpha1", ref) + _service("{app.kubernetes.io/name: mlflow}"))
+    assert found == []
+    alone = _run(_rollout("argoproj.io/v1alpha1", ref) + _service("{app.kubernetes.io/name: mlflow}"))
+    assert [r.kind for r, _ in alone] == ["Service"]  # the Rollout itself has no template

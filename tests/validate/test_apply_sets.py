@@ -1,5 +1,7 @@
-"""`gitops-gen validate PATH...`: each kustomize directory is validated as its own set (as Argo CD and Flux
-apply one), the plain files and stdin together (as ``kubectl apply -R -f`` applies them). Real kustomize."""
+"""`gitops-gen validate PATH...` over several apply targets: each kustomize directory's render is applied
+on its own (as Argo CD and Flux apply one), the plain files and stdin together (as ``kubectl apply -R -f``
+applies them). ``duplicate-resource`` counts copies within one of them; the run still sees every input, so
+Argo CD objects are checked against the overlay they sync. Real kustomize."""
 
 from __future__ import annotations
 
@@ -40,6 +42,25 @@ def _rules(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 WATCHED = {"duplicate-resource", "missing-reference", "kustomize-deprecated"}
 
+# An Application of project "web" syncing app/ into namespace web, whose project allows Deployments only.
+ARGOCD = """\
+apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata: {name: web, namespace: argocd}
+spec:
+  sourceRepos: ["*"]
+  destinations: [{server: https://kubernetes.default.svc, namespace: web}]
+  namespaceResourceWhitelist: [{group: apps, kind: Deployment}]
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: web, namespace: argocd}
+spec:
+  project: web
+  source: {repoURL: https://example.com/repo.git, path: app, targetRevision: HEAD}
+  destination: {server: https://kubernetes.default.svc, namespace: web}
+"""
+
 
 def _layout(root: Path, *, base_kustomization: str = "resources: [deploy.yaml, settings.yaml]\n") -> None:
     """The usual kustomize layout: a base and two overlays that set no namespace (one cluster each)."""
@@ -59,16 +80,18 @@ def test_a_base_and_its_overlays_are_not_duplicates_of_each_other(tmp_path: Path
     assert _rules(report) == []
 
 
-def test_one_overlay_does_not_resolve_another_overlays_references(tmp_path: Path) -> None:
+def test_argo_cd_objects_are_checked_against_the_overlay_given_with_them(tmp_path: Path) -> None:
+    """A plain AppProject and a rendered overlay in one run: argocd-project-denies sees both."""
     (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "deploy.yaml").write_text(DEPLOYMENT)
-    (tmp_path / "app" / "kustomization.yaml").write_text("resources: [deploy.yaml]\n")
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "settings.yaml").write_text(SETTINGS)
-    (tmp_path / "config" / "kustomization.yaml").write_text("resources: [settings.yaml]\n")
-    report = _validate([str(tmp_path / "app"), str(tmp_path / "config")], tmp_path)
-    # the ConfigMap is in another apply set: applying app/ alone leaves the Deployment's pods waiting for it
-    assert _rules(report) == [("missing-reference", "app/deploy.yaml")]
+    (tmp_path / "app" / "settings.yaml").write_text(
+        SETTINGS.replace("{name: settings}", "{name: settings, namespace: web}")
+    )
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources: [settings.yaml]\n")
+    (tmp_path / "argocd").mkdir()
+    (tmp_path / "argocd" / "app.yaml").write_text(ARGOCD)
+    report = _validate([str(tmp_path / "argocd"), str(tmp_path / "app")], tmp_path)
+    denied = [f for f in report["findings"] if f["rule"] == "argocd-project-denies"]
+    assert [f["resource"]["kind"] for f in denied] == ["ConfigMap"]
 
 
 def test_plain_files_are_one_set(tmp_path: Path) -> None:
@@ -88,7 +111,7 @@ def test_a_shared_base_s_deprecated_field_is_reported_once(tmp_path: Path) -> No
     assert _rules(report) == [("kustomize-deprecated", "base/kustomization.yaml")]
 
 
-def test_a_directory_given_twice_is_validated_once(tmp_path: Path) -> None:
+def test_a_directory_or_file_given_twice_is_read_once(tmp_path: Path) -> None:
     _layout(tmp_path)
     staging = tmp_path / "overlays" / "staging"
     once = _validate([str(staging)], tmp_path)
@@ -97,3 +120,7 @@ def test_a_directory_given_twice_is_validated_once(tmp_path: Path) -> None:
     )
     assert twice == once
     assert once["summary"]["resources"] == 2
+    plain = tmp_path / "base" / "settings.yaml"
+    alone = _validate([str(plain)], tmp_path)
+    assert _validate([str(plain), str(tmp_path / "base" / ".." / "base" / "settings.yaml")], tmp_path) == alone
+    assert alone["summary"]["resources"] == 1

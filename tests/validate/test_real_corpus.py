@@ -25,6 +25,17 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
         {("run-as-root", "*", "*"), ("privilege-escalation", "*", "*")},
     ),
     "microservices-demo": (["release", "kustomize"], {("service-type", "Service", "frontend-external")}),
+    "argo-rollouts-examples": (
+        [
+            "examples/rollout-bluegreen.yaml", "examples/rollout-canary.yaml",
+            "examples/traffic-routing-experiment-step/rollout-alb-experiment-step.yaml",
+            "examples/istio/istio-subset-split.yaml", "examples/workload-ref/workload-ref.yaml",
+        ],
+        {
+            ("run-as-root", "*", "*"), ("privilege-escalation", "*", "*"), ("service-type", "Service", "*"),
+            ("ingress-tls", "Ingress", "*"),
+        },
+    ),
     "flux2-kustomize-helm-example": (
         [
             "clusters/production", "clusters/staging", "apps/production", "apps/staging",
@@ -86,9 +97,10 @@ def test_each_named_defect_is_found_and_documented() -> None:
 
 
 def test_the_whole_flux_tree_at_once_repeats_only_the_two_clusters_plain_directories() -> None:
-    """Each kustomize directory is its own set: the base and overlays of ``apps/`` are no duplicates of each
-    other. The plain files of ``clusters/staging`` and ``clusters/production`` are one set when given
-    together (the fixture's README), so there, and only there, the same Flux objects are duplicates."""
+    """Each kustomize directory's render is applied on its own: the base and overlays of ``apps/`` are no
+    duplicates of each other. The plain files of ``clusters/staging`` and ``clusters/production`` are one
+    plain target when given together (the fixture's README), so there, and only there, the same Flux
+    objects are duplicates."""
     code, report = _validate("flux2-kustomize-helm-example", ".")
     errors = [f for f in report["findings"] if f["severity"] == "error"]
     assert code == 1 and errors

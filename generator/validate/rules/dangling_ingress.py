@@ -6,6 +6,13 @@ exist, or has no port with that number/name, the controller answers 503 for that
 succeeds, so nothing else catches it. A Service that lives outside the repo can be declared in
 ``policy.external`` (kind Service).
 
+The AWS Load Balancer Controller's ``use-annotation`` port name is no Service port: the backend's action is
+the Ingress annotation ``alb.ingress.kubernetes.io/actions.<service name>``, and the name is the action's
+(kubernetes-sigs/aws-load-balancer-controller pkg/ingress/enhanced_backend_builder.go,
+``magicServicePortUseAnnotation``). Such a backend is not checked, even without that annotation: Argo
+Rollouts' ALB traffic routing writes it at run time (argoproj/argo-rollouts utils/ingress/ingress.go,
+``ALBActionAnnotationKey``: ``actions.<rootService, else stableService>``).
+
 PASS:
 
     apiVersion: networking.k8s.io/v1
@@ -59,12 +66,16 @@ CATEGORY = "cross-resource"
 SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = frozenset({"Ingress"})
 
+ALB_USE_ANNOTATION = "use-annotation"
+
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     ns = obj.namespace
     for backend in ingress_backends(obj):
         if not backend.service:
             continue  # a schema error, not ours
+        if backend.port == ALB_USE_ANNOTATION:
+            continue  # an action of the AWS Load Balancer Controller, not a Service port (see above)
         svc = ctx.get("Service", ns, backend.service)
         if svc is None:
             if not ctx.is_external("Service", ns, backend.service):

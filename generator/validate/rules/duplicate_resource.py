@@ -7,6 +7,11 @@ reported, at its ``metadata.name``.
 Why: ``kubectl apply`` and Argo CD apply one after the other, so the last copy silently wins (and Argo CD
 reports the application as out of sync forever); kustomize refuses such input outright.
 
+Only copies that are applied together count: those of one kustomize directory's render, or those of the
+plain files (and stdin) of a run. An Argo CD Application or a Flux Kustomization applies one directory, so
+a base and the overlays that include it, validated in one run (``gitops-gen validate .``), are separate
+applies whose objects may share names.
+
 PASS:
     apiVersion: v1
     kind: Service
@@ -43,13 +48,21 @@ SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = None
 
 
+def applied_with(res: Resource) -> str:
+    """What ``res`` is applied with: the kustomize directory it was rendered from, "" for plain input."""
+    source = res.source
+    overlay: str = getattr(source, "overlay_dir", "") if source is not None else ""
+    return overlay
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.kind or not obj.name:
         return ()
     named = ctx.all_named(obj.kind, obj.namespace, obj.name)
     if len(named) < 2:
         return ()
-    same = [r for r in named if r.group == obj.group]
+    target = applied_with(obj)
+    same = [r for r in named if r.group == obj.group and applied_with(r) == target]
     if len(same) < 2 or same[0] is obj:
         return ()
     first = same[0]
