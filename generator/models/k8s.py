@@ -17,8 +17,22 @@ from typing import Any, Protocol
 # ``spec.workloadRef`` instead takes the template of the Deployment it names, which is a workload of its own.
 # Another group's Rollout (OpenKruise's rollouts.kruise.io has no template) is not a workload: pod_template
 # checks the group.
+# ReplicationController (core v1, still served) runs pods from ``spec.template`` too (kubernetes
+# staging/src/k8s.io/api/core/v1/types.go, ReplicationControllerSpec.Template).
 ROLLOUT_GROUP = "argoproj.io"
-WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Rollout"})
+WORKLOAD_KINDS = frozenset(
+    {
+        "Pod",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "ReplicationController",
+        "Job",
+        "CronJob",
+        "Rollout",
+    }
+)
 
 # Kinds without a namespace (the ones the platform and its prerequisites use).
 CLUSTER_SCOPED = frozenset(

@@ -137,3 +137,20 @@ def test_a_rollout_with_a_workload_ref_takes_the_deployment_s_template() -> None
     assert found == []
     alone = _run(_rollout("argoproj.io/v1alpha1", ref) + _service("{app.kubernetes.io/name: mlflow}"))
     assert [r.kind for r, _ in alone] == ["Service"]  # the Rollout itself has no template
+
+
+def test_a_replication_controller_s_template_is_a_pod_template() -> None:
+    # kubernetes staging/src/k8s.io/api/core/v1/types.go: ReplicationControllerSpec.Template *PodTemplateSpec
+    rc = """
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: {name: redis, namespace: ml}
+spec:
+  selector: {app: redis}
+  template:
+    metadata: {labels: {app: redis}}
+    spec: {containers: [{name: redis, image: "redis:7.2"}]}
+"""
+    assert _run(rc + _service("{app: redis}")) == []
+    assert [r.kind for r, _ in _run(rc + _service("{app: cache}"))] == ["Service"]

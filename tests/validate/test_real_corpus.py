@@ -36,6 +36,10 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
             ("ingress-tls", "Ingress", "*"),
         },
     ),
+    "guestbook-go": (
+        ["web/guestbook-go"],
+        {("run-as-root", "*", "*"), ("privilege-escalation", "*", "*"), ("service-type", "Service", "guestbook")},
+    ),
     "flux2-kustomize-helm-example": (
         [
             "clusters/production", "clusters/staging", "apps/production", "apps/staging",
