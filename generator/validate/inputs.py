@@ -41,6 +41,15 @@ def is_helm_chart(path: Path) -> bool:
         return False
 
 
+def is_component(directory: Path) -> bool:
+    """A kustomize Component (``kind: Component``, kubernetes-sigs/kustomize api/types/kustomization.go
+    ``ComponentKind``): a piece that overlays include through ``components:``, not a build of its own (its
+    patches need the resources of the kustomization that includes it). Found below a directory ``validate``
+    walks, it is neither rendered nor read as plain files: it is checked within the overlays that use it."""
+    loaded = read_kustomization(directory)
+    return loaded is not None and loaded[1].get("kind") == "Component"
+
+
 def _directory_kind(entries: list[os.DirEntry[str]]) -> str:
     """What a directory's listing makes it: "kustomize" (a kustomization file), "helm" (a ``*Chart.yaml``
     file and no kustomization, see :func:`is_helm_chart`) or "" (plain files)."""
@@ -133,7 +142,8 @@ def _visit(path: str, parts: tuple[str, ...], found: list[_Entry], charts: list[
         return
     kind = _directory_kind(entries)
     if kind == "kustomize" and parts:
-        found.append(_Entry(parts, True, False))
+        if not is_component(Path(path)):
+            found.append(_Entry(parts, True, False))
         return
     if kind == "helm":
         charts.append(parts)  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it

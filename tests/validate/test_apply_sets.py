@@ -124,3 +124,26 @@ def test_a_directory_or_file_given_twice_is_read_once(tmp_path: Path) -> None:
     alone = _validate([str(plain)], tmp_path)
     assert _validate([str(plain), str(tmp_path / "base" / ".." / "base" / "settings.yaml")], tmp_path) == alone
     assert alone["summary"]["resources"] == 1
+
+
+def test_a_kustomize_component_below_a_directory_is_checked_through_its_overlays_only(tmp_path: Path) -> None:
+    """A Component (kind: Component) patches what the kustomization including it has: built on its own,
+    kustomize fails (``validate .`` on kubernetes-sigs/metrics-server's manifests exited 2)."""
+    _layout(tmp_path)
+    component = tmp_path / "components" / "replicas"
+    component.mkdir(parents=True)
+    (component / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches: [{path: replicas.yaml}]\n"
+    )
+    # a strategic-merge patch names its target: alone, kustomize finds no Deployment web to patch
+    (component / "replicas.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n"
+    )
+    (tmp_path / "overlays" / "prod" / "kustomization.yaml").write_text(
+        "resources: [../../base]\ncomponents: [../../components/replicas]\n"
+    )
+    out = io.StringIO()
+    code = validate_cmd.run([str(tmp_path)], out=out, repo=tmp_path, fmt="json")
+    report = json.loads(out.getvalue())
+    assert code in (0, 1)
+    assert report["summary"]["resources"] == 6  # the base and the two overlays; the Component is not a target

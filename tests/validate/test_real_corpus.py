@@ -40,6 +40,10 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
         ["web/guestbook-go"],
         {("run-as-root", "*", "*"), ("privilege-escalation", "*", "*"), ("service-type", "Service", "guestbook")},
     ),
+    "metrics-server": (
+        ["manifests", "manifests/overlays/release", "manifests/overlays/release-ha-1.21+"],
+        {("deprecated-api", "PodDisruptionBudget", "metrics-server")},
+    ),
     "flux2-kustomize-helm-example": (
         [
             "clusters/production", "clusters/staging", "apps/production", "apps/staging",
