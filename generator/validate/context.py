@@ -27,6 +27,25 @@ class ExternalObject:
         return dict(self.labels)
 
 
+# Labels the StatefulSet controller sets on each pod (k8s.io/api apps/v1 types.go: StatefulSetPodNameLabel,
+# PodIndexLabel): see Context._statefulset_pods.
+STATEFULSET_POD_NAME = "statefulset.kubernetes.io/pod-name"
+POD_INDEX = "apps.kubernetes.io/pod-index"
+
+
+def _in_ordinal_range(obj: dict[str, Any], ordinal: int) -> bool:
+    """Whether a StatefulSet has a pod of this ordinal: ``spec.ordinals.start`` up to ``start + replicas``."""
+    spec = obj.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    ordinals = spec.get("ordinals")
+    start = ordinals.get("start") if isinstance(ordinals, dict) else None
+    first = start if isinstance(start, int) and not isinstance(start, bool) else 0
+    replicas = spec.get("replicas")
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        return ordinal >= first
+    return first <= ordinal < first + replicas
+
+
 @dataclass
 class Context:
     resources: list[Resource]
@@ -90,13 +109,47 @@ class Context:
         return found if isinstance(found, list) else [found]
 
     def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[Resource]:
-        """Workloads in ``namespace`` whose pod template labels match every key of ``selector``."""
+        """Workloads in ``namespace`` whose pod template labels match every key of ``selector``, with the
+        labels the StatefulSet controller puts on each of its pods (:meth:`_statefulset_pods`)."""
         if not selector:
             return []
+        if STATEFULSET_POD_NAME in selector or POD_INDEX in selector:
+            return self._statefulset_pods(namespace, selector)
         # Start from the rarest label of the selector, then filter: cost is the smallest bucket, not n.
         buckets = [self._templates_by_label.get((namespace, k, v), []) for k, v in selector.items()]
         items = selector.items()
         return [res for res, labels in min(buckets, key=len) if items <= labels.items()]
+
+    def _statefulset_pods(self, namespace: str, selector: dict[str, str]) -> list[Resource]:
+        """The StatefulSets of ``namespace`` with a pod that ``selector`` selects. Besides its template's
+        labels, each pod of a StatefulSet carries ``statefulset.kubernetes.io/pod-name: <set>-<ordinal>``
+        and ``apps.kubernetes.io/pod-index: <ordinal>`` (kubernetes pkg/controller/statefulset/
+        stateful_set_utils.go, ``updateIdentity``), for ordinals from ``spec.ordinals.start`` (0) on, as
+        many as ``spec.replicas`` (``podInOrdinalRange``). A Service per pod (Redis or Kafka announce
+        Services) selects on them. Without ``spec.replicas`` (an autoscaler sets it) any ordinal counts."""
+        rest = {k: v for k, v in selector.items() if k not in (STATEFULSET_POD_NAME, POD_INDEX)}
+        wanted_name, wanted_index = selector.get(STATEFULSET_POD_NAME), selector.get(POD_INDEX)
+        found: list[Resource] = []
+        for res in self.by_kind("StatefulSet"):
+            tmpl = pod_template(res) if res.namespace == namespace else None
+            if tmpl is None or not rest.items() <= tmpl.labels.items():
+                continue
+            ordinal: int | None = None
+            if wanted_name is not None:
+                prefix = res.name + "-"
+                digits = wanted_name[len(prefix) :] if wanted_name.startswith(prefix) else ""
+                if not (digits.isascii() and digits.isdigit()) or str(int(digits)) != digits:
+                    continue
+                ordinal = int(digits)
+            if wanted_index is not None:
+                if not (wanted_index.isascii() and wanted_index.isdigit()) or str(int(wanted_index)) != wanted_index:
+                    continue
+                if ordinal is not None and int(wanted_index) != ordinal:
+                    continue
+                ordinal = int(wanted_index)
+            if ordinal is not None and _in_ordinal_range(res.obj, ordinal):
+                found.append(res)
+        return found
 
     def is_external(self, kind: str, namespace: str, name: str) -> bool:
         return any(e.kind == kind and e.name == name and e.namespace in ("", namespace) for e in self.external)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 import yaml
 
 from generator.validate.context import Context
@@ -154,3 +155,40 @@ spec:
 """
     assert _run(rc + _service("{app: redis}")) == []
     assert [r.kind for r, _ in _run(rc + _service("{app: cache}"))] == ["Service"]
+
+
+def _statefulset(extra: str = "  replicas: 3\n") -> str:
+    return f"""
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: redis, namespace: ml}}
+spec:
+{extra}  serviceName: redis
+  selector: {{matchLabels: {{app: redis}}}}
+  template:
+    metadata: {{labels: {{app: redis}}}}
+    spec: {{containers: [{{name: redis, image: "redis:7.2"}}]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("selector", "extra", "dangling"),
+    [
+        ("{app: redis, statefulset.kubernetes.io/pod-name: redis-0}", "  replicas: 3\n", False),
+        ("{statefulset.kubernetes.io/pod-name: redis-2}", "  replicas: 3\n", False),
+        ("{statefulset.kubernetes.io/pod-name: redis-3}", "  replicas: 3\n", True),  # ordinals 0..2
+        ("{statefulset.kubernetes.io/pod-name: redis-02}", "  replicas: 3\n", True),  # not a pod name
+        ("{statefulset.kubernetes.io/pod-name: cache-0}", "  replicas: 3\n", True),  # another set's pod
+        ("{app: cache, statefulset.kubernetes.io/pod-name: redis-0}", "  replicas: 3\n", True),
+        ("{apps.kubernetes.io/pod-index: '1'}", "  replicas: 3\n", False),
+        ("{statefulset.kubernetes.io/pod-name: redis-1, apps.kubernetes.io/pod-index: '2'}", "  replicas: 3\n", True),
+        ("{statefulset.kubernetes.io/pod-name: redis-6}", "  replicas: 2\n  ordinals: {start: 5}\n", False),
+        ("{statefulset.kubernetes.io/pod-name: redis-4}", "  replicas: 2\n  ordinals: {start: 5}\n", True),
+        ("{statefulset.kubernetes.io/pod-name: redis-9}", "", False),  # no replicas: an autoscaler's
+    ],
+)
+def test_the_statefulset_controller_s_pod_labels_select_its_pods(selector: str, extra: str, dangling: bool) -> None:
+    # kubernetes pkg/controller/statefulset/stateful_set_utils.go (updateIdentity, podInOrdinalRange)
+    found = _run(_statefulset(extra) + _service(selector))
+    assert [r.kind for r, _ in found] == (["Service"] if dangling else [])
