@@ -96,8 +96,7 @@ def _render(root: Path, env: str) -> list[dict[str, Any]]:
     overlay = root / "overlays" / env
     if kustomization_file(overlay) is None:
         return []  # the environment does not exist on this side: everything is added or removed
-    text = rendered(overlay)  # started ahead by compute()
-    return load_rendered(kustomize_build(overlay) if text is None else text, f"overlays/{env}")
+    return load_rendered(rendered(overlay, kustomize_build), f"overlays/{env}")  # started ahead by compute()
 
 
 def stale_overlays(root: Path, names: list[str]) -> list[str]:

@@ -1,19 +1,19 @@
 """kustomize renders started ahead of their turn, so that a command with several kustomize directories
 renders them at once instead of one after the other.
 
-``gitops-gen validate`` on a repository renders every ``overlays/*`` (and ``validate a/ b/`` every
-kustomize directory below its inputs), ``build`` the overlay of each environment it builds, ``diff`` every
-overlay at the base and in the working tree; each render is a ``kustomize`` process that runs for 0.1 s or
-more, before the command can go on. Within :func:`concurrent_renders`, :func:`render_ahead` starts them on
-up to ``workers`` threads (one per core, or ``--jobs``, as for the rest of the work: kustomize is
-CPU-bound), in the order given; the command then asks for each text in its own order (:func:`rendered`)
-and waits only for the one it needs. Outputs, errors and their order are those of rendering one by one: a
-directory's error is raised when the command reaches that directory, so the first failing input in its
-order is the one reported, as before, and the renders not started when the command leaves the block (at
-such an error) never start. The renders run in copies of the caller's context (``contextvars``):
-``--allow-remote`` (generator.kustomize.remote.REMOTE_ALLOWED) holds in them as in the caller. Threads are
-daemons: a run that stops at an error does not wait for renders it no longer needs (their kustomize
-processes finish on their own).
+``gitops-gen validate`` on a repository renders every ``overlays/*`` (and ``validate a/ b/`` every kustomize
+directory below its inputs), ``build`` the overlay of each environment it builds, ``diff`` every overlay at
+the base and in the working tree; each render is a ``kustomize`` process that runs for 0.1 s or more, before
+the command can go on. Within :func:`concurrent_renders`, :func:`render_ahead` starts them on up to
+``workers`` threads (one per core, or ``--jobs``, as for the rest of the work: kustomize is CPU-bound), in
+the order given; the command then asks for each text in its own order (:func:`rendered`) and waits only for
+the one it needs (or renders it itself when it was not started ahead). Outputs, errors and their order are
+those of rendering one by one: a directory's error is raised when the command reaches that directory, so the
+first failing input in its order is the one reported, as before, and the renders not started when the
+command leaves the block (at such an error) never start. The renders run in copies of the caller's context
+(``contextvars``): ``--allow-remote`` (generator.kustomize.remote.REMOTE_ALLOWED) holds in them as in the
+caller. Threads are daemons: a run that stops at an error does not wait for renders it no longer needs
+(their kustomize processes finish on their own).
 """
 
 from __future__ import annotations
@@ -106,15 +106,13 @@ def _drain(queue: deque[tuple[Path, _Slot]], render: Callable[[Path], str], cont
             slot.done.set()
 
 
-def rendered(directory: Path) -> str | None:
-    """The text of ``directory`` rendered ahead (waiting for it), raising what its render raised; None
-    when it was not started ahead (the caller renders it itself)."""
+def rendered(directory: Path, render: Callable[[Path], str]) -> str:
+    """The text of ``directory``: its render started ahead (waiting for it, raising what it raised), or
+    ``render(directory)`` in this thread when it was not started ahead."""
     renders = _RENDERS.get()
-    if renders is None:
-        return None
-    slot = renders.slots.get(_key(directory))
+    slot = renders.slots.get(_key(directory)) if renders is not None else None
     if slot is None:
-        return None
+        return render(directory)
     slot.done.wait()
     if slot.error is not None:
         raise slot.error

@@ -33,6 +33,13 @@ STATEFULSET_POD_NAME = "statefulset.kubernetes.io/pod-name"
 POD_INDEX = "apps.kubernetes.io/pod-index"
 
 
+def _ordinal(digits: str) -> int | None:
+    """The ordinal ``digits`` writes as the controller does (``0``, ``12``; not ``012`` or ``+1``), else None."""
+    if not (digits.isascii() and digits.isdigit()) or str(int(digits)) != digits:
+        return None
+    return int(digits)
+
+
 def _in_ordinal_range(obj: dict[str, Any], ordinal: int) -> bool:
     """Whether a StatefulSet has a pod of this ordinal: ``spec.ordinals.start`` up to ``start + replicas``."""
     spec = obj.get("spec")
@@ -134,19 +141,14 @@ class Context:
             tmpl = pod_template(res) if res.namespace == namespace else None
             if tmpl is None or not rest.items() <= tmpl.labels.items():
                 continue
-            ordinal: int | None = None
+            # the ordinal each wanted label names for this set's pods (None: no pod of this set has it)
+            ordinals: set[int | None] = set()
             if wanted_name is not None:
                 prefix = res.name + "-"
-                digits = wanted_name[len(prefix) :] if wanted_name.startswith(prefix) else ""
-                if not (digits.isascii() and digits.isdigit()) or str(int(digits)) != digits:
-                    continue
-                ordinal = int(digits)
+                ordinals.add(_ordinal(wanted_name[len(prefix) :]) if wanted_name.startswith(prefix) else None)
             if wanted_index is not None:
-                if not (wanted_index.isascii() and wanted_index.isdigit()) or str(int(wanted_index)) != wanted_index:
-                    continue
-                if ordinal is not None and int(wanted_index) != ordinal:
-                    continue
-                ordinal = int(wanted_index)
+                ordinals.add(_ordinal(wanted_index))
+            (ordinal,) = ordinals if len(ordinals) == 1 else (None,)
             if ordinal is not None and _in_ordinal_range(res.obj, ordinal):
                 found.append(res)
         return found

@@ -193,8 +193,7 @@ def render_kustomization(path: Path) -> str:
     """Render a kustomize directory with the generator's renderer (the only caller of kustomize), or take
     its render started ahead (:mod:`generator.kustomize.renders`). Deprecated kustomization fields do not
     refuse the target: ``kustomize-deprecated`` reports them."""
-    text = rendered(path)
-    return render_now(path) if text is None else text
+    return rendered(path, render_now)
 
 
 def render_now(path: Path) -> str:
