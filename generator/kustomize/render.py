@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,18 +20,19 @@ def kustomize_command() -> list[str]:
     raise RenderError("neither kustomize nor kubectl is on PATH (install one to render overlays)")
 
 
-# kustomize's deprecation warnings, one line each: api/types/kustomization.go (kubernetes-sigs/kustomize),
-# CheckDeprecatedFields, e.g. "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run
-# 'kustomize edit fix' to update your Kustomization automatically." (v5.5.0 also warns on commonLabels).
-DEPRECATION_WARNING = re.compile(r"^# Warning: '(\w+)' is deprecated\b.*$")
-
-
-def kustomize_build(path: Path, *, allow_deprecations: bool = False) -> str:
+def kustomize_build(path: Path, *, strict: bool = True) -> str:
     """The rendered YAML stream of the kustomization at ``path``; RenderError (one line) on failure.
 
-    Anything kustomize prints on stderr while succeeding is treated as a failure, so the generated tree
-    stays warning-free; with ``allow_deprecations`` kustomize's deprecated-field warnings are dropped (the
-    ``kustomize-deprecated`` rule reports each field at its file and line instead).
+    ``strict`` (``build``, on the tree gitops-gen generates): anything kustomize prints on stderr while
+    succeeding is a failure too, so the generated tree stays warning-free.
+
+    Not ``strict`` (``validate``, on any repository): a render that exits 0 is validated whatever kustomize
+    logged on stderr, because that is what Argo CD syncs. Its repo-server runs ``kustomize build`` through
+    ``executil.Run`` (argoproj/argo-cd util/kustomize/kustomize.go, ``Build``), which returns stdout alone
+    and puts stderr into the error only when the command fails (util/exec/exec.go, ``RunCommandExt``:
+    ``CaptureStderr`` is off by default). kustomize logs a deprecated field (the ``kustomize-deprecated``
+    rule reports it at its file and line) or vars it never replaced (``log.Printf`` in kubernetes-sigs/
+    kustomize api/internal/accumulator/resaccumulator.go) and renders all the same.
     """
     from generator.kustomize.remote import refuse_remote
 
@@ -44,12 +44,9 @@ def kustomize_build(path: Path, *, allow_deprecations: bool = False) -> str:
         raise RenderError(f"{path}: kustomize timed out after {TIMEOUT_SECONDS}s") from None
     except OSError as exc:
         raise RenderError(f"{path}: cannot run {cmd[0]}: {exc.strerror or exc}") from None
-    lines = result.stderr.splitlines()
-    if allow_deprecations and result.returncode == 0:
-        lines = [line for line in lines if not DEPRECATION_WARNING.match(line.strip())]
-    stderr = " ".join(" ".join(lines).split())
+    stderr = " ".join(result.stderr.split())
     if result.returncode != 0:
         raise RenderError(f"{path}: kustomize failed: {stderr or f'exit code {result.returncode}'}")
-    if stderr:
+    if stderr and strict:
         raise RenderError(f"{path}: kustomize printed warnings: {stderr}")
     return result.stdout

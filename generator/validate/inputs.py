@@ -191,8 +191,9 @@ def helm_charts(directory: Path) -> list[Path]:
 
 def render_kustomization(path: Path) -> str:
     """Render a kustomize directory with the generator's renderer (the only caller of kustomize), or take
-    its render started ahead (:mod:`generator.kustomize.renders`). Deprecated kustomization fields do not
-    refuse the target: ``kustomize-deprecated`` reports them."""
+    its render started ahead (:mod:`generator.kustomize.renders`). What kustomize logs while it succeeds
+    does not refuse the target (Argo CD syncs it: see ``kustomize_build``); ``kustomize-deprecated``
+    reports deprecated fields."""
     return rendered(path, render_now)
 
 
@@ -200,7 +201,7 @@ def render_now(path: Path) -> str:
     """:func:`render_kustomization` in this thread, now."""
     from generator.kustomize.render import kustomize_build
 
-    return kustomize_build(path, allow_deprecations=True)
+    return kustomize_build(path, strict=False)
 
 
 def kustomize_targets(inputs: Sequence[str]) -> list[Path]:

@@ -4,13 +4,17 @@ warning at its kustomization file and line; a real kustomize failure is still ex
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.commands import validate as validate_cmd
-from generator.kustomize.render import DEPRECATION_WARNING, kustomize_build
+from generator.errors import RenderError
+from generator.kustomize.render import kustomize_build, kustomize_command
 from generator.validate.context import Context
 from generator.validate.ksources import kustomization_sources
 from generator.validate.model import Finding
@@ -38,6 +42,11 @@ labels:
 patches:
 - path: p.yaml
 """
+
+# kustomize's deprecation warnings, one line each: api/types/kustomization.go (kubernetes-sigs/kustomize),
+# CheckDeprecatedFields, e.g. "# Warning: 'bases' is deprecated. Please use 'resources' instead. Run
+# 'kustomize edit fix' to update your Kustomization automatically." (v5.5.0 also warns on commonLabels).
+DEPRECATION_WARNING = re.compile(r"^# Warning: '(\w+)' is deprecated\b.*$")
 
 
 def _tree(tmp_path: Path, kustomization: str) -> Path:
@@ -75,10 +84,6 @@ def test_passes_on_a_flux_kustomization_object() -> None:
 
 def test_fires_for_exactly_the_fields_kustomize_itself_warns_about(tmp_path: Path) -> None:
     """The real kustomize prints one deprecation line per field; the rule reports the same set."""
-    import subprocess
-
-    from generator.kustomize.render import kustomize_command
-
     _tree(tmp_path, DEPRECATED)
     result = subprocess.run([*kustomize_command(), str(tmp_path)], capture_output=True, text=True, check=True)
     warned = {m.group(1) for line in result.stderr.splitlines() if (m := DEPRECATION_WARNING.match(line))}
@@ -95,7 +100,7 @@ def test_fires_through_validate_at_file_and_line_and_the_target_renders(tmp_path
     assert "kustomization.yaml:1:1: warning [kustomize-deprecated] 'bases' is deprecated" in text
     assert "kustomization.yaml:6:1: warning [kustomize-deprecated] 'patchesJson6902'" in text
     assert "1 resource:" in text  # the ConfigMap was rendered and validated; sources are not counted
-    assert kustomize_build(tmp_path, allow_deprecations=True).count("kind: ConfigMap") == 1
+    assert kustomize_build(tmp_path, strict=False).count("kind: ConfigMap") == 1
 
 
 def test_fires_for_a_deprecated_field_in_a_base_the_overlay_pulls_in(tmp_path: Path) -> None:
@@ -112,3 +117,28 @@ def test_a_real_kustomize_failure_is_still_exit_2_with_kustomizes_message(tmp_pa
     assert result.exit_code == 2
     assert "kustomize failed" in result.output and "missing-patch.yaml" in result.output
     assert "Traceback" not in result.output
+
+
+UNREPLACED_VARS = """\
+resources: [cm.yaml]
+vars:
+- name: UNUSED
+  objref: {kind: ConfigMap, name: x, apiVersion: v1}
+  fieldref: {fieldpath: metadata.name}
+"""
+
+
+def test_what_kustomize_logs_while_it_succeeds_does_not_refuse_the_target(tmp_path: Path) -> None:
+    """kubernetes-sigs/kustomize's examples/transformerconfigs/crd: a var nothing uses makes kustomize log
+    "well-defined vars that were never replaced" on stderr and exit 0. Argo CD syncs that render, so
+    validate checks it (it refused it with exit 2 before); ``build`` stays strict on its own tree."""
+    (tmp_path / "cm.yaml").write_text(CM)
+    (tmp_path / "kustomization.yaml").write_text(UNREPLACED_VARS)
+    logged = subprocess.run([*kustomize_command(), str(tmp_path)], capture_output=True, text=True, check=True)
+    assert "never replaced: UNUSED" in logged.stderr  # the real kustomize logs it, and succeeds
+    result = CliRunner().invoke(app, ["validate", "--repo", str(tmp_path), str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "kustomization.yaml:2:1: warning [kustomize-deprecated] 'vars' is deprecated" in result.output
+    assert "1 resource:" in result.output
+    with pytest.raises(RenderError, match=r"kustomize printed warnings: .*never replaced: UNUSED"):
+        kustomize_build(tmp_path)
