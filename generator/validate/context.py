@@ -31,6 +31,28 @@ class ExternalObject:
 # PodIndexLabel): see Context._statefulset_pods.
 STATEFULSET_POD_NAME = "statefulset.kubernetes.io/pod-name"
 POD_INDEX = "apps.kubernetes.io/pod-index"
+# Labels the API server adds to a Job's pod template, the Job's name as value (k8s.io/api batch/v1 types.go:
+# LegacyJobNameLabel, JobNameLabel): see _job_pod_labels.
+JOB_NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
+
+
+def _job_pod_labels(res: Resource, labels: dict[str, str]) -> dict[str, str]:
+    """The labels of a Job's pods: its template's, plus those the API server adds when it creates the Job.
+    Unless ``spec.manualSelector`` is true, the Job strategy's ``generateSelector`` (kubernetes
+    pkg/registry/batch/job/strategy.go) sets ``job-name`` and ``batch.kubernetes.io/job-name`` to the Job's
+    name where the template does not set them (a template's own value stands). A headless Service for an
+    Indexed Job's workers selects on them (GoogleCloudPlatform/kubernetes-engine-samples,
+    ai-ml/mix-train-and-inference)."""
+    name = res.name
+    spec = res.obj.get("spec")
+    if not name or (isinstance(spec, dict) and spec.get("manualSelector") is True):
+        return labels
+    if all(key in labels for key in JOB_NAME_LABELS):
+        return labels
+    added = dict(labels)
+    for key in JOB_NAME_LABELS:
+        added.setdefault(key, name)
+    return added
 
 
 def _ordinal(digits: str) -> int | None:
@@ -64,7 +86,8 @@ class Context:
     # (kind, namespace, name) -> the resource, or a list when there are several (duplicate-resource): no
     # one-item list per resource
     _by_key: dict[tuple[str, str, str], Resource | list[Resource]] = field(default_factory=dict, init=False, repr=False)
-    # (namespace, label key, label value) -> workloads whose pod template carries that label
+    # (namespace, label key, label value) -> workloads whose pods carry that label (their template's labels,
+    # with those the API server adds to a Job's: _job_pod_labels)
     _templates_by_label: dict[tuple[str, str, str], list[tuple[Resource, dict[str, str]]]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -87,8 +110,9 @@ class Context:
                     by_key[key] = [found, res]
             tmpl = pod_template(res)
             if tmpl is not None:
-                pair = (res, tmpl.labels)  # one tuple per workload, in the bucket of each of its labels
-                for label, value in tmpl.labels.items():
+                labels = _job_pod_labels(res, tmpl.labels) if kind == "Job" and res.group == "batch" else tmpl.labels
+                pair = (res, labels)  # one tuple per workload, in the bucket of each of its labels
+                for label, value in labels.items():
                     templates[(namespace, label, value)].append(pair)
         self._by_kind = dict(by_kind)
         self._by_key = by_key
@@ -117,7 +141,8 @@ class Context:
 
     def pod_owners(self, namespace: str, selector: dict[str, str]) -> list[Resource]:
         """Workloads in ``namespace`` whose pod template labels match every key of ``selector``, with the
-        labels the StatefulSet controller puts on each of its pods (:meth:`_statefulset_pods`)."""
+        labels the API server adds to a Job's template (:func:`_job_pod_labels`) and those the StatefulSet
+        controller puts on each of its pods (:meth:`_statefulset_pods`)."""
         if not selector:
             return []
         if STATEFULSET_POD_NAME in selector or POD_INDEX in selector:

@@ -192,3 +192,46 @@ def test_the_statefulset_controller_s_pod_labels_select_its_pods(selector: str, 
     # kubernetes pkg/controller/statefulset/stateful_set_utils.go (updateIdentity, podInOrdinalRange)
     found = _run(_statefulset(extra) + _service(selector))
     assert [r.kind for r, _ in found] == (["Service"] if dangling else [])
+
+
+def _job(extra: str = "", labels: str = "") -> str:
+    return f"""
+apiVersion: batch/v1
+kind: Job
+metadata: {{name: workers, namespace: ml}}
+spec:
+  completionMode: Indexed
+  completions: 3
+{extra}  template:
+    metadata: {{labels: {{{labels}}}}}
+    spec:
+      subdomain: workers
+      restartPolicy: Never
+      containers: [{{name: worker, image: "busybox:1.36"}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("selector", "extra", "labels", "dangling"),
+    [
+        ("{job-name: workers}", "", "", False),
+        ("{batch.kubernetes.io/job-name: workers}", "", "", False),
+        ("{job-name: workers, app: w}", "", "app: w", False),
+        ("{job-name: other}", "", "", True),  # another Job's pods
+        ("{job-name: workers}", "  manualSelector: true\n  selector: {matchLabels: {app: w}}\n", "app: w", True),
+        ("{job-name: mine}", "", "job-name: mine", False),  # the template's own value stands
+        ("{job-name: workers}", "", "job-name: mine", True),
+    ],
+)
+def test_the_labels_the_api_server_adds_to_a_job_select_its_pods(
+    selector: str, extra: str, labels: str, dangling: bool
+) -> None:
+    # kubernetes pkg/registry/batch/job/strategy.go (generateSelector); kubernetes-engine-samples'
+    # ai-ml/mix-train-and-inference headless Service selects job-name
+    found = _run(_job(extra, labels) + _service(selector))
+    assert bool(found) is dangling, [f.message for _, f in found]
+
+
+def test_the_job_name_labels_are_those_of_batch_jobs_only() -> None:
+    other = _job().replace("apiVersion: batch/v1", "apiVersion: example.com/v1")
+    assert _run(other + _service("{job-name: workers}"))  # not a batch Job: no labels added
