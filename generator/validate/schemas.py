@@ -33,6 +33,26 @@ _DEFAULT_SUFFIX = (
 _TEMPLATE_VAR = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 
 
+# Fields the Kubernetes OpenAPI marks required that the API server's defaulting fills in before it validates,
+# so an object without them is accepted: definition in _definitions.json -> those fields.
+DEFAULTED_BEFORE_VALIDATION: dict[str, tuple[str, ...]] = {
+    # kubernetes pkg/apis/rbac/v1/defaults.go: SetDefaults_RoleBinding and SetDefaults_ClusterRoleBinding set
+    # an empty roleRef.apiGroup to rbac.authorization.k8s.io
+    "io.k8s.api.rbac.v1.RoleRef": ("apiGroup",),
+}
+
+
+def k8s_definitions(directory: Path) -> dict[str, Any]:
+    """The ``_definitions.json`` of a Kubernetes schema folder, without the required fields that the API
+    server defaults before validating (:data:`DEFAULTED_BEFORE_VALIDATION`)."""
+    defs: dict[str, Any] = json.loads((directory / "_definitions.json").read_text(encoding="utf-8"))
+    for name, fields in DEFAULTED_BEFORE_VALIDATION.items():
+        definition = defs.get("$defs", {}).get(name)
+        if isinstance(definition, dict) and isinstance(definition.get("required"), list):
+            definition["required"] = [f for f in definition["required"] if f not in fields]
+    return defs
+
+
 def k8s_schema_root() -> Path:
     """kubernetes-validate's bundled schema folder, found without importing the package: its
     ``__init__`` imports python-jsonschema (~0.1 s on every run), which validate never uses."""
@@ -270,7 +290,7 @@ class SchemaStore:
 
     def _k8s_registry(self) -> Any:
         if self._registry is None:
-            defs = json.loads((self.k8s_dir / "_definitions.json").read_text(encoding="utf-8"))
+            defs = k8s_definitions(self.k8s_dir)
             self._registry = jsonschema_rs.Registry([(K8S_DEFINITIONS_URI, defs)])
         return self._registry
 
@@ -415,8 +435,7 @@ class SchemaStore:
         schema = sanitize_patterns(schema, python_regex_ok)
         registry: Any = Registry()
         if base == "k8s":
-            defs = json.loads((self.k8s_dir / "_definitions.json").read_text(encoding="utf-8"))
-            defs = sanitize_patterns(defs, python_regex_ok)
+            defs = sanitize_patterns(k8s_definitions(self.k8s_dir), python_regex_ok)
             registry = registry.with_resource(K8S_DEFINITIONS_URI, RefResource.from_contents(defs))
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         return cls(schema, registry=registry)

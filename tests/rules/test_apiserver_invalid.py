@@ -464,3 +464,24 @@ def test_the_ip_shortcut_skips_only_hosts_that_cannot_parse(host: str) -> None:
     except ValueError:
         parses = False
     assert network._may_be_ip(host) or not parses
+
+
+@pytest.mark.parametrize("kind", ["RoleBinding", "ClusterRoleBinding"])
+def test_api_groups_the_api_server_defaults_are_not_required(kind: str) -> None:
+    # kubernetes pkg/apis/rbac/v1/defaults.go: an empty roleRef.apiGroup, and an empty apiGroup of a User or
+    # Group subject, become rbac.authorization.k8s.io before validation (kubernetes-engine-samples'
+    # ai-ml/infw-gw getting-started ClusterRoleBinding has no roleRef.apiGroup)
+    binding: dict[str, Any] = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": kind,
+        "metadata": {"name": "b", "namespace": "ml"},
+        "roleRef": {"kind": "ClusterRole", "name": "view"},
+        "subjects": [{"kind": "User", "name": "jane"}, {"kind": "Group", "name": "devs", "apiGroup": ""}],
+    }
+    assert _run(binding) == []
+    wrong = copy.deepcopy(binding)
+    wrong["roleRef"]["apiGroup"] = "rbac.example.com"
+    wrong["subjects"][0]["apiGroup"] = "example.com"
+    found = _run(wrong)
+    _one(found, "/roleRef/apiGroup", 'unsupported value "rbac.example.com"')
+    _one(found, "/subjects/0/apiGroup", 'must be "rbac.authorization.k8s.io" for User subjects')

@@ -16,6 +16,7 @@ from generator.errors import InputError
 from generator.validate import crd as crd_convert
 from generator.validate.inputs import load_file
 from generator.validate.load import load_text
+from generator.validate.model import Resource
 from generator.validate.schemas import (
     SchemaStore,
     available_versions,
@@ -363,3 +364,19 @@ def test_every_version_gateway_api_serves_has_a_bundled_schema(api_version: str,
 @pytest.mark.parametrize(("api_version", "kind"), GATEWAY_API_NOT_SERVED)
 def test_a_version_gateway_api_no_longer_serves_has_none(api_version: str, kind: str) -> None:
     assert SchemaStore("1.33.0").lookup(api_version, kind) is None
+
+
+def test_a_field_the_api_server_defaults_before_validating_is_not_required() -> None:
+    """RoleRef.apiGroup is required in the Kubernetes OpenAPI, but defaulted first (kubernetes
+    pkg/apis/rbac/v1/defaults.go): a binding without it is accepted. kind and name stay required."""
+    store = SchemaStore("1.33")
+    binding = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRoleBinding",
+        "metadata": {"name": "b"},
+        "roleRef": {"kind": "ClusterRole", "name": "view"},
+    }
+    assert store.check(Resource(binding, "b.yaml")).errors == ()
+    nameless = {**binding, "roleRef": {"kind": "ClusterRole"}}
+    (error,) = store.check(Resource(nameless, "b.yaml")).errors
+    assert error.path == "/roleRef" and error.message == '"name" is a required property'

@@ -180,7 +180,10 @@ def validate_binding(obj: dict[str, Any], *, cluster: bool) -> list[Violation]:
     fn = RBAC + ("ValidateClusterRoleBinding" if cluster else "ValidateRoleBinding")
     ref = d(obj.get("roleRef"))
     kinds = ("ClusterRole",) if cluster else ("Role", "ClusterRole")
-    if ref.get("apiGroup") != RBAC_GROUP:
+    # Defaulting runs before validation (pkg/apis/rbac/v1/defaults.go): SetDefaults_RoleBinding and
+    # SetDefaults_ClusterRoleBinding make an empty roleRef.apiGroup rbac.authorization.k8s.io, and
+    # SetDefaults_Subject an empty apiGroup of a User or Group subject.
+    if ref.get("apiGroup") not in (None, "", RBAC_GROUP):
         out.append(Violation(("roleRef", "apiGroup"), f'unsupported value "{ref.get("apiGroup")}": {RBAC_GROUP}', fn))
     if ref.get("kind") not in kinds:
         out.append(Violation(("roleRef", "kind"), f'unsupported value "{ref.get("kind")}": ' + " or ".join(kinds), fn))
@@ -205,7 +208,7 @@ def validate_binding(obj: dict[str, Any], *, cluster: bool) -> list[Violation]:
                     )
                 )
         elif kind in ("User", "Group"):
-            if subject.get("apiGroup") != RBAC_GROUP:
+            if subject.get("apiGroup") not in (None, "", RBAC_GROUP):
                 out.append(Violation((*where, "apiGroup"), f'must be "{RBAC_GROUP}" for {kind} subjects', sfn))
         else:
             out.append(Violation((*where, "kind"), f'unsupported value "{kind}": ServiceAccount, User or Group', sfn))
