@@ -62,8 +62,15 @@ def test_fires_for_a_named_target_port_no_container_declares() -> None:
     assert "Deployment mlflow" in found[0][1].message and "http/5000" in found[0][1].message
 
 
-def test_fires_for_a_numeric_target_port_when_other_ports_are_declared() -> None:
-    assert _found(_deployment() + _service("[{port: 8080}]")) == [("Service", "/spec/ports/0/port")]
+def test_passes_for_a_numeric_target_port_no_container_declares() -> None:
+    # Kubernetes forwards to a number whether or not a container lists it (kubebuilder's metrics Service).
+    assert _run(_deployment() + _service("[{name: https, port: 443, targetPort: 8443}]")) == []
+    assert _run(_deployment() + _service("[{port: 8080}]")) == []
+
+
+def test_a_named_target_port_still_fires_beside_an_undeclared_numeric_one() -> None:
+    text = _deployment() + _service("[{name: https, port: 443, targetPort: 8443}, {name: m, port: 9, targetPort: web}]")
+    assert _found(text) == [("Service", "/spec/ports/1/targetPort")]
 
 
 def test_fires_when_the_protocol_differs() -> None:
@@ -125,6 +132,16 @@ def test_fires_for_a_servicemonitor_port_whose_target_is_not_exposed() -> None:
 def test_fires_for_a_servicemonitor_target_port_not_exposed() -> None:
     text = _deployment() + _service("[{name: http, port: 80, targetPort: http}]") + _monitor("{targetPort: metrics}")
     assert _found(text) == [("ServiceMonitor", "/spec/endpoints/0/targetPort")]
+
+
+def test_servicemonitor_port_through_an_undeclared_numeric_target_passes_but_a_direct_number_fires() -> None:
+    # port: the Service forwards to 8443 as it is; targetPort: prometheus-operator keeps only targets whose
+    # declared container port number matches, so an undeclared number scrapes nothing.
+    service = _service("[{name: https, port: 443, targetPort: 8443}]")
+    assert _run(_deployment() + service + _monitor("{port: https}")) == []
+    assert _found(_deployment() + service + _monitor("{targetPort: 8443}")) == [
+        ("ServiceMonitor", "/spec/endpoints/0/targetPort")
+    ]
 
 
 def test_passes_for_servicemonitor_ports_that_resolve() -> None:

@@ -2,14 +2,22 @@
 
 Three references are checked against the ``ports`` the containers declare:
 
-- a Service's ``targetPort`` (default: ``port``), for every pod template the Service selects: a named
-  targetPort must be a container port name with the same protocol; a numeric one must be a declared
-  ``containerPort`` (only checked when the template declares ports at all, since Kubernetes does not
-  require numeric ports to be declared);
+- a Service's named ``targetPort``, for every pod template the Service selects: it must be a container
+  port name with the same protocol, or the endpoints controller cannot resolve it and the Service has no
+  endpoint on that port (kubernetes ``pkg/api/v1/pod/util.go`` ``FindPort``). A numeric targetPort (or
+  none, which means ``port``) is not checked: ``FindPort`` uses the number as it is, and a container
+  serves any port it listens on whether or not it lists it in ``ports`` (k8s.io/api ``core/v1/types.go``,
+  ``Container.Ports``: "Not specifying a port here DOES NOT prevent that port from being exposed"); the
+  metrics Service kubebuilder scaffolds (``config/default/metrics_service.yaml``, targetPort 8443)
+  relies on this;
 - a probe's or lifecycle hook's named port (``httpGet.port`` / ``tcpSocket.port``): it must be a port
   name of the same container, or the kubelet rejects the pod;
-- a ServiceMonitor endpoint: ``port`` names a Service port whose targetPort must be exposed by the
-  Service's pods; ``targetPort`` names or numbers a container port of those pods directly.
+- a ServiceMonitor endpoint: ``port`` names a Service port whose named targetPort must resolve as above;
+  ``targetPort`` names or numbers a container port of those pods directly, and here a number must be
+  declared too (when the pods declare ports at all): prometheus-operator keeps only the targets whose
+  ``__meta_kubernetes_pod_container_port_number`` matches it (prometheus-operator
+  ``pkg/prometheus/promcfg.go``), a label Prometheus sets only from the containers' declared ports
+  (prometheus ``discovery/kubernetes/endpoints.go``).
 
 A mismatch means a Service without endpoints on that port (connection refused), a pod that never starts,
 or a Prometheus target that is down. Selectors that match nothing are ``dangling-service`` /
@@ -22,7 +30,9 @@ PASS:
     metadata: {name: mlflow}
     spec:
       selector: {app: mlflow}
-      ports: [{name: http, port: 80, targetPort: http}]
+      ports:
+        - {name: http, port: 80, targetPort: http}
+        - {name: https, port: 443, targetPort: 8443}        # a number: forwarded, declared or not
     ---
     apiVersion: apps/v1
     kind: Deployment
@@ -90,13 +100,29 @@ HANDLERS = ("httpGet", "tcpSocket")
 
 
 def unexposed(ctx: Context, workloads: Iterable[Resource], target: int | str, protocol: str = "TCP") -> list[Resource]:
-    """The workloads whose containers do not expose ``target`` (name, or declared number) for ``protocol``."""
+    """The workloads on whose pods a Service's ``targetPort`` does not resolve for ``protocol``.
+
+    Only a name can fail: kubernetes ``pkg/api/v1/pod/util.go`` ``FindPort`` looks a name up in the
+    containers' ports (name and protocol) and returns a number as it is, and an undeclared port is still
+    served (k8s.io/api ``core/v1/types.go``, ``Container.Ports``).
+    """
+    if isinstance(target, int):
+        return []
+    return [w for w in workloads if find_port(template_ports(ctx, w), target, protocol) is None]
+
+
+def undeclared(ctx: Context, workloads: Iterable[Resource], target: int | str) -> list[Resource]:
+    """The workloads whose containers do not declare ``target`` (a port name or number, TCP).
+
+    For a ServiceMonitor's ``targetPort``, which prometheus-operator matches against the container port
+    labels that Prometheus derives from declared ports only, so a number must be declared as well.
+    """
     out: list[Resource] = []
     for w in workloads:
         ports = template_ports(ctx, w)
         if isinstance(target, int) and not ports:
-            continue  # nothing declared: a numeric port may well be served, we cannot tell
-        if find_port(ports, target, protocol) is None:
+            continue  # no ports declared at all: nothing to contradict, left alone as before
+        if find_port(ports, target) is None:
             out.append(w)
     return out
 
@@ -162,7 +188,7 @@ def _monitor(ctx: Context, obj: Resource) -> Iterator[Finding]:
                         )
         elif ep.target_port is not None:
             by_id = {id(w): w for svc in services for w in service_backends(ctx, svc)}
-            missing = unexposed(ctx, by_id.values(), ep.target_port)
+            missing = undeclared(ctx, by_id.values(), ep.target_port)
             if missing:
                 yield Finding(
                     f"endpoint targetPort {ep.target_port} is not exposed by {_names(missing)}",
