@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import pytest
+import yaml
 
 from generator.validate.context import Context
 from generator.validate.model import Finding
+from generator.validate.rules import documentation
 from generator.validate.rules import secret_in_env as rule
 
 C0 = "/spec/template/spec/containers/0"
@@ -126,3 +129,115 @@ def test_passes_args_with_expansion_and_plain_flags() -> None:
 def test_passes_configmap_without_credentials() -> None:
     data = {"token-file": "/var/run/token", "prometheus.yml": "scrape_configs:\n  - bearer_token_file: /t\n"}
     assert _findings(_configmap(data)) == []
+
+
+def test_passes_a_configmap_yaml_key_that_opens_a_block() -> None:
+    # "secret:" opens the secret volume source; the next line is not its value.
+    data = {"template.yaml": "volumes:\n- name: certs\n  secret:\n    secretName: app-tls\n"}
+    assert _findings(_configmap(data)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("db:\n  password:\n    hunter2\n", "password"),  # a YAML plain scalar continued on the next line
+        ("auth:\n  secret: abc123\n", "secret"),  # inside the block a block key opens
+        ("[db]\npassword =\n    s3cr3t\n", "password"),  # an ini continuation line
+    ],
+)
+def test_fires_on_values_below_or_inside_a_block_key(text: str, key: str) -> None:
+    [finding] = _findings(_configmap({"app.yaml": text}))
+    assert f"({key})" in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{\n  "imagePullSecrets": [],\n  "hub": "docker.io/istio"\n}\n',
+        '{\n  "tokens": [ ],\n  "secrets": {}\n}\n',
+        "imagePullSecrets: [{name: regcred}]\nhub: docker.io/istio\n",
+    ],
+)
+def test_passes_empty_collections_and_image_pull_secret_references(text: str) -> None:
+    assert _findings(_configmap({"values.yaml": text})) == []
+
+
+def test_passes_image_pull_secrets_env_and_key() -> None:
+    assert _findings(_deployment(env=[{"name": "IMAGE_PULL_SECRETS", "value": "regcred"}])) == []
+    assert _findings(_configmap({"imagePullSecrets": "regcred"})) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "passwd:         compat\nhosts:          files dns\n",
+        "passwd: files systemd\ngroup: files systemd\n",
+        "passwd: sss files [NOTFOUND=return] ldap\ngroup: sss files\n",
+        'import os\ntoken=os.environ["HF_TOKEN"]\n',
+        "import os\ntoken = os.getenv('HF_TOKEN')\n",
+        "// the token\ntoken = process.env.API_TOKEN;\n",
+        '# java\npassword = System.getenv("DB_PASSWORD")\n',
+    ],
+)
+def test_passes_nsswitch_sources_and_environment_reads(text: str) -> None:
+    assert _findings(_configmap({"file": text})) == []
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"name": "MYSQL_ALLOW_EMPTY_PASSWORD", "value": "1"},
+        {"name": "MYSQL_ALLOW_EMPTY_PASSWORD", "value": "yes"},
+        {"name": "MYSQL_RANDOM_ROOT_PASSWORD", "value": "yes"},
+        {"name": "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "value": "0"},
+        {"name": "MYSQL_ONETIME_PASSWORD", "value": "on"},
+        {"name": "ALLOW_EMPTY_PASSWORD", "value": "YES"},
+    ],
+)
+def test_passes_password_switches(entry: dict[str, Any]) -> None:
+    assert _findings(_deployment(env=[entry])) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[db]\npassword = s3cr3t\n", "password"),
+        ("# env\nDB_PASSWORD=hunter2\n", "DB_PASSWORD"),
+        ("spring.datasource.url=jdbc:h2:mem\nspring.datasource.password=secret\n", "spring.datasource.password"),
+        ("hosts: files dns\npasswd: files hunter2\n", "passwd"),  # not only NSS services
+        ("[client]\npasswd = s3cr3t\n", "passwd"),
+        ('import os\ntoken = os.environ.get("HF_TOKEN", "hf_abc123")\n', "token"),  # a literal default
+    ],
+)
+def test_still_fires_on_literal_passwords_in_config_files(text: str, key: str) -> None:
+    [finding] = _findings(_configmap({"file": text}))
+    assert f"({key})" in finding.message
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"name": "MYSQL_ALLOW_EMPTY_PASSWORD", "value": "hunter2"},  # a switch name, but not a switch value
+        {"name": "MYSQL_ROOT_PASSWORD", "value": "1"},  # a switch value, but a password name
+        {"name": "DB_PASSWORD", "value": "hunter2"},
+        {"name": "API_TOKEN", "value": "[abc123]"},  # not an empty list
+    ],
+)
+def test_fires_on_literal_values_the_new_exceptions_do_not_cover(entry: dict[str, Any]) -> None:
+    [finding] = _findings(_deployment(env=[entry]))
+    assert finding.path == f"{C0}/env/0/value"
+
+
+def _doc_example(label: str) -> list[dict[str, Any]]:
+    doc = documentation(rule)
+    block = doc.split("PASS:", 1)[1].split("FAIL:", 1)[0] if label == "PASS" else doc.split("FAIL:", 1)[1]
+    return [d for d in yaml.safe_load_all(textwrap.dedent(block)) if d]
+
+
+def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
+    assert _findings(*_doc_example("PASS")) == []
+    assert [f.path for f in _findings(*_doc_example("FAIL"))] == [
+        f"{C0}/env/0/value",
+        f"{C0}/args/1",
+        "/data/application.properties",
+    ]

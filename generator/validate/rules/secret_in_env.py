@@ -12,11 +12,23 @@ anyone allowed to read the workload; credentials belong in Secrets produced in-c
   namespace, not a secret);
 - any value (env, args, command, ConfigMap data) that contains an AWS access key id, a PEM private key,
   a GitHub or Slack token, or a URL with a password (``postgresql://user:pass@host``);
-- in multi-line ConfigMap values (config files), ``name: value`` / ``name = value`` lines as above.
+- in multi-line ConfigMap values (config files), ``name: value`` / ``name = value`` lines as above; the
+  value is the rest of that line, or, when that is empty, the next line if it is indented deeper and is
+  not an entry of its own (a YAML plain scalar continued there): a YAML key that opens a block
+  (``secret:`` over ``secretName: app-tls``, a secret volume) has no value, its block's lines are checked
+  as lines of their own.
 
-Passing: empty values, ``true``/``false``, absolute file paths (``/etc/tls/client.key``), ``valueFrom``,
-and values that use ``$(VAR)`` expansion (or ``$VAR``/``${VAR}`` in a URL's password). One finding per
-value, at the value.
+Passing: empty values, empty lists and maps (``"imagePullSecrets": []``), ``true``/``false``, absolute
+file paths (``/etc/tls/client.key``), ``valueFrom``, values that use ``$(VAR)`` expansion (or
+``$VAR``/``${VAR}`` in a URL's password), and a value that is one read of an environment variable in
+code (``os.environ["HF_TOKEN"]``, ``os.getenv("T")``, ``process.env.T``, ``System.getenv("T")``,
+``os.Getenv("T")``, ``ENV["T"]``; not with a default argument, which may be a literal). Not credentials
+either: ``imagePullSecrets`` (references to Secrets by name, k8s.io/api ``core/v1/types.go``); a name
+with ``allow``/``random``/``onetime`` before its last word set to ``1``/``0``/``yes``/``no``/``on``/
+``off`` (``MYSQL_ALLOW_EMPTY_PASSWORD``, ``MARIADB_RANDOM_ROOT_PASSWORD``: switches that the
+docker-library/mysql and MariaDB/mariadb-docker ``docker-entrypoint.sh`` only test for being set); an
+nsswitch.conf ``passwd:`` line listing only NSS services and actions (``passwd: files systemd``; glibc
+``nss/nsswitch.conf``). One finding per value, at the value.
 
 PASS:
 
@@ -33,6 +45,21 @@ PASS:
                 - name: DB_PASSWORD
                   valueFrom: {secretKeyRef: {name: postgres-credentials, key: password}}
               args: ["--backend-store-uri", "postgresql://mlflow:$(DB_PASSWORD)@postgres:5432/mlflow"]
+    ---
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: job-template}
+    data:
+      pod.yaml: |
+        imagePullSecrets: []
+        volumes:
+          - name: tls
+            secret:
+              secretName: mlflow-tls
+      nsswitch.conf: |
+        passwd: files
+      train.py: |
+        token = os.environ["HF_TOKEN"]
 
 FAIL:
 
@@ -48,6 +75,14 @@ FAIL:
               env:
                 - {name: AWS_SECRET_ACCESS_KEY, value: guide-minio-password}
               args: ["--backend-store-uri", "postgresql://mlflow:mlflow@postgres:5432/mlflow"]
+    ---
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: mlflow-config}
+    data:
+      application.properties: |
+        spring.datasource.username=mlflow
+        spring.datasource.password=s3cr3t
 """
 
 from __future__ import annotations
@@ -151,6 +186,53 @@ _QUALIFIERS = frozenset(
     }
 )
 _BOOLEANS = frozenset({"true", "false"})
+# Empty YAML/JSON collections: ``"imagePullSecrets": []`` lists no names, let alone a credential.
+_EMPTY_COLLECTION = re.compile(r"^(?:\[\s*\]|\{\s*\})$")
+# A value that is one read of an environment variable in code (``token=os.environ["HF_TOKEN"]`` in a
+# script in a ConfigMap): the credential comes from the environment, like ``$(VAR)``. Only the bare read of
+# a quoted/identifier name: a default argument (``os.environ.get("T", "abc")``) may be a literal, so it is
+# not exempt.
+_ENV_NAME = r"""["'][A-Za-z_][A-Za-z0-9_]*["']"""
+_ENV_READ = re.compile(
+    rf"""^(?:os\.environ(?:\[{_ENV_NAME}\]|\.get\({_ENV_NAME}\))"""  # Python
+    rf"""|os\.getenv\({_ENV_NAME}\)"""  # Python
+    rf"""|os\.Getenv\({_ENV_NAME}\)"""  # Go
+    rf"""|System\.getenv\({_ENV_NAME}\)"""  # Java
+    rf"""|process\.env(?:\.[A-Za-z_][A-Za-z0-9_]*|\[{_ENV_NAME}\])"""  # Node.js
+    rf"""|ENV(?:\[{_ENV_NAME}\]|\.fetch\({_ENV_NAME}\)))"""  # Ruby
+    r""";?$"""
+)
+# Switches named after a password: docker-library/mysql ``docker-entrypoint.sh`` only tests
+# MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD and MYSQL_ONETIME_PASSWORD for being non-empty,
+# MariaDB/mariadb-docker ``docker-entrypoint.sh`` likewise MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and
+# MARIADB_RANDOM_ROOT_PASSWORD. A name with one of these words before its last set to a switch value is
+# that setting, not a password; any other value is still checked (MYSQL_ALLOW_EMPTY_PASSWORD=hunter2).
+_SWITCH_WORDS = frozenset({"allow", "random", "onetime"})
+_SWITCH_VALUES = frozenset({"1", "0", "yes", "no", "y", "n", "on", "off"})
+# ``passwd:`` in nsswitch.conf names the user database, and its value lists NSS services (glibc
+# ``nss/nsswitch.conf`` and ``manual/nss.texi``: service names, and actions such as ``[NOTFOUND=return]``).
+_NSS_SERVICES = frozenset(
+    {
+        "compat",
+        "db",
+        "dns",
+        "files",
+        "hesiod",
+        "nis",
+        "nisplus",
+        "ldap",
+        "myhostname",
+        "mymachines",
+        "resolve",
+        "sss",
+        "systemd",
+        "winbind",
+        "wins",
+        "wrapper",
+    }
+)
+_NSS_ITEM = re.compile(r"\[[^\]]*\]|[^\s\[]+")
+_NSS_ACTION = re.compile(r"^\[(?:\s*!?[A-Za-z]+=[A-Za-z]+\s*)+\]$")
 # An absolute file path with two or more segments (``/etc/tls/client.key``) names where a credential is.
 _FILE_PATH = re.compile(r"^(?:/[\w.-]+){2,}/?$")
 
@@ -169,9 +251,33 @@ _WHAT = {
     "slack": "a Slack token",
     "url": "a password inside a URL",
 }
-# ``name: value`` / ``name = value`` lines of config files embedded in ConfigMaps.
-_ASSIGNMENT = re.compile(r"""^\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$""", re.MULTILINE)
+# ``name: value`` / ``name = value`` lines of config files embedded in ConfigMaps. Only blanks and tabs
+# around the separator: ``\s`` would cross the line break, and a YAML ``secret:`` that opens a block (a
+# secret volume source) would take the next line (``secretName: app-tls``) as its value.
+_ASSIGNMENT = re.compile(r"""^([ \t]*)["']?([A-Za-z0-9_.-]+)["']?[ \t]*[:=][ \t]*(.*?)[ \t]*,?[ \t]*$""", re.MULTILINE)
+# A line that is an entry of its own (a key, a list item, a comment), not the rest of the value above it.
+_ENTRY = re.compile(r"""^[ \t]*(?:[-#]|["']?[A-Za-z0-9_.-]+["']?[ \t]*[:=])""")
 _HINT = re.compile(r"(?i)pass|secret|token|cred|key|pwd")
+
+
+def _assignments(text: str) -> Iterator[tuple[str, str]]:
+    """The ``(name, value)`` pairs of a config file's ``name: value`` / ``name = value`` lines.
+
+    A key with nothing after the separator takes the next line as its value when that line is indented
+    deeper and is not an entry of its own: a YAML plain scalar continued on the next line
+    (``password:`` over ``  hunter2``) is still a value, a nested block (``secret:`` over
+    ``  secretName: app-tls``) is not.
+    """
+    for match in _ASSIGNMENT.finditer(text):
+        indent, name, value = match.groups()
+        if not value and match.end() < len(text):
+            start = match.end() + 1  # past the line break
+            stop = text.find("\n", start)
+            following = text[start : stop if stop >= 0 else len(text)]
+            depth = len(following) - len(following.lstrip(" \t"))
+            if depth > len(indent) and following.strip() and not _ENTRY.match(following):
+                value = following.strip()
+        yield name, value
 
 
 @lru_cache(maxsize=4096)
@@ -179,6 +285,10 @@ def is_credential_name(name: str) -> bool:
     """Whether an env/key/flag name designates a credential (see the module docs)."""
     words = [w.lower() for w in _WORDS.findall(name)]
     if not words or words[-1] in _QUALIFIERS:
+        return False
+    if words[-3:] == ["image", "pull", "secrets"]:
+        # The PodSpec/ServiceAccount field and its Helm-values copies: references to Secrets by name
+        # (k8s.io/api core/v1/types.go: ImagePullSecrets []LocalObjectReference).
         return False
     if any(w in _CREDENTIAL_WORDS for w in words):
         return True
@@ -190,7 +300,26 @@ def _is_literal(value: str) -> bool:
     text = value.strip().strip("\"'")
     if not text or text.lower() in _BOOLEANS or "$(" in text or text.startswith("${"):
         return False
+    if _EMPTY_COLLECTION.match(text) or _ENV_READ.match(value.strip()):
+        return False
     return not (text.startswith("/") and _FILE_PATH.match(text))
+
+
+def _is_setting(name: str, value: str) -> bool:
+    """A credential-named value that is a setting about the credential (a switch, an NSS source list)."""
+    words = [w.lower() for w in _WORDS.findall(name)]
+    text = value.strip().strip("\"'")
+    if text.lower() in _SWITCH_VALUES and any(w in _SWITCH_WORDS for w in words[:-1]):
+        return True
+    if words == ["passwd"]:
+        items = _NSS_ITEM.findall(text)
+        return bool(items) and all(i in _NSS_SERVICES or _NSS_ACTION.match(i) for i in items)
+    return False
+
+
+def literal_credential(name: str, value: str) -> bool:
+    """Whether ``name = value`` puts a literal credential in the manifest."""
+    return is_credential_name(name) and _is_literal(value) and not _is_setting(name, value)
 
 
 # Substrings one of _VALUE_PATTERNS needs: plain ``in`` checks are far cheaper than the regex scan.
@@ -237,7 +366,7 @@ def _check_workload(ctx: Context, obj: Resource) -> Iterator[Finding]:
             if not isinstance(value, str) or "valueFrom" in item:
                 continue
             what = credential_in_value(value)
-            if what is None and is_credential_name(name) and _is_literal(value):
+            if what is None and literal_credential(name, value):
                 what = "a literal credential"
             if what is not None:
                 yield Finding(
@@ -259,11 +388,15 @@ def _check_args(items: object, field: str, base: tuple[str | int, ...], who: str
         if what is None and arg.startswith("-"):
             flag, eq, value = arg.lstrip("-").partition("=")
             if is_credential_name(flag):
-                if eq and _is_literal(value):
+                if eq and literal_credential(flag, value):
                     what = f"a literal credential ({arg.partition('=')[0]})"
                 elif not eq and i + 1 < len(args):
                     following = args[i + 1]
-                    if isinstance(following, str) and not following.startswith("-") and _is_literal(following):
+                    if (
+                        isinstance(following, str)
+                        and not following.startswith("-")
+                        and literal_credential(flag, following)
+                    ):
                         what, at = f"a literal credential ({arg})", i + 1
         if what is not None:
             yield Finding(
@@ -280,12 +413,12 @@ def _check_configmap(obj: Resource) -> Iterator[Finding]:
         what = credential_in_value(value)
         if what is None:
             if "\n" not in value.strip():
-                if is_credential_name(name) and _is_literal(value):
+                if literal_credential(name, value):
                     what = "a literal credential"
             elif _HINT.search(value):
-                for match in _ASSIGNMENT.finditer(value):
-                    if is_credential_name(match.group(1)) and _is_literal(match.group(2)):
-                        what = f"a literal credential ({match.group(1)})"
+                for key, assigned in _assignments(value):
+                    if literal_credential(key, assigned):
+                        what = f"a literal credential ({key})"
                         break
         if what is not None:
             yield Finding(
