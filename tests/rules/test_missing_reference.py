@@ -192,6 +192,41 @@ spec:
     assert _run(text) == []
 
 
+KUBE_ROOT_CA = """
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: c
+      image: busybox:1.36
+      volumeMounts: [{name: ca, mountPath: /ca}, {name: token, mountPath: /token}]
+      env: [{name: CA, valueFrom: {configMapKeyRef: {name: kube-root-ca.crt, key: KEY}}}]
+      envFrom: [{configMapRef: {name: kube-root-ca.crt}}]
+  volumes:
+    - {name: ca, configMap: {name: kube-root-ca.crt}}
+    - name: token
+      projected:
+        sources:
+          - serviceAccountToken: {path: token}
+          - configMap: {name: kube-root-ca.crt, items: [{key: KEY, path: ca.crt}]}
+"""
+
+
+def test_passes_for_the_kube_root_ca_configmap_the_control_plane_publishes() -> None:
+    # kube-controller-manager's root CA publisher creates it in every namespace, with the key ca.crt.
+    assert _run(KUBE_ROOT_CA.replace("KEY", "ca.crt")) == []
+
+
+def test_fires_for_a_key_the_kube_root_ca_configmap_does_not_have() -> None:
+    found = _run(KUBE_ROOT_CA.replace("KEY", "tls.crt"))
+    assert sorted(f.path for _, f in found) == [
+        "/spec/containers/0/env/0/valueFrom/configMapKeyRef/key",
+        "/spec/volumes/1/projected/sources/1/configMap/items/0/key",
+    ]
+    assert "it has: ca.crt" in found[0][1].message
+
+
 def test_statefulset_claim_templates_count_and_mounts_must_name_volumes() -> None:
     text = """
 apiVersion: apps/v1

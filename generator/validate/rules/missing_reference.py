@@ -10,6 +10,12 @@ Checked references, each resolved in the referring object's namespace:
 - ``serviceAccountName`` (the ``default`` ServiceAccount always exists) and ``imagePullSecrets``;
 - an Ingress's ``tls[].secretName``.
 
+The ConfigMap ``kube-root-ca.crt`` always exists, with the one key ``ca.crt``: kube-controller-manager's
+root CA publisher creates it in every namespace (kubernetes
+``pkg/controller/certificates/rootcacertpublisher/publisher.go``; its ``RootCAConfigMap`` gate is GA and
+locked on in 1.21, ``pkg/features/kube_features.go``), so pods mount it (often as a ``projected`` source
+beside a ServiceAccount token) without anything in the set producing it. Other keys of it are findings.
+
 A Secret counts as existing when the rendered set produces it: a Secret, an ExternalSecret's target
 (``spec.target.name``, default the ExternalSecret's name; not with ``creationPolicy: Merge`` or ``None``,
 which create nothing), a SealedSecret (``spec.template.metadata.name``,
@@ -33,6 +39,11 @@ PASS:
               env:
                 - name: DB_PASSWORD
                   valueFrom: {secretKeyRef: {name: postgres-credentials, key: password}}
+              volumeMounts: [{name: kube-api-ca, mountPath: /var/run/kube-api-ca}]
+          volumes:
+            - name: kube-api-ca
+              projected:
+                sources: [{configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}}]
     ---
     apiVersion: external-secrets.io/v1
     kind: ExternalSecret
@@ -79,6 +90,12 @@ KINDS: frozenset[str] | None = frozenset(WORKLOAD_KINDS | {"Ingress"})
 
 Path = tuple[str | int, ...]
 
+# ConfigMaps the control plane publishes in every namespace, and their keys. kube-controller-manager's
+# root CA publisher creates kube-root-ca.crt in each namespace and resets its data to exactly ca.crt
+# (kubernetes pkg/controller/certificates/rootcacertpublisher/publisher.go, syncNamespace), so these keys
+# win over a same-named ConfigMap in the set.
+CLUSTER_CONFIGMAPS: dict[str, frozenset[str]] = {"kube-root-ca.crt": frozenset({"ca.crt"})}
+
 
 class _Refs:
     """Resolves references of one object against the producers of the context."""
@@ -93,7 +110,9 @@ class _Refs:
         if not isinstance(name, str) or not name:
             return
         known: Keys
-        if (self.ns, name) in self.producers[kind]:
+        if kind == "ConfigMap" and name in CLUSTER_CONFIGMAPS:
+            known = CLUSTER_CONFIGMAPS[name]
+        elif (self.ns, name) in self.producers[kind]:
             known = self.producers[kind][(self.ns, name)]
         elif self.ctx.is_external(kind, self.ns, name):
             return
