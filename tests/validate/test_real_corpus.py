@@ -44,6 +44,17 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
         ["manifests", "manifests/overlays/release", "manifests/overlays/release-ha-1.21+"],
         {("deprecated-api", "PodDisruptionBudget", "metrics-server")},
     ),
+    "kubernetes-engine-samples": (
+        [
+            "ai-ml/mix-train-and-inference/workloads/fine-tune-l4.yaml",
+            "ai-ml/infw-gw/examples/getting-started/inference-pool.yaml",
+            "ai-ml/gke-tpu-dynamic-slicing/slice-controller.yaml",
+        ],
+        {
+            ("run-as-root", "*", "*"), ("privilege-escalation", "*", "*"), ("latest-tag", "Deployment", "*"),
+            ("missing-reference", "Job", "finetune-gemma-l4"), ("missing-schema", "InferencePool", "*"),
+        },
+    ),
     "flux2-kustomize-helm-example": (
         [
             "clusters/production", "clusters/staging", "apps/production", "apps/staging",
