@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from generator.validate.context import Context
 from generator.validate.model import Finding
 from generator.validate.rules import ingress_tls as rule
@@ -40,3 +42,24 @@ def test_passes_when_every_host_is_covered() -> None:
 
 def test_passes_tls_entry_without_hosts() -> None:
     assert _findings(_ingress(["mlflow.example.com"], [{"secretName": "default-cert"}])) == []
+
+
+@pytest.mark.parametrize(
+    ("annotations", "fires"),
+    [
+        # GoogleCloudPlatform/kubernetes-engine-samples autopilot/networking-tutorial: a managed certificate
+        ({"networking.gke.io/managed-certificates": "frontend-cert"}, False),
+        ({"ingress.gcp.kubernetes.io/pre-shared-cert": "my-cert"}, False),
+        ({"alb.ingress.kubernetes.io/certificate-arn": "arn:aws:acm:eu-west-1:1:certificate/x"}, False),
+        ({"alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]'}, False),
+        ({"alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}]'}, True),
+        ({"networking.gke.io/managed-certificates": ""}, True),
+        ({"kubernetes.io/ingress.class": "gce"}, True),
+    ],
+)
+def test_certificates_a_cloud_load_balancer_takes_from_annotations_count_as_tls(
+    annotations: dict[str, str], fires: bool
+) -> None:
+    ingress = _ingress(["shop.example.com"], None)
+    ingress["metadata"]["annotations"] = annotations
+    assert bool(_findings(ingress)) is fires

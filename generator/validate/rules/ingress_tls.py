@@ -6,6 +6,19 @@ its ``hosts`` (a wildcard ``*.example.com`` covers exactly one more label, as in
 entry without ``hosts`` covers every host, as the API defines). An Ingress without ``tls`` fires once at
 ``/spec``; each uncovered host fires at its ``/spec/rules/<i>/host``.
 
+Certificates that a cloud load balancer takes from an annotation count as TLS too (their hosts are in the
+certificates, outside the manifests, so hosts are not checked then):
+
+- GKE's Ingress controller terminates TLS with Google-managed certificates
+  (``networking.gke.io/managed-certificates``) or pre-shared ones
+  (``ingress.gcp.kubernetes.io/pre-shared-cert``), as with ``spec.tls`` Secrets (kubernetes/ingress-gce
+  ``pkg/metrics/features.go``, ``featuresForIngress``: the three sources of TLS termination);
+- the AWS Load Balancer Controller opens HTTPS listeners with the certificates of
+  ``alb.ingress.kubernetes.io/certificate-arn`` (then HTTPS:443 is the default listen port), or with
+  certificates it finds in ACM for the hosts when ``alb.ingress.kubernetes.io/listen-ports`` lists an
+  HTTPS port (aws-load-balancer-controller ``pkg/ingress/model_build_listener.go``,
+  ``computeIngressListenPortConfigByPort``).
+
 PASS:
 
     apiVersion: networking.k8s.io/v1
@@ -53,8 +66,23 @@ def covers(pattern: str, host: str) -> bool:
     return pattern == host
 
 
+# annotations that give an Ingress certificates on GKE (see the module docs)
+GKE_CERTIFICATES = ("networking.gke.io/managed-certificates", "ingress.gcp.kubernetes.io/pre-shared-cert")
+ALB_CERTIFICATE_ARN = "alb.ingress.kubernetes.io/certificate-arn"
+ALB_LISTEN_PORTS = "alb.ingress.kubernetes.io/listen-ports"
+
+
+def tls_from_annotations(obj: Resource) -> bool:
+    """Whether a cloud load balancer serves this Ingress over TLS with certificates its annotations name."""
+    annotations = obj.annotations
+    if any(annotations.get(key, "").strip() for key in (*GKE_CERTIFICATES, ALB_CERTIFICATE_ARN)):
+        return True
+    # listen-ports is JSON such as [{"HTTP": 80}, {"HTTPS": 443}]; the protocol is a key
+    return '"HTTPS"' in annotations.get(ALB_LISTEN_PORTS, "").upper()
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
-    if obj.kind != "Ingress":
+    if obj.kind != "Ingress" or tls_from_annotations(obj):
         return ()
     return _check(obj)
 
