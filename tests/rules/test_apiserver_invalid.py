@@ -485,3 +485,29 @@ def test_api_groups_the_api_server_defaults_are_not_required(kind: str) -> None:
     found = _run(wrong)
     _one(found, "/roleRef/apiGroup", 'unsupported value "rbac.example.com"')
     _one(found, "/subjects/0/apiGroup", 'must be "rbac.authorization.k8s.io" for User subjects')
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        (0, None),  # SetDefaults_Service: 0, "" and null become the port (open-telemetry demo's Jaeger Services)
+        ("", None),
+        (None, None),
+        (8080, None),
+        ("http", None),
+        (70000, "between 1 and 65535"),
+        ("8080", "at least one letter"),  # a JSON string is a port name, and a name needs a letter
+    ],
+)
+def test_service_target_ports_as_the_api_server_defaults_and_validates_them(target: Any, problem: str | None) -> None:
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "jaeger-agent"},
+        "spec": {"selector": {"app": "jaeger"}, "ports": [{"name": "http", "port": 80, "targetPort": target}]},
+    }
+    found = _run(svc)
+    if problem is None:
+        assert found == [], [f.message for f in found]
+    else:
+        _one(found, "/spec/ports/0/targetPort", problem)

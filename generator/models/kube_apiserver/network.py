@@ -84,8 +84,11 @@ def validate_service(obj: dict[str, Any]) -> list[Violation]:
             if (number, protocol) in pairs:
                 out.append(Violation(pw, f"duplicate port {number}/{protocol}", CORE + "ValidateService"))
             pairs.add((number, protocol))
-        if "targetPort" in port:
-            problem = port_num_or_name_problem(port.get("targetPort"))
+        target = port.get("targetPort")
+        # SetDefaults_Service (pkg/apis/core/v1/defaults.go) runs before validation: a targetPort of 0 or ""
+        # (or null, which decodes as 0) becomes the port itself
+        if target is not None and target != "" and not (type(target) is int and target == 0):
+            problem = port_num_or_name_problem(target)
             if problem:
                 out.append(
                     Violation((*pw, "targetPort"), problem, CORE + "validateServicePort (ValidatePortNumOrName)")

@@ -448,13 +448,14 @@ def _probe(c: dict[str, Any], key: str, where: Path, init: bool, out: list[Viola
 
 
 def port_num_or_name_problem(port: Any) -> str:
-    """ValidatePortNumOrName for an IntOrString port ('' when valid)."""
+    """ValidatePortNumOrName for an IntOrString port ('' when valid). A quoted number (``"8080"``) is a
+    string, so it is checked as a port name, which needs a letter: IntOrString's UnmarshalJSON keeps a JSON
+    string a string, and ValidatePortNumOrName checks the string type with IsValidPortName (kubernetes
+    pkg/apis/core/validation/validation.go)."""
     if isinstance(port, bool) or port is None or port == "":
         return "port is required"
     if isinstance(port, int):
         return "; ".join(am.is_valid_port_num(port))
     if isinstance(port, str):
-        if port.isdigit():
-            return "; ".join(am.is_valid_port_num(int(port)))
         return "; ".join(am.is_valid_port_name(port))
     return "must be a port number or name"
