@@ -60,10 +60,22 @@ def test_fires_on_missing_limits_section_at_resources() -> None:
 
 
 def test_fires_on_init_container() -> None:
-    [finding] = _findings(_deployment(FULL, init_resources={"limits": FULL["limits"]}))
+    [finding] = _findings(_deployment(FULL, init_resources={"requests": FULL["requests"]}))
     assert finding.path == "/spec/template/spec/initContainers/0/resources"
     assert 'init container "wait"' in finding.message
 
 
 def test_passes_with_all_requests_and_limits() -> None:
     assert _findings(_deployment(FULL)) == []
+
+
+def test_a_limit_is_also_the_request_the_api_server_defaults_from_it() -> None:
+    # kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Pod: a missing request is set to its limit
+    # (open-telemetry demo's Grafana sidecars set only limits: Guaranteed QoS)
+    assert _findings(_deployment({"limits": FULL["limits"]}, init_resources={"limits": FULL["limits"]})) == []
+    requests, limits = _findings(_deployment({"limits": {"memory": "1Gi"}}))
+    # requests.memory comes from the limit; cpu has neither
+    assert requests.message.startswith("Set resources.requests.cpu on") and "memory" not in requests.message
+    assert limits.message.startswith("Set resources.limits.cpu on")
+    requests, limits = _findings(_deployment({"requests": {"memory": "1Gi"}, "limits": {"memory": "2Gi"}}))
+    assert "resources.requests.cpu" in requests.message and "resources.limits.cpu" in limits.message

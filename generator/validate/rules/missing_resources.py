@@ -7,6 +7,11 @@ containers are checked too (their requests count toward the pod's). One finding 
 sets none of them, else one per incomplete section (``requests``, ``limits``), pointing at the section
 or its nearest existing parent.
 
+A limit without a request is a request too: when a pod is created, the API server sets each missing
+request to its limit (kubernetes ``pkg/apis/core/v1/defaults.go``, ``SetDefaults_Pod``, for containers and
+init containers; the pods of a workload are created from its template, so they get it as well). A
+container with only ``limits: {cpu, memory}`` is Guaranteed, and nothing is missing.
+
 PASS:
 
     apiVersion: apps/v1
@@ -72,9 +77,14 @@ def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
                 path=nearest(c.obj, c.path, "resources"),
             )
             continue
+        limits = as_dict(resources.get("limits"))
         for section in _SECTIONS:
             values = as_dict(resources.get(section))
-            missing = [f"resources.{section}.{r}" for r in _RESOURCES if not _is_set(values.get(r))]
+            missing = [
+                f"resources.{section}.{r}"
+                for r in _RESOURCES
+                if not _is_set(values.get(r)) and not (section == "requests" and r in limits)  # defaulted
+            ]
             if not missing:
                 continue
             yield Finding(
