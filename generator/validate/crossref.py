@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from generator.validate.context import Context
 from generator.validate.model import Resource
-from generator.validate.workloads import WORKLOAD_KINDS, pod_template
+from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
 
 T = TypeVar("T")
 
@@ -466,13 +466,60 @@ def _data_keys(obj: dict[str, Any], *fields: str) -> frozenset[str]:
     return frozenset(str(k) for f in fields for k in as_dict(obj.get(f)))
 
 
+# The image that generates admission-webhook certificates into a Secret (kubernetes/ingress-nginx
+# images/kube-webhook-certgen; also published as jettech/kube-webhook-certgen).
+CERTGEN_IMAGE = "kube-webhook-certgen"
+
+
+def _flag(args: list[str], name: str) -> str | None:
+    """The value of ``--name=value`` or ``--name value`` in ``args`` (the last one given), else None."""
+    found: str | None = None
+    for i, arg in enumerate(args):
+        if arg.startswith(f"--{name}="):
+            found = arg.partition("=")[2]
+        elif arg == f"--{name}" and i + 1 < len(args):
+            found = args[i + 1]
+    return found
+
+
+def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secrets a workload's kube-webhook-certgen containers create: (namespace, name, keys).
+
+    ``kube-webhook-certgen create --secret-name S --namespace N`` creates Secret S in N with the keys
+    ``ca``, ``--cert-name`` (default ``cert``) and ``--key-name`` (default ``key``) (kubernetes/ingress-nginx
+    images/kube-webhook-certgen/rootfs/cmd/create.go, ``SaveCertsToSecret`` in pkg/k8s/k8s.go). ingress-nginx's
+    manifests run it as a Job that the controller's pods wait for. A namespace given as ``$(VAR)`` (the
+    downward API's ``metadata.namespace`` in those manifests) is taken as the workload's own."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        image = container.obj.get("image")
+        if not isinstance(image, str) or CERTGEN_IMAGE not in image.rpartition("/")[2]:
+            continue
+        args = [
+            a
+            for a in (*as_list(container.obj.get("command")), *as_list(container.obj.get("args")))
+            if isinstance(a, str)
+        ]
+        if "create" not in args:
+            continue
+        name, namespace = _flag(args, "secret-name"), _flag(args, "namespace")
+        if not name:
+            continue
+        if not namespace or namespace.startswith("$("):
+            namespace = res.namespace
+        keys = frozenset({"ca", _flag(args, "cert-name") or "cert", _flag(args, "key-name") or "key"})
+        out.append((namespace, name, keys))
+    return out
+
+
 def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of every Secret the rendered set creates, directly or through a controller.
 
     Producers: Secret; ExternalSecret (``spec.target.name``, default its own name; not with
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
-    (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``).
+    (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
+    a Job or CronJob running ``kube-webhook-certgen create`` (:func:`certgen_secrets`).
     """
 
     def build() -> dict[tuple[str, str], Keys]:
@@ -505,6 +552,10 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
                 tls_name = as_dict(tls).get("secretName")
                 if isinstance(tls_name, str) and tls_name:
                     _merge(out, (res.namespace, tls_name), TLS_KEYS)
+        for kind in ("Job", "CronJob"):
+            for res in ctx.by_kind(kind):
+                for namespace, name, keys in certgen_secrets(res):
+                    _merge(out, (namespace, name), keys)
         return out
 
     return memo(ctx, "secret_producers", build)

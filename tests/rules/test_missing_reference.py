@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+import pytest
 import yaml
 
 from generator.validate.context import Context, ExternalObject
@@ -299,3 +300,72 @@ def test_fires_when_the_external_secret_creates_nothing() -> None:
         assert _paths(text) == [f"{C}/envFrom/0/secretRef/name"], policy
     text = WORKLOAD + PRODUCERS.replace("target: {name: s3}", "target: {name: s3, creationPolicy: Owner}")
     assert _paths(text) == []
+
+
+def _certgen_job(
+    args: list[str], image: str = "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9"
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "admission-create", "namespace": "ingress-nginx"},
+        "spec": {
+            "template": {
+                "spec": {"restartPolicy": "OnFailure", "containers": [{"name": "create", "image": image, "args": args}]}
+            }
+        },
+    }
+
+
+def _admission_consumer(key: str | None = None) -> dict[str, Any]:
+    secret: dict[str, Any] = {"secretName": "ingress-nginx-admission"}
+    if key is not None:
+        secret["items"] = [{"key": key, "path": key}]
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "controller", "namespace": "ingress-nginx"},
+        "spec": {
+            "template": {
+                "spec": {
+                    "containers": [{"name": "c", "image": "nginx:1.27"}],
+                    "volumes": [{"name": "webhook-cert", "secret": secret}],
+                }
+            }
+        },
+    }
+
+
+def _findings(*objs: dict[str, Any]) -> list[Finding]:
+    ctx = Context.from_objects(list(objs))
+    return [f for r in ctx.resources if rule.KINDS is None or r.kind in rule.KINDS for f in rule.check(ctx, r)]
+
+
+CERTGEN_ARGS = ["create", "--host=svc", "--namespace=$(POD_NAMESPACE)", "--secret-name=ingress-nginx-admission"]
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "missing"),
+    [
+        (CERTGEN_ARGS, None, False),  # kubernetes/ingress-nginx deploy/static/provider/*/deploy.yaml
+        (CERTGEN_ARGS, "cert", False),
+        (CERTGEN_ARGS, "tls.crt", True),  # the keys are ca, cert and key
+        ([*CERTGEN_ARGS, "--cert-name=tls.crt", "--key-name", "tls.key"], "tls.crt", False),
+        (
+            ["create", "--host=svc", "--namespace", "ingress-nginx", "--secret-name", "ingress-nginx-admission"],
+            None,
+            False,
+        ),
+        (["create", "--host=svc", "--namespace=elsewhere", "--secret-name=ingress-nginx-admission"], None, True),
+        (["patch", "--namespace=$(POD_NAMESPACE)", "--secret-name=ingress-nginx-admission"], None, True),  # reads it
+    ],
+)
+def test_a_kube_webhook_certgen_job_produces_its_secret(args: list[str], key: str | None, missing: bool) -> None:
+    # kubernetes/ingress-nginx images/kube-webhook-certgen/rootfs/cmd/create.go, pkg/k8s/k8s.go SaveCertsToSecret
+    found = _findings(_certgen_job(args), _admission_consumer(key))
+    assert bool(found) is missing, [f.message for f in found]
+
+
+def test_only_the_certgen_image_produces_a_secret() -> None:
+    job = _certgen_job(CERTGEN_ARGS, image="busybox:1.36")
+    assert _findings(job, _admission_consumer())

@@ -20,7 +20,9 @@ A Secret counts as existing when the rendered set produces it: a Secret, an Exte
 (``spec.target.name``, default the ExternalSecret's name; not with ``creationPolicy: Merge`` or ``None``,
 which create nothing), a SealedSecret (``spec.template.metadata.name``,
 default its name), a cert-manager Certificate's ``spec.secretName``, or an Ingress annotated
-``cert-manager.io/cluster-issuer`` / ``cert-manager.io/issuer`` (ingress-shim creates its TLS secrets).
+``cert-manager.io/cluster-issuer`` / ``cert-manager.io/issuer`` (ingress-shim creates its TLS secrets), or
+a Job or CronJob running ``kube-webhook-certgen create --secret-name ...`` (the admission-webhook
+certificate Job of ingress-nginx's manifests; keys ``ca``, ``cert``, ``key``).
 Objects that exist outside the repo are declared in the environment's ``policy.external``. References
 marked ``optional: true`` are not checked. A missing reference keeps pods in ``CreateContainerConfigError``
 or ``ContainerCreating`` (or the Ingress on the controller's fallback certificate) after a "successful" sync.
