@@ -64,6 +64,9 @@ def test_fires_when_container_overrides_pod_non_root_with_false() -> None:
 def test_fires_with_non_zero_user_but_no_run_as_non_root() -> None:
     [finding] = _findings(_deployment({"runAsUser": 1000}, None))
     assert finding.path == f"{POD}/containers/0"
+    # not root: the message says what restricted requires instead (it said "may run as root")
+    assert "runs as user 1000 (the pod's runAsUser) without runAsNonRoot: true" in finding.message
+    assert "may run as root" not in finding.message
 
 
 def test_passes_with_pod_level_non_root() -> None:

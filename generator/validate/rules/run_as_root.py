@@ -97,6 +97,15 @@ def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
         non_root, non_root_path, _ = _effective("runAsNonRoot", own, c, pod_sc, tmpl)
         if non_root is True:
             continue
+        if isinstance(user, int) and not isinstance(user, bool) and user > 0:
+            # not root, but Pod Security "restricted" requires runAsNonRoot all the same: say so, not "may
+            # run as root" (open-telemetry demo's Jaeger pod sets runAsUser: 10001 only)
+            yield Finding(
+                f"{describe(c, start=True)} runs as user {user} ({where} runAsUser) without runAsNonRoot: true, "
+                'which Pod Security "restricted" requires; set securityContext.runAsNonRoot: true.',
+                path=non_root_path or nearest(c.obj, c.path, "securityContext"),
+            )
+            continue
         if non_root_path is not None:
             yield Finding(
                 f"{describe(c, start=True)} may run as root (runAsNonRoot: {non_root!r}); set runAsNonRoot: true.",
