@@ -55,6 +55,10 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
             ("missing-reference", "Job", "finetune-gemma-l4"), ("missing-schema", "InferencePool", "*"),
         },
     ),
+    "ingress-nginx": (
+        ["deploy/static/provider/cloud/deploy.yaml"],
+        {("service-type", "Service", "ingress-nginx-controller")},
+    ),
     "flux2-kustomize-helm-example": (
         [
             "clusters/production", "clusters/staging", "apps/production", "apps/staging",
