@@ -7,8 +7,14 @@ API server enforces:
 - in strict mode every other object with ``properties`` (the root included) gets
   ``additionalProperties: false``, so unknown fields are reported;
 - ``nullable: true`` adds ``"null"`` to the type;
-- ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does.
+- ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does;
+- a property with a ``default`` is not ``required``: the API server fills it in before it validates.
 Pure functions on plain data; reading files is :mod:`generator.validate.schemas`' job.
+
+:func:`as_the_api_server_sees` applies the last rule, and the preserve-unknown-fields one, to schemas
+converted elsewhere: the bundled CRD schemas (datreeio/CRDs-catalog's conversion puts
+``additionalProperties: false`` next to ``x-kubernetes-preserve-unknown-fields: true``, 54 nodes in 34 files,
+SealedSecret's ``spec.template.metadata`` among them) and ``--schema-location`` folders.
 """
 
 from __future__ import annotations
@@ -78,7 +84,52 @@ def _convert(node: Any, strict: bool) -> Any:
     preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
     if strict and not preserve and "properties" in result and _is_object(result):
         result.setdefault("additionalProperties", False)
+    _drop_defaulted_from_required(result)
     return result
+
+
+def _drop_defaulted_from_required(node: dict[str, Any]) -> None:
+    """A property with a ``default`` is not required of the manifest. The API server decodes a custom
+    resource with the structural defaulter (kubernetes staging/src/k8s.io/apiextensions-apiserver
+    pkg/apiserver/customresource_handler.go, ``unstructuredDefaulter`` in the request codec), which sets
+    every absent property that has a default (pkg/apiserver/schema/defaulting/algorithm.go, ``Default``),
+    before validation checks ``required``. Flux's ImageUpdateAutomation ``spec.sourceRef.kind`` (default
+    GitRepository) is required and defaulted."""
+    required, properties = node.get("required"), node.get("properties")
+    if isinstance(required, list) and isinstance(properties, dict):
+        kept = [r for r in required if not (isinstance(properties.get(r), dict) and "default" in properties[r])]
+        if len(kept) != len(required):
+            node["required"] = kept
+
+
+def as_the_api_server_sees(schema: Any) -> Any:
+    """``schema`` (a JSON schema converted from a CRD by another tool), in place, with what the API server
+    does that the conversion missed:
+
+    - an object with ``x-kubernetes-preserve-unknown-fields: true`` keeps fields its schema does not list:
+      the API server's pruning skips them (staging/src/k8s.io/apiextensions-apiserver
+      pkg/apiserver/schema/pruning/algorithm.go, ``skipPrune``), so strict field validation does not report
+      them, and ``additionalProperties: false`` beside it is dropped;
+    - a property with a ``default`` is not required (:func:`_drop_defaulted_from_required`).
+    """
+    if isinstance(schema, list):
+        for item in schema:
+            as_the_api_server_sees(item)
+    elif isinstance(schema, dict):
+        if schema.get("x-kubernetes-preserve-unknown-fields") is True and schema.get("additionalProperties") is False:
+            del schema["additionalProperties"]
+        _drop_defaulted_from_required(schema)
+        for key, value in schema.items():
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                for sub in value.values():  # name -> schema (a property may be called "default")
+                    as_the_api_server_sees(sub)
+            elif key not in _DATA_KEYS:
+                as_the_api_server_sees(value)
+    return schema
+
+
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
+_DATA_KEYS = frozenset({"enum", "default", "example", "required", "const"})
 
 
 def schemas_from_crd(crd: dict[str, Any], *, strict: bool = True) -> Iterator[CrdSchema]:

@@ -330,7 +330,12 @@ class SchemaStore:
                 found = self._find_default(api_version, kind)
             else:
                 path = self._template_path(loc, api_version, kind)
-                found = (self._read_json(path), str(path), path.resolve().as_uri()) if path.is_file() else None
+                found = None
+                if path.is_file():
+                    schema = self._read_json(path)
+                    if not is_builtin_group(group):  # a CRD's schema, converted by another tool
+                        schema = crd_convert.as_the_api_server_sees(schema)
+                    found = schema, str(path), path.resolve().as_uri()
             if found is not None:
                 return found
         return None
@@ -344,7 +349,7 @@ class SchemaStore:
             # some *.k8s.io groups are CRDs (e.g. snapshot.storage.k8s.io): try the bundled CRDs too
         path = BUNDLED_CRDS / group / f"{kind.lower()}_{version}.json"
         if path.is_file():
-            schema = self._read_json(path)
+            schema = crd_convert.as_the_api_server_sees(self._read_json(path))
             if self.strict and isinstance(schema.get("properties"), dict):
                 schema.setdefault("additionalProperties", False)
                 # some catalog files (Istio's) describe only spec/status: every object has these three

@@ -18,6 +18,7 @@ from generator.validate.inputs import load_file
 from generator.validate.load import load_text
 from generator.validate.model import Resource
 from generator.validate.schemas import (
+    BUNDLED_CRDS,
     SchemaStore,
     available_versions,
     k8s_file_name,
@@ -380,3 +381,65 @@ def test_a_field_the_api_server_defaults_before_validating_is_not_required() -> 
     nameless = {**binding, "roleRef": {"kind": "ClusterRole"}}
     (error,) = store.check(Resource(nameless, "b.yaml")).errors
     assert error.path == "/roleRef" and error.message == '"name" is a required property'
+
+
+SEALED_SECRET = {  # as kubeseal writes it (bitnami-labs/sealed-secrets docs/examples)
+    "apiVersion": "bitnami.com/v1alpha1",
+    "kind": "SealedSecret",
+    "metadata": {"name": "mysecret", "namespace": "default", "creationTimestamp": None},
+    "spec": {
+        "encryptedData": {"foo": "AgBy3i4OJSWK"},
+        "template": {"metadata": {"name": "mysecret", "namespace": "default", "creationTimestamp": None}},
+    },
+}
+
+
+def test_preserve_unknown_fields_keeps_a_bundled_object_open() -> None:
+    """The bundled SealedSecret schema has additionalProperties: false beside
+    x-kubernetes-preserve-unknown-fields: true at spec.template.metadata; the API server keeps unknown
+    fields there (apiextensions-apiserver pruning/algorithm.go skipPrune). Elsewhere they stay errors."""
+    store = SchemaStore("1.33")
+    assert store.check(Resource(SEALED_SECRET, "s.yaml")).errors == ()
+    stray = {**SEALED_SECRET, "spec": {**SEALED_SECRET["spec"], "encryptedDatas": {}}}  # type: ignore[dict-item]
+    (error,) = store.check(Resource(stray, "s.yaml")).errors
+    assert error.rule == "unknown-field" and "encryptedDatas" in error.message
+
+
+def test_a_property_with_a_default_is_not_required() -> None:
+    """Flux ImageUpdateAutomation: spec.sourceRef.kind is required and defaults to GitRepository; the API
+    server's structural defaulter fills it in before validation (apiextensions-apiserver
+    customresource_handler.go, schema/defaulting/algorithm.go). sourceRef.name has no default."""
+    store = SchemaStore("1.33")
+    automation = {
+        "apiVersion": "image.toolkit.fluxcd.io/v1",
+        "kind": "ImageUpdateAutomation",
+        "metadata": {"name": "apps", "namespace": "flux-system"},
+        "spec": {"interval": "30m", "sourceRef": {"name": "flux-system"}},
+    }
+    assert store.check(Resource(automation, "a.yaml")).errors == ()
+    nameless = {**automation, "spec": {"interval": "30m", "sourceRef": {}}}
+    (error,) = store.check(Resource(nameless, "a.yaml")).errors
+    assert error.path == "/spec/sourceRef" and error.message == '"name" is a required property'
+
+
+def test_crd_conversion_does_not_require_a_defaulted_property() -> None:
+    schema = crd_convert.convert(
+        {
+            "type": "object",
+            "properties": {"spec": {"type": "object", "required": ["mode", "size"], "properties": {
+                "mode": {"type": "string", "default": "fast"}, "size": {"type": "integer"}}}},
+        }
+    )  # fmt: skip
+    assert schema["properties"]["spec"]["required"] == ["size"]
+
+
+def test_a_schema_location_crd_schema_is_read_as_the_api_server_does(tmp_path: Path) -> None:
+    """The same two rules for schemas from --schema-location (datreeio/CRDs-catalog's files have both)."""
+    folder = tmp_path / "bitnami.com"
+    folder.mkdir()
+    bundled = json.loads((BUNDLED_CRDS / "bitnami.com" / "sealedsecret_v1alpha1.json").read_text())
+    (folder / "sealedsecret_v1alpha1.json").write_text(json.dumps(bundled))
+    store = SchemaStore(
+        "1.33", locations=[str(tmp_path / "{{.Group}}" / "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json")]
+    )
+    assert store.check(Resource(SEALED_SECRET, "s.yaml")).errors == ()
