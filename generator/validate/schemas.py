@@ -349,13 +349,14 @@ class SchemaStore:
             # some *.k8s.io groups are CRDs (e.g. snapshot.storage.k8s.io): try the bundled CRDs too
         path = BUNDLED_CRDS / group / f"{kind.lower()}_{version}.json"
         if path.is_file():
-            schema = crd_convert.as_the_api_server_sees(self._read_json(path))
+            schema = self._read_json(path)
             if self.strict and isinstance(schema.get("properties"), dict):
                 schema.setdefault("additionalProperties", False)
                 # some catalog files (Istio's) describe only spec/status: every object has these three
                 for key, value in (("apiVersion", "string"), ("kind", "string"), ("metadata", "object")):
                     schema["properties"].setdefault(key, {"type": value})
-            return schema, f"bundled {group}/{path.name}", None
+            # after closing the root, so that a root marked x-kubernetes-preserve-unknown-fields stays open too
+            return crd_convert.as_the_api_server_sees(schema), f"bundled {group}/{path.name}", None
         return None
 
     @staticmethod
