@@ -6,9 +6,11 @@ API server enforces:
   which is how the API server treats it (no pruning there);
 - in strict mode every other object with ``properties`` (the root included) gets
   ``additionalProperties: false``, so unknown fields are reported;
-- ``nullable: true`` adds ``"null"`` to the type;
+- ``nullable: true`` adds ``"null"`` to the type (:func:`_allow_null`);
 - ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does;
-- a property with a ``default`` is not ``required``: the API server fills it in before it validates.
+- a property with a ``default`` is not ``required``: the API server fills it in before it validates;
+- a null field is checked as the API server decodes it (:func:`nulls_as_decoded`: removed, defaulted or,
+  when nullable, kept).
 Pure functions on plain data; reading files is :mod:`generator.validate.schemas`' job.
 
 :func:`as_the_api_server_sees` applies the last rule, and the preserve-unknown-fields one, to schemas
@@ -73,19 +75,29 @@ def _convert(node: Any, strict: bool) -> Any:
             result[key] = value  # data, not schemas
         else:
             result[key] = _convert(value, strict)
-    if node.get("nullable") is True:
-        typ = result.get("type")
-        if isinstance(typ, str):
-            result["type"] = [typ, "null"]
-        elif isinstance(typ, list) and "null" not in typ:
-            result["type"] = [*typ, "null"]
-        if isinstance(result.get("enum"), list) and None not in result["enum"]:
-            result["enum"] = [*result["enum"], None]
+    _allow_null(result)
     preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
     if strict and not preserve and "properties" in result and _is_object(result):
         result.setdefault("additionalProperties", False)
     _drop_defaulted_from_required(result)
     return result
+
+
+def _allow_null(node: dict[str, Any]) -> None:
+    """``nullable: true`` lets a value be null: kube-openapi's type check passes a nil value when the schema
+    is nullable (kubernetes/kube-openapi pkg/validation/validate/type.go, ``typeValidator.Validate``; the
+    API server copies ``nullable`` into the schema it validates with: apiextensions-apiserver
+    pkg/apiserver/validation/validation.go, ``ConvertJSONSchemaPropsWithPostProcess``). In JSON schema
+    terms, ``"null"`` joins the type (and the enum, when there is one)."""
+    if node.get("nullable") is not True:
+        return
+    typ = node.get("type")
+    if isinstance(typ, str):
+        node["type"] = [typ, "null"]
+    elif isinstance(typ, list) and "null" not in typ:
+        node["type"] = [*typ, "null"]
+    if isinstance(node.get("enum"), list) and None not in node["enum"]:
+        node["enum"] = [*node["enum"], None]
 
 
 def _drop_defaulted_from_required(node: dict[str, Any]) -> None:
@@ -110,7 +122,9 @@ def as_the_api_server_sees(schema: Any) -> Any:
       the API server's pruning skips them (staging/src/k8s.io/apiextensions-apiserver
       pkg/apiserver/schema/pruning/algorithm.go, ``skipPrune``), so strict field validation does not report
       them, and ``additionalProperties: false`` beside it is dropped;
-    - a property with a ``default`` is not required (:func:`_drop_defaulted_from_required`).
+    - a property with a ``default`` is not required (:func:`_drop_defaulted_from_required`);
+    - ``nullable: true`` admits null (:func:`_allow_null`; 102 nodes in 11 bundled files, SealedSecret's
+      ``spec.template.metadata`` among them).
     """
     if isinstance(schema, list):
         for item in schema:
@@ -119,6 +133,7 @@ def as_the_api_server_sees(schema: Any) -> Any:
         if schema.get("x-kubernetes-preserve-unknown-fields") is True and schema.get("additionalProperties") is False:
             del schema["additionalProperties"]
         _drop_defaulted_from_required(schema)
+        _allow_null(schema)
         for key, value in schema.items():
             if key in _SCHEMA_MAPS and isinstance(value, dict):
                 for sub in value.values():  # name -> schema (a property may be called "default")
@@ -126,6 +141,66 @@ def as_the_api_server_sees(schema: Any) -> Any:
             elif key not in _DATA_KEYS:
                 as_the_api_server_sees(value)
     return schema
+
+
+def nulls_as_decoded(value: Any, schema: Any) -> Any:
+    """``value`` (a custom resource, or a part of one) with its null fields as the API server decodes them,
+    before it validates: a null field whose schema is not nullable is removed when the schema has no
+    default (apiextensions-apiserver pkg/apiserver/schema/defaulting/prunenulls.go,
+    ``PruneNonNullableNullsWithoutDefaults``) and set to the default when it has one (the same package's
+    algorithm.go, ``Default``; an array item too); both run on every custom resource the API server decodes
+    (pkg/apiserver/customresource_handler.go: ``unstructuredSchemaCoercer.apply``, "removal of
+    non-defaulted non-nullable null map values", then ``unstructuredDefaulter``). A nullable null stays
+    (:func:`_allow_null`); so does a field without a schema (it is an unknown field, pruned and reported
+    before). The schema is a structural one: only ``properties``, ``additionalProperties`` and ``items``
+    are followed, as upstream.
+
+    Returns ``value`` itself when nothing changes, else a copy of the changed path only (the loaded object
+    is shared and never mutated)."""
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
+        extra = schema.get("additionalProperties")
+        changed: dict[str, Any] | None = None
+        for key, item in value.items():
+            sub = properties.get(key, extra)
+            if not isinstance(sub, dict):
+                continue
+            if item is None:
+                if sub.get("nullable") is True:
+                    continue
+                if changed is None:
+                    changed = dict(value)
+                if "default" in sub:
+                    changed[key] = copy.deepcopy(sub["default"])
+                else:
+                    del changed[key]
+                continue
+            new = nulls_as_decoded(item, sub)
+            if new is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[key] = new
+        return value if changed is None else changed
+    if isinstance(value, list):
+        items = schema.get("items")
+        if not isinstance(items, dict):
+            return value
+        out: list[Any] | None = None
+        for i, item in enumerate(value):
+            if item is None:
+                defaulted = "default" in items and items.get("nullable") is not True
+                new = copy.deepcopy(items["default"]) if defaulted else None
+            else:
+                new = nulls_as_decoded(item, items)
+            if new is not item:
+                if out is None:
+                    out = list(value)
+                out[i] = new
+        return value if out is None else out
+    return value
 
 
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})

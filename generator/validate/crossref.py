@@ -512,6 +512,45 @@ def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     return out
 
 
+# The keys of the credentials Secrets CloudNativePG creates (cloudnative-pg pkg/specs/secrets.go,
+# CreateSecret: a basic-auth Secret with these keys).
+CNPG_CREDENTIAL_KEYS = frozenset(
+    {"username", "user", "password", "dbname", "host", "port", "pgpass", "uri", "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri"}
+)
+CNPG_GROUP = "postgresql.cnpg.io"
+
+
+def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
+    """The credentials Secrets CloudNativePG's operator creates for a ``postgresql.cnpg.io`` Cluster:
+    (name, keys), in the Cluster's namespace.
+
+    - The application user's, ``<cluster>-app``, unless the bootstrap method in use names its own
+      ``secret`` (cloudnative-pg internal/controller/cluster_create.go, ``reconcileAppUserSecret``;
+      api/v1 cluster_funcs.go, ``ShouldCreateApplicationSecret`` and ``GetApplicationSecretName``). The
+      method is ``recovery``, else ``pg_basebackup``, else ``initdb``, which the defaulting webhook fills in
+      with database and owner ``app`` (api/v1, ``Cluster.defaultInitDB``). Recent releases create no
+      application database, hence no Secret, for a recovery or pg_basebackup that names none of database,
+      owner and secret (``defaultRecovery``, ``defaultPgBaseBackup``); earlier ones defaulted those as for
+      initdb. The Secret is counted for both: a reference to it is no error with either release.
+    - The superuser's, ``<cluster>-superuser``, with ``enableSuperuserAccess: true`` and no
+      ``superuserSecret`` (``reconcileSuperuserSecret``).
+    """
+    if res.group != CNPG_GROUP:
+        return []
+    spec = as_dict(res.obj.get("spec"))
+    bootstrap = as_dict(spec.get("bootstrap"))
+    method = next(
+        (as_dict(bootstrap[m]) for m in ("recovery", "pg_basebackup") if isinstance(bootstrap.get(m), dict)),
+        as_dict(bootstrap.get("initdb")),
+    )
+    out: list[tuple[str, frozenset[str]]] = []
+    if not as_dict(method.get("secret")).get("name"):
+        out.append((f"{res.name}-app", CNPG_CREDENTIAL_KEYS))
+    if spec.get("enableSuperuserAccess") is True and not as_dict(spec.get("superuserSecret")).get("name"):
+        out.append((f"{res.name}-superuser", CNPG_CREDENTIAL_KEYS))
+    return out
+
+
 def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of every Secret the rendered set creates, directly or through a controller.
 
@@ -519,7 +558,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
-    a Job or CronJob running ``kube-webhook-certgen create`` (:func:`certgen_secrets`).
+    a Job or CronJob running ``kube-webhook-certgen create`` (:func:`certgen_secrets`); a CloudNativePG
+    Cluster (:func:`cnpg_secrets`).
     """
 
     def build() -> dict[tuple[str, str], Keys]:
@@ -556,6 +596,9 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
             for res in ctx.by_kind(kind):
                 for namespace, name, keys in certgen_secrets(res):
                     _merge(out, (namespace, name), keys)
+        for res in ctx.by_kind("Cluster"):
+            for name, keys in cnpg_secrets(res):
+                _merge(out, (res.namespace, name), keys)
         return out
 
     return memo(ctx, "secret_producers", build)

@@ -200,10 +200,20 @@ class Compiled:
     schema: dict[str, Any]  # the (sanitized) schema as compiled
     base_uri: str | None = None
     dropped_patterns: list[str] = field(default_factory=list)
+    # A custom resource's schema: its null fields are checked as the API server decodes them
+    # (crd.nulls_as_decoded). A built-in kind's are decoded into Go structs, where a null is the zero value,
+    # and the Kubernetes schemas admit them already.
+    custom: bool = False
 
     def errors(self, obj: dict[str, Any]) -> tuple[SchemaError, ...]:
         if self.validator.is_valid(obj):
             return ()
+        if self.custom:
+            decoded = crd_convert.nulls_as_decoded(obj, self.schema)
+            if decoded is not obj:
+                if self.validator.is_valid(decoded):
+                    return ()
+                obj = decoded  # what is left keeps its paths: only null fields were removed or replaced
         out: list[SchemaError] = []
         for err in self.validator.iter_errors(obj):
             where = list(err.instance_path)
@@ -397,6 +407,9 @@ class SchemaStore:
             schema, source, base = found
             try:
                 compiled = self._compile(schema, source, base)
+                # bundled CRDs and --crd have no base URI; a --schema-location file of a custom kind has one
+                group = api_version.rpartition("/")[0]
+                compiled.custom = base is None or (base != "k8s" and not is_builtin_group(group))
             except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
                 self._notes[key] = f"schema from {source} cannot be compiled: {_short(str(exc))}"
         self._cache[key] = compiled

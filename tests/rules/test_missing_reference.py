@@ -228,6 +228,82 @@ def test_fires_for_a_key_the_kube_root_ca_configmap_does_not_have() -> None:
     assert "it has: ca.crt" in found[0][1].message
 
 
+ISTIO_GATEWAY = """
+apiVersion: v1
+kind: Pod
+metadata: {name: gw, namespace: NS}
+spec:
+  containers:
+    - name: istio-proxy
+      image: auto
+      volumeMounts: [{name: istiod-ca-cert, mountPath: /var/run/secrets/istio}]
+  volumes:
+    - name: istiod-ca-cert
+      configMap: {name: istio-ca-root-cert, items: [{key: KEY, path: root-cert.pem}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("namespace", "key", "paths"),
+    [
+        ("istio-ingress", "root-cert.pem", []),  # istiod's namespace controller publishes it
+        ("kube-system", "root-cert.pem", []),  # kube-system is not skipped (ztunnel runs there)
+        ("istio-ingress", "ca.crt", ["/spec/volumes/0/configMap/items/0/key"]),
+        ("kube-public", "root-cert.pem", ["/spec/volumes/0/configMap/name"]),  # one of its ignored namespaces
+    ],
+)
+def test_the_istio_ca_root_cert_configmap_istiod_publishes(namespace: str, key: str, paths: list[str]) -> None:
+    assert _paths(ISTIO_GATEWAY.replace("NS", namespace).replace("KEY", key)) == paths
+
+
+CNPG_APP = """
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: pg}
+spec: {instances: 1, storage: {size: 1Gi}BOOTSTRAP}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+      env:
+        - name: DATABASE_URL
+          valueFrom: {secretKeyRef: {name: SECRET, key: KEY}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("bootstrap", "secret", "key", "paths"),
+    [
+        ("", "pg-app", "uri", []),  # initdb by default: CloudNativePG creates pg-app
+        (", bootstrap: {initdb: {database: mlflow}}", "pg-app", "password", []),
+        (", bootstrap: {recovery: {source: origin}}", "pg-app", "username", []),
+        (", enableSuperuserAccess: true", "pg-superuser", "password", []),
+        ("", "pg-app", "token", [f"{C}/env/0/valueFrom/secretKeyRef/key"]),  # not one of CreateSecret's keys
+        ("", "pg-superuser", "password", [f"{C}/env/0/valueFrom/secretKeyRef/name"]),  # superuser access off
+        # the bootstrap names its own Secret: the operator creates none
+        (", bootstrap: {initdb: {secret: {name: pg-creds}}}", "pg-app", "uri",
+         [f"{C}/env/0/valueFrom/secretKeyRef/name"]),
+        (", superuserSecret: {name: su}, enableSuperuserAccess: true", "pg-superuser", "password",
+         [f"{C}/env/0/valueFrom/secretKeyRef/name"]),
+    ],
+)  # fmt: skip
+def test_a_cloudnative_pg_cluster_produces_its_credentials_secrets(
+    bootstrap: str, secret: str, key: str, paths: list[str]
+) -> None:
+    text = CNPG_APP.replace("BOOTSTRAP", bootstrap).replace("SECRET", secret).replace("KEY", key)
+    assert _paths(text) == [p.replace("/spec/template/spec", "/spec") for p in paths]
+
+
+def test_only_a_cloudnative_pg_cluster_produces_them() -> None:
+    other = CNPG_APP.replace("postgresql.cnpg.io/v1", "cluster.x-k8s.io/v1beta1").replace("BOOTSTRAP", "")
+    found = _paths(other.replace("SECRET", "pg-app").replace("KEY", "uri"))
+    assert found == ["/spec/containers/0/env/0/valueFrom/secretKeyRef/name"]
+
+
 def test_statefulset_claim_templates_count_and_mounts_must_name_volumes() -> None:
     text = """
 apiVersion: apps/v1

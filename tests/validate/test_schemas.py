@@ -443,3 +443,65 @@ def test_a_schema_location_crd_schema_is_read_as_the_api_server_does(tmp_path: P
         "1.33", locations=[str(tmp_path / "{{.Group}}" / "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json")]
     )
     assert store.check(Resource(SEALED_SECRET, "s.yaml")).errors == ()
+
+
+def _sealed(**spec: Any) -> Resource:
+    return Resource({**SEALED_SECRET, "spec": {**SEALED_SECRET["spec"], **spec}}, "s.yaml")  # type: ignore[dict-item]
+
+
+def test_a_nullable_field_of_a_bundled_schema_may_be_null() -> None:
+    """SealedSecret's spec.template.metadata is ``nullable: true`` in the bundled catalog file; kube-openapi
+    passes a nil value of a nullable schema (pkg/validation/validate/type.go, typeValidator.Validate)."""
+    store = SchemaStore("1.33")
+    assert store.check(_sealed(template={"metadata": None})).errors == ()
+
+
+def test_a_null_field_of_a_custom_resource_is_checked_as_the_api_server_decodes_it() -> None:
+    """A null without nullable is removed before validation (apiextensions-apiserver
+    schema/defaulting/prunenulls.go) in a map of properties and of additionalProperties alike; a null
+    list item is not, and an unknown null field stays unknown."""
+    store = SchemaStore("1.33")
+    ok = _sealed(
+        encryptedData={"foo": "AgBy3i4OJSWK", "bar": None},  # additionalProperties: {type: string}
+        template={"type": None, "metadata": {"labels": None, "creationTimestamp": None}},
+    )
+    assert store.check(ok).errors == ()
+    in_list = _sealed(template={"metadata": {"finalizers": ["a", None]}})
+    (error,) = store.check(in_list).errors
+    assert error.path == "/spec/template/metadata/finalizers/1" and error.rule == "schema-invalid"
+    unknown = _sealed(templates=None)
+    (error,) = store.check(unknown).errors
+    assert error.rule == "unknown-field" and "templates" in error.message
+    # the loaded object is not changed (objects are shared between rules)
+    assert ok.obj["spec"]["encryptedData"] == {"foo": "AgBy3i4OJSWK", "bar": None}
+
+
+def test_nulls_as_decoded_removes_defaults_and_keeps_as_upstream() -> None:
+    schema = crd_convert.convert(
+        {
+            "type": "object",
+            "properties": {"spec": {"type": "object", "properties": {
+                "mode": {"type": "string", "default": "fast"},
+                "size": {"type": "integer"},
+                "note": {"type": "string", "nullable": True},
+                "ports": {"type": "array", "items": {"type": "integer", "default": 80}},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            }}},
+        }
+    )  # fmt: skip
+    spec = {"mode": None, "size": None, "note": None, "ports": [None, 8080], "tags": ["a", None], "x": None}
+    value = {"spec": spec}
+    decoded = crd_convert.nulls_as_decoded(value, schema)
+    assert decoded == {"spec": {"mode": "fast", "note": None, "ports": [80, 8080], "tags": ["a", None], "x": None}}
+    assert value["spec"] is spec and spec["size"] is None  # a copy of the changed path only
+    untouched = {"spec": {"size": 3}}
+    assert crd_convert.nulls_as_decoded(untouched, schema) is untouched
+
+
+def test_a_null_field_of_a_built_in_kind_is_not_pruned_as_a_custom_resource_is() -> None:
+    """The Kubernetes schemas are not walked as structural ones: a Deployment's verdicts do not change."""
+    store = SchemaStore("1.33")
+    compiled = store.lookup("apps/v1", "Deployment")
+    assert compiled is not None and not compiled.custom
+    sealed = store.lookup("bitnami.com/v1alpha1", "SealedSecret")
+    assert sealed is not None and sealed.custom

@@ -15,6 +15,8 @@ root CA publisher creates it in every namespace (kubernetes
 ``pkg/controller/certificates/rootcacertpublisher/publisher.go``; its ``RootCAConfigMap`` gate is GA and
 locked on in 1.21, ``pkg/features/kube_features.go``), so pods mount it (often as a ``projected`` source
 beside a ServiceAccount token) without anything in the set producing it. Other keys of it are findings.
+Likewise ``istio-ca-root-cert`` (key ``root-cert.pem``), which istiod publishes in every namespace but
+``kube-public``, ``kube-node-lease`` and ``local-path-storage``: only Istio's pods and gateways mount it.
 
 A Secret counts as existing when the rendered set produces it: a Secret, an ExternalSecret's target
 (``spec.target.name``, default the ExternalSecret's name; not with ``creationPolicy: Merge`` or ``None``,
@@ -92,11 +94,25 @@ KINDS: frozenset[str] | None = frozenset(WORKLOAD_KINDS | {"Ingress"})
 
 Path = tuple[str | int, ...]
 
-# ConfigMaps the control plane publishes in every namespace, and their keys. kube-controller-manager's
-# root CA publisher creates kube-root-ca.crt in each namespace and resets its data to exactly ca.crt
-# (kubernetes pkg/controller/certificates/rootcacertpublisher/publisher.go, syncNamespace), so these keys
-# win over a same-named ConfigMap in the set.
-CLUSTER_CONFIGMAPS: dict[str, frozenset[str]] = {"kube-root-ca.crt": frozenset({"ca.crt"})}
+# ConfigMaps the control plane publishes in every namespace, and their keys; these keys win over a
+# same-named ConfigMap in the set, which the publisher overwrites.
+# - kube-controller-manager's root CA publisher creates kube-root-ca.crt in each namespace and resets its
+#   data to exactly ca.crt (kubernetes pkg/controller/certificates/rootcacertpublisher/publisher.go,
+#   syncNamespace).
+# - istiod's namespace controller creates istio-ca-root-cert, with the key root-cert.pem, in each namespace
+#   but kube-public, kube-node-lease and local-path-storage (istio
+#   pilot/pkg/serviceregistry/kube/controller/namespacecontroller.go, CACertNamespaceConfigMap and
+#   ignoredNamespaces: inject.IgnoredNamespaces less kube-system; pkg/config/constants/constants.go,
+#   CACertNamespaceConfigMapDataName). Only Istio's own pods and gateways mount it, so a reference to it
+#   says that Istio runs: it is not required in the set (Istio's samples mount it in their gateways).
+CLUSTER_CONFIGMAPS: dict[str, frozenset[str]] = {
+    "kube-root-ca.crt": frozenset({"ca.crt"}),
+    "istio-ca-root-cert": frozenset({"root-cert.pem"}),
+}
+# namespaces where a publisher above does not create its ConfigMap
+NOT_PUBLISHED_IN: dict[str, frozenset[str]] = {
+    "istio-ca-root-cert": frozenset({"kube-public", "kube-node-lease", "local-path-storage"}),
+}
 
 
 class _Refs:
@@ -112,7 +128,7 @@ class _Refs:
         if not isinstance(name, str) or not name:
             return
         known: Keys
-        if kind == "ConfigMap" and name in CLUSTER_CONFIGMAPS:
+        if kind == "ConfigMap" and name in CLUSTER_CONFIGMAPS and self.ns not in NOT_PUBLISHED_IN.get(name, ()):
             known = CLUSTER_CONFIGMAPS[name]
         elif (self.ns, name) in self.producers[kind]:
             known = self.producers[kind][(self.ns, name)]
