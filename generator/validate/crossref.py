@@ -517,12 +517,14 @@ def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
 CNPG_CREDENTIAL_KEYS = frozenset(
     {"username", "user", "password", "dbname", "host", "port", "pgpass", "uri", "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri"}
 )
+CNPG_CA_KEYS = frozenset({"ca.crt", "ca.key"})
+CNPG_TLS_KEYS = frozenset({"tls.crt", "tls.key"})
 CNPG_GROUP = "postgresql.cnpg.io"
 
 
 def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
-    """The credentials Secrets CloudNativePG's operator creates for a ``postgresql.cnpg.io`` Cluster:
-    (name, keys), in the Cluster's namespace.
+    """The Secrets CloudNativePG's operator creates for a ``postgresql.cnpg.io`` Cluster: (name, keys), in
+    the Cluster's namespace.
 
     - The application user's, ``<cluster>-app``, unless the bootstrap method in use names its own
       ``secret`` (cloudnative-pg internal/controller/cluster_create.go, ``reconcileAppUserSecret``;
@@ -534,6 +536,11 @@ def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
       initdb. The Secret is counted for both: a reference to it is no error with either release.
     - The superuser's, ``<cluster>-superuser``, with ``enableSuperuserAccess: true`` and no
       ``superuserSecret`` (``reconcileSuperuserSecret``).
+    - Its PKI (internal/controller/cluster_pki.go, ``setupPostgresPKI``; keys from pkg/certs/certs.go,
+      ``GenerateCASecret`` and ``GenerateCertificateSecret``): the CA ``<cluster>-ca`` (``ca.crt``,
+      ``ca.key``), the server and client CA alike unless ``spec.certificates`` names both; the server
+      certificate ``<cluster>-server`` and the streaming replica's client certificate
+      ``<cluster>-replication`` (``tls.crt``, ``tls.key``), each unless ``spec.certificates`` names its own.
     """
     if res.group != CNPG_GROUP:
         return []
@@ -548,6 +555,12 @@ def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
         out.append((f"{res.name}-app", CNPG_CREDENTIAL_KEYS))
     if spec.get("enableSuperuserAccess") is True and not as_dict(spec.get("superuserSecret")).get("name"):
         out.append((f"{res.name}-superuser", CNPG_CREDENTIAL_KEYS))
+    certificates = as_dict(spec.get("certificates"))
+    if not certificates.get("serverCASecret") or not certificates.get("clientCASecret"):
+        out.append((f"{res.name}-ca", CNPG_CA_KEYS))
+    for field, suffix in (("serverTLSSecret", "-server"), ("replicationTLSSecret", "-replication")):
+        if not certificates.get(field):
+            out.append((f"{res.name}{suffix}", CNPG_TLS_KEYS))
     return out
 
 

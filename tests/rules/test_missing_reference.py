@@ -289,6 +289,15 @@ spec:
          [f"{C}/env/0/valueFrom/secretKeyRef/name"]),
         (", superuserSecret: {name: su}, enableSuperuserAccess: true", "pg-superuser", "password",
          [f"{C}/env/0/valueFrom/secretKeyRef/name"]),
+        # its PKI: the CA (server and client alike by default), the server and replication certificates
+        ("", "pg-ca", "ca.crt", []),
+        ("", "pg-server", "tls.crt", []),
+        ("", "pg-replication", "tls.key", []),
+        ("", "pg-ca", "tls.crt", [f"{C}/env/0/valueFrom/secretKeyRef/key"]),
+        (", certificates: {serverCASecret: my-ca}", "pg-ca", "ca.crt", []),  # still the client CA
+        (", certificates: {serverCASecret: a, clientCASecret: b}", "pg-ca", "ca.crt",
+         [f"{C}/env/0/valueFrom/secretKeyRef/name"]),
+        (", certificates: {serverTLSSecret: mine}", "pg-server", "tls.crt", [f"{C}/env/0/valueFrom/secretKeyRef/name"]),
     ],
 )  # fmt: skip
 def test_a_cloudnative_pg_cluster_produces_its_credentials_secrets(
