@@ -9,8 +9,8 @@ API server enforces:
 - ``nullable: true`` adds ``"null"`` to the type (:func:`_allow_null`);
 - ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does;
 - a property with a ``default`` is not ``required``: the API server fills it in before it validates;
-- a null field is checked as the API server decodes it (:func:`nulls_as_decoded`: removed, defaulted or,
-  when nullable, kept).
+- a custom resource is checked as the API server decodes it (:func:`as_decoded`): null fields removed or
+  defaulted (kept when nullable), absent fields with a default set.
 Pure functions on plain data; reading files is :mod:`generator.validate.schemas`' job.
 
 :func:`as_the_api_server_sees` applies the last rule, and the preserve-unknown-fields one, to schemas
@@ -143,64 +143,89 @@ def as_the_api_server_sees(schema: Any) -> Any:
     return schema
 
 
-def nulls_as_decoded(value: Any, schema: Any) -> Any:
-    """``value`` (a custom resource, or a part of one) with its null fields as the API server decodes them,
-    before it validates: a null field whose schema is not nullable is removed when the schema has no
-    default (apiextensions-apiserver pkg/apiserver/schema/defaulting/prunenulls.go,
-    ``PruneNonNullableNullsWithoutDefaults``) and set to the default when it has one (the same package's
-    algorithm.go, ``Default``; an array item too); both run on every custom resource the API server decodes
-    (pkg/apiserver/customresource_handler.go: ``unstructuredSchemaCoercer.apply``, "removal of
-    non-defaulted non-nullable null map values", then ``unstructuredDefaulter``). A nullable null stays
-    (:func:`_allow_null`); so does a field without a schema (it is an unknown field, pruned and reported
-    before). The schema is a structural one: only ``properties``, ``additionalProperties`` and ``items``
-    are followed, as upstream.
+def as_decoded(value: Any, schema: Any) -> Any:
+    """``value`` (a custom resource, or a part of one) as the API server holds it when it validates it.
+    Every custom resource it decodes goes through pkg/apiserver/customresource_handler.go's
+    ``unstructuredSchemaCoercer.apply`` ("removal of non-defaulted non-nullable null map values") and then
+    its ``unstructuredDefaulter``; in apiextensions-apiserver pkg/apiserver/schema/defaulting:
 
-    Returns ``value`` itself when nothing changes, else a copy of the changed path only (the loaded object
+    - a null field whose schema is not nullable and has no default is removed (prunenulls.go,
+      ``PruneNonNullableNullsWithoutDefaults``); a nullable null stays (:func:`_allow_null`);
+    - a property with a ``default`` that is absent, or null and not nullable, is set to a copy of the default,
+      and so is a non-nullable null value of ``additionalProperties`` or of a list's ``items`` with one; the
+      values are then defaulted in turn (algorithm.go, ``Default``). So a Gateway address without ``type``
+      is checked as ``type: IPAddress``, which decides its ``oneOf``.
+
+    A field without a schema stays (it is an unknown field, pruned and reported before). The schema is a
+    structural one: only ``properties``, ``additionalProperties`` and ``items`` are followed, as upstream.
+    Returns ``value`` itself when nothing changes, else a copy of the changed paths only (the loaded object
     is shared and never mutated)."""
     if not isinstance(schema, dict):
         return value
     if isinstance(value, dict):
-        properties = schema.get("properties")
-        properties = properties if isinstance(properties, dict) else {}
-        extra = schema.get("additionalProperties")
-        changed: dict[str, Any] | None = None
-        for key, item in value.items():
-            sub = properties.get(key, extra)
-            if not isinstance(sub, dict):
-                continue
-            if item is None:
-                if sub.get("nullable") is True:
-                    continue
-                if changed is None:
-                    changed = dict(value)
-                if "default" in sub:
-                    changed[key] = copy.deepcopy(sub["default"])
-                else:
-                    del changed[key]
-                continue
-            new = nulls_as_decoded(item, sub)
-            if new is not item:
-                if changed is None:
-                    changed = dict(value)
-                changed[key] = new
-        return value if changed is None else changed
+        return _decoded_map(value, schema)
     if isinstance(value, list):
         items = schema.get("items")
         if not isinstance(items, dict):
             return value
         out: list[Any] | None = None
         for i, item in enumerate(value):
-            if item is None:
-                defaulted = "default" in items and items.get("nullable") is not True
-                new = copy.deepcopy(items["default"]) if defaulted else None
-            else:
-                new = nulls_as_decoded(item, items)
+            new = as_decoded(_defaulted_null(items) if item is None else item, items)
             if new is not item:
                 if out is None:
                     out = list(value)
                 out[i] = new
         return value if out is None else out
     return value
+
+
+def sets_defaults(schema: Any) -> bool:
+    """Whether :func:`as_decoded` may add a default to an object of this schema (a ``default`` on a
+    property, an ``additionalProperties`` value or a list's items). Without one it only removes null
+    fields, which the caller need not do for an object that is valid as written."""
+    if not isinstance(schema, dict):
+        return False
+    properties = schema.get("properties")
+    subs = [*properties.values()] if isinstance(properties, dict) else []
+    subs.extend(schema.get(key) for key in ("additionalProperties", "items"))
+    return any(isinstance(sub, dict) and ("default" in sub or sets_defaults(sub)) for sub in subs)
+
+
+def _decoded_map(value: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    properties = schema.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    extra = schema.get("additionalProperties")
+    changed: dict[str, Any] | None = None
+    for key, item in value.items():
+        sub = properties.get(key, extra)
+        if not isinstance(sub, dict):
+            continue
+        if item is None and sub.get("nullable") is not True:
+            if changed is None:
+                changed = dict(value)
+            if "default" in sub:
+                changed[key] = as_decoded(copy.deepcopy(sub["default"]), sub)
+            else:
+                del changed[key]
+            continue
+        new = as_decoded(item, sub)
+        if new is not item:
+            if changed is None:
+                changed = dict(value)
+            changed[key] = new
+    for key, sub in properties.items():
+        if key not in value and isinstance(sub, dict) and "default" in sub:
+            if changed is None:
+                changed = dict(value)
+            changed[key] = as_decoded(copy.deepcopy(sub["default"]), sub)
+    return value if changed is None else changed
+
+
+def _defaulted_null(schema: dict[str, Any]) -> Any:
+    """What a null list item becomes: the items' default when they have one and are not nullable."""
+    if "default" in schema and schema.get("nullable") is not True:
+        return copy.deepcopy(schema["default"])
+    return None
 
 
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "$defs"})

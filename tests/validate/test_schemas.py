@@ -476,7 +476,7 @@ def test_a_null_field_of_a_custom_resource_is_checked_as_the_api_server_decodes_
     assert ok.obj["spec"]["encryptedData"] == {"foo": "AgBy3i4OJSWK", "bar": None}
 
 
-def test_nulls_as_decoded_removes_defaults_and_keeps_as_upstream() -> None:
+def test_as_decoded_prunes_and_defaults_as_upstream() -> None:
     schema = crd_convert.convert(
         {
             "type": "object",
@@ -486,16 +486,48 @@ def test_nulls_as_decoded_removes_defaults_and_keeps_as_upstream() -> None:
                 "note": {"type": "string", "nullable": True},
                 "ports": {"type": "array", "items": {"type": "integer", "default": 80}},
                 "tags": {"type": "array", "items": {"type": "string"}},
+                "tls": {"type": "object", "default": {}, "properties": {"mode": {"type": "string", "default": "On"}}},
             }}},
         }
     )  # fmt: skip
     spec = {"mode": None, "size": None, "note": None, "ports": [None, 8080], "tags": ["a", None], "x": None}
     value = {"spec": spec}
-    decoded = crd_convert.nulls_as_decoded(value, schema)
-    assert decoded == {"spec": {"mode": "fast", "note": None, "ports": [80, 8080], "tags": ["a", None], "x": None}}
-    assert value["spec"] is spec and spec["size"] is None  # a copy of the changed path only
-    untouched = {"spec": {"size": 3}}
-    assert crd_convert.nulls_as_decoded(untouched, schema) is untouched
+    decoded = crd_convert.as_decoded(value, schema)
+    assert decoded == {
+        "spec": {
+            "mode": "fast",  # a non-nullable null with a default: defaulted
+            "note": None,  # nullable: kept
+            "ports": [80, 8080],  # a null item whose items have a default
+            "tags": ["a", None],  # no default: the null item stays (and fails the type)
+            "x": None,  # no schema: an unknown field, left to unknown-field
+            "tls": {"mode": "On"},  # absent with a default, then defaulted in turn
+        }
+    }
+    assert value["spec"] is spec and spec["size"] is None  # the loaded object is not changed
+    untouched = {"spec": {"size": 3, "mode": "slow", "tls": {"mode": "Off"}}}
+    assert crd_convert.as_decoded(untouched, schema) is untouched
+
+
+def test_a_custom_resource_is_checked_with_its_defaults_applied() -> None:
+    """Gateway API's GatewaySpecAddress: type defaults to IPAddress, and a oneOf tells IPAddress values from
+    others. Without the default, an address with a value only matches both branches (a false error in
+    gateway-api's examples/standard/gateway-addresses.yaml); the API server defaults first
+    (apiextensions-apiserver schema/defaulting/algorithm.go)."""
+    store = SchemaStore("1.33")
+    gateway = {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {"name": "gw", "namespace": "default"},
+        "spec": {
+            "gatewayClassName": "example",
+            "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}],
+            "addresses": [{"value": "1.2.3.4"}, {"type": "Hostname", "value": "gw.example.com"}],
+        },
+    }
+    assert store.check(Resource(gateway, "g.yaml")).errors == ()
+    # what is written is still checked: a value longer than maxLength, beside the defaulted type
+    bad = {**gateway, "spec": {**gateway["spec"], "addresses": [{"value": "1" * 254}]}}  # type: ignore[dict-item]
+    assert [e.path for e in store.check(Resource(bad, "g.yaml")).errors] == ["/spec/addresses/0/value"]
 
 
 def test_a_null_field_of_a_built_in_kind_is_not_pruned_as_a_custom_resource_is() -> None:
@@ -505,3 +537,17 @@ def test_a_null_field_of_a_built_in_kind_is_not_pruned_as_a_custom_resource_is()
     assert compiled is not None and not compiled.custom
     sealed = store.lookup("bitnami.com/v1alpha1", "SealedSecret")
     assert sealed is not None and sealed.custom
+
+
+def test_only_schemas_with_defaults_decode_every_object() -> None:
+    item = {"type": "object", "properties": {"x": {"type": "string"}}}
+    spec = {"type": "object", "properties": {"items": {"type": "array", "items": item}}}
+    schema = crd_convert.convert({"type": "object", "properties": {"spec": spec}})
+    assert not crd_convert.sets_defaults(schema)
+    schema["properties"]["spec"]["properties"]["items"]["items"]["properties"]["x"]["default"] = "a"
+    assert crd_convert.sets_defaults(schema)
+    store = SchemaStore("1.33")
+    gateway = store.lookup("gateway.networking.k8s.io/v1", "Gateway")
+    sealed = store.lookup("bitnami.com/v1alpha1", "SealedSecret")
+    assert gateway is not None and gateway.defaults
+    assert sealed is not None and sealed.custom and not sealed.defaults
