@@ -59,6 +59,7 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
         ["deploy/static/provider/cloud/deploy.yaml"],
         {("service-type", "Service", "ingress-nginx-controller")},
     ),
+    "gateway-api": (["examples/standard/gateway-addresses.yaml"], set()),
     "flux2-kustomize-helm-example": (
         [
             "clusters/production", "clusters/staging", "apps/production", "apps/staging",
