@@ -13,10 +13,12 @@ API server enforces:
   defaulted (kept when nullable), absent fields with a default set.
 Pure functions on plain data; reading files is :mod:`generator.validate.schemas`' job.
 
-:func:`as_the_api_server_sees` applies the last rule, and the preserve-unknown-fields one, to schemas
-converted elsewhere: the bundled CRD schemas (datreeio/CRDs-catalog's conversion puts
+:func:`as_the_api_server_sees` applies the preserve-unknown-fields, nullable and defaulted-not-required
+rules to schemas converted elsewhere: the bundled CRD schemas (datreeio/CRDs-catalog's conversion puts
 ``additionalProperties: false`` next to ``x-kubernetes-preserve-unknown-fields: true``, 54 nodes in 34 files,
-SealedSecret's ``spec.template.metadata`` among them) and ``--schema-location`` folders.
+SealedSecret's ``spec.template.metadata`` among them, and keeps ``nullable: true`` as it is) and
+``--schema-location`` folders. :func:`as_decoded` applies to the objects, whatever their schema's source
+(``generator.validate.schemas.Compiled``).
 """
 
 from __future__ import annotations
