@@ -512,6 +512,46 @@ def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     return out
 
 
+# Argo CD's Redis password Secret and its key (argoproj/argo-cd common/common.go, RedisInitialCredentials
+# and RedisInitialCredentialsKey)
+ARGOCD_REDIS_SECRET = ("argocd-redis", frozenset({"auth"}))
+
+
+def argocd_redis_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secret a workload's ``argocd admin redis-initial-password`` container creates: (namespace, name,
+    keys). Argo CD's install manifests run it as the init container ``secret-init`` of argocd-redis (and of
+    the HA Redis), and every Argo CD component reads the password from it. The command creates Secret
+    ``argocd-redis`` with the key ``auth`` unless it exists, in the namespace of its kubeconfig context: the
+    pod's own in the cluster, or ``--namespace``/``-n`` (argoproj/argo-cd
+    cmd/argocd/commands/admin/redis_initial_password.go, ``NewRedisInitialPasswordCommand``; the flags from
+    ``cli.AddKubectlFlagsToCmd``)."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        argv = [
+            a
+            for a in (*as_list(container.obj.get("command")), *as_list(container.obj.get("args")))
+            if isinstance(a, str)
+        ]
+        words = [a.rpartition("/")[2] if i == 0 else a for i, a in enumerate(argv)]
+        if words[:3] != ["argocd", "admin", "redis-initial-password"]:
+            continue
+        namespace = _flag(argv, "namespace") or _short_flag(argv, "n") or res.namespace
+        name, keys = ARGOCD_REDIS_SECRET
+        out.append((namespace, name, keys))
+    return out
+
+
+def _short_flag(args: list[str], name: str) -> str | None:
+    """The value of ``-n value`` or ``-n=value`` in ``args`` (the last one given), else None."""
+    found: str | None = None
+    for i, arg in enumerate(args):
+        if arg.startswith(f"-{name}="):
+            found = arg.partition("=")[2]
+        elif arg == f"-{name}" and i + 1 < len(args):
+            found = args[i + 1]
+    return found
+
+
 # The keys of the credentials Secrets CloudNativePG creates (cloudnative-pg pkg/specs/secrets.go,
 # CreateSecret: a basic-auth Secret with these keys).
 CNPG_CREDENTIAL_KEYS = frozenset(
@@ -571,8 +611,9 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
-    a Job or CronJob running ``kube-webhook-certgen create`` (:func:`certgen_secrets`); a CloudNativePG
-    Cluster (:func:`cnpg_secrets`).
+    a Job or CronJob running ``kube-webhook-certgen create`` (:func:`certgen_secrets`); a workload running
+    ``argocd admin redis-initial-password`` (:func:`argocd_redis_secrets`); a CloudNativePG Cluster
+    (:func:`cnpg_secrets`).
     """
 
     def build() -> dict[tuple[str, str], Keys]:
@@ -608,6 +649,10 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
         for kind in ("Job", "CronJob"):
             for res in ctx.by_kind(kind):
                 for namespace, name, keys in certgen_secrets(res):
+                    _merge(out, (namespace, name), keys)
+        for kind in sorted(WORKLOAD_KINDS):
+            for res in ctx.by_kind(kind):
+                for namespace, name, keys in argocd_redis_secrets(res):
                     _merge(out, (namespace, name), keys)
         for res in ctx.by_kind("Cluster"):
             for name, keys in cnpg_secrets(res):

@@ -511,3 +511,30 @@ def test_service_target_ports_as_the_api_server_defaults_and_validates_them(targ
         assert found == [], [f.message for f in found]
     else:
         _one(found, "/spec/ports/0/targetPort", problem)
+
+
+def test_what_the_api_server_defaults_before_validating_pods_is_no_error() -> None:
+    """pkg/apis/core/v1/defaults.go: a volume without a source is an emptyDir (SetDefaults_Volume), a probe's
+    successThreshold 0 is 1 (SetDefaults_Probe), a quantity finer than 1m is rounded up to 1m
+    (SetDefaults_ResourceList), so none of them fails validation."""
+    container = {
+        "name": "a",
+        "image": "x:1",
+        "livenessProbe": {"tcpSocket": {"port": 8080}, "successThreshold": 0},
+        "startupProbe": {"tcpSocket": {"port": 8080}, "successThreshold": 0},
+        "resources": {"requests": {"cpu": "100u"}, "limits": {"cpu": "1m"}},
+        "volumeMounts": [{"name": "cache", "mountPath": "/cache"}, {"name": "tmp", "mountPath": "/tmp"}],
+    }
+    deploy = _deploy(containers=[container])
+    deploy["spec"]["template"]["spec"]["volumes"] = [{"name": "cache"}, {"name": "tmp", "emptyDir": None}]
+    assert _run(deploy) == []
+    # rounded up, a request can exceed its limit: 1.5m is 2m, above a limit of 1m
+    container["resources"] = {"requests": {"cpu": "1500u"}, "limits": {"cpu": "1m"}}
+    _one(_run(deploy), "/spec/template/spec/containers/0/resources/requests/cpu", "less than or equal to its limit")
+    # still errors: two sources, a successThreshold of 2
+    deploy["spec"]["template"]["spec"]["volumes"] = [{"name": "cache", "emptyDir": {}, "secret": {"secretName": "s"}}]
+    container["resources"] = {}
+    container["livenessProbe"] = {"tcpSocket": {"port": 8080}, "successThreshold": 2}
+    found = _run(deploy)
+    _one(found, "/spec/template/spec/volumes/0", "more than 1 volume type")
+    _one(found, "/spec/template/spec/containers/0/livenessProbe/successThreshold", "must be 1")

@@ -313,6 +313,43 @@ def test_only_a_cloudnative_pg_cluster_produces_them() -> None:
     assert found == ["/spec/containers/0/env/0/valueFrom/secretKeyRef/name"]
 
 
+ARGOCD_REDIS = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: argocd-redis, namespace: argocd}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: argocd-redis}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: argocd-redis}}
+    spec:
+      initContainers:
+        - name: secret-init
+          image: quay.io/argoproj/argocd:v3.1.0
+          command: COMMAND
+      containers:
+        - name: redis
+          image: redis:7.2.4-alpine
+          env:
+            - name: REDIS_PASSWORD
+              valueFrom: {secretKeyRef: {name: argocd-redis, key: KEY}}
+"""
+REDIS_ENV = "/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef"
+
+
+@pytest.mark.parametrize(
+    ("command", "key", "paths"),
+    [
+        ("[argocd, admin, redis-initial-password]", "auth", []),  # Argo CD's install manifests
+        ("[/usr/local/bin/argocd, admin, redis-initial-password]", "auth", []),
+        ("[argocd, admin, redis-initial-password]", "password", [f"{REDIS_ENV}/key"]),  # its one key is auth
+        ("[argocd, admin, redis-initial-password, -n, other]", "auth", [f"{REDIS_ENV}/name"]),  # made elsewhere
+        ("[argocd, admin, initial-password]", "auth", [f"{REDIS_ENV}/name"]),  # another command
+    ],
+)
+def test_argocd_redis_initial_password_produces_the_redis_secret(command: str, key: str, paths: list[str]) -> None:
+    assert _paths(ARGOCD_REDIS.replace("COMMAND", command).replace("KEY", key)) == paths
+
+
 def test_statefulset_claim_templates_count_and_mounts_must_name_volumes() -> None:
     text = """
 apiVersion: apps/v1

@@ -98,10 +98,10 @@ def _volumes(spec: dict[str, Any], base: Path, out: list[Violation]) -> dict[str
             if name in found:
                 out.append(Violation((*where, "name"), f'duplicate volume name "{name}"', V + "ValidateVolumes"))
             found[name] = vol
-        sources = [k for k in vol if k != "name"]
-        if not sources:
-            out.append(Violation(where, f'volume "{name}" must specify a volume type', V + "validateVolumeSource"))
-        elif len(sources) > 1:
+        # A volume with no source (or only null ones) is an emptyDir: pkg/apis/core/v1/defaults.go,
+        # SetDefaults_Volume (AllPtrFieldsNil), before validateVolumeSource asks for exactly one.
+        sources = [k for k, v in vol.items() if k != "name" and v is not None]
+        if len(sources) > 1:
             out.append(
                 Violation(
                     where,
@@ -358,15 +358,11 @@ def _resources(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
                 )
             elif q.numerator < 0:  # (integer comparisons: exact, and much cheaper than Fraction's)
                 out.append(Violation(rw, "must be greater than or equal to 0", V + "ValidateResourceQuantityValue"))
-            elif str(rname) == "cpu" and q.numerator != 0 and q.numerator * 1000 < q.denominator:  # < 1m
-                out.append(
-                    Violation(
-                        rw,
-                        f'cpu "{value}" is below the 1m precision (rounded to 0)',
-                        V + "ValidateResourceQuantityValue",
-                    )
-                )
             else:
+                # A quantity finer than the milli scale is rounded up to it before validation, not rejected
+                # (pkg/apis/core/v1/defaults.go, SetDefaults_ResourceList: RoundUp(-3)); 100u is 1m.
+                if 1000 % q.denominator:
+                    q = Fraction(-(-q.numerator * 1000 // q.denominator), 1000)
                 parsed[part][str(rname)] = q
     for rname, request in parsed["requests"].items():
         limit = parsed["limits"].get(rname)
@@ -434,7 +430,8 @@ def _probe(c: dict[str, Any], key: str, where: Path, init: bool, out: list[Viola
         if value is not None and value < 0:
             out.append(Violation((*pw, field), "must be greater than or equal to 0", V + "validateProbe"))
     success = num(probe.get("successThreshold"))
-    if key in ("livenessProbe", "startupProbe") and success is not None and success != 1:
+    # 0 (or unset) is defaulted to 1 before validation: pkg/apis/core/v1/defaults.go, SetDefaults_Probe
+    if key in ("livenessProbe", "startupProbe") and success is not None and success not in (0, 1):
         out.append(Violation((*pw, "successThreshold"), "must be 1", V + "validateContainerCommon"))
     for h in ("httpGet", "tcpSocket"):
         port = d(probe.get(h)).get("port")

@@ -24,7 +24,9 @@ which create nothing), a SealedSecret (``spec.template.metadata.name``,
 default its name), a cert-manager Certificate's ``spec.secretName``, or an Ingress annotated
 ``cert-manager.io/cluster-issuer`` / ``cert-manager.io/issuer`` (ingress-shim creates its TLS secrets), or
 a Job or CronJob running ``kube-webhook-certgen create --secret-name ...`` (the admission-webhook
-certificate Job of ingress-nginx's manifests; keys ``ca``, ``cert``, ``key``).
+certificate Job of ingress-nginx's manifests; keys ``ca``, ``cert``, ``key``), a container running
+``argocd admin redis-initial-password`` (Argo CD's ``argocd-redis`` Secret, key ``auth``), or a
+CloudNativePG ``Cluster`` (``<cluster>-app``, ``-superuser``, ``-ca``, ``-server``, ``-replication``).
 Objects that exist outside the repo are declared in the environment's ``policy.external``. References
 marked ``optional: true`` are not checked. A missing reference keeps pods in ``CreateContainerConfigError``
 or ``ContainerCreating`` (or the Ingress on the controller's fallback certificate) after a "successful" sync.
