@@ -512,6 +512,12 @@ def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     return out
 
 
+# A Secret of this type gets these keys from kube-controller-manager's token controller (kubernetes
+# pkg/controller/serviceaccount/tokens_controller.go, generateTokenIfNeeded and secretUpdateNeeded:
+# ServiceAccountTokenKey, ServiceAccountRootCAKey, ServiceAccountNamespaceKey).
+SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token"
+SERVICE_ACCOUNT_TOKEN_KEYS = frozenset({"token", "ca.crt", "namespace"})
+
 # Argo CD's Redis password Secret and its key (argoproj/argo-cd common/common.go, RedisInitialCredentials
 # and RedisInitialCredentialsKey)
 ARGOCD_REDIS_SECRET = ("argocd-redis", frozenset({"auth"}))
@@ -607,7 +613,8 @@ def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
 def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of every Secret the rendered set creates, directly or through a controller.
 
-    Producers: Secret; ExternalSecret (``spec.target.name``, default its own name; not with
+    Producers: Secret (one of type ``kubernetes.io/service-account-token`` also gets ``token``, ``ca.crt``
+    and ``namespace`` from the token controller); ExternalSecret (``spec.target.name``, default its own name; not with
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
@@ -619,7 +626,10 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     def build() -> dict[tuple[str, str], Keys]:
         out: dict[tuple[str, str], Keys] = {}
         for res in ctx.by_kind("Secret"):
-            _merge(out, (res.namespace, res.name), _data_keys(res.obj, "data", "stringData"))
+            data_keys = _data_keys(res.obj, "data", "stringData")
+            if res.obj.get("type") == SERVICE_ACCOUNT_TOKEN_TYPE:
+                data_keys |= SERVICE_ACCOUNT_TOKEN_KEYS
+            _merge(out, (res.namespace, res.name), data_keys)
         for res in ctx.by_kind("ExternalSecret"):
             spec = as_dict(res.obj.get("spec"))
             target = as_dict(spec.get("target"))

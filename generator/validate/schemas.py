@@ -39,6 +39,11 @@ DEFAULTED_BEFORE_VALIDATION: dict[str, tuple[str, ...]] = {
     # kubernetes pkg/apis/rbac/v1/defaults.go: SetDefaults_RoleBinding and SetDefaults_ClusterRoleBinding set
     # an empty roleRef.apiGroup to rbac.authorization.k8s.io
     "io.k8s.api.rbac.v1.RoleRef": ("apiGroup",),
+    # NetworkPolicySpec.PodSelector is a LabelSelector struct, not a pointer: a policy without it decodes to
+    # the empty selector, every pod of the namespace, and ValidateNetworkPolicySpec
+    # (pkg/apis/networking/validation/validation.go) only checks the selector's syntax. The OpenAPI marked
+    # it required until kubernetes/kubernetes#131354 (1.34) made it optional, as it always was.
+    "io.k8s.api.networking.v1.NetworkPolicySpec": ("podSelector",),
 }
 
 

@@ -350,6 +350,32 @@ def test_argocd_redis_initial_password_produces_the_redis_secret(command: str, k
     assert _paths(ARGOCD_REDIS.replace("COMMAND", command).replace("KEY", key)) == paths
 
 
+SA_TOKEN = """
+apiVersion: v1
+kind: Secret
+metadata: {name: builder-token, annotations: {kubernetes.io/service-account.name: builder}}
+type: TYPE
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ci}
+spec:
+  containers:
+    - name: ci
+      image: ci:1.0
+      env:
+        - {name: TOKEN, valueFrom: {secretKeyRef: {name: builder-token, key: token}}}
+        - {name: CA, valueFrom: {secretKeyRef: {name: builder-token, key: ca.crt}}}
+        - {name: NS, valueFrom: {secretKeyRef: {name: builder-token, key: namespace}}}
+"""
+
+
+def test_a_service_account_token_secret_gets_its_keys_from_the_token_controller() -> None:
+    assert _paths(SA_TOKEN.replace("TYPE", "kubernetes.io/service-account-token")) == []
+    # an Opaque Secret without data has none of them
+    assert len(_paths(SA_TOKEN.replace("TYPE", "Opaque"))) == 3
+
+
 def test_statefulset_claim_templates_count_and_mounts_must_name_volumes() -> None:
     text = """
 apiVersion: apps/v1

@@ -551,3 +551,18 @@ def test_only_schemas_with_defaults_decode_every_object() -> None:
     sealed = store.lookup("bitnami.com/v1alpha1", "SealedSecret")
     assert gateway is not None and gateway.defaults
     assert sealed is not None and sealed.custom and not sealed.defaults
+
+
+def test_a_network_policy_without_pod_selector_is_valid_in_every_version() -> None:
+    """podSelector was required in the OpenAPI until 1.34 but never by the API server (a struct: missing is
+    the empty selector; kubernetes/kubernetes#131354)."""
+    policy = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "deny", "namespace": "ml"},
+        "spec": {"policyTypes": ["Ingress"]},
+    }
+    for version in ("1.33", "1.34"):
+        assert SchemaStore(version).check(Resource(policy, "np.yaml")).errors == ()
+    bad = {**policy, "spec": {"podSelector": {"matchLabels": "x"}}}
+    assert SchemaStore("1.33").check(Resource(bad, "np.yaml")).errors
