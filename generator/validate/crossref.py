@@ -471,13 +471,15 @@ def _data_keys(obj: dict[str, Any], *fields: str) -> frozenset[str]:
 CERTGEN_IMAGE = "kube-webhook-certgen"
 
 
-def _flag(args: list[str], name: str) -> str | None:
-    """The value of ``--name=value`` or ``--name value`` in ``args`` (the last one given), else None."""
+def _flag(args: list[str], name: str, dashes: str = "--") -> str | None:
+    """The value of ``--name=value`` or ``--name value`` in ``args`` (the last one given), else None;
+    ``dashes="-"`` for a short flag (``-n value``)."""
+    flag = f"{dashes}{name}"
     found: str | None = None
     for i, arg in enumerate(args):
-        if arg.startswith(f"--{name}="):
+        if arg.startswith(f"{flag}="):
             found = arg.partition("=")[2]
-        elif arg == f"--{name}" and i + 1 < len(args):
+        elif arg == flag and i + 1 < len(args):
             found = args[i + 1]
     return found
 
@@ -541,21 +543,10 @@ def argocd_redis_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]
         words = [a.rpartition("/")[2] if i == 0 else a for i, a in enumerate(argv)]
         if words[:3] != ["argocd", "admin", "redis-initial-password"]:
             continue
-        namespace = _flag(argv, "namespace") or _short_flag(argv, "n") or res.namespace
+        namespace = _flag(argv, "namespace") or _flag(argv, "n", dashes="-") or res.namespace
         name, keys = ARGOCD_REDIS_SECRET
         out.append((namespace, name, keys))
     return out
-
-
-def _short_flag(args: list[str], name: str) -> str | None:
-    """The value of ``-n value`` or ``-n=value`` in ``args`` (the last one given), else None."""
-    found: str | None = None
-    for i, arg in enumerate(args):
-        if arg.startswith(f"-{name}="):
-            found = arg.partition("=")[2]
-        elif arg == f"-{name}" and i + 1 < len(args):
-            found = args[i + 1]
-    return found
 
 
 # The keys of the credentials Secrets CloudNativePG creates (cloudnative-pg pkg/specs/secrets.go,
