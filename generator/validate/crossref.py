@@ -484,6 +484,11 @@ def _flag(args: list[str], name: str, dashes: str = "--") -> str | None:
     return found
 
 
+def _argv(container: dict[str, Any]) -> list[str]:
+    """A container's ``command`` then ``args``, the strings among them."""
+    return [a for a in (*as_list(container.get("command")), *as_list(container.get("args"))) if isinstance(a, str)]
+
+
 def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     """The Secrets a workload's kube-webhook-certgen containers create: (namespace, name, keys).
 
@@ -497,11 +502,7 @@ def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
         image = container.obj.get("image")
         if not isinstance(image, str) or CERTGEN_IMAGE not in image.rpartition("/")[2]:
             continue
-        args = [
-            a
-            for a in (*as_list(container.obj.get("command")), *as_list(container.obj.get("args")))
-            if isinstance(a, str)
-        ]
+        args = _argv(container.obj)
         if "create" not in args:
             continue
         name, namespace = _flag(args, "secret-name"), _flag(args, "namespace")
@@ -535,11 +536,7 @@ def argocd_redis_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]
     ``cli.AddKubectlFlagsToCmd``)."""
     out: list[tuple[str, str, frozenset[str]]] = []
     for container in containers(res):
-        argv = [
-            a
-            for a in (*as_list(container.obj.get("command")), *as_list(container.obj.get("args")))
-            if isinstance(a, str)
-        ]
+        argv = _argv(container.obj)
         words = [a.rpartition("/")[2] if i == 0 else a for i, a in enumerate(argv)]
         if words[:3] != ["argocd", "admin", "redis-initial-password"]:
             continue
@@ -609,9 +606,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
-    a Job or CronJob running ``kube-webhook-certgen create`` (:func:`certgen_secrets`); a workload running
-    ``argocd admin redis-initial-password`` (:func:`argocd_redis_secrets`); a CloudNativePG Cluster
-    (:func:`cnpg_secrets`).
+    a CloudNativePG Cluster (:func:`cnpg_secrets`). The Secrets that programs in the set's pods create are
+    :func:`program_secrets`; :func:`secret_keys` answers from both.
     """
 
     def build() -> dict[tuple[str, str], Keys]:
@@ -647,20 +643,48 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
                 tls_name = as_dict(tls).get("secretName")
                 if isinstance(tls_name, str) and tls_name:
                     _merge(out, (res.namespace, tls_name), TLS_KEYS)
-        for kind in ("Job", "CronJob"):
-            for res in ctx.by_kind(kind):
-                for namespace, name, keys in certgen_secrets(res):
-                    _merge(out, (namespace, name), keys)
-        for kind in sorted(WORKLOAD_KINDS):
-            for res in ctx.by_kind(kind):
-                for namespace, name, keys in argocd_redis_secrets(res):
-                    _merge(out, (namespace, name), keys)
         for res in ctx.by_kind("Cluster"):
             for name, keys in cnpg_secrets(res):
                 _merge(out, (res.namespace, name), keys)
         return out
 
     return memo(ctx, "secret_producers", build)
+
+
+def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
+    """(namespace, name) -> keys of the Secrets that programs in the set's pods create: a Job or CronJob
+    running ``kube-webhook-certgen create`` (:func:`certgen_secrets`), a workload running ``argocd admin
+    redis-initial-password`` (:func:`argocd_redis_secrets`)."""
+
+    def build() -> dict[tuple[str, str], Keys]:
+        out: dict[tuple[str, str], Keys] = {}
+        for kind in sorted(WORKLOAD_KINDS):
+            for res in ctx.by_kind(kind):
+                made = argocd_redis_secrets(res)
+                if kind in ("Job", "CronJob"):
+                    made.extend(certgen_secrets(res))
+                for namespace, name, keys in made:
+                    _merge(out, (namespace, name), keys)
+        return out
+
+    return memo(ctx, "program_secrets", build)
+
+
+def secret_keys(ctx: Context, namespace: str, name: str, wanted: Iterable[str]) -> tuple[bool, Keys]:
+    """Whether the set produces Secret ``namespace/name``, and its keys (None: unknown), as one table of
+    :func:`secret_producers` and :func:`program_secrets` would say. The second is only read when the first
+    does not answer (the name is not there, or a ``wanted`` key is missing): it reads every container of
+    the set, 34 ms at the benchmark's 20,000 resources, for Secrets few sets have."""
+    key = (namespace, name)
+    declared = secret_producers(ctx)
+    found, keys = key in declared, declared.get(key)
+    if not found or (keys is not None and not keys.issuperset(wanted)):
+        made = program_secrets(ctx)
+        if key in made:
+            table: dict[tuple[str, str], Keys] = {key: keys} if found else {}
+            _merge(table, key, made[key])
+            found, keys = True, table[key]
+    return found, keys
 
 
 def configmap_producers(ctx: Context) -> dict[tuple[str, str], Keys]:

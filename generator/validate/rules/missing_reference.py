@@ -84,7 +84,7 @@ from generator.validate.crossref import (
     as_dict,
     as_list,
     configmap_producers,
-    secret_producers,
+    secret_keys,
 )
 from generator.validate.model import Finding, Resource, Severity, pointer
 from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
@@ -123,21 +123,26 @@ class _Refs:
     def __init__(self, ctx: Context, obj: Resource) -> None:
         self.ctx = ctx
         self.ns = obj.namespace
-        self.producers = {"Secret": secret_producers(ctx), "ConfigMap": configmap_producers(ctx)}
+        self.configmaps = configmap_producers(ctx)
 
     def data(self, kind: str, name: Any, name_path: Path, keys: Iterable[tuple[Any, Path]] = ()) -> Iterator[Finding]:
         """A Secret/ConfigMap reference by ``name`` (and the ``keys`` read from it)."""
         if not isinstance(name, str) or not name:
             return
-        known: Keys
-        if kind == "ConfigMap" and name in CLUSTER_CONFIGMAPS and self.ns not in NOT_PUBLISHED_IN.get(name, ()):
-            known = CLUSTER_CONFIGMAPS[name]
-        elif (self.ns, name) in self.producers[kind]:
-            known = self.producers[kind][(self.ns, name)]
-        elif self.ctx.is_external(kind, self.ns, name):
-            return
-        else:
-            yield Finding(f"{kind} {name} is not produced by anything in the rendered set", path=pointer(*name_path))
+        keys = list(keys)
+        known: Keys = None
+        found = False
+        if kind == "Secret":
+            found, known = secret_keys(self.ctx, self.ns, name, [k for k, _ in keys if isinstance(k, str) and k])
+        elif name in CLUSTER_CONFIGMAPS and self.ns not in NOT_PUBLISHED_IN.get(name, ()):
+            found, known = True, CLUSTER_CONFIGMAPS[name]
+        elif (self.ns, name) in self.configmaps:
+            found, known = True, self.configmaps[(self.ns, name)]
+        if not found:
+            if not self.ctx.is_external(kind, self.ns, name):
+                yield Finding(
+                    f"{kind} {name} is not produced by anything in the rendered set", path=pointer(*name_path)
+                )
             return
         if known is None:
             return
