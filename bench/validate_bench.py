@@ -228,8 +228,8 @@ spec:
             matchLabels:
               k8s-app: kube-dns
       ports:
-        - {{port: 53, protocol: UDP}}
-{"" if heavy else "        - {port: 53, protocol: TCP}" + chr(10)}"""
+{"" if heavy else "        - {port: 53, protocol: UDP}" + chr(10)}        - {{port: 53, protocol: TCP}}
+"""
     cronjob = f"""apiVersion: batch/v1
 kind: CronJob
 metadata:

@@ -37,6 +37,7 @@ COMPILED_PACKAGES = (
 )
 COMPILED_MODULES = (
     "generator/validate/crossref.py",
+    "generator/validate/producers.py",
     "generator/validate/engine.py",
     "generator/validate/fastpos.py",
     "generator/validate/model.py",

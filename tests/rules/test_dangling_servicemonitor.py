@@ -88,3 +88,94 @@ def _doc_example(label: str) -> str:
 def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
     assert _run(_doc_example("PASS")) == []
     assert len(_run(_doc_example("FAIL"))) == 1
+
+
+# ------------------------------------------------- Services that exist without being in the set
+
+APISERVER_MONITOR = """
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {{name: kube-apiserver, namespace: monitoring}}
+spec:
+  namespaceSelector: {{matchNames: [{namespace}]}}
+  selector: {{matchLabels: {{component: apiserver, provider: kubernetes}}}}
+  endpoints: [{{port: {port}, scheme: https}}]
+"""
+
+KUBELET_MONITOR = """
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {{name: kubelet, namespace: monitoring}}
+spec:
+  namespaceSelector: {{matchNames: [kube-system]}}
+  selector: {{matchLabels: {selector}}}
+  endpoints: [{{port: https-metrics}}, {{port: {port}, path: /metrics/cadvisor}}]
+"""
+
+
+def _operator(*args: str) -> str:
+    """prometheus-operator's Deployment, as kube-prometheus deploys it, with ``args``."""
+    return f"""
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: prometheus-operator, namespace: monitoring}}
+spec:
+  selector: {{matchLabels: {{app: prometheus-operator}}}}
+  template:
+    metadata: {{labels: {{app: prometheus-operator}}}}
+    spec:
+      containers:
+        - name: prometheus-operator
+          image: quay.io/prometheus-operator/prometheus-operator:v0.85.0
+          args: {list(args)}
+"""
+
+
+def test_passes_for_the_api_server_service_in_every_cluster() -> None:
+    assert _run(APISERVER_MONITOR.format(namespace="default", port="https")) == []
+
+
+def test_fires_for_a_port_the_api_server_service_does_not_have() -> None:
+    found = _run(APISERVER_MONITOR.format(namespace="default", port="https-metrics"))
+    assert [f.path for _, f in found] == ["/spec/endpoints/0/port"]
+    assert "default/kubernetes (made by the API server)" in found[0][1].message
+    assert "(they have: https)" in found[0][1].message
+
+
+def test_fires_when_the_api_server_labels_are_looked_for_in_another_namespace() -> None:
+    found = _run(APISERVER_MONITOR.format(namespace="kube-system", port="https"))
+    assert [f.path for _, f in found] == ["/spec/selector"]
+
+
+def test_passes_for_the_kubelet_service_prometheus_operator_keeps() -> None:
+    monitor = KUBELET_MONITOR.format(selector="{app.kubernetes.io/name: kubelet}", port="cadvisor")
+    assert _run(monitor + _operator("--kubelet-service=kube-system/kubelet", "--kubelet-endpoints=true")) == []
+    # one dash, and the value as the next argument, as Go's flag package also takes them
+    assert _run(monitor + _operator("-kubelet-service", "kube-system/kubelet")) == []
+    http = KUBELET_MONITOR.format(selector="{k8s-app: kubelet}", port="http-metrics")
+    assert _run(http + _operator("--kubelet-service=kube-system/kubelet")) == []
+
+
+def test_fires_for_the_kubelet_service_without_the_operator_flag() -> None:
+    monitor = KUBELET_MONITOR.format(selector="{app.kubernetes.io/name: kubelet}", port="cadvisor")
+    assert [f.path for _, f in _run(monitor)] == ["/spec/selector"]
+    assert [f.path for _, f in _run(monitor + _operator("--log-level=info"))] == ["/spec/selector"]
+    # the Service is made in the namespace the flag names
+    assert [f.path for _, f in _run(monitor + _operator("--kubelet-service=default/kubelet"))] == ["/spec/selector"]
+
+
+def test_fires_for_http_metrics_when_the_operator_leaves_that_port_out() -> None:
+    monitor = KUBELET_MONITOR.format(selector="{k8s-app: kubelet}", port="http-metrics")
+    found = _run(monitor + _operator("--kubelet-service=kube-system/kubelet", "--kubelet-http-metrics=false"))
+    assert [f.path for _, f in found] == ["/spec/endpoints/1/port"]
+    assert "kube-system/kubelet (made by prometheus-operator's --kubelet-service" in found[0][1].message
+    assert "(they have: cadvisor, https-metrics)" in found[0][1].message
+
+
+def test_the_operator_labels_flag_adds_labels_to_the_kubelet_service() -> None:
+    monitor = KUBELET_MONITOR.format(selector="{team: obs}", port="cadvisor")
+    assert [f.path for _, f in _run(monitor + _operator("--kubelet-service=kube-system/kubelet"))] == ["/spec/selector"]
+    assert _run(monitor + _operator("--kubelet-service=kube-system/kubelet", "--labels=team=obs,tier=x")) == []

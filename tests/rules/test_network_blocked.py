@@ -137,10 +137,16 @@ def test_fires_on_the_policy_when_egress_lacks_dns() -> None:
     assert "Deployment mlflow" in found[0][1].message and "UDP+TCP" in found[0][1].message
 
 
-def test_fires_when_only_udp_dns_is_allowed() -> None:
+def test_passes_when_only_udp_dns_is_allowed() -> None:
+    # lookups go over UDP; TCP only carries answers truncated over UDP, which a Service name's never is
     spec = GOOD_MLFLOW.replace("{port: 53, protocol: UDP}, {port: 53, protocol: TCP}", "{port: 53, protocol: UDP}")
+    assert _run(APPS + _policy("mlflow", spec) + _policy("backends", GOOD_BACKENDS)) == []
+
+
+def test_fires_when_only_tcp_dns_is_allowed() -> None:
+    spec = GOOD_MLFLOW.replace("{port: 53, protocol: UDP}, {port: 53, protocol: TCP}", "{port: 53, protocol: TCP}")
     found = _run(APPS + _policy("mlflow", spec) + _policy("backends", GOOD_BACKENDS))
-    assert len(found) == 1 and "(TCP port 53" in found[0][1].message
+    assert len(found) == 1 and "(UDP port 53 to kube-dns is denied)" in found[0][1].message
 
 
 def test_dns_is_reported_once_on_the_policy_with_egress_rules() -> None:

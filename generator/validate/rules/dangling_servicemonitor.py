@@ -7,7 +7,16 @@ with that NAME. When the selector matches no Service in the rendered set, or whe
 Services has a port with that name, Prometheus silently has no target: dashboards stay empty and alerts
 never fire. An endpoint that uses ``targetPort`` instead of ``port`` is checked by ``port-mismatch``.
 
-Services the cluster provides (kube-dns, the kubelet, the API server) or that another repository
+Two Services exist without being in the set, and their port names are known:
+
+- ``default/kubernetes``, which the API server creates in every cluster (labels ``component: apiserver``
+  and ``provider: kubernetes``, one port ``https``);
+- the kubelet Service that prometheus-operator keeps when one of the set's workloads runs it with
+  ``--kubelet-service=NAMESPACE/NAME`` (labels ``k8s-app``, ``app.kubernetes.io/name: kubelet`` and
+  ``app.kubernetes.io/managed-by: prometheus-operator``; ports ``https-metrics``, ``cadvisor`` and, unless
+  ``--kubelet-http-metrics=false``, ``http-metrics``), as kube-prometheus does.
+
+Other Services the cluster provides (kube-dns, kube-controller-manager...) or that another repository
 deploys are declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Service`` with their
 ``labels`` (and namespace); a ServiceMonitor whose selector matches one of them passes (its port names
 are unknown, so they are not checked).
@@ -47,7 +56,7 @@ FAIL:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.crossref import (
@@ -60,6 +69,7 @@ from generator.validate.crossref import (
     service_ports,
 )
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.producers import ProvidedService, provided_services
 
 ID = "dangling-servicemonitor"
 CATEGORY = "cross-resource"
@@ -78,21 +88,41 @@ def _external_service(ctx: Context, selector: Selector, namespaces: list[str] | 
     )
 
 
+def _provided(ctx: Context, selector: Selector, namespaces: list[str] | None) -> list[ProvidedService]:
+    """The Services the cluster has besides the set's (generator.validate.producers) that the selector picks."""
+    return [
+        s
+        for s in provided_services(ctx)
+        if (namespaces is None or s.namespace in namespaces) and selector.matches(s.label_map())
+    ]
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     services = monitor_services(ctx, obj)
     if services is None:
         return  # no selector: a schema error, reported there
-    if not services:
-        selector = parse_selector(as_dict(obj.obj.get("spec")).get("selector"))
-        namespaces = monitor_namespaces(obj)
-        if selector is not None and _external_service(ctx, selector, namespaces):
-            return
-        where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
-        desc = selector.describe() if selector is not None else "{}"
-        yield Finding(f"selector {desc} matches no Service in {where}", path=pointer("spec", "selector"))
+    if services:
+        names = {p.name for svc in services for p in service_ports(svc) if p.name}
+        svc_names = ", ".join(sorted({s.name for s in services}))
+        yield from _port_names(obj, names, svc_names)
         return
-    names = {p.name for svc in services for p in service_ports(svc) if p.name}
-    svc_names = ", ".join(sorted({s.name for s in services}))
+    selector = parse_selector(as_dict(obj.obj.get("spec")).get("selector"))
+    namespaces = monitor_namespaces(obj)
+    if selector is None:
+        return
+    provided = _provided(ctx, selector, namespaces)
+    if provided:
+        names = {name for s in provided for name in s.ports}
+        made = ", ".join(sorted(f"{s.namespace}/{s.name} (made by {s.maker})" for s in provided))
+        yield from _port_names(obj, names, made)
+        return
+    if _external_service(ctx, selector, namespaces):
+        return
+    where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
+    yield Finding(f"selector {selector.describe()} matches no Service in {where}", path=pointer("spec", "selector"))
+
+
+def _port_names(obj: Resource, names: set[str], svc_names: str) -> Iterator[Finding]:
     for ep in monitor_endpoints(obj):
         if ep.port is None or ep.port in names:
             continue

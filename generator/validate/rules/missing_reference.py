@@ -79,14 +79,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.validate.context import Context
-from generator.validate.crossref import (
-    Keys,
-    as_dict,
-    as_list,
-    configmap_producers,
-    secret_keys,
-)
+from generator.validate.crossref import as_dict, as_list
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.producers import Keys, configmap_producers, secret_keys
 from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
 
 ID = "missing-reference"

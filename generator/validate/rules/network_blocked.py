@@ -4,9 +4,13 @@ Evaluated offline with Kubernetes semantics (see ``generator/validate/netpol.py`
 assumed to match, so it never causes a finding). Four flows are checked:
 
 - DNS (reported on the NetworkPolicy): a pod whose egress some policy restricts must still be allowed
-  UDP and TCP port 53 to kube-dns (``k8s-app: kube-dns`` in ``kube-system``), or to any destination;
-  otherwise every Service name lookup fails. The finding is reported once per pod, on the first policy
-  (by name) with egress rules that restricts it, where the missing rule belongs.
+  UDP port 53 to kube-dns (``k8s-app: kube-dns`` in ``kube-system``), or to any destination; otherwise
+  every Service name lookup fails. The finding is reported once per pod, on the first policy (by name)
+  with egress rules that restricts it, where the missing rule belongs. TCP port 53 is not required:
+  resolvers ask over UDP and retry over TCP only when the answer came back truncated (RFC 1035 4.2.1,
+  RFC 7766; Go's resolver, src/net/dnsclient_unix.go ``exchange``, asks over UDP with EDNS0 for answers
+  up to 1,232 bytes and retries over TCP on the TC bit), which a Service name's answer never is. Allow
+  TCP too if pods look up names with very large answers.
 - Service calls (reported on the workload, at the env value or argument): an env value, ``command`` or
   ``args`` item naming ``<service>[.<namespace>[.svc[.cluster.local]]][:port]`` or a URL with that
   host, for a Service in the set. The egress policies of the calling pod and the ingress policies of
@@ -262,7 +266,7 @@ def _dns(ctx: Context, obj: Resource) -> Iterator[Finding]:
             continue
         peer = Peer.kube_dns(ctx)
         missing = [p.protocol for p in DNS_PORTS if not ev.egress(obj.namespace, labels, peer, p).allowed]
-        if missing:
+        if "UDP" in missing:  # (TCP only carries what is truncated over UDP: see the module docs)
             blocked.setdefault("+".join(missing), []).append(_who(w))
             isolated_by.update(p.name for p in isolating)
     spec = as_dict(obj.obj.get("spec"))

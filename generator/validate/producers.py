@@ -1,0 +1,369 @@
+"""What creates the objects that the set refers to, besides the objects in the set: controllers that turn
+a custom resource into a Secret, programs in the set's pods that create Secrets or Services, and the
+control plane's own objects. The cross-resource rules ask here before they call a reference dangling.
+
+Each producer names the upstream code that creates the object, and the objects are built once per
+:class:`~generator.validate.context.Context` (:func:`crossref.memo`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.validate.context import Context
+from generator.validate.crossref import as_dict, as_list, memo
+from generator.validate.model import Resource
+from generator.validate.workloads import WORKLOAD_KINDS, containers
+
+TLS_KEYS = frozenset({"tls.crt", "tls.key", "ca.crt"})
+CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
+
+Keys = frozenset[str] | None  # the keys a produced Secret/ConfigMap will hold; None: unknown
+
+
+def _merge(into: dict[tuple[str, str], Keys], key: tuple[str, str], keys: Keys) -> None:
+    if key in into:
+        old = into[key]
+        into[key] = None if old is None or keys is None else old | keys
+    else:
+        into[key] = keys
+
+
+def _data_keys(obj: dict[str, Any], *fields: str) -> frozenset[str]:
+    return frozenset(str(k) for f in fields for k in as_dict(obj.get(f)))
+
+
+# The image that generates admission-webhook certificates into a Secret (kubernetes/ingress-nginx
+# images/kube-webhook-certgen; also published as jettech/kube-webhook-certgen).
+CERTGEN_IMAGE = "kube-webhook-certgen"
+
+
+def _flag(args: list[str], name: str, dashes: str = "--") -> str | None:
+    """The value of ``--name=value`` or ``--name value`` in ``args`` (the last one given), else None;
+    ``dashes="-"`` for a short flag (``-n value``)."""
+    flag = f"{dashes}{name}"
+    found: str | None = None
+    for i, arg in enumerate(args):
+        if arg.startswith(f"{flag}="):
+            found = arg.partition("=")[2]
+        elif arg == flag and i + 1 < len(args):
+            found = args[i + 1]
+    return found
+
+
+def _argv(container: dict[str, Any]) -> list[str]:
+    """A container's ``command`` then ``args``, the strings among them."""
+    return [a for a in (*as_list(container.get("command")), *as_list(container.get("args"))) if isinstance(a, str)]
+
+
+def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secrets a workload's kube-webhook-certgen containers create: (namespace, name, keys).
+
+    ``kube-webhook-certgen create --secret-name S --namespace N`` creates Secret S in N with the keys
+    ``ca``, ``--cert-name`` (default ``cert``) and ``--key-name`` (default ``key``) (kubernetes/ingress-nginx
+    images/kube-webhook-certgen/rootfs/cmd/create.go, ``SaveCertsToSecret`` in pkg/k8s/k8s.go). ingress-nginx's
+    manifests run it as a Job that the controller's pods wait for. A namespace given as ``$(VAR)`` (the
+    downward API's ``metadata.namespace`` in those manifests) is taken as the workload's own."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        image = container.obj.get("image")
+        if not isinstance(image, str) or CERTGEN_IMAGE not in image.rpartition("/")[2]:
+            continue
+        args = _argv(container.obj)
+        if "create" not in args:
+            continue
+        name, namespace = _flag(args, "secret-name"), _flag(args, "namespace")
+        if not name:
+            continue
+        if not namespace or namespace.startswith("$("):
+            namespace = res.namespace
+        keys = frozenset({"ca", _flag(args, "cert-name") or "cert", _flag(args, "key-name") or "key"})
+        out.append((namespace, name, keys))
+    return out
+
+
+# A Secret of this type gets these keys from kube-controller-manager's token controller (kubernetes
+# pkg/controller/serviceaccount/tokens_controller.go, generateTokenIfNeeded and secretUpdateNeeded:
+# ServiceAccountTokenKey, ServiceAccountRootCAKey, ServiceAccountNamespaceKey).
+SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token"
+SERVICE_ACCOUNT_TOKEN_KEYS = frozenset({"token", "ca.crt", "namespace"})
+
+# Argo CD's Redis password Secret and its key (argoproj/argo-cd common/common.go, RedisInitialCredentials
+# and RedisInitialCredentialsKey)
+ARGOCD_REDIS_SECRET = ("argocd-redis", frozenset({"auth"}))
+
+
+def argocd_redis_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secret a workload's ``argocd admin redis-initial-password`` container creates: (namespace, name,
+    keys). Argo CD's install manifests run it as the init container ``secret-init`` of argocd-redis (and of
+    the HA Redis), and every Argo CD component reads the password from it. The command creates Secret
+    ``argocd-redis`` with the key ``auth`` unless it exists, in the namespace of its kubeconfig context: the
+    pod's own in the cluster, or ``--namespace``/``-n`` (argoproj/argo-cd
+    cmd/argocd/commands/admin/redis_initial_password.go, ``NewRedisInitialPasswordCommand``; the flags from
+    ``cli.AddKubectlFlagsToCmd``)."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        argv = _argv(container.obj)
+        words = [a.rpartition("/")[2] if i == 0 else a for i, a in enumerate(argv)]
+        if words[:3] != ["argocd", "admin", "redis-initial-password"]:
+            continue
+        namespace = _flag(argv, "namespace") or _flag(argv, "n", dashes="-") or res.namespace
+        name, keys = ARGOCD_REDIS_SECRET
+        out.append((namespace, name, keys))
+    return out
+
+
+# The keys of the credentials Secrets CloudNativePG creates (cloudnative-pg pkg/specs/secrets.go,
+# CreateSecret: a basic-auth Secret with these keys).
+CNPG_CREDENTIAL_KEYS = frozenset(
+    {"username", "user", "password", "dbname", "host", "port", "pgpass", "uri", "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri"}
+)
+CNPG_CA_KEYS = frozenset({"ca.crt", "ca.key"})
+CNPG_TLS_KEYS = frozenset({"tls.crt", "tls.key"})
+CNPG_GROUP = "postgresql.cnpg.io"
+
+
+def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
+    """The Secrets CloudNativePG's operator creates for a ``postgresql.cnpg.io`` Cluster: (name, keys), in
+    the Cluster's namespace.
+
+    - The application user's, ``<cluster>-app``, unless the bootstrap method in use names its own
+      ``secret`` (cloudnative-pg internal/controller/cluster_create.go, ``reconcileAppUserSecret``;
+      api/v1 cluster_funcs.go, ``ShouldCreateApplicationSecret`` and ``GetApplicationSecretName``). The
+      method is ``recovery``, else ``pg_basebackup``, else ``initdb``, which the defaulting webhook fills in
+      with database and owner ``app`` (api/v1, ``Cluster.defaultInitDB``). Recent releases create no
+      application database, hence no Secret, for a recovery or pg_basebackup that names none of database,
+      owner and secret (``defaultRecovery``, ``defaultPgBaseBackup``); earlier ones defaulted those as for
+      initdb. The Secret is counted for both: a reference to it is no error with either release.
+    - The superuser's, ``<cluster>-superuser``, with ``enableSuperuserAccess: true`` and no
+      ``superuserSecret`` (``reconcileSuperuserSecret``).
+    - Its PKI (internal/controller/cluster_pki.go, ``setupPostgresPKI``; keys from pkg/certs/certs.go,
+      ``GenerateCASecret`` and ``GenerateCertificateSecret``): the CA ``<cluster>-ca`` (``ca.crt``,
+      ``ca.key``), the server and client CA alike unless ``spec.certificates`` names both; the server
+      certificate ``<cluster>-server`` and the streaming replica's client certificate
+      ``<cluster>-replication`` (``tls.crt``, ``tls.key``), each unless ``spec.certificates`` names its own.
+    """
+    if res.group != CNPG_GROUP:
+        return []
+    spec = as_dict(res.obj.get("spec"))
+    bootstrap = as_dict(spec.get("bootstrap"))
+    method = next(
+        (as_dict(bootstrap[m]) for m in ("recovery", "pg_basebackup") if isinstance(bootstrap.get(m), dict)),
+        as_dict(bootstrap.get("initdb")),
+    )
+    out: list[tuple[str, frozenset[str]]] = []
+    if not as_dict(method.get("secret")).get("name"):
+        out.append((f"{res.name}-app", CNPG_CREDENTIAL_KEYS))
+    if spec.get("enableSuperuserAccess") is True and not as_dict(spec.get("superuserSecret")).get("name"):
+        out.append((f"{res.name}-superuser", CNPG_CREDENTIAL_KEYS))
+    certificates = as_dict(spec.get("certificates"))
+    if not certificates.get("serverCASecret") or not certificates.get("clientCASecret"):
+        out.append((f"{res.name}-ca", CNPG_CA_KEYS))
+    for field, suffix in (("serverTLSSecret", "-server"), ("replicationTLSSecret", "-replication")):
+        if not certificates.get(field):
+            out.append((f"{res.name}{suffix}", CNPG_TLS_KEYS))
+    return out
+
+
+def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
+    """(namespace, name) -> keys of every Secret the rendered set creates, directly or through a controller.
+
+    Producers: Secret (one of type ``kubernetes.io/service-account-token`` also gets ``token``, ``ca.crt``
+    and ``namespace`` from the token controller); ExternalSecret (``spec.target.name``, default its own name; not with
+    ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
+    (``spec.template.metadata.name``, default its own name); cert-manager Certificate
+    (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
+    a CloudNativePG Cluster (:func:`cnpg_secrets`). The Secrets that programs in the set's pods create are
+    :func:`program_secrets`; :func:`secret_keys` answers from both.
+    """
+
+    def build() -> dict[tuple[str, str], Keys]:
+        out: dict[tuple[str, str], Keys] = {}
+        for res in ctx.by_kind("Secret"):
+            data_keys = _data_keys(res.obj, "data", "stringData")
+            if res.obj.get("type") == SERVICE_ACCOUNT_TOKEN_TYPE:
+                data_keys |= SERVICE_ACCOUNT_TOKEN_KEYS
+            _merge(out, (res.namespace, res.name), data_keys)
+        for res in ctx.by_kind("ExternalSecret"):
+            spec = as_dict(res.obj.get("spec"))
+            target = as_dict(spec.get("target"))
+            if target.get("creationPolicy") in ("Merge", "None"):
+                continue  # it updates a Secret someone else creates, or creates none
+            name = str(target.get("name") or res.name)
+            keys: Keys = None
+            if not spec.get("dataFrom") and not target.get("template"):
+                keys = frozenset(str(as_dict(d).get("secretKey", "")) for d in as_list(spec.get("data")))
+            _merge(out, (res.namespace, name), keys)
+        for res in ctx.by_kind("SealedSecret"):
+            spec = as_dict(res.obj.get("spec"))
+            template = as_dict(spec.get("template"))
+            name = str(as_dict(template.get("metadata")).get("name") or res.name)
+            _merge(out, (res.namespace, name), _data_keys(spec, "encryptedData") | _data_keys(template, "data"))
+        for res in ctx.by_kind("Certificate"):
+            secret_name = as_dict(res.obj.get("spec")).get("secretName")
+            if isinstance(secret_name, str) and secret_name:
+                _merge(out, (res.namespace, secret_name), TLS_KEYS)
+        for res in ctx.by_kind("Ingress"):
+            if not any(a in res.annotations for a in CERT_MANAGER_ANNOTATIONS):
+                continue
+            for tls in as_list(as_dict(res.obj.get("spec")).get("tls")):
+                tls_name = as_dict(tls).get("secretName")
+                if isinstance(tls_name, str) and tls_name:
+                    _merge(out, (res.namespace, tls_name), TLS_KEYS)
+        for res in ctx.by_kind("Cluster"):
+            for name, keys in cnpg_secrets(res):
+                _merge(out, (res.namespace, name), keys)
+        return out
+
+    return memo(ctx, "secret_producers", build)
+
+
+def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
+    """(namespace, name) -> keys of the Secrets that programs in the set's pods create: a Job or CronJob
+    running ``kube-webhook-certgen create`` (:func:`certgen_secrets`), a workload running ``argocd admin
+    redis-initial-password`` (:func:`argocd_redis_secrets`)."""
+
+    def build() -> dict[tuple[str, str], Keys]:
+        out: dict[tuple[str, str], Keys] = {}
+        for kind in sorted(WORKLOAD_KINDS):
+            for res in ctx.by_kind(kind):
+                made = argocd_redis_secrets(res)
+                if kind in ("Job", "CronJob"):
+                    made.extend(certgen_secrets(res))
+                for namespace, name, keys in made:
+                    _merge(out, (namespace, name), keys)
+        return out
+
+    return memo(ctx, "program_secrets", build)
+
+
+def secret_keys(ctx: Context, namespace: str, name: str, wanted: Iterable[str]) -> tuple[bool, Keys]:
+    """Whether the set produces Secret ``namespace/name``, and its keys (None: unknown), as one table of
+    :func:`secret_producers` and :func:`program_secrets` would say. The second is only read when the first
+    does not answer (the name is not there, or a ``wanted`` key is missing): it reads every container of
+    the set, 34 ms at the benchmark's 20,000 resources, for Secrets few sets have."""
+    key = (namespace, name)
+    declared = secret_producers(ctx)
+    found, keys = key in declared, declared.get(key)
+    if not found or (keys is not None and not keys.issuperset(wanted)):
+        made = program_secrets(ctx)
+        if key in made:
+            table: dict[tuple[str, str], Keys] = {key: keys} if found else {}
+            _merge(table, key, made[key])
+            found, keys = True, table[key]
+    return found, keys
+
+
+def configmap_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
+    """(namespace, name) -> keys of every ConfigMap in the rendered set."""
+
+    def build() -> dict[tuple[str, str], Keys]:
+        out: dict[tuple[str, str], Keys] = {}
+        for res in ctx.by_kind("ConfigMap"):
+            _merge(out, (res.namespace, res.name), _data_keys(res.obj, "data", "binaryData"))
+        return out
+
+    return memo(ctx, "configmap_producers", build)
+
+
+# ----------------------------------------------------------------------------------------------- Services
+
+
+@dataclass(frozen=True, slots=True)
+class ProvidedService:
+    """A Service that exists in the cluster without being in the set: its labels and port names."""
+
+    namespace: str
+    name: str
+    labels: tuple[tuple[str, str], ...]  # sorted (key, value) pairs
+    ports: frozenset[str]  # the names of its ports
+    maker: str  # who creates it, for messages
+
+    def label_map(self) -> dict[str, str]:
+        return dict(self.labels)
+
+
+# kube-apiserver creates Service default/kubernetes in every cluster, with these labels, no selector and one
+# port named "https" (kubernetes pkg/controlplane/controller/kubernetesservice/controller.go:
+# UpdateKubernetesService passes the name "https" to createPortAndServiceSpec;
+# CreateOrUpdateMasterServiceIfNeeded sets the labels).
+API_SERVER_SERVICE = ProvidedService(
+    "default", "kubernetes", (("component", "apiserver"), ("provider", "kubernetes")), frozenset({"https"}),
+    "the API server",
+)  # fmt: skip
+
+# What prometheus-operator's kubelet controller puts on the Service it keeps (prometheus-operator
+# pkg/kubelet/controller.go, syncService and servicePorts; the label keys and the managed-by value are
+# pkg/operator/kubernetes.go's ApplicationNameLabelKey, ManagedByLabelKey and ManagedByLabelValue).
+KUBELET_SERVICE_LABELS = {
+    "k8s-app": "kubelet",
+    "app.kubernetes.io/name": "kubelet",
+    "app.kubernetes.io/managed-by": "prometheus-operator",
+}
+KUBELET_PORTS = frozenset({"https-metrics", "cadvisor"})
+KUBELET_HTTP_PORT = "http-metrics"
+_GO_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})  # Go's strconv.ParseBool
+
+
+def _go_flags(args: list[str], name: str, *, boolean: bool = False) -> list[str]:
+    """Every value of a flag of Go's ``flag`` package in ``args``, in order. It takes one or two dashes
+    alike: ``-name=value``, ``--name=value``, ``-name value``; a boolean flag takes its value only after
+    ``=`` (a bare ``-name`` is true) (Go src/flag/flag.go, FlagSet.parseOne)."""
+    found: list[str] = []
+    for i, arg in enumerate(args):
+        flag, eq, value = arg.partition("=")
+        if flag not in (f"-{name}", f"--{name}"):
+            continue
+        if eq:
+            found.append(value)
+        elif boolean:
+            found.append("true")
+        elif i + 1 < len(args):
+            found.append(args[i + 1])
+    return found
+
+
+def kubelet_services(res: Resource) -> list[ProvidedService]:
+    """The kubelet Service that a workload's prometheus-operator keeps, when it runs with
+    ``--kubelet-service=NAMESPACE/NAME`` (prometheus-operator cmd/operator/main.go, parseFlags; kube-prometheus
+    passes ``kube-system/kubelet``). Its labels are :data:`KUBELET_SERVICE_LABELS` under those of
+    ``--labels=k=v,...``, which win (pkg/operator Map.Set and Map.Merge); its ports ``https-metrics`` and
+    ``cadvisor``, and ``http-metrics`` unless ``--kubelet-http-metrics=false`` (default true)."""
+    out: list[ProvidedService] = []
+    for container in containers(res):
+        args = _argv(container.obj)
+        targets = _go_flags(args, "kubelet-service")
+        if not targets:
+            continue
+        namespace, _, name = targets[-1].partition("/")
+        if not namespace or not name:
+            continue  # the operator refuses to start without NAMESPACE/NAME
+        labels = dict(KUBELET_SERVICE_LABELS)
+        for value in _go_flags(args, "labels"):
+            for pair in value.split(",") if value else ():
+                key, _, label = pair.partition("=")
+                labels[key] = label
+        ports = KUBELET_PORTS
+        http = _go_flags(args, "kubelet-http-metrics", boolean=True)
+        if not (http and http[-1] in _GO_FALSE):
+            ports = ports | {KUBELET_HTTP_PORT}
+        maker = f"prometheus-operator's --kubelet-service ({res.kind} {res.namespace}/{res.name})"
+        out.append(ProvidedService(namespace, name, tuple(sorted(labels.items())), ports, maker))
+    return out
+
+
+def provided_services(ctx: Context) -> list[ProvidedService]:
+    """The Services a cluster running this set has besides the set's own: the API server's
+    (:data:`API_SERVER_SERVICE`) and those that programs in the set's pods keep (:func:`kubelet_services`).
+    Read only for a ServiceMonitor that selects none of the set's Services."""
+
+    def build() -> list[ProvidedService]:
+        out = [API_SERVER_SERVICE]
+        for kind in sorted(WORKLOAD_KINDS):
+            for res in ctx.by_kind(kind):
+                out.extend(kubelet_services(res))
+        return out
+
+    return memo(ctx, "provided_services", build)
