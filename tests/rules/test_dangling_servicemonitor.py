@@ -6,7 +6,7 @@ import textwrap
 
 import yaml
 
-from generator.validate.context import Context
+from generator.validate.context import Context, ExternalObject
 from generator.validate.model import Finding, Resource
 from generator.validate.rules import dangling_servicemonitor as rule
 from generator.validate.rules import documentation
@@ -179,3 +179,16 @@ def test_the_operator_labels_flag_adds_labels_to_the_kubelet_service() -> None:
     monitor = KUBELET_MONITOR.format(selector="{team: obs}", port="cadvisor")
     assert [f.path for _, f in _run(monitor + _operator("--kubelet-service=kube-system/kubelet"))] == ["/spec/selector"]
     assert _run(monitor + _operator("--kubelet-service=kube-system/kubelet", "--labels=team=obs,tier=x")) == []
+
+
+LABELS = (("component", "apiserver"), ("provider", "kubernetes"))
+
+
+def test_a_declared_external_service_leaves_the_port_names_unchecked() -> None:
+    # the selector also matches a Service declared in .gitops-gen.yaml, whose ports are not known
+    ctx = Context.from_objects(
+        [d for d in yaml.safe_load_all(APISERVER_MONITOR.format(namespace="default", port="metrics")) if d],
+        external=frozenset({ExternalObject("Service", "apiserver-proxy", "default", LABELS, "r")}),
+    )
+    assert [f for r in ctx.resources for f in rule.check(ctx, r)] == []
+    assert len(_run(APISERVER_MONITOR.format(namespace="default", port="metrics"))) == 1

@@ -19,7 +19,7 @@ Two Services exist without being in the set, and their port names are known:
 Other Services the cluster provides (kube-dns, kube-controller-manager...) or that another repository
 deploys are declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Service`` with their
 ``labels`` (and namespace); a ServiceMonitor whose selector matches one of them passes (its port names
-are unknown, so they are not checked).
+are unknown, so they are not checked, also when the selector matches one of the two Services above).
 
 PASS:
 
@@ -110,13 +110,13 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     namespaces = monitor_namespaces(obj)
     if selector is None:
         return
+    if _external_service(ctx, selector, namespaces):
+        return  # a declared Service: its port names are not known
     provided = _provided(ctx, selector, namespaces)
     if provided:
         names = {name for s in provided for name in s.ports}
         made = ", ".join(sorted(f"{s.namespace}/{s.name} (made by {s.maker})" for s in provided))
         yield from _port_names(obj, names, made)
-        return
-    if _external_service(ctx, selector, namespaces):
         return
     where = "any namespace" if namespaces is None else "namespace " + ", ".join(namespaces)
     yield Finding(f"selector {selector.describe()} matches no Service in {where}", path=pointer("spec", "selector"))
