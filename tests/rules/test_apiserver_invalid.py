@@ -538,3 +538,41 @@ def test_what_the_api_server_defaults_before_validating_pods_is_no_error() -> No
     found = _run(deploy)
     _one(found, "/spec/template/spec/volumes/0", "more than 1 volume type")
     _one(found, "/spec/template/spec/containers/0/livenessProbe/successThreshold", "must be 1")
+
+
+@pytest.mark.parametrize(
+    ("security_context", "path", "words"),
+    [
+        ({"allowPrivilegeEscalation": False, "privileged": True}, "/securityContext", "`privileged` to true"),
+        (
+            {"allowPrivilegeEscalation": False, "capabilities": {"add": ["CAP_SYS_ADMIN"]}},
+            "/securityContext",
+            "CAP_SYS_ADMIN",
+        ),
+        ({"runAsUser": -1}, "/securityContext/runAsUser", "between 0 and 2147483647"),
+        ({"runAsGroup": 2147483648}, "/securityContext/runAsGroup", "group ID between 0"),
+    ],
+)
+def test_fires_on_security_contexts_the_api_server_refuses(
+    security_context: dict[str, Any], path: str, words: str
+) -> None:
+    # kubernetes pkg/apis/core/validation/validation.go, ValidateSecurityContext
+    obj = _deploy()
+    obj["spec"]["template"]["spec"]["containers"][0]["securityContext"] = security_context
+    _one(_run(obj), "/spec/template/spec/containers/0" + path, words)
+
+
+@pytest.mark.parametrize(
+    "security_context",
+    [
+        {"allowPrivilegeEscalation": True, "privileged": True},
+        {"privileged": True},
+        # only the capability as written "CAP_SYS_ADMIN" is compared (the usual spelling is SYS_ADMIN)
+        {"allowPrivilegeEscalation": False, "capabilities": {"add": ["SYS_ADMIN"]}},
+        {"runAsUser": 0, "runAsGroup": 2147483647},
+    ],
+)
+def test_passes_security_contexts_the_api_server_accepts(security_context: dict[str, Any]) -> None:
+    obj = _deploy()
+    obj["spec"]["template"]["spec"]["containers"][0]["securityContext"] = security_context
+    assert _run(obj) == []

@@ -43,3 +43,15 @@ def test_fires_when_explicitly_true_at_field() -> None:
 
 def test_passes_when_explicitly_false() -> None:
     assert _findings(_job({"securityContext": {"allowPrivilegeEscalation": False}})) == []
+
+
+def test_passes_privileged_containers_where_false_would_be_refused() -> None:
+    # the API server refuses allowPrivilegeEscalation: false on these (ValidateSecurityContext); the
+    # privileged rule reports the first one
+    assert _findings(_job({"securityContext": {"privileged": True}})) == []
+    assert _findings(_job({"securityContext": {"capabilities": {"add": ["NET_ADMIN", "CAP_SYS_ADMIN"]}}})) == []
+
+
+def test_fires_when_privileged_is_false_or_the_capability_is_spelt_without_its_prefix() -> None:
+    assert len(_findings(_job({"securityContext": {"privileged": False}}))) == 1
+    assert len(_findings(_job({"securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}))) == 1

@@ -115,6 +115,9 @@ def test_fires_on_configmap_key_and_embedded_config_file() -> None:
         {"name": "TLS_CLIENT_KEY", "value": "/etc/tls/client.key"},
         {"name": "DATABASE_URL", "value": "postgresql://mlflow:$(DB_PASSWORD)@postgres:5432/mlflow"},
         {"name": "MLFLOW_S3_ENDPOINT_URL", "value": "http://minio:9000"},
+        # Vault's init parameters: how many key shares, and the quorum (hashicorp/vault api/sys_init.go)
+        {"name": "SECRET_SHARES", "value": "5"},
+        {"name": "SECRET_THRESHOLD", "value": "3"},
     ],
 )
 def test_passes_references_expansions_and_non_credentials(entry: dict[str, Any]) -> None:

@@ -197,6 +197,7 @@ def _containers(spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts:
         _env(c, where, opts, out)
         _volume_mounts(c, where, volumes, out)
         _resources(c, where, out)
+        _security_context(c, where, out)
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
             _probe(c, probe, where, key == "initContainers", out)
         policy = c.get("restartPolicy")
@@ -208,6 +209,43 @@ def _containers(spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts:
                     V + "validateInitContainers",
                 )
             )
+
+
+# apimachinery pkg/util/validation/validation.go: IsValidUserID and IsValidGroupID (0 to math.MaxInt32)
+_MAX_ID = 2_147_483_647
+
+
+def _security_context(c: dict[str, Any], where: Path, out: list[Violation]) -> None:
+    """ValidateSecurityContext, run for every container: runAsUser and runAsGroup in 0..2147483647, and no
+    ``allowPrivilegeEscalation: false`` on a privileged container or one adding ``CAP_SYS_ADMIN`` (the
+    capability compared as written)."""
+    sc = c.get("securityContext")
+    if not isinstance(sc, dict):
+        return
+    at = (*where, "securityContext")
+    for field, what in (("runAsUser", "user"), ("runAsGroup", "group")):
+        value = num(sc.get(field))
+        if value is not None and not 0 <= value <= _MAX_ID:
+            out.append(
+                Violation(
+                    (*at, field),
+                    f"{field} {value}: must be a {what} ID between 0 and {_MAX_ID}, inclusive",
+                    V + "ValidateSecurityContext (IsValidUserID, IsValidGroupID)",
+                )
+            )
+    if sc.get("allowPrivilegeEscalation") is not False:
+        return
+    if sc.get("privileged") is True:
+        out.append(
+            Violation(at, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+                      V + "ValidateSecurityContext")
+        )  # fmt: skip
+    caps = d(sc.get("capabilities"))
+    if "CAP_SYS_ADMIN" in lst(caps.get("add")):
+        out.append(
+            Violation(at, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
+                      V + "ValidateSecurityContext")
+        )  # fmt: skip
 
 
 def _ports(c: dict[str, Any], where: Path, seen: dict[tuple[int, str], Path], out: list[Violation]) -> None:

@@ -5,6 +5,11 @@ privileges than the process started with. Setting it to false makes the kernel's
 stick for the whole process tree (Pod Security Standard "restricted"). Init containers are checked too;
 only an explicit ``false`` passes. The path points at the field, or at its nearest existing parent.
 
+A privileged container, and one that adds the capability ``CAP_SYS_ADMIN``, is not reported here: the API
+server rejects ``allowPrivilegeEscalation: false`` on it (kubernetes pkg/apis/core/validation/validation.go,
+``ValidateSecurityContext``: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"),
+so the advice could not be followed; the ``privileged`` rule reports the container instead.
+
 PASS:
 
     apiVersion: batch/v1
@@ -35,6 +40,7 @@ FAIL:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
@@ -47,6 +53,16 @@ SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = WORKLOAD_KINDS
 
 
+def escalation_required(sc: dict[str, Any]) -> bool:
+    """A security context on which the API server refuses ``allowPrivilegeEscalation: false``: privileged, or
+    adding ``CAP_SYS_ADMIN`` (compared as written, as ValidateSecurityContext does)."""
+    if sc.get("privileged") is True:
+        return True
+    caps = sc.get("capabilities")
+    added = caps.get("add") if isinstance(caps, dict) else None
+    return isinstance(added, list) and "CAP_SYS_ADMIN" in added
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     return _check(ctx, obj)
 
@@ -55,7 +71,7 @@ def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
     for c in containers_of(ctx, obj):
         sc = security_context(c)
         value = sc.get("allowPrivilegeEscalation")
-        if value is False:
+        if value is False or escalation_required(sc):
             continue
         if "allowPrivilegeEscalation" in sc:
             message = f"{describe(c, start=True)} sets allowPrivilegeEscalation: {value!r}; set it to false."

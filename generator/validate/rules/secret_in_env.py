@@ -163,6 +163,10 @@ _QUALIFIERS = frozenset(
         "max",
         "count",
         "size",
+        # how a secret is split, not the secret: Vault's SECRET_SHARES and SECRET_THRESHOLD (the Shamir
+        # key shares and the quorum: hashicorp/vault api/sys_init.go, InitRequest.SecretShares/SecretThreshold)
+        "shares",
+        "threshold",
         # where a credential lives or how it is selected, not the credential itself
         # (``--webhook-secret-namespace=cert-manager``, ``TOKEN_ALGORITHM=HS256``)
         "namespace",
