@@ -22,6 +22,13 @@ explicitly, with the labels each operator's source puts on them, so cross-resour
   ``cnpg.io/instanceName``, ``cnpg.io/instanceRole`` and the deprecated ``role`` (primary or replica),
   plus ``spec.inheritedMetadata.labels``; a ``Pooler``: ``cnpg.io/poolerName: <name>``,
   ``cnpg.io/podRole: pooler``.
+- MinIO ``Tenant`` (minio.min.io): minio/operator pkg/resources/statefulsets/minio-statefulset.go
+  ``PodMetadata``: ``spec.poolsMetadata.labels``, each pool's ``labels``, ``v1.min.io/tenant: <name>``
+  (``Tenant.MinIOPodLabels``), ``v1.min.io/console: <name>-console`` (``ConsolePodLabels``) and
+  ``v1.min.io/pool: <pool>``; container ports ``minio-port`` 9000 and ``console-port`` 9090, 9443 with TLS
+  (``poolMinioServerContainer``; TLS is on unless ``requestAutoCert: false`` and no
+  ``externalCertSecret``: ``Tenant.TLS``). The Services the operator makes for it are
+  :func:`generator.validate.producers.made_services`.
 
 Labels whose value varies between the pods of one resource (the shard, the instance name, the role)
 match any value. Pods declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Pod`` with
@@ -34,11 +41,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.validate.context import Context
-from generator.validate.crossref import as_dict, memo, str_map
+from generator.validate.crossref import as_dict, as_list, memo, str_map
 from generator.validate.model import Resource
 
 PROMETHEUS_GROUP = "monitoring.coreos.com"
 CNPG_GROUP = "postgresql.cnpg.io"
+MINIO_GROUP = "minio.min.io"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +118,25 @@ def operator_pods(res: Resource) -> MadePods | None:
         if cluster:
             labels["cnpg.io/cluster"] = cluster
         return MadePods(ns, labels, frozenset(), who, {"pgbouncer": 5432}, res)
+    if group == MINIO_GROUP and kind == "Tenant":
+        spec = as_dict(res.obj.get("spec"))
+        pools = [as_dict(p) for p in as_list(spec.get("pools"))]
+        labels = {
+            **_pod_metadata_labels(res, "poolsMetadata"),
+            "v1.min.io/tenant": name,
+            "v1.min.io/console": f"{name}-console",
+        }
+        varying = frozenset({"v1.min.io/pool", *(k for p in pools for k in str_map(p.get("labels")))})
+        ports = {"minio-port": 9000, "console-port": 9443 if minio_tls(res) else 9090}
+        return MadePods(ns, labels, varying, who, ports, res)
     return None
+
+
+def minio_tls(res: Resource) -> bool:
+    """Whether a MinIO Tenant serves TLS: ``requestAutoCert`` (default true) or an ``externalCertSecret``
+    (minio/operator pkg/apis/minio.min.io/v2/helper.go, ``Tenant.TLS``, ``AutoCert``, ``ExternalCert``)."""
+    spec = as_dict(res.obj.get("spec"))
+    return spec.get("requestAutoCert") is not False or bool(as_list(spec.get("externalCertSecret")))
 
 
 def made_pods(ctx: Context) -> list[MadePods]:

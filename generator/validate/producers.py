@@ -15,6 +15,7 @@ from typing import Any
 from generator.validate.context import Context
 from generator.validate.crossref import as_dict, as_list, memo
 from generator.validate.model import Resource
+from generator.validate.operators import MINIO_GROUP, minio_tls
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 TLS_KEYS = frozenset({"tls.crt", "tls.key", "ca.crt"})
@@ -367,3 +368,42 @@ def provided_services(ctx: Context) -> list[ProvidedService]:
         return out
 
     return memo(ctx, "provided_services", build)
+
+
+def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
+    """(namespace, name) -> the Services that operators make for the set's custom resources, as the
+    objects they create, for the rules that look a Service up by name (``dangling-ingress``). A MinIO
+    ``Tenant`` gets (minio/operator pkg/resources/services/service.go, names from
+    pkg/apis/minio.min.io/v2/names.go):
+
+    - ``minio`` (``NewClusterIPForMinIO``; ``MinIOCIServiceName`` is a constant: one Tenant a namespace):
+      port ``http-minio`` 80, with TLS ``https-minio`` 443, to 9000;
+    - ``<name>-hl`` (``NewHeadlessForMinIO``): ``http-minio`` / ``https-minio`` 9000;
+    - ``<name>-console`` (``NewClusterIPForConsole``): ``http-console`` 9090, with TLS ``https-console`` 9443.
+    """
+
+    def build() -> dict[tuple[str, str], Resource]:
+        out: dict[tuple[str, str], Resource] = {}
+        for res in ctx.by_kind("Tenant"):
+            if res.group != MINIO_GROUP:
+                continue
+            tls = minio_tls(res)
+            scheme = "https" if tls else "http"
+            selector = {"v1.min.io/tenant": res.name}
+            console = 9443 if tls else 9090
+            made = (
+                ("minio", [{"name": f"{scheme}-minio", "port": 443 if tls else 80, "targetPort": 9000}]),
+                (f"{res.name}-hl", [{"name": f"{scheme}-minio", "port": 9000}]),
+                (f"{res.name}-console", [{"name": f"{scheme}-console", "port": console, "targetPort": console}]),
+            )
+            for name, ports in made:
+                obj = {
+                    "apiVersion": "v1",
+                    "kind": "Service",
+                    "metadata": {"name": name, "namespace": res.namespace},
+                    "spec": {"selector": selector, "ports": ports},
+                }
+                out.setdefault((res.namespace, name), Resource(obj, res.file, res.doc_index, res.line))
+        return out
+
+    return memo(ctx, "made_services", build)

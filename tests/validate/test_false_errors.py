@@ -234,3 +234,64 @@ def test_fires_argocd_sync_order_as_a_warning_only_with_an_argocd_context() -> N
     annotated = annotated.replace("X", '{argocd.argoproj.io/sync-wave: "0"}')
     assert len(_run("argocd-sync-order", annotated)) == 1
     assert RULES["argocd-sync-order"].SEVERITY.value == "warning"
+
+
+# ------------------------------------------- dangling-service / dangling-ingress: a MinIO Tenant's objects
+
+
+def _tenant(tls: str = "") -> str:
+    return f"""
+apiVersion: minio.min.io/v2
+kind: Tenant
+metadata: {{name: myminio, namespace: s3}}
+spec:
+  {tls}
+  pools: [{{name: pool-0, servers: 4, volumesPerServer: 2, labels: {{zone: a}}}}]
+"""
+
+
+def _tenant_service(selector: str) -> str:
+    return f"""
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: minio-nodeport, namespace: s3}}
+spec:
+  selector: {selector}
+  ports: [{{name: http-minio, port: 80, targetPort: 9000}}]
+"""
+
+
+def _tenant_ingress(service: str, port: int) -> str:
+    return f"""
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: s3, namespace: s3}}
+spec:
+  rules:
+    - host: s3.example.com
+      http:
+        paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: {service}, port: {{number: {port}}}}}}}}}]
+"""
+
+
+def test_passes_a_service_selecting_the_pods_the_minio_operator_makes() -> None:
+    # minio/operator pkg/resources/statefulsets/minio-statefulset.go PodMetadata: v1.min.io/tenant, the pool
+    assert _run("dangling-service", _tenant() + _tenant_service("{v1.min.io/tenant: myminio}")) == []
+    assert _run("dangling-service", _tenant() + _tenant_service("{v1.min.io/tenant: myminio, zone: a}")) == []
+    assert len(_run("dangling-service", _tenant() + _tenant_service("{v1.min.io/tenant: other}"))) == 1
+    assert len(_run("dangling-service", _tenant_service("{v1.min.io/tenant: myminio}"))) == 1
+
+
+def test_passes_an_ingress_to_the_services_the_minio_operator_makes() -> None:
+    # pkg/resources/services/service.go: "minio" and "<tenant>-console", TLS unless requestAutoCert: false
+    plain = _tenant("requestAutoCert: false")
+    assert _run("dangling-ingress", plain + _tenant_ingress("minio", 80)) == []
+    assert _run("dangling-ingress", plain + _tenant_ingress("myminio-console", 9090)) == []
+    assert _run("dangling-ingress", _tenant() + _tenant_ingress("minio", 443)) == []
+    assert _run("dangling-ingress", _tenant() + _tenant_ingress("myminio-console", 9443)) == []
+    [wrong_port] = _run("dangling-ingress", _tenant() + _tenant_ingress("minio", 80))
+    assert "has no port number 80 (it has: 443, https-minio)" in wrong_port.message
+    assert len(_run("dangling-ingress", plain + _tenant_ingress("myminio-ui", 9090))) == 1
+    assert len(_run("dangling-ingress", _tenant_ingress("minio", 80))) == 1

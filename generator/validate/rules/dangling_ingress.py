@@ -4,7 +4,9 @@ Every backend of an Ingress (``spec.defaultBackend`` and each ``rules[].http.pat
 Service in the Ingress's namespace and one of its ports, by number or by name. If the Service does not
 exist, or has no port with that number/name, the controller answers 503 for that path; the apply itself
 succeeds, so nothing else catches it. A Service that lives outside the repo can be declared in
-``policy.external`` (kind Service).
+``policy.external`` (kind Service). The Services an operator makes for a custom resource of the set (a
+MinIO ``Tenant``'s ``minio`` and ``<tenant>-console``: generator/validate/producers.py ``made_services``)
+count, with their ports.
 
 The AWS Load Balancer Controller's ``use-annotation`` port name is no Service port: the backend's action is
 the Ingress annotation ``alb.ingress.kubernetes.io/actions.<service name>``, and the name is the action's
@@ -60,6 +62,7 @@ from collections.abc import Iterable
 from generator.validate.context import Context
 from generator.validate.crossref import find_service_port, ingress_backends, service_ports
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.producers import made_services
 
 ID = "dangling-ingress"
 CATEGORY = "cross-resource"
@@ -76,7 +79,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             continue  # a schema error, not ours
         if backend.port == ALB_USE_ANNOTATION:
             continue  # an action of the AWS Load Balancer Controller, not a Service port (see above)
-        svc = ctx.get("Service", ns, backend.service)
+        svc = ctx.get("Service", ns, backend.service) or made_services(ctx).get((ns, backend.service))
         if svc is None:
             if not ctx.is_external("Service", ns, backend.service):
                 yield Finding(
