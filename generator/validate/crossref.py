@@ -445,3 +445,8 @@ def monitor_endpoints(obj: Resource) -> list[MonitorEndpoint]:
             )
         )
     return out
+
+
+def container_argv(container: dict[str, Any]) -> list[str]:
+    """A container's ``command`` then ``args``, the strings among them."""
+    return [a for a in (*as_list(container.get("command")), *as_list(container.get("args"))) if isinstance(a, str)]

@@ -30,6 +30,18 @@ explicitly, with the labels each operator's source puts on them, so cross-resour
   ``externalCertSecret``: ``Tenant.TLS``). The Services the operator makes for it are
   :func:`generator.validate.producers.made_services`.
 
+Some programs add a label to their own pod once they run, and the Service that reaches them selects it
+(:func:`self_labelled_pods`, read by ``dangling-service`` only, when nothing else matches):
+
+- the MinIO Operator (image ``minio/operator``, subcommand ``controller``): the elected leader patches
+  ``operator: leader`` onto its pod "so the main service uses it" (minio/operator
+  pkg/controller/main-controller.go, ``Start``: the ``OnNewLeader`` callback); its Service ``operator``
+  selects that label;
+- ``longhorn-manager daemon``: ``longhorn.io/admission-webhook: longhorn-admission-webhook`` once its
+  admission webhook runs and ``longhorn.io/recovery-backend: longhorn-recovery-backend`` once its recovery
+  backend runs (longhorn/longhorn-manager app/daemon.go, ``startManager``, calling
+  ``AddLabelToManagerPod`` with ``types.GetAdmissionWebhookLabel`` and ``GetRecoveryBackendLabel``).
+
 Labels whose value varies between the pods of one resource (the shard, the instance name, the role)
 match any value. Pods declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Pod`` with
 ``labels`` (operator-made or cluster-provided pods) are modelled the same way.
@@ -41,8 +53,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.validate.context import Context
-from generator.validate.crossref import as_dict, as_list, memo, str_map
+from generator.validate.crossref import as_dict, as_list, container_argv, memo, str_map, template_labels
 from generator.validate.model import Resource
+from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 PROMETHEUS_GROUP = "monitoring.coreos.com"
 CNPG_GROUP = "postgresql.cnpg.io"
@@ -160,3 +173,44 @@ def made_pods_selected(ctx: Context, namespace: str, selector: Mapping[str, str]
     if not selector:
         return []
     return [p for p in made_pods(ctx) if p.namespace in ("", namespace) and p.matches(selector)]
+
+
+def _image_repository(image: str) -> str:
+    """``registry/path/name`` of an image reference, without its tag and digest."""
+    name = image.partition("@")[0]
+    head, slash, last = name.rpartition("/")
+    return f"{head}{slash}{last.partition(':')[0]}"
+
+
+def self_labels(res: Resource) -> dict[str, str]:
+    """The labels that a program in the workload's pods puts on its own pod at run time (see the module
+    docs); {} for other workloads."""
+    out: dict[str, str] = {}
+    for container in containers(res):
+        image = container.obj.get("image")
+        repository = _image_repository(image) if isinstance(image, str) else ""
+        argv = container_argv(container.obj)
+        if (repository == "minio/operator" or repository.endswith("/minio/operator")) and "controller" in argv:
+            out["operator"] = "leader"
+        if argv[:1] and argv[0].rpartition("/")[2] == "longhorn-manager" and "daemon" in argv:
+            out["longhorn.io/admission-webhook"] = "longhorn-admission-webhook"
+            out["longhorn.io/recovery-backend"] = "longhorn-recovery-backend"
+    return out
+
+
+def self_labelled_pods(ctx: Context) -> list[MadePods]:
+    """The pods of the set's workloads with the labels their programs add (:func:`self_labels`): it reads
+    every container of the set, so only a rule that found nothing else asks."""
+
+    def build() -> list[MadePods]:
+        out: list[MadePods] = []
+        for kind in sorted(WORKLOAD_KINDS):
+            for res in ctx.by_kind(kind):
+                added = self_labels(res)
+                if added:
+                    labels = {**template_labels(ctx, res), **added}
+                    who = f"{kind} {res.namespace}/{res.name}, whose program labels its own pod"
+                    out.append(MadePods(res.namespace, labels, frozenset(), who, {}, res))
+        return out
+
+    return memo(ctx, "self_labelled_pods", build)

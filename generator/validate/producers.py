@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.validate.context import Context
-from generator.validate.crossref import as_dict, as_list, memo
+from generator.validate.crossref import as_dict, as_list, container_argv, memo
 from generator.validate.model import Resource
 from generator.validate.operators import MINIO_GROUP, minio_tls
 from generator.validate.workloads import WORKLOAD_KINDS, containers
@@ -54,11 +54,6 @@ def _flag(args: list[str], name: str, dashes: str = "--") -> str | None:
     return found
 
 
-def _argv(container: dict[str, Any]) -> list[str]:
-    """A container's ``command`` then ``args``, the strings among them."""
-    return [a for a in (*as_list(container.get("command")), *as_list(container.get("args"))) if isinstance(a, str)]
-
-
 def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     """The Secrets a workload's kube-webhook-certgen containers create: (namespace, name, keys).
 
@@ -72,7 +67,7 @@ def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
         image = container.obj.get("image")
         if not isinstance(image, str) or CERTGEN_IMAGE not in image.rpartition("/")[2]:
             continue
-        args = _argv(container.obj)
+        args = container_argv(container.obj)
         if "create" not in args:
             continue
         name, namespace = _flag(args, "secret-name"), _flag(args, "namespace")
@@ -106,7 +101,7 @@ def argocd_redis_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]
     ``cli.AddKubectlFlagsToCmd``)."""
     out: list[tuple[str, str, frozenset[str]]] = []
     for container in containers(res):
-        argv = _argv(container.obj)
+        argv = container_argv(container.obj)
         words = [a.rpartition("/")[2] if i == 0 else a for i, a in enumerate(argv)]
         if words[:3] != ["argocd", "admin", "redis-initial-password"]:
             continue
@@ -334,7 +329,7 @@ def kubelet_services(res: Resource) -> list[ProvidedService]:
     ``cadvisor``, and ``http-metrics`` unless ``--kubelet-http-metrics=false`` (default true)."""
     out: list[ProvidedService] = []
     for container in containers(res):
-        args = _argv(container.obj)
+        args = container_argv(container.obj)
         targets = _go_flags(args, "kubelet-service")
         if not targets:
             continue

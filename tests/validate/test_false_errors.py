@@ -295,3 +295,54 @@ def test_passes_an_ingress_to_the_services_the_minio_operator_makes() -> None:
     assert "has no port number 80 (it has: 443, https-minio)" in wrong_port.message
     assert len(_run("dangling-ingress", plain + _tenant_ingress("myminio-ui", 9090))) == 1
     assert len(_run("dangling-ingress", _tenant_ingress("minio", 80))) == 1
+
+
+# ------------------------------------------------ dangling-service: programs that label their own pod
+
+
+def _self_labelling(image: str, argv: str, selector: str) -> str:
+    return f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: controller, namespace: system}}
+spec:
+  selector: {{matchLabels: {{app: controller}}}}
+  template:
+    metadata: {{labels: {{app: controller}}}}
+    spec:
+      containers: [{{name: c, image: {image}, {argv}}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: controller, namespace: system}}
+spec:
+  selector: {selector}
+  ports: [{{port: 4221}}]
+"""
+
+
+def test_passes_a_service_selecting_the_label_the_minio_operator_leader_gives_itself() -> None:
+    # minio/operator pkg/controller/main-controller.go: OnNewLeader patches operator=leader onto its pod
+    leader = "{app: controller, operator: leader}"
+    assert _run("dangling-service", _self_labelling("minio/operator:v7.1.1", "args: [controller]", leader)) == []
+    image = "quay.io/minio/operator:v7.1.1@sha256:0123"
+    assert _run("dangling-service", _self_labelling(image, "args: [controller]", leader)) == []
+    # another image, or the operator's other subcommands, label nothing
+    assert len(_run("dangling-service", _self_labelling("nginx:1.27", "args: [controller]", leader))) == 1
+    assert len(_run("dangling-service", _self_labelling("minio/operator:v7.1.1", "args: [sidecar]", leader))) == 1
+    assert len(_run("dangling-service", _self_labelling("minio/operator:v7.1.1", "args: [controller]", "{x: y}"))) == 1
+
+
+def test_passes_services_selecting_the_labels_longhorn_manager_gives_itself() -> None:
+    # longhorn/longhorn-manager app/daemon.go startManager: AddLabelToManagerPod after the webhook and the
+    # recovery backend start
+    argv = "command: [longhorn-manager, -d, daemon, --engine-image, e]"
+    image = "longhornio/longhorn-manager:v1.9.1"
+    for selector in (
+        "{longhorn.io/admission-webhook: longhorn-admission-webhook}",
+        "{longhorn.io/recovery-backend: longhorn-recovery-backend}",
+    ):
+        assert _run("dangling-service", _self_labelling(image, argv, selector)) == []
+    waiting = "command: [sh, -c, 'until curl http://longhorn-backend:9500; do sleep 2; done']"
+    selector = "{longhorn.io/admission-webhook: longhorn-admission-webhook}"
+    assert len(_run("dangling-service", _self_labelling(image, waiting, selector))) == 1

@@ -7,8 +7,10 @@ time-outs, and nothing in ``kubectl apply`` complains. The usual cause is a typo
 side only. Services without a selector (endpoints managed by hand, ExternalName) are not checked.
 
 Pods an operator makes count as pods of the set: a ``Prometheus``, ``Alertmanager``, ``ThanosRuler`` or
-``PrometheusAgent`` (prometheus-operator) or a CloudNativePG ``Cluster`` or ``Pooler`` in the set makes
-pods with the labels its operator's source sets (see ``generator/validate/operators.py``). Pods from
+``PrometheusAgent`` (prometheus-operator), a CloudNativePG ``Cluster`` or ``Pooler`` or a MinIO ``Tenant``
+in the set makes pods with the labels its operator's source sets (see
+``generator/validate/operators.py``). So do the labels that a program puts on its own pod at run time
+(the MinIO Operator's leader: ``operator: leader``; ``longhorn-manager``'s webhook and recovery backend). Pods from
 outside the files (another repo's operator, the cluster) are declared in ``.gitops-gen.yaml`` as
 ``external`` objects of kind ``Pod`` with their ``labels``.
 
@@ -48,7 +50,7 @@ from collections.abc import Iterable
 from generator.validate.context import Context
 from generator.validate.crossref import as_dict, service_selector
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.operators import made_pods_selected
+from generator.validate.operators import made_pods_selected, self_labelled_pods
 
 ID = "dangling-service"
 CATEGORY = "cross-resource"
@@ -67,6 +69,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return
     if made_pods_selected(ctx, obj.namespace, selector):
         return  # an operator makes these pods from a custom resource, or they are declared external
+    if any(p.namespace == obj.namespace and p.matches(selector) for p in self_labelled_pods(ctx)):
+        return  # a program labels its own pod (the MinIO Operator's leader, longhorn-manager)
     labels = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
     where = obj.namespace or "the default namespace"
     yield Finding(
