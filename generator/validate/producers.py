@@ -171,7 +171,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
-    a CloudNativePG Cluster (:func:`cnpg_secrets`). The Secrets that programs in the set's pods create are
+    a CloudNativePG Cluster (:func:`cnpg_secrets`); a Service annotated for OpenShift's service-ca
+    (:func:`openshift_serving_cert`). The Secrets that programs in the set's pods create are
     :func:`program_secrets`; :func:`secret_keys` answers from both.
     """
 
@@ -211,21 +212,71 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
         for res in ctx.by_kind("Cluster"):
             for name, keys in cnpg_secrets(res):
                 _merge(out, (res.namespace, name), keys)
+        for res in ctx.by_kind("Service"):
+            serving = openshift_serving_cert(res)
+            if serving:
+                _merge(out, (res.namespace, serving), CNPG_TLS_KEYS)
         return out
 
     return memo(ctx, "secret_producers", build)
 
 
+# OpenShift's service-ca controller makes a kubernetes.io/tls Secret (keys tls.crt and tls.key) in the
+# Service's namespace for a Service with one of these annotations, the beta one first (openshift/
+# service-ca-operator pkg/controller/api/api.go ServingCertSecretAnnotation; pkg/controller/servingcert/
+# controller/secret_creating_controller.go requiresCertGeneration, toBaseSecret, toRequiredSecret).
+OPENSHIFT_SERVING_CERT_ANNOTATIONS = (
+    "service.beta.openshift.io/serving-cert-secret-name",
+    "service.alpha.openshift.io/serving-cert-secret-name",
+)
+
+
+def openshift_serving_cert(res: Resource) -> str:
+    """The Secret OpenShift's service-ca makes for a Service, or ""."""
+    annotations = res.metadata.get("annotations")
+    if not isinstance(annotations, dict):
+        return ""
+    for key in OPENSHIFT_SERVING_CERT_ANNOTATIONS:
+        name = annotations.get(key)
+        if isinstance(name, str) and name:
+            return name
+    return ""
+
+
+# The keys open-policy-agent/cert-controller's rotator writes (pkg/rotator/rotator.go: caCertName,
+# caKeyName, certName, keyName).
+CERT_CONTROLLER_KEYS = frozenset({"ca.crt", "ca.key", "tls.crt", "tls.key"})
+
+
+def keda_cert_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secret KEDA's operator makes for its own TLS when it runs with ``--enable-cert-rotation``:
+    ``--cert-secret-name`` (default ``kedaorg-certs``) in the pod's namespace, filled by cert-controller's
+    rotator (kedacore/keda cmd/operator/main.go, the flags; pkg/certificates/certificate_manager.go,
+    ``AddCertificateRotation`` and ``ensureSecret``). The flags are pflag's: a bare boolean flag is true."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        argv = container_argv(container.obj)
+        if not argv or argv[0].rpartition("/")[2] != "keda":
+            continue
+        rotation = [a for a in argv if a == "--enable-cert-rotation" or a.startswith("--enable-cert-rotation=")]
+        if not rotation or rotation[-1].partition("=")[2] in ("false", "False", "FALSE", "0", "f", "F"):
+            continue
+        name = _flag(argv, "cert-secret-name") or "kedaorg-certs"
+        out.append((res.namespace, name, CERT_CONTROLLER_KEYS))
+    return out
+
+
 def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of the Secrets that programs in the set's pods create: a Job or CronJob
     running ``kube-webhook-certgen create`` (:func:`certgen_secrets`), a workload running ``argocd admin
-    redis-initial-password`` (:func:`argocd_redis_secrets`)."""
+    redis-initial-password`` (:func:`argocd_redis_secrets`), KEDA's operator with ``--enable-cert-rotation``
+    (:func:`keda_cert_secrets`)."""
 
     def build() -> dict[tuple[str, str], Keys]:
         out: dict[tuple[str, str], Keys] = {}
         for kind in sorted(WORKLOAD_KINDS):
             for res in ctx.by_kind(kind):
-                made = argocd_redis_secrets(res)
+                made = argocd_redis_secrets(res) + keda_cert_secrets(res)
                 if kind in ("Job", "CronJob"):
                     made.extend(certgen_secrets(res))
                 for namespace, name, keys in made:

@@ -517,3 +517,71 @@ def test_a_kube_webhook_certgen_job_produces_its_secret(args: list[str], key: st
 def test_only_the_certgen_image_produces_a_secret() -> None:
     job = _certgen_job(CERTGEN_ARGS, image="busybox:1.36")
     assert _findings(job, _admission_consumer())
+
+
+def _mounts(secret: str, key: str, namespace: str = "keda") -> dict[str, Any]:
+    """A Deployment mounting key ``key`` of Secret ``secret``."""
+    volume = {"name": "certs", "secret": {"secretName": secret, "items": [{"key": key, "path": key}]}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "metrics", "namespace": namespace},
+        "spec": {
+            "selector": {"matchLabels": {"app": "metrics"}},
+            "template": {
+                "metadata": {"labels": {"app": "metrics"}},
+                "spec": {"containers": [{"name": "m", "image": "m:1"}], "volumes": [volume]},
+            },
+        },
+    }
+
+
+def _keda(*args: str) -> dict[str, Any]:
+    container = {"name": "keda-operator", "image": "ghcr.io/kedacore/keda:2.18.0", "command": ["/keda"]}
+    container["args"] = list(args)
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "keda-operator", "namespace": "keda"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "keda-operator"}},
+            "template": {"metadata": {"labels": {"app": "keda-operator"}}, "spec": {"containers": [container]}},
+        },
+    }
+
+
+def test_keda_with_cert_rotation_produces_its_certificate_secret() -> None:
+    # kedacore/keda cmd/operator/main.go and pkg/certificates/certificate_manager.go (ensureSecret)
+    assert _findings(_keda("--leader-elect", "--enable-cert-rotation=true"), _mounts("kedaorg-certs", "tls.crt")) == []
+    assert _findings(_keda("--enable-cert-rotation"), _mounts("kedaorg-certs", "ca.crt")) == []
+    named = _keda("--enable-cert-rotation=true", "--cert-secret-name=my-certs")
+    assert _findings(named, _mounts("my-certs", "tls.key")) == []
+    # no rotation, another namespace, a key the rotator does not write: the Secret is missing
+    assert len(_findings(_keda("--enable-cert-rotation=false"), _mounts("kedaorg-certs", "tls.crt"))) == 1
+    assert len(_findings(_keda(), _mounts("kedaorg-certs", "tls.crt"))) == 1
+    assert len(_findings(_keda("--enable-cert-rotation"), _mounts("kedaorg-certs", "tls.crt", "other"))) == 1
+    [wrong_key] = _findings(_keda("--enable-cert-rotation"), _mounts("kedaorg-certs", "cert.pem"))
+    assert "cert.pem" in wrong_key.message
+
+
+def _service(annotation: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "metrics", "namespace": "otel", "annotations": {annotation: "metrics-tls"}},
+        "spec": {"selector": {"app": "metrics"}, "ports": [{"port": 8443}]},
+    }
+
+
+def test_openshift_service_ca_produces_the_serving_certificate_secret() -> None:
+    # openshift/service-ca-operator pkg/controller/api/api.go, servingcert secret_creating_controller.go
+    for annotation in (
+        "service.beta.openshift.io/serving-cert-secret-name",
+        "service.alpha.openshift.io/serving-cert-secret-name",
+    ):
+        assert _findings(_service(annotation), _mounts("metrics-tls", "tls.crt", "otel")) == []
+    beta = _service("service.beta.openshift.io/serving-cert-secret-name")
+    assert len(_findings(beta, _mounts("metrics-tls", "ca.crt", "otel"))) == 1  # tls.crt and tls.key only
+    assert len(_findings(beta, _mounts("metrics-tls", "tls.crt", "other"))) == 1
+    other = _service("example.com/serving-cert-secret-name")
+    assert len(_findings(other, _mounts("metrics-tls", "tls.crt", "otel"))) == 1

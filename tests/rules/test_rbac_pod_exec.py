@@ -55,3 +55,19 @@ def test_passes_workloads_without_create_or_in_the_wrong_group() -> None:
     assert _run(_role({"apiGroups": [""], "resources": ["deployments", "jobs"], "verbs": ["create"]})) == []
     # kube-linter's singular `cronjob` names no real resource
     assert _run(_role({"apiGroups": ["batch"], "resources": ["cronjob"], "verbs": ["create"]})) == []
+
+
+def test_get_on_exec_and_attach_counts_only_before_1_35() -> None:
+    # from 1.35 a WebSocket exec/attach also needs create: the AuthorizePodWebsocketUpgradeCreatePermission
+    # gate (kubernetes pkg/features/kube_features.go, beta and on from 1.35; ExecREST.Connect)
+    get_only = _role({"apiGroups": [""], "resources": ["pods/exec", "pods/attach"], "verbs": ["get"]})
+    for version in ("1.33", "1.34.2"):
+        ctx = Context.from_objects([get_only], kubernetes_version=version)
+        [f] = rule.check(ctx, ctx.resources[0])
+        assert "pods/attach and pods/exec" in f.message
+    for version in ("1.35", "1.37.0"):
+        ctx = Context.from_objects([get_only], kubernetes_version=version)
+        assert list(rule.check(ctx, ctx.resources[0])) == []
+    create = _role({"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]})
+    ctx = Context.from_objects([create], kubernetes_version="1.35")
+    assert len(list(rule.check(ctx, ctx.resources[0]))) == 1

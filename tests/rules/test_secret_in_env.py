@@ -134,6 +134,21 @@ def test_passes_configmap_without_credentials() -> None:
     assert _findings(_configmap(data)) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # kserve config/configmap/inferenceservice.yaml: a block scalar (|-) holding JSON with the names of
+        # Secret keys (pkg/credentials/s3/s3_secret.go S3Config), not credentials
+        'credentials: |-\n   {\n      "s3": {"s3AccessKeyIDName": "AWS_ACCESS_KEY_ID"}\n   }\n',
+        'credentials: >2 # folded\n   {\n   "storageSpecSecretName": "storage-config"\n   }\n',
+        # a JSON key whose value is an object or an array opened on its line
+        '{\n  "credentials": {\n    "s3AccessKeyIDName": "AWS_ACCESS_KEY_ID"\n  },\n  "tokens": [\n  ]\n}\n',
+    ],
+)
+def test_passes_block_scalar_headers_and_opened_collections(text: str) -> None:
+    assert _findings(_configmap({"config.yaml": text})) == []
+
+
 def test_passes_a_configmap_yaml_key_that_opens_a_block() -> None:
     # "secret:" opens the secret volume source; the next line is not its value.
     data = {"template.yaml": "volumes:\n- name: certs\n  secret:\n    secretName: app-tls\n"}
@@ -146,6 +161,8 @@ def test_passes_a_configmap_yaml_key_that_opens_a_block() -> None:
         ("db:\n  password:\n    hunter2\n", "password"),  # a YAML plain scalar continued on the next line
         ("auth:\n  secret: abc123\n", "secret"),  # inside the block a block key opens
         ("[db]\npassword =\n    s3cr3t\n", "password"),  # an ini continuation line
+        ("db:\n  password: |-\n    hunter2\n", "password"),  # a YAML block scalar holds the value below
+        ('{\n  "credentials": {\n    "password": "hunter2"\n  }\n}\n', "password"),  # inside a JSON object
     ],
 )
 def test_fires_on_values_below_or_inside_a_block_key(text: str, key: str) -> None:

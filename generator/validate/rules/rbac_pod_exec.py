@@ -9,7 +9,10 @@ kube-linter ``access-to-create-pods`` (on bindings; its list, in
 ``pkg/builtinchecks/yamls/access-to-create-pods.yaml``, is pods, deployments, statefulsets, replicasets,
 jobs, daemonsets and ``cronjob``, a singular that never matches the ``cronjobs`` resource), CIS Benchmark
 5.1.4. Resolved like the RBAC authorizer (kubernetes/kubernetes ``pkg/apis/rbac/v1/evaluation_helpers.go``:
-``*`` and ``pods/*`` count), group by group (``apps`` and ``batch`` for the workloads).
+``*`` and ``pods/*`` count), group by group (``apps`` and ``batch`` for the workloads). ``get`` on
+``pods/exec`` or ``pods/attach`` counts for target versions before 1.35, where a WebSocket exec needs no
+more; from 1.35 it also needs ``create`` (the ``AuthorizePodWebsocketUpgradeCreatePermission`` gate, on by
+default).
 
 PASS:
 
@@ -41,20 +44,24 @@ from collections.abc import Iterable
 from generator.models.rbac import grants
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.rules.deprecated_api import parse_minor
 
 ID = "rbac-pod-exec"
 CATEGORY = "rbac"
 SEVERITY = Severity.WARNING
 KINDS: frozenset[str] | None = frozenset({"Role", "ClusterRole"})
 
-# (verb, resource): creating pods, and exec/attach (WebSocket upgrades are authorized as create or get).
+# (verb, resource): creating pods, and exec/attach. Up to 1.34 a WebSocket upgrade (a GET) is authorized with
+# the verb get alone; from 1.35 the AuthorizePodWebsocketUpgradeCreatePermission gate (beta, on by default:
+# kubernetes pkg/features/kube_features.go) also asks for create (pkg/registry/core/pod/rest/subresources.go,
+# ExecREST.Connect and AttachREST.Connect), so get alone opens nothing.
 _DANGEROUS = (
     ("create", "pods"),
     ("create", "pods/exec"),
-    ("get", "pods/exec"),
     ("create", "pods/attach"),
-    ("get", "pods/attach"),
 )
+_GET_UPGRADES = (("get", "pods/exec"), ("get", "pods/attach"))
+_CREATE_REQUIRED_FROM = (1, 35)
 # (group, resource) of the workloads whose controllers create pods from a template
 _POD_CREATORS = (
     ("", "replicationcontrollers"),
@@ -70,8 +77,11 @@ _POD_CREATORS = (
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     rules = obj.obj.get("rules")
     out: list[Finding] = []
+    dangerous = _DANGEROUS
+    if parse_minor(ctx.kubernetes_version) < _CREATE_REQUIRED_FROM:
+        dangerous = (*_DANGEROUS, *_GET_UPGRADES)
     for i, rule in enumerate(rules if isinstance(rules, list) else []):
-        found = sorted({res for verb, res in _DANGEROUS if grants([rule], verb, "", res)})
+        found = sorted({res for verb, res in dangerous if grants([rule], verb, "", res)})
         through = [res for group, res in _POD_CREATORS if grants([rule], "create", group, res)]
         if found or through:
             parts = ["creating pods" if r == "pods" else r for r in found]

@@ -192,6 +192,12 @@ _QUALIFIERS = frozenset(
 _BOOLEANS = frozenset({"true", "false"})
 # Empty YAML/JSON collections: ``"imagePullSecrets": []`` lists no names, let alone a credential.
 _EMPTY_COLLECTION = re.compile(r"^(?:\[\s*\]|\{\s*\})$")
+# A value that opens a nested JSON/YAML object or array at the end of its line (``"credentials": {``): the
+# lines below it are checked one by one.
+_OPENS_COLLECTION = frozenset({"{", "["})
+# A YAML block scalar header (``key: |-``, ``key: >2``; YAML 1.2 8.1.1, indentation and chomping indicators
+# in either order): the value is the indented lines below, not the indicator.
+_BLOCK_HEADER = re.compile(r"^[|>](?:[1-9]?[+-]?|[+-][1-9])(?:[ \t]+#.*)?$")
 # A value that is one read of an environment variable in code (``token=os.environ["HF_TOKEN"]`` in a
 # script in a ConfigMap): the credential comes from the environment, like ``$(VAR)``. Only the bare read of
 # a quoted/identifier name: a default argument (``os.environ.get("T", "abc")``) may be a literal, so it is
@@ -267,13 +273,15 @@ _HINT = re.compile(r"(?i)pass|secret|token|cred|key|pwd")
 def _assignments(text: str) -> Iterator[tuple[str, str]]:
     """The ``(name, value)`` pairs of a config file's ``name: value`` / ``name = value`` lines.
 
-    A key with nothing after the separator takes the next line as its value when that line is indented
-    deeper and is not an entry of its own: a YAML plain scalar continued on the next line
+    A key with nothing after the separator, or with a YAML block scalar header (``|``, ``>-``...), takes the
+    next line as its value when that line is indented deeper and is not an entry of its own: a YAML plain scalar continued on the next line
     (``password:`` over ``  hunter2``) is still a value, a nested block (``secret:`` over
     ``  secretName: app-tls``) is not.
     """
     for match in _ASSIGNMENT.finditer(text):
         indent, name, value = match.groups()
+        if _BLOCK_HEADER.match(value):
+            value = ""  # the block's first line below is the value (or an entry of its own)
         if not value and match.end() < len(text):
             start = match.end() + 1  # past the line break
             stop = text.find("\n", start)
@@ -304,7 +312,7 @@ def _is_literal(value: str) -> bool:
     text = value.strip().strip("\"'")
     if not text or text.lower() in _BOOLEANS or "$(" in text or text.startswith("${"):
         return False
-    if _EMPTY_COLLECTION.match(text) or _ENV_READ.match(value.strip()):
+    if _EMPTY_COLLECTION.match(text) or text in _OPENS_COLLECTION or _ENV_READ.match(value.strip()):
         return False
     return not (text.startswith("/") and _FILE_PATH.match(text))
 
