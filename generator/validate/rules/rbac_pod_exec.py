@@ -55,12 +55,12 @@ KINDS: frozenset[str] | None = frozenset({"Role", "ClusterRole"})
 # the verb get alone; from 1.35 the AuthorizePodWebsocketUpgradeCreatePermission gate (beta, on by default:
 # kubernetes pkg/features/kube_features.go) also asks for create (pkg/registry/core/pod/rest/subresources.go,
 # ExecREST.Connect and AttachREST.Connect), so get alone opens nothing.
-_DANGEROUS = (
+_DANGEROUS: tuple[tuple[str, str], ...] = (
     ("create", "pods"),
     ("create", "pods/exec"),
     ("create", "pods/attach"),
 )
-_GET_UPGRADES = (("get", "pods/exec"), ("get", "pods/attach"))
+_GET_UPGRADES: tuple[tuple[str, str], ...] = (("get", "pods/exec"), ("get", "pods/attach"))
 _CREATE_REQUIRED_FROM = (1, 35)
 # (group, resource) of the workloads whose controllers create pods from a template
 _POD_CREATORS = (

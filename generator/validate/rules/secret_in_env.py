@@ -274,9 +274,9 @@ def _assignments(text: str) -> Iterator[tuple[str, str]]:
     """The ``(name, value)`` pairs of a config file's ``name: value`` / ``name = value`` lines.
 
     A key with nothing after the separator, or with a YAML block scalar header (``|``, ``>-``...), takes the
-    next line as its value when that line is indented deeper and is not an entry of its own: a YAML plain scalar continued on the next line
-    (``password:`` over ``  hunter2``) is still a value, a nested block (``secret:`` over
-    ``  secretName: app-tls``) is not.
+    next line as its value when that line is indented deeper and is not an entry of its own: a YAML plain
+    scalar continued on the next line (``password:`` over ``  hunter2``) is still a value, a nested block
+    (``secret:`` over ``  secretName: app-tls``) is not.
     """
     for match in _ASSIGNMENT.finditer(text):
         indent, name, value = match.groups()
