@@ -226,9 +226,38 @@ class Compiled:
             if isinstance(err.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties) and unexpected:
                 for name in unexpected:
                     out.append(SchemaError("unknown-field", pointer(*where, name), f'unknown field "{name}"'))
+            elif isinstance(err.kind, jsonschema_rs.ValidationErrorKind.OneOfNotValid) and self._int_or_string(
+                err.schema_path
+            ):
+                # the schemas spell x-kubernetes-int-or-string as a oneOf (crd.INT_OR_STRING): say what it means
+                value = json.dumps(err.instance)
+                message = f"{value} is neither an integer nor a string (an int-or-string field)"
+                out.append(SchemaError("schema-invalid", pointer(*where), _short(message)))
             else:
                 out.append(SchemaError("schema-invalid", pointer(*where), _short(err.message)))
         return tuple(out)
+
+    def _int_or_string(self, schema_path: Sequence[str | int]) -> bool:
+        """Whether the ``oneOf`` at ``schema_path`` is the int-or-string pair (string, integer): the Kubernetes
+        schemas' IntOrString definition (its path starts in the shared definitions), or a CRD's
+        x-kubernetes-int-or-string as crd.convert spells it (its path is in this schema)."""
+        if list(schema_path[-2:]) == [_INT_OR_STRING_DEFINITION, "oneOf"]:
+            return True
+        node: Any = self.schema
+        for part in schema_path:
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return False
+        if not isinstance(node, list):
+            return False
+        types = sorted(str(o.get("type")) for o in node if isinstance(o, dict))
+        return len(node) == 2 and types == ["integer", "string"]
+
+
+_INT_OR_STRING_DEFINITION = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 
 
 def _short(message: str) -> str:

@@ -19,6 +19,7 @@ from generator.validate.load import load_text
 from generator.validate.model import Resource
 from generator.validate.schemas import (
     BUNDLED_CRDS,
+    Compiled,
     SchemaStore,
     available_versions,
     k8s_file_name,
@@ -566,3 +567,34 @@ def test_a_network_policy_without_pod_selector_is_valid_in_every_version() -> No
         assert SchemaStore(version).check(Resource(policy, "np.yaml")).errors == ()
     bad = {**policy, "spec": {"podSelector": {"matchLabels": "x"}}}
     assert SchemaStore("1.33").check(Resource(bad, "np.yaml")).errors
+
+
+def test_an_int_or_string_field_says_so_when_it_gets_another_type() -> None:
+    """x-kubernetes-int-or-string becomes a oneOf of string and integer (crd.INT_OR_STRING); a float there
+    reads as what it is, not as jsonschema's "not valid under any of the schemas listed in 'oneOf'"."""
+    openapi = {
+        "type": "object",
+        "properties": {
+            "cpu": {"x-kubernetes-int-or-string": True, "anyOf": [{"type": "integer"}, {"type": "string"}]},
+            "either": {"oneOf": [{"type": "boolean"}, {"type": "integer"}]},
+        },
+    }
+    compiled = Compiled(jsonschema_rs.validator_for(crd_convert.convert(openapi)), "test", crd_convert.convert(openapi))
+    [cpu] = compiled.errors({"cpu": 0.1})
+    assert (cpu.path, cpu.message) == ("/cpu", "0.1 is neither an integer nor a string (an int-or-string field)")
+    [other] = compiled.errors({"either": "x"})
+    assert "oneOf" in other.message  # another oneOf keeps jsonschema's words
+
+
+def test_a_built_in_int_or_string_field_says_so_too() -> None:
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"selector": {"app": "s"}, "ports": [{"port": 80, "targetPort": 1.5}]},
+    }
+    [error] = SchemaStore("1.33").check(Resource(service, "s.yaml")).errors
+    assert (error.path, error.message) == (
+        "/spec/ports/0/targetPort",
+        "1.5 is neither an integer nor a string (an int-or-string field)",
+    )
