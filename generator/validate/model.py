@@ -179,5 +179,16 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "ClusterPushSecret",  # external-secrets.io
         "CSIDriver",
         "VolumeAttachment",
+        # custom kinds whose CRDs say scope: Cluster, with names no namespaced kind shares
+        "GatewayClass",  # gateway.networking.k8s.io (config/crd/standard/..._gatewayclasses.yaml)
+        "ClusterQueue",  # kueue.x-k8s.io (config/components/crd/bases/kueue.x-k8s.io_*.yaml)
+        "ResourceFlavor",
+        "WorkloadPriorityClass",
+        "MultiKueueCluster",
+        "MultiKueueConfig",
+        "ProvisioningRequestConfig",
+        "ClusterTrainingRuntime",  # trainer.kubeflow.org
+        "ClusterServingRuntime",  # serving.kserve.io
+        "ClusterStorageContainer",
     }
 )
