@@ -118,6 +118,9 @@ def test_fires_on_configmap_key_and_embedded_config_file() -> None:
         # Vault's init parameters: how many key shares, and the quorum (hashicorp/vault api/sys_init.go)
         {"name": "SECRET_SHARES", "value": "5"},
         {"name": "SECRET_THRESHOLD", "value": "3"},
+        # zalando/postgres-operator's configmap: how many days rotated users are kept
+        {"name": "PASSWORD_ROTATION_USER_RETENTION", "value": "180"},
+        {"name": "PASSWORD_MAX_AGE_DAYS", "value": "90"},
     ],
 )
 def test_passes_references_expansions_and_non_credentials(entry: dict[str, Any]) -> None:

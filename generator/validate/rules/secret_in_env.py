@@ -167,6 +167,10 @@ _QUALIFIERS = frozenset(
         # key shares and the quorum: hashicorp/vault api/sys_init.go, InitRequest.SecretShares/SecretThreshold)
         "shares",
         "threshold",
+        # how long old credentials are kept, in days (zalando/postgres-operator pkg/util/config/config.go,
+        # Config.PasswordRotationUserRetention, used as days by pkg/cluster/database.go cleanupRotatedUsers)
+        "retention",
+        "days",
         # where a credential lives or how it is selected, not the credential itself
         # (``--webhook-secret-namespace=cert-manager``, ``TOKEN_ALGORITHM=HS256``)
         "namespace",
