@@ -450,3 +450,8 @@ def monitor_endpoints(obj: Resource) -> list[MonitorEndpoint]:
 def container_argv(container: dict[str, Any]) -> list[str]:
     """A container's ``command`` then ``args``, the strings among them."""
     return [a for a in (*as_list(container.get("command")), *as_list(container.get("args"))) if isinstance(a, str)]
+
+
+def container_program(argv: list[str]) -> str:
+    """The name of the program a container runs (``/keda`` -> ``keda``), "" when it names none."""
+    return argv[0].rpartition("/")[2] if argv else ""

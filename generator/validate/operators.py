@@ -53,7 +53,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.validate.context import Context
-from generator.validate.crossref import as_dict, as_list, container_argv, memo, str_map, template_labels
+from generator.validate.crossref import (
+    as_dict,
+    as_list,
+    container_argv,
+    container_program,
+    memo,
+    str_map,
+    template_labels,
+)
 from generator.validate.model import Resource
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
@@ -192,7 +200,7 @@ def self_labels(res: Resource) -> dict[str, str]:
         argv = container_argv(container.obj)
         if (repository == "minio/operator" or repository.endswith("/minio/operator")) and "controller" in argv:
             out["operator"] = "leader"
-        if argv[:1] and argv[0].rpartition("/")[2] == "longhorn-manager" and "daemon" in argv:
+        if container_program(argv) == "longhorn-manager" and "daemon" in argv:
             out["longhorn.io/admission-webhook"] = "longhorn-admission-webhook"
             out["longhorn.io/recovery-backend"] = "longhorn-recovery-backend"
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.validate.context import Context
-from generator.validate.crossref import as_dict, as_list, container_argv, memo
+from generator.validate.crossref import as_dict, as_list, container_argv, container_program, memo
 from generator.validate.model import Resource
 from generator.validate.operators import MINIO_GROUP, minio_tls
 from generator.validate.workloads import WORKLOAD_KINDS, containers
@@ -41,17 +41,39 @@ def _data_keys(obj: dict[str, Any], *fields: str) -> frozenset[str]:
 CERTGEN_IMAGE = "kube-webhook-certgen"
 
 
+def _flag_values(args: list[str], flags: tuple[str, ...], *, boolean: bool = False) -> list[str]:
+    """Every value given to any of ``flags`` in ``args``, in order: ``--name=value`` or ``--name value``; a
+    boolean flag takes its value only after ``=`` (a bare one is true), as Go's flag package and pflag do
+    (Go src/flag/flag.go, FlagSet.parseOne)."""
+    found: list[str] = []
+    for i, arg in enumerate(args):
+        flag, eq, value = arg.partition("=")
+        if flag not in flags:
+            continue
+        if eq:
+            found.append(value)
+        elif boolean:
+            found.append("true")
+        elif i + 1 < len(args):
+            found.append(args[i + 1])
+    return found
+
+
 def _flag(args: list[str], name: str, dashes: str = "--") -> str | None:
     """The value of ``--name=value`` or ``--name value`` in ``args`` (the last one given), else None;
     ``dashes="-"`` for a short flag (``-n value``)."""
-    flag = f"{dashes}{name}"
-    found: str | None = None
-    for i, arg in enumerate(args):
-        if arg.startswith(f"{flag}="):
-            found = arg.partition("=")[2]
-        elif arg == flag and i + 1 < len(args):
-            found = args[i + 1]
-    return found
+    values = _flag_values(args, (f"{dashes}{name}",))
+    return values[-1] if values else None
+
+
+# Go's strconv.ParseBool, which both Go's flag package and pflag use for boolean flags
+_GO_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
+
+
+def _flag_on(args: list[str], *flags: str, default: bool = False) -> bool:
+    """Whether a boolean flag is true: its last value, else ``default``."""
+    values = _flag_values(args, flags, boolean=True)
+    return values[-1] not in _GO_FALSE if values else default
 
 
 def certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
@@ -102,8 +124,7 @@ def argocd_redis_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]
     out: list[tuple[str, str, frozenset[str]]] = []
     for container in containers(res):
         argv = container_argv(container.obj)
-        words = [a.rpartition("/")[2] if i == 0 else a for i, a in enumerate(argv)]
-        if words[:3] != ["argocd", "admin", "redis-initial-password"]:
+        if container_program(argv) != "argocd" or argv[1:3] != ["admin", "redis-initial-password"]:
             continue
         namespace = _flag(argv, "namespace") or _flag(argv, "n", dashes="-") or res.namespace
         name, keys = ARGOCD_REDIS_SECRET
@@ -256,10 +277,7 @@ def keda_cert_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     out: list[tuple[str, str, frozenset[str]]] = []
     for container in containers(res):
         argv = container_argv(container.obj)
-        if not argv or argv[0].rpartition("/")[2] != "keda":
-            continue
-        rotation = [a for a in argv if a == "--enable-cert-rotation" or a.startswith("--enable-cert-rotation=")]
-        if not rotation or rotation[-1].partition("=")[2] in ("false", "False", "FALSE", "0", "f", "F"):
+        if container_program(argv) != "keda" or not _flag_on(argv, "--enable-cert-rotation"):
             continue
         name = _flag(argv, "cert-secret-name") or "kedaorg-certs"
         out.append((res.namespace, name, CERT_CONTROLLER_KEYS))
@@ -351,25 +369,11 @@ KUBELET_SERVICE_LABELS = {
 }
 KUBELET_PORTS = frozenset({"https-metrics", "cadvisor"})
 KUBELET_HTTP_PORT = "http-metrics"
-_GO_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})  # Go's strconv.ParseBool
 
 
-def _go_flags(args: list[str], name: str, *, boolean: bool = False) -> list[str]:
-    """Every value of a flag of Go's ``flag`` package in ``args``, in order. It takes one or two dashes
-    alike: ``-name=value``, ``--name=value``, ``-name value``; a boolean flag takes its value only after
-    ``=`` (a bare ``-name`` is true) (Go src/flag/flag.go, FlagSet.parseOne)."""
-    found: list[str] = []
-    for i, arg in enumerate(args):
-        flag, eq, value = arg.partition("=")
-        if flag not in (f"-{name}", f"--{name}"):
-            continue
-        if eq:
-            found.append(value)
-        elif boolean:
-            found.append("true")
-        elif i + 1 < len(args):
-            found.append(args[i + 1])
-    return found
+def _go_flag(name: str) -> tuple[str, str]:
+    """A flag of Go's flag package, which takes one dash or two alike."""
+    return (f"-{name}", f"--{name}")
 
 
 def kubelet_services(res: Resource) -> list[ProvidedService]:
@@ -381,20 +385,19 @@ def kubelet_services(res: Resource) -> list[ProvidedService]:
     out: list[ProvidedService] = []
     for container in containers(res):
         args = container_argv(container.obj)
-        targets = _go_flags(args, "kubelet-service")
+        targets = _flag_values(args, _go_flag("kubelet-service"))
         if not targets:
             continue
         namespace, _, name = targets[-1].partition("/")
         if not namespace or not name:
             continue  # the operator refuses to start without NAMESPACE/NAME
         labels = dict(KUBELET_SERVICE_LABELS)
-        for value in _go_flags(args, "labels"):
+        for value in _flag_values(args, _go_flag("labels")):
             for pair in value.split(",") if value else ():
                 key, _, label = pair.partition("=")
                 labels[key] = label
         ports = KUBELET_PORTS
-        http = _go_flags(args, "kubelet-http-metrics", boolean=True)
-        if not (http and http[-1] in _GO_FALSE):
+        if _flag_on(args, *_go_flag("kubelet-http-metrics"), default=True):
             ports = ports | {KUBELET_HTTP_PORT}
         maker = f"prometheus-operator's --kubelet-service ({res.kind} {res.namespace}/{res.name})"
         out.append(ProvidedService(namespace, name, tuple(sorted(labels.items())), ports, maker))

@@ -240,12 +240,21 @@ def _security_context(c: dict[str, Any], where: Path, out: list[Violation]) -> N
             Violation(at, "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
                       V + "ValidateSecurityContext")
         )  # fmt: skip
-    caps = d(sc.get("capabilities"))
-    if "CAP_SYS_ADMIN" in lst(caps.get("add")):
+    if _adds_sys_admin(sc):
         out.append(
             Violation(at, "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN",
                       V + "ValidateSecurityContext")
         )  # fmt: skip
+
+
+def _adds_sys_admin(sc: dict[str, Any]) -> bool:
+    return "CAP_SYS_ADMIN" in lst(d(sc.get("capabilities")).get("add"))  # compared as written, as upstream
+
+
+def escalation_required(sc: dict[str, Any]) -> bool:
+    """A container security context on which the API server refuses ``allowPrivilegeEscalation: false``
+    (ValidateSecurityContext): privileged, or adding ``CAP_SYS_ADMIN``."""
+    return sc.get("privileged") is True or _adds_sys_admin(sc)
 
 
 def _ports(c: dict[str, Any], where: Path, seen: dict[tuple[int, str], Path], out: list[Violation]) -> None:

@@ -40,8 +40,8 @@ FAIL:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
+from generator.models.kube_apiserver.pods import escalation_required
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
 from generator.validate.rules._helpers import containers_of, describe, nearest, security_context
@@ -51,16 +51,6 @@ ID = "privilege-escalation"
 CATEGORY = "workloads"
 SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = WORKLOAD_KINDS
-
-
-def escalation_required(sc: dict[str, Any]) -> bool:
-    """A security context on which the API server refuses ``allowPrivilegeEscalation: false``: privileged, or
-    adding ``CAP_SYS_ADMIN`` (compared as written, as ValidateSecurityContext does)."""
-    if sc.get("privileged") is True:
-        return True
-    caps = sc.get("capabilities")
-    added = caps.get("add") if isinstance(caps, dict) else None
-    return isinstance(added, list) and "CAP_SYS_ADMIN" in added
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
