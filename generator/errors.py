@@ -17,8 +17,33 @@ class InputError(GitopsGenError):
     """A manifest, schema or command-line input cannot be read."""
 
 
+class UnreadableFile(InputError):
+    """One manifest file or kustomize directory cannot be read: invalid YAML or JSON, not UTF-8, not
+    readable, or kustomize refuses to build it. Named on the command line, it ends the run (exit 2, the
+    message); found while walking a directory, ``validate`` reports it as an ``unreadable-input`` finding
+    at ``file:line:column`` (1-based; 0 when unknown) and goes on with the rest. ``problem`` is the message
+    without its position."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0, column: int = 0, problem: str = "") -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.column = column
+        self.problem = problem or message
+
+
 class RenderError(GitopsGenError):
     """kustomize is missing or failed to render an overlay."""
+
+
+class KustomizeRefused(RenderError):
+    """kustomize ran and refused the directory (it exited non-zero); ``detail`` is its error without
+    klog's time stamp, the same text for the same input. Not raised when kustomize cannot run at all
+    (missing, timed out): that is no property of the directory."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class GitError(GitopsGenError):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from generator.errors import RenderError
+from generator.errors import KustomizeRefused, RenderError
 
 TIMEOUT_SECONDS = 120
 
@@ -46,7 +47,26 @@ def kustomize_build(path: Path, *, strict: bool = True) -> str:
         raise RenderError(f"{path}: cannot run {cmd[0]}: {exc.strerror or exc}") from None
     stderr = " ".join(result.stderr.split())
     if result.returncode != 0:
-        raise RenderError(f"{path}: kustomize failed: {stderr or f'exit code {result.returncode}'}")
+        detail = kustomize_error(stderr) or stderr or f"exit code {result.returncode}"
+        raise KustomizeRefused(f"{path}: kustomize failed: {detail}", detail)
     if stderr and strict:
         raise RenderError(f"{path}: kustomize printed warnings: {stderr}")
     return result.stdout
+
+
+# How a failed build reads on stderr. ``kubectl kustomize`` ends through kubernetes component-base/cli/run.go
+# ``Run``: ``klog.ErrorS(err, "command failed")`` once logging is set up (``E1205 00:42:07.158568 14968
+# run.go:72] "command failed" err="..."``: a time stamp and a process id), ``Error: <err>`` before. Standalone
+# kustomize prints cobra's ``Error: <err>``.
+_KLOG_ERR = re.compile(r'err="(?P<err>(?:[^"\\]|\\.)*)"')
+_COBRA_ERR = re.compile(r"(?:^|\s)Error: (?P<err>.*)$")
+
+
+def kustomize_error(stderr: str) -> str:
+    """kustomize's error from its stderr (one line), without klog's time stamp, process id and source line:
+    the same text for the same input, as findings must be. "" when the error cannot be told apart."""
+    found = _KLOG_ERR.search(stderr) or _COBRA_ERR.search(stderr)
+    if found is None:
+        return ""
+    err = found.group("err")
+    return err.replace('\\"', '"').replace("\\\\", "\\") if found.re is _KLOG_ERR else err

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from generator.errors import InputError, RenderError
+from generator.errors import InputError, KustomizeRefused, RenderError, UnreadableFile
 from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
 from generator.kustomize.renders import rendered
-from generator.validate.load import FileItem, InputItem, TextItem, load_file_at
-from generator.validate.model import Resource
+from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, load_file_at
+from generator.validate.model import Resource, pointer
+from generator.validate.positions import locate_plain
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
@@ -289,8 +291,51 @@ def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = 
     return [res for item in path_items(path, repo=repo, default_namespace=default_namespace) for res in item.load()]
 
 
-def _file_item(path: Path, repo: Path | None, default_namespace: str) -> FileItem:
-    return FileItem(str(path), display_path(path, repo), str(path.resolve()), default_namespace)
+def _file_item(path: Path, repo: Path | None, default_namespace: str, *, walked: bool = False) -> FileItem:
+    return FileItem(str(path), display_path(path, repo), str(path.resolve()), default_namespace, walked)
+
+
+def _walked_kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> TextItem | FailedItem:
+    """A kustomize directory found while walking a directory: its render, or, when kustomize refuses it,
+    an item that the run reports as ``unreadable-input`` (the other inputs are validated all the same,
+    as Argo CD syncs each Application whatever another one's render does). kustomize that cannot run
+    at all (missing, timed out) still ends the run: that is this machine's problem, not the directory's."""
+    try:
+        return _kustomize_item(path, repo, default_namespace)
+    except SourceDuplicateKeys as exc:
+        first = exc.resources[0]
+        key = first.duplicate_keys[0]
+        line, column = first.source.duplicate_marks[key] if first.source is not None else (0, 0)
+        problem = f"duplicate key {key}: kustomize cannot build {display_path(path, repo)}"
+        return FailedItem(UnreadableFile(str(exc), first.file, line, column, problem))
+    except KustomizeRefused as exc:
+        return FailedItem(_refused(path, repo, exc))
+
+
+# kustomize names the field of the kustomization it could not read as a Go struct field ("json: cannot
+# unmarshal string into Go struct field Kustomization.patches of type types.Patch": Go src/encoding/json/
+# decode.go, UnmarshalTypeError.Error, "Struct.Field" where Field is the path of keys from the root); the
+# finding points at that top-level key when the file has it.
+_KUSTOMIZATION_FIELD = re.compile(r"Go struct field Kustomization\.([A-Za-z0-9_]+)")
+
+
+def _refused(path: Path, repo: Path | None, exc: KustomizeRefused) -> UnreadableFile:
+    """Where and why kustomize refused ``path``: at its kustomization file, on the key its error names."""
+    shown = display_path(path, repo)
+    problem = f"kustomize cannot build {shown}: {exc.detail}"
+    kfile = kustomization_file(path)
+    if kfile is None:
+        return UnreadableFile(str(exc), shown, problem=problem)
+    file, line, column = display_path(kfile, repo), 1, 1
+    named = _KUSTOMIZATION_FIELD.search(exc.detail)
+    if named is not None:
+        try:
+            docs = load_file(kfile, repo=repo)
+        except InputError:
+            docs = []
+        if docs and docs[0].source is not None and named.group(1) in docs[0].obj:
+            file, line, column = locate_plain(docs[0], pointer(named.group(1)))
+    return UnreadableFile(str(exc), file, line, column, problem)
 
 
 def _kustomize_item(path: Path, repo: Path | None, default_namespace: str) -> TextItem:
@@ -328,9 +373,9 @@ def path_items(
             shown = shown_prefix + relative
             if entry.kustomize:
                 if _first(real_dir + relative, seen):
-                    out.append(_kustomize_item(Path(shown), repo, default_namespace))
+                    out.append(_walked_kustomize_item(Path(shown), repo, default_namespace))
             elif entry.link:
-                item = _file_item(Path(shown), repo, default_namespace)
+                item = _file_item(Path(shown), repo, default_namespace, walked=True)
                 if _first(item.resolved, seen):
                     out.append(item)
             else:
@@ -340,7 +385,7 @@ def path_items(
                 display = shown
                 if repo_prefix is not None and resolved.startswith(repo_prefix):
                     display = resolved[len(repo_prefix) :]
-                out.append(FileItem(shown, display, resolved, default_namespace))
+                out.append(FileItem(shown, display, resolved, default_namespace, walked=True))
         return out
     if path.is_file():
         item = _file_item(path, repo, default_namespace)

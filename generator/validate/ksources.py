@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.errors import InputError
+from generator.errors import InputError, UnreadableFile
 from generator.kustomize.files import kustomization_file
 from generator.validate.inputs import (
     HELM_CHART_SUFFIX,
@@ -26,11 +26,14 @@ from generator.validate.inputs import (
     kustomize_dirs_below,
     load_file,
 )
+from generator.validate.load import DocSource
 from generator.validate.model import Resource
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 HELM_CHART_KIND = "HelmChart"  # what a chart stands for among the sources (no apiVersion: no API object)
-SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND})  # the kinds of the source rules
+UNREADABLE_KIND = "UnreadableInput"  # what an input that cannot be read stands for (no apiVersion either)
+# the kinds of the source rules
+SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND, UNREADABLE_KIND})
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
 COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
@@ -108,3 +111,21 @@ def helm_chart_sources(paths: Iterable[Path], *, repo: Path | None = None) -> li
 def is_helm_chart_source(res: Resource) -> bool:
     """A chart stood in by :func:`helm_chart_sources` (not, say, a k3s ``helm.cattle.io`` HelmChart)."""
     return res.kind == HELM_CHART_KIND and not res.api_version and res.file.endswith(HELM_CHART_SUFFIX)
+
+
+def unreadable_source(error: UnreadableFile) -> Resource:
+    """An input found while walking a directory that cannot be read, as a source at the position of its
+    error, so that ``unreadable-input`` reports it and the run goes on with the other inputs. The position
+    is recorded the way duplicate keys' are (a pointer's exact line and column: ``DocSource.duplicate_marks``,
+    which positions read first); an error without one points at the file (line 0)."""
+    obj: dict[str, object] = {"kind": UNREADABLE_KIND, "metadata": {"name": error.file}, "problem": error.problem}
+    if error.line <= 0:
+        return Resource(obj, error.file, 0, 0)
+    marks = {"": (error.line, max(error.column, 1))}
+    source = DocSource("", error.line - 1, -1, error.file, duplicate_marks=marks)
+    return Resource(obj, error.file, 0, error.line, source=source)
+
+
+def is_unreadable_source(res: Resource) -> bool:
+    """An input stood in by :func:`unreadable_source` (not an object someone named ``UnreadableInput``)."""
+    return res.kind == UNREADABLE_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)

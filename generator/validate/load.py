@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import InputError
+from generator.errors import InputError, UnreadableFile
 from generator.validate.model import Resource, pointer
 from generator.validate.yaml_exact import exact_documents
 from generator.validate.yaml_fast import fast_documents
@@ -159,7 +159,8 @@ def load_json(text: str, display: str, *, default_namespace: str = "") -> list[R
     try:
         data = json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{display}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        problem, line, column = f"invalid JSON: {exc.msg}", exc.lineno, exc.colno
+        raise UnreadableFile(f"{display}:{line}:{column}: {problem}", display, line, column, problem) from None
     if not dup_objects:
         src = DocSource(text, 0, -1, display)
         for problem in _shape_problems(data) if isinstance(data, dict) else []:
@@ -186,9 +187,10 @@ def _read(path: Path | str, display: str) -> str:
     try:
         return _decode(path)
     except UnicodeDecodeError:
-        raise InputError(f"{display}: not UTF-8 text") from None
+        raise UnreadableFile(f"{display}: not UTF-8 text", display, problem="not UTF-8 text") from None
     except OSError as exc:
-        raise InputError(f"{display}: cannot read: {exc.strerror}") from None
+        problem = f"cannot read: {exc.strerror}"
+        raise UnreadableFile(f"{display}: {problem}", display, problem=problem) from None
 
 
 def load_file_at(path: str, display: str, resolved: str, default_namespace: str) -> list[Resource]:
@@ -224,6 +226,9 @@ class FileItem:
     display: str  # the name shown in findings
     resolved: str  # absolute path without symlinks (positions re-read it)
     default_namespace: str
+    # found while walking a directory, not named on the command line: when it cannot be read
+    # (UnreadableFile), the run reports it (``unreadable-input``) and goes on
+    walked: bool = False
 
     def load(self) -> list[Resource]:
         return load_file_at(self.path, self.display, self.resolved, self.default_namespace)
@@ -251,4 +256,16 @@ class TextItem:
         )
 
 
-InputItem = FileItem | TextItem
+@dataclass(frozen=True, slots=True)
+class FailedItem:
+    """A kustomize directory found while walking a directory that kustomize refused to build: loading it
+    raises its error, which the run reports as an ``unreadable-input`` finding (:attr:`walked`)."""
+
+    error: UnreadableFile
+    walked: bool = True
+
+    def load(self) -> list[Resource]:
+        raise self.error
+
+
+InputItem = FileItem | TextItem | FailedItem

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.errors import UnreadableFile
 from generator.validate.context import Context, ExternalObject
 from generator.validate.engine import (
     ActiveRules,
@@ -44,8 +45,8 @@ from generator.validate.engine import (
     rules_for_kind,
 )
 from generator.validate.forking import share_out
-from generator.validate.ksources import SOURCE_KINDS
-from generator.validate.load import InputItem, TextItem
+from generator.validate.ksources import SOURCE_KINDS, UNREADABLE_KIND, unreadable_source
+from generator.validate.load import FailedItem, InputItem, TextItem
 from generator.validate.model import Finding, Resource, ResourceRef
 from generator.validate.packing import (
     FindingTuple,
@@ -193,11 +194,26 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     kind_rules: _KindPlan = {}
     shared: ShareTable = {}
     for item in items:
-        loaded = item.load()
+        try:
+            loaded = item.load()
+        except UnreadableFile as exc:
+            if isinstance(item, TextItem) or not item.walked:
+                raise  # named on the command line: the run stops with its error (exit 2)
+            findings.extend(_unreadable(ctx, active, locator, exc))
+            continue
         findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources), kind_rules))
         _share_values(loaded, shared)
         resources.extend(loaded)
     return BatchResult(findings, resources, pending, len(items))
+
+
+def _unreadable(ctx: Context, active: ActiveRules, locator: Locator, error: UnreadableFile) -> Iterator[Finding]:
+    """The findings on an input found while walking that cannot be read (``unreadable-input``): the rules
+    for sources run on what stands for it (:func:`ksources.unreadable_source`); it is no resource, so no
+    other rule sees it and it is not counted."""
+    source = unreadable_source(error)
+    rules = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is not None and UNREADABLE_KIND in kinds]
+    return check_resource(ctx, source, rules, locator)
 
 
 def _share_values(resources: Iterable[Resource], table: ShareTable) -> None:
@@ -269,6 +285,8 @@ def _weight(item: InputItem) -> int:
     """An item's size in bytes (what loading and checking it costs grows with it)."""
     if isinstance(item, TextItem):
         return len(item.text)
+    if isinstance(item, FailedItem):
+        return 1
     try:
         return os.path.getsize(item.path)
     except OSError:

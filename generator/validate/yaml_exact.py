@@ -17,7 +17,7 @@ from typing import Any, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.errors import InputError
+from generator.errors import UnreadableFile
 from generator.validate.model import pointer
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -180,8 +180,7 @@ class _Loader(yaml.CSafeLoader):
                 try:
                     result = _scalar_value(tag, value)
                 except ValueError as exc:
-                    mark = node.start_mark
-                    raise InputError(f"{display}:{mark.line + 1}:{mark.column + 1}: {exc}") from None
+                    raise _unreadable(display, node, str(exc)) from None
             else:
                 result = construct_object(node, deep=True)  # an unknown tag raises ConstructorError
             scalars[(tag, value)] = result
@@ -202,8 +201,7 @@ class _Loader(yaml.CSafeLoader):
             if done is not None:  # an alias: the same object, as PyYAML builds it; bounded like go-yaml
                 self.alias_weight += weight(node)
                 if self.alias_weight > _MAX_ALIAS_WEIGHT:
-                    mark = node.start_mark
-                    raise InputError(f"{display}:{mark.line + 1}:{mark.column + 1}: excessive aliasing")
+                    raise _unreadable(display, node, "excessive aliasing")
                 return done
             result = build_collection(node, cls)
             built[id(node)] = result
@@ -273,8 +271,7 @@ def _json_key(key: Any, node: Node, display: str) -> str:
         return "null"
     if isinstance(key, int | float):
         return str(key)
-    mark = node.start_mark
-    raise InputError(f"{display}:{mark.line + 1}:{mark.column + 1}: mapping key must be a scalar")
+    raise _unreadable(display, node, "mapping key must be a scalar")
 
 
 def _locate(root: Node, targets: dict[int, list[Node]]) -> Iterator[tuple[str, Node]]:
@@ -319,13 +316,24 @@ def exact_documents(text: str, display: str) -> list[Doc]:
             pending.append((data, node.start_mark.line, marks))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
-        raise InputError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        where = f"{display}:{line}:{column}" if mark else display
+        problem = f"invalid YAML: {exc.problem or exc.context}"
+        raise UnreadableFile(f"{where}: {problem}", display, line, column, problem) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{display}: invalid YAML: {str(exc).splitlines()[0]}") from None
+        problem = f"invalid YAML: {str(exc).splitlines()[0]}"
+        raise UnreadableFile(f"{display}: {problem}", display, problem=problem) from None
     except RecursionError:
-        raise InputError(f"{display}: invalid YAML: recursive alias") from None
+        problem = "invalid YAML: recursive alias"
+        raise UnreadableFile(f"{display}: {problem}", display, problem=problem) from None
     finally:
         loader.dispose()
         loader.release()  # break the loader <-> builder cycle now: the collector may be paused
     return pending
+
+
+def _unreadable(display: str, node: Node, problem: str) -> UnreadableFile:
+    """The error for ``problem`` at ``node`` (``file:line:column: problem``, 1-based)."""
+    mark = node.start_mark
+    line, column = mark.line + 1, mark.column + 1
+    return UnreadableFile(f"{display}:{line}:{column}: {problem}", display, line, column, problem)

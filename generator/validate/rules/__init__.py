@@ -72,6 +72,7 @@ from generator.validate.rules import (
     service_type,
     statefulset_headless_service,
     unknown_field,
+    unreadable_input,
     writable_root_fs,
 )
 
@@ -94,6 +95,7 @@ _MODULES: tuple[ModuleType, ...] = (
     deprecated_api,
     kustomize_deprecated,
     helm_chart_not_rendered,
+    unreadable_input,
     duplicate_resource,
     invalid_name,
     apiserver_invalid,

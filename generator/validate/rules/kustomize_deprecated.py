@@ -16,7 +16,8 @@ api/types/kustomization.go (v5.5.0, the kustomize of kubectl 1.32, also warns on
 warns whenever the field is present with a value, even an empty list (the Go field is non-nil), and
 so does this rule; ``bases:`` with no value is nil and passes. The finding points at the field's key
 in the kustomization file, not at a rendered object. A deprecation warning never refuses the target:
-rendering goes on; a real kustomize failure is still an input error (exit 2) with kustomize's message.
+rendering goes on; a real kustomize failure is an input error (exit 2) with kustomize's message for a
+directory named on the command line, an ``unreadable-input`` finding for one found below it.
 
 PASS:
 
