@@ -16,10 +16,16 @@ an error of its own.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
+
+try:
+    import fcntl
+except ImportError:  # not on Windows, where fork is not available either
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 
@@ -88,6 +94,7 @@ def share_out(
     children = []
     for _ in range(processes - 1):
         receive, send = mp.Pipe(duplex=False)
+        _widen(send)
         proc = mp.Process(target=child, args=(send,), daemon=True)
         proc.start()  # before any thread of ours exists: forking a process with threads is unsafe
         send.close()
@@ -121,6 +128,23 @@ def share_out(
         codes = ", ".join(str(proc.exitcode) for proc, _ in children)
         raise RuntimeError(f"a worker process stopped before its work was done (exit codes {codes})")
     return cast(list[T], outcome.results)  # every task is done: no None is left
+
+
+# A child's result for one task is a few hundred kB; Linux pipes hold 64 kB (pipe(7), "Pipe capacity"), so
+# a child waited in send() until the parent's reader thread, which needs the GIL that the parent's own work
+# holds, had read it. A pipe of 1 MB, the limit an unprivileged process may set (/proc/sys/fs/pipe-max-size),
+# takes a result or more at once: --jobs 2 on the benchmark's findings corpus took 21 to 37 ms less (means of
+# 8 and 10 alternating runs, 2026-12-05); no change measurable on the realistic one.
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(connection: Any) -> None:
+    """Let the pipe behind ``connection`` hold :data:`_PIPE_BYTES` (where the platform allows it)."""
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setting is None:
+        return
+    with contextlib.suppress(OSError):  # a lower limit here: the default capacity works, only slower
+        fcntl.fcntl(connection.fileno(), setting, _PIPE_BYTES)
 
 
 def _send_error(send: Any, index: int, exc: BaseException) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing.context
 import os
 import signal
@@ -12,7 +13,7 @@ import pytest
 from generator.errors import InputError
 from generator.validate import pipeline
 from generator.validate.engine import Settings
-from generator.validate.forking import share_out
+from generator.validate.forking import _widen, share_out
 from generator.validate.load import InputItem, TextItem
 from generator.validate.schemas import SchemaStore
 
@@ -125,3 +126,13 @@ def test_no_more_processes_than_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     started.clear()
     assert share_out(1, 16, work=_square, ship=lambda r: r, land=lambda r: r) == [0]
     assert started == []
+
+
+def test_a_childs_pipe_holds_a_whole_result() -> None:
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        _widen(send)
+        assert fcntl.fcntl(send.fileno(), fcntl.F_GETPIPE_SZ) >= 1 << 20
+    finally:
+        receive.close()
+        send.close()
