@@ -103,7 +103,18 @@ def refuse_remote(directory: Path) -> None:
     if refs:
         first = refs[0]
         more = f" (and {len(refs) - 1} more)" if len(refs) > 1 else ""
-        raise InputError(
-            f"{first.kustomization}: {first.field} entry {excerpt(first.entry, 100)} is remote{more}; validation "
-            "is offline and never fetches it (vendor it into the repository, or pass --allow-remote)"
+        problem = (
+            f"{first.field} entry {excerpt(first.entry, 100)} is remote{more}; validation is offline and never "
+            "fetches it (vendor it into the repository, or pass --allow-remote)"
         )
+        raise RemoteRefused(f"{first.kustomization}: {problem}", first, problem)
+
+
+class RemoteRefused(InputError):
+    """A kustomization (or one it pulls in) names a remote input and remote inputs were not allowed.
+    ``ref``: the first such entry; ``problem``: the message without the file."""
+
+    def __init__(self, message: str, ref: RemoteRef | None = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.ref = ref
+        self.problem = problem or message

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from generator.errors import InputError, KustomizeRefused, RenderError, UnreadableFile
 from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
+from generator.kustomize.remote import RemoteRefused
 from generator.kustomize.renders import rendered
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, load_file_at
 from generator.validate.model import Resource, pointer
@@ -310,6 +311,8 @@ def _walked_kustomize_item(path: Path, repo: Path | None, default_namespace: str
         return FailedItem(UnreadableFile(str(exc), first.file, line, column, problem))
     except KustomizeRefused as exc:
         return FailedItem(_refused(path, repo, exc))
+    except RemoteRefused as exc:
+        return FailedItem(_remote(path, repo, exc))
 
 
 # kustomize names the field of the kustomization it could not read as a Go struct field ("json: cannot
@@ -317,6 +320,22 @@ def _walked_kustomize_item(path: Path, repo: Path | None, default_namespace: str
 # decode.go, UnmarshalTypeError.Error, "Struct.Field" where Field is the path of keys from the root); the
 # finding points at that top-level key when the file has it.
 _KUSTOMIZATION_FIELD = re.compile(r"Go struct field Kustomization\.([A-Za-z0-9_]+)")
+
+
+def _remote(path: Path, repo: Path | None, exc: RemoteRefused) -> UnreadableFile:
+    """A walked kustomize directory that would fetch a remote input: at that entry of its kustomization."""
+    ref = exc.ref
+    if ref is None:
+        return UnreadableFile(str(exc), display_path(path, repo), problem=exc.problem)
+    file, line, column = display_path(ref.kustomization, repo), 1, 1
+    try:
+        docs = load_file(ref.kustomization, repo=repo)
+    except InputError:
+        docs = []
+    entries = docs[0].obj.get(ref.field) if docs and docs[0].source is not None else None
+    if isinstance(entries, list) and ref.entry in entries:
+        file, line, column = locate_plain(docs[0], pointer(ref.field, entries.index(ref.entry)))
+    return UnreadableFile(str(exc), file, line, column, f"{display_path(path, repo)}: {exc.problem}")
 
 
 def _refused(path: Path, repo: Path | None, exc: KustomizeRefused) -> UnreadableFile:

@@ -143,3 +143,21 @@ def test_can_be_turned_off_like_any_rule(tmp_path: Path) -> None:
     (tmp_path / ".gitops-gen.yaml").write_text("severity: {unreadable-input: 'off'}\n")
     code, report = _report(tmp_path)
     assert (code, _unreadable(report), report["summary"]["resources"]) == (0, [], 1)
+
+
+def test_fires_at_the_remote_entry_of_a_walked_kustomization_without_allow_remote(tmp_path: Path) -> None:
+    # fluxcd/flux2's manifests/bases/*: a release asset among the resources; validating the repository
+    # stopped there (exit 2) before
+    _kustomization(tmp_path / "apps" / "web", "resources:\n  - cm.yaml\n  - https://example.com/crds.yaml\n")
+    _kustomization(tmp_path / "apps" / "api", "resources:\n  - cm.yaml\n")
+    code, report = _report(tmp_path)
+    assert code == 1
+    [(file, line, column, message)] = _unreadable(report)
+    assert (file, line, column) == ("apps/web/kustomization.yaml", 3, 5)
+    assert message == (
+        "not validated: apps/web: resources entry 'https://example.com/crds.yaml' is remote; validation is offline "
+        "and never fetches it (vendor it into the repository, or pass --allow-remote)"
+    )
+    assert report["summary"]["resources"] == 1
+    code, out = _validate("--repo", str(tmp_path), str(tmp_path / "apps" / "web"))
+    assert code == 2 and "is remote" in out, out

@@ -6,7 +6,9 @@ What it catches, for inputs that ``validate`` finds while walking a directory:
   not UTF-8 text, or one that cannot be read;
 - a kustomize directory that kustomize refuses to build (reported at its kustomization file, on the key
   kustomize names when it names one, with kustomize's own error): an invalid kustomization, a missing
-  resource, a patch that matches nothing, duplicate keys in a source file (reported at the key).
+  resource, a patch that matches nothing, duplicate keys in a source file (reported at the key);
+- a kustomize directory that names a remote input (a URL or git spec) while ``--allow-remote`` is not given:
+  validation is offline, so it is reported at that entry instead of fetched.
 
 Why: ``kubectl apply`` and Argo CD refuse such an input as a whole (Argo CD's repo server fails the
 Application's manifest generation: argoproj/argo-cd reposerver/repository/repository.go,
