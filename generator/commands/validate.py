@@ -19,6 +19,7 @@ from generator.validate.cpus import default_jobs
 from generator.validate.engine import Settings, sort_findings
 from generator.validate.inputs import (
     SourceDuplicateKeys,
+    excluding,
     input_items,
     kustomize_targets,
     one_walk_per_directory,
@@ -211,7 +212,13 @@ def run(
         raise InputError(f"--jobs: expected a positive number of processes, got {jobs}")
     processes = jobs or default_jobs()
     # kustomize directories render at once, on as many threads as there are processes (generator.kustomize.renders)
-    with allowing_remote(allow_remote), one_walk_per_directory(), concurrent_renders(processes, render_now):
+    base = repo_config.path.parent if repo_config.path is not None else repo
+    with (
+        allowing_remote(allow_remote),
+        one_walk_per_directory(),
+        excluding(base, repo_config.exclude),
+        concurrent_renders(processes, render_now),
+    ):
         units = collect_units(
             paths, repo=repo, env_name=env, profile=profile, kubernetes_version=kubernetes_version, stdin=stdin
         )

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import sys
@@ -111,6 +112,42 @@ def one_walk_per_directory() -> Iterator[None]:
         _LISTINGS.reset(token)
 
 
+@dataclass(frozen=True, slots=True)
+class Exclusions:
+    """Paths that walking a directory skips (``.gitops-gen.yaml``'s ``exclude``): ``fnmatch`` globs over the
+    POSIX path relative to ``base`` (the configuration file's directory), where ``*`` also matches ``/``. A
+    directory that matches, with or without a trailing ``/``, is not entered. Inputs named on the command
+    line are never excluded."""
+
+    base: str  # absolute, resolved
+    patterns: tuple[str, ...]
+
+    def below(self, directory: str) -> str | None:
+        """``directory``'s path relative to :attr:`base` ("" for the base itself), None when outside it."""
+        real = os.path.realpath(directory)
+        if real == self.base:
+            return ""
+        prefix = os.path.join(self.base, "")
+        return real[len(prefix) :] if real.startswith(prefix) else None
+
+    def skips(self, relative: str, is_dir: bool) -> bool:
+        candidates = (relative, relative + "/") if is_dir else (relative,)
+        return any(fnmatch.fnmatchcase(c, pattern) for pattern in self.patterns for c in candidates)
+
+
+_EXCLUSIONS: ContextVar[Exclusions | None] = ContextVar("exclusions", default=None)
+
+
+@contextmanager
+def excluding(base: Path, patterns: Sequence[str]) -> Iterator[None]:
+    """Within this block, walking a directory skips the paths ``patterns`` match (:class:`Exclusions`)."""
+    token = _EXCLUSIONS.set(Exclusions(os.path.realpath(base), tuple(patterns)) if patterns else None)
+    try:
+        yield
+    finally:
+        _EXCLUSIONS.reset(token)
+
+
 def _listing(directory: Path) -> _Listing:
     cache = _LISTINGS.get()
     key = str(directory)
@@ -118,7 +155,12 @@ def _listing(directory: Path) -> _Listing:
         return cache[key]
     found: list[_Entry] = []
     charts: list[tuple[str, ...]] = []
-    _visit(key, (), found, charts)
+    exclusions = _EXCLUSIONS.get()
+    at = exclusions.below(key) if exclusions is not None else None
+    if exclusions is not None and at is not None:
+        _visit(key, (), found, charts, (exclusions, at + "/" if at else ""))
+    else:
+        _visit(key, (), found, charts)
     found.sort(key=lambda e: e.parts)
     charts.sort()
     if cache is not None:
@@ -133,11 +175,18 @@ def _input_entries(directory: Path) -> list[_Entry]:
     return _listing(directory)[0]
 
 
-def _visit(path: str, parts: tuple[str, ...], found: list[_Entry], charts: list[tuple[str, ...]]) -> None:
+def _visit(
+    path: str,
+    parts: tuple[str, ...],
+    found: list[_Entry],
+    charts: list[tuple[str, ...]],
+    exclude: tuple[Exclusions, str] | None = None,
+) -> None:
     """:func:`_listing` below ``path``. A module function, not a closure: a recursive closure refers to
     itself through its cell, a cycle that would keep ``found`` alive until the collector runs. One
     ``scandir`` per directory: its listing tells a kustomize directory and a Helm chart apart
-    (:func:`_directory_kind`, as :func:`is_helm_chart` does)."""
+    (:func:`_directory_kind`, as :func:`is_helm_chart` does). ``exclude``: the exclusions and the walked
+    directory's path relative to their base ("" or ending in "/")."""
     try:
         with os.scandir(path) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -160,9 +209,11 @@ def _visit(path: str, parts: tuple[str, ...], found: list[_Entry], charts: list[
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
+        if exclude is not None and exclude[0].skips(exclude[1] + "/".join((*parts, name)), is_dir):
+            continue
         if is_dir:
             if not entry.is_symlink():
-                _visit(prefix + name, (*parts, name), found, charts)
+                _visit(prefix + name, (*parts, name), found, charts, exclude)
         elif name.endswith(MANIFEST_SUFFIXES):
             found.append(_Entry((*parts, name), False, entry.is_symlink()))
 

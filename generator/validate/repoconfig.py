@@ -27,6 +27,10 @@ ignore:                    # drop findings, each with a reason; kind/name/namesp
     kind: Deployment
     name: debug-shell
     reason: a throwaway debugging pod
+exclude:                   # paths not read when walking a directory: globs relative to this file's
+  - docs                   # directory (* also matches /); a matching directory is not entered
+  - "*/testdata"
+  - "renovate.json"
 ```
 """
 
@@ -47,7 +51,7 @@ if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 CONFIG_NAME = ".gitops-gen.yaml"
-TOP_KEYS = ("external", "siblings", "severity", "ignore")
+TOP_KEYS = ("external", "siblings", "severity", "ignore", "exclude")
 EXTERNAL_KEYS = ("kind", "name", "namespace", "labels", "reason")
 IGNORE_KEYS = ("rule", "kind", "name", "namespace", "file", "reason")
 
@@ -81,6 +85,7 @@ class RepoConfig:
     siblings: tuple[Path, ...] = ()  # absolute
     severity: dict[str, str] = field(default_factory=dict)
     ignores: tuple[Ignore, ...] = ()
+    exclude: tuple[str, ...] = ()  # globs of paths relative to ``path``'s directory (inputs.Exclusions)
 
     def apply_ignores(self, findings: Iterable[Finding]) -> list[Finding]:
         if not self.ignores:
@@ -259,7 +264,16 @@ def load_config(path: Path, *, display: str | None = None) -> RepoConfig:
                     r.string(item, "file", f"{where}.file"),
                 )
             )
-    return RepoConfig(path, tuple(external), tuple(siblings), severity, tuple(ignores))
+    exclude: list[str] = []
+    if "exclude" in doc:
+        items = r.sequence(doc, "exclude", "exclude")
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip().strip("/"):
+                raise r.fail(items, i, f"exclude[{i}]", "expected a path or glob")
+            if item.strip().startswith("/") or ".." in item.split("/"):
+                raise r.fail(items, i, f"exclude[{i}]", f"expected a path relative to {CONFIG_NAME}'s directory")
+            exclude.append(item.strip().rstrip("/"))
+    return RepoConfig(path, tuple(external), tuple(siblings), severity, tuple(ignores), tuple(exclude))
 
 
 def sibling_objects(paths: Iterable[Path], *, repo: Path) -> list[ExternalObject]:

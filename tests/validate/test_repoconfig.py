@@ -130,6 +130,9 @@ def test_config_is_found_in_an_ancestor_and_with_the_option(tmp_path: Path) -> N
         ("external: {kind: x}\n", ".gitops-gen.yaml:1:1: external: expected a list"),
         ("severity: [\n", ".gitops-gen.yaml:2:1: invalid YAML"),
         ("severity: {a: 1, a: 2}\n", ".gitops-gen.yaml:1:"),
+        ("exclude: docs\n", ".gitops-gen.yaml:1:1: exclude: expected a list"),
+        ("exclude: [docs, 3]\n", ".gitops-gen.yaml:1:17: exclude[1]: expected a path or glob"),
+        ("exclude:\n  - ../other\n", ".gitops-gen.yaml:2:5: exclude[0]: expected a path relative to"),
     ],
 )
 def test_errors_are_one_line_with_file_line_and_key_and_exit_2(tmp_path: Path, text: str, expected: str) -> None:
@@ -141,3 +144,48 @@ def test_errors_are_one_line_with_file_line_and_key_and_exit_2(tmp_path: Path, t
     result = CliRunner().invoke(app, ["validate", "--repo", str(tmp_path), str(tmp_path / "d.yaml")])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert expected in result.output
+
+
+BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   labels: {a: b}\n"
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{a: b}}\n"
+
+
+def _walk_report(root: Path, *paths: Path) -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    code = validate_cmd.run([str(p) for p in paths or (root,)], out=out, repo=root, fmt="json", jobs=1)
+    return code, json.loads(out.getvalue())
+
+
+def _tree(root: Path) -> None:
+    (root / "apps" / "testdata").mkdir(parents=True)
+    (root / "docs").mkdir()
+    (root / "apps" / "cm.yaml").write_text(CM.format(name="app"))
+    (root / "apps" / "testdata" / "broken.yaml").write_text(BROKEN)  # a parser's test input, say
+    (root / "docs" / "mkdocs.yml").write_text("site_name: docs\nnav: [index.md]\n")
+    (root / "renovate.json").write_text('{"extends": ["config:recommended"]}\n')
+
+
+def test_exclude_skips_matching_files_and_directories_while_walking(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    code, report = _walk_report(tmp_path)
+    assert code == 1 and report["summary"]["resources"] == 3  # cm, mkdocs.yml and renovate.json
+    assert {f["file"] for f in report["findings"] if f["severity"] == "error"} == {
+        "apps/testdata/broken.yaml", "docs/mkdocs.yml", "renovate.json",
+    }  # fmt: skip
+    (tmp_path / ".gitops-gen.yaml").write_text("exclude:\n  - docs/\n  - '*/testdata'\n  - renovate.json\n")
+    code, report = _walk_report(tmp_path)
+    assert (code, report["summary"]["resources"]) == (0, 1)
+    assert {f["file"] for f in report["findings"]} <= {"apps/cm.yaml"}
+
+
+def test_exclude_is_relative_to_the_config_file_and_spares_inputs_named_on_the_command_line(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    (tmp_path / ".gitops-gen.yaml").write_text("exclude: ['apps/testdata']\n")
+    code, report = _walk_report(tmp_path, tmp_path / "apps")  # walking a subdirectory: same base
+    assert (code, report["summary"]["resources"]) == (0, 1)
+    # the excluded directory named on the command line is read: its broken file is reported
+    code, report = _walk_report(tmp_path, tmp_path / "apps" / "testdata")
+    assert code == 1 and [f["rule"] for f in report["findings"]] == ["unreadable-input"]
+    # and the file named on the command line ends the run
+    result = CliRunner().invoke(app, ["validate", "--repo", str(tmp_path), str(tmp_path / "apps/testdata/broken.yaml")])
+    assert result.exit_code == 2 and "apps/testdata/broken.yaml:5:" in result.output
