@@ -32,8 +32,9 @@ from generator.validate.model import Resource
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 HELM_CHART_KIND = "HelmChart"  # what a chart stands for among the sources (no apiVersion: no API object)
 UNREADABLE_KIND = "UnreadableInput"  # what an input that cannot be read stands for (no apiVersion either)
+NOT_MANIFEST_KIND = "NotAManifest"  # what a YAML file Argo CD ignores stands for
 # the kinds of the source rules
-SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND, UNREADABLE_KIND})
+SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND, UNREADABLE_KIND, NOT_MANIFEST_KIND})
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
 COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
@@ -115,17 +116,32 @@ def is_helm_chart_source(res: Resource) -> bool:
 
 def unreadable_source(error: UnreadableFile) -> Resource:
     """An input found while walking a directory that cannot be read, as a source at the position of its
-    error, so that ``unreadable-input`` reports it and the run goes on with the other inputs. The position
-    is recorded the way duplicate keys' are (a pointer's exact line and column: ``DocSource.duplicate_marks``,
-    which positions read first); an error without one points at the file (line 0)."""
-    obj: dict[str, object] = {"kind": UNREADABLE_KIND, "metadata": {"name": error.file}, "problem": error.problem}
-    if error.line <= 0:
-        return Resource(obj, error.file, 0, 0)
-    marks = {"": (error.line, max(error.column, 1))}
-    source = DocSource("", error.line - 1, -1, error.file, duplicate_marks=marks)
-    return Resource(obj, error.file, 0, error.line, source=source)
+    error, so that ``unreadable-input`` reports it and the run goes on with the other inputs."""
+    return _standin(UNREADABLE_KIND, error.file, error.line, error.column, error.problem)
+
+
+def not_a_manifest_source(file: str, line: int, column: int, problem: str) -> Resource:
+    """A YAML file found while walking that Argo CD ignores (:mod:`generator.models.argocd.directory`), as
+    a source for ``not-a-manifest``."""
+    return _standin(NOT_MANIFEST_KIND, file, line, column, problem)
+
+
+def _standin(kind: str, file: str, line: int, column: int, problem: str) -> Resource:
+    """What stands for an input no resource comes from: ``kind`` (no apiVersion), named after the file, with
+    its ``problem``. The position is recorded the way duplicate keys' are (a pointer's exact line and column:
+    ``DocSource.duplicate_marks``, which positions read first); without one it points at the file (line 0)."""
+    obj: dict[str, object] = {"kind": kind, "metadata": {"name": file}, "problem": problem}
+    if line <= 0:
+        return Resource(obj, file, 0, 0)
+    marks = {"": (line, max(column, 1))}
+    return Resource(obj, file, 0, line, source=DocSource("", line - 1, -1, file, duplicate_marks=marks))
 
 
 def is_unreadable_source(res: Resource) -> bool:
     """An input stood in by :func:`unreadable_source` (not an object someone named ``UnreadableInput``)."""
     return res.kind == UNREADABLE_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+
+
+def is_not_a_manifest_source(res: Resource) -> bool:
+    """A file stood in by :func:`not_a_manifest_source`."""
+    return res.kind == NOT_MANIFEST_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)

@@ -58,6 +58,11 @@ class DocSource:
 _REREAD: dict[str, str] = {}
 
 
+def file_text(resolved: str) -> str:
+    """The text of a file just loaded (kept for its positions), or read again; "" when it cannot be read."""
+    return _reread(resolved)
+
+
 def _reread(path: str) -> str:
     text = _REREAD.get(path)
     if text is None:

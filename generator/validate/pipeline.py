@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import UnreadableFile
+from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
 from generator.validate.context import Context, ExternalObject
 from generator.validate.engine import (
     ActiveRules,
@@ -45,8 +46,8 @@ from generator.validate.engine import (
     rules_for_kind,
 )
 from generator.validate.forking import share_out
-from generator.validate.ksources import SOURCE_KINDS, UNREADABLE_KIND, unreadable_source
-from generator.validate.load import FailedItem, InputItem, TextItem
+from generator.validate.ksources import SOURCE_KINDS, not_a_manifest_source, unreadable_source
+from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, file_text
 from generator.validate.model import Finding, Resource, ResourceRef
 from generator.validate.packing import (
     FindingTuple,
@@ -199,21 +200,59 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
         except UnreadableFile as exc:
             if isinstance(item, TextItem) or not item.walked:
                 raise  # named on the command line: the run stops with its error (exit 2)
-            findings.extend(_unreadable(ctx, active, locator, exc))
+            standin = _unloadable(item, exc)
+            if standin is not None:
+                findings.extend(_standin_findings(ctx, active, locator, standin))
             continue
+        if isinstance(item, FileItem) and item.walked:
+            text = file_text(item.resolved)
+            if skips_file(text):
+                continue  # Argo CD does not read it either
+            standin = _ignored_yaml(item, loaded, text)
+            if standin is not None:
+                findings.extend(_standin_findings(ctx, active, locator, standin))
+                continue
         findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources), kind_rules))
         _share_values(loaded, shared)
         resources.extend(loaded)
     return BatchResult(findings, resources, pending, len(items))
 
 
-def _unreadable(ctx: Context, active: ActiveRules, locator: Locator, error: UnreadableFile) -> Iterator[Finding]:
-    """The findings on an input found while walking that cannot be read (``unreadable-input``): the rules
-    for sources run on what stands for it (:func:`ksources.unreadable_source`); it is no resource, so no
-    other rule sees it and it is not counted."""
-    source = unreadable_source(error)
-    rules = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is not None and UNREADABLE_KIND in kinds]
-    return check_resource(ctx, source, rules, locator)
+def _unloadable(item: FileItem | FailedItem, error: UnreadableFile) -> Resource | None:
+    """What stands for an input found while walking that cannot be loaded: ``unreadable-input``, or
+    ``not-a-manifest`` for a YAML file Argo CD surely ignores; None for a file it does not read at all."""
+    if isinstance(item, FileItem):
+        text = file_text(item.resolved)
+        if skips_file(text):
+            return None
+        if text and item.path.endswith(YAML_SUFFIXES) and ignores_unparsable_yaml(text):
+            problem = f"{error.problem}, and no kind anywhere: Argo CD's directory source ignores such a file"
+            return not_a_manifest_source(error.file, error.line, error.column, problem)
+    return unreadable_source(error)
+
+
+def _ignored_yaml(item: FileItem, loaded: Sequence[Resource], text: str) -> Resource | None:
+    """``not-a-manifest`` for a YAML file found while walking that Argo CD's directory source ignores: its
+    first document is no object with a kind (an item of a ``List`` counts as decoded: the List was), and its
+    text lacks one of ``apiVersion:``, ``kind:``, ``metadata:`` (:mod:`generator.models.argocd.directory`)."""
+    if not loaded or loaded[0].kind or not item.path.endswith(YAML_SUFFIXES):
+        return None
+    first = loaded[0]
+    if (first.source is not None and first.source.base) or not ignores_yaml(text):
+        return None
+    problem = (
+        "the first document has no kind, so this file holds no Kubernetes object for Argo CD, whose directory "
+        "source ignores such a file (exclude it in .gitops-gen.yaml if it is no manifest)"
+    )
+    return not_a_manifest_source(first.file, first.line, 1, problem)
+
+
+def _standin_findings(ctx: Context, active: ActiveRules, locator: Locator, standin: Resource) -> Iterator[Finding]:
+    """The findings on what stands for an input that gave no resources (:mod:`ksources`): only the rules for
+    its kind run on it; it is no resource, so no other rule sees it and it is not counted."""
+    kind = standin.kind
+    rules = [(rid, check, sev) for rid, check, kinds, sev in active if kinds is not None and kind in kinds]
+    return check_resource(ctx, standin, rules, locator)
 
 
 def _share_values(resources: Iterable[Resource], table: ShareTable) -> None:

@@ -1,0 +1,88 @@
+"""not-a-manifest: a YAML file found while walking a directory that Argo CD's directory source ignores (its
+first document has no kind and its text lacks apiVersion:, kind: or metadata:, argo-cd
+reposerver/repository/repository.go getObjsFromYAMLOrJSON) is a warning, not a schema error; what Argo CD
+fails on stays an error; a file holding +argocd:skip-file-rendering is not read (real files, the CLI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
+
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {a: b}\n"
+SETTINGS = "# tool settings\nsite_name: docs\nnav:\n  - index.md\n"
+
+
+def _run(root: Path, *paths: str, jobs: str = "1") -> tuple[int, dict[str, Any]]:
+    args = ["validate", "--repo", str(root), "--format", "json", "--jobs", jobs, *(paths or (str(root),))]
+    result = CliRunner().invoke(app, args)
+    return result.exit_code, json.loads(result.output)
+
+
+def _rules(report: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+    return sorted((f["rule"], f["severity"], f["file"], f["line"]) for f in report["findings"])
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fires_as_a_warning_on_a_walked_yaml_file_argocd_ignores(tmp_path: Path, jobs: str) -> None:
+    (tmp_path / "cm.yaml").write_text(CM)
+    (tmp_path / "mkdocs.yml").write_text(SETTINGS)
+    code, report = _run(tmp_path, jobs=jobs)
+    assert code == 0  # a warning: the sync succeeds, the file is left out
+    assert _rules(report) == [("not-a-manifest", "warning", "mkdocs.yml", 2)]
+    [finding] = report["findings"]
+    assert "Argo CD" in finding["message"] and finding["column"] == 1
+    assert report["summary"]["resources"] == 1
+
+
+def test_fires_on_a_manifest_whose_author_forgot_the_kind(tmp_path: Path) -> None:
+    # no "kind:" in the text: Argo CD leaves the whole file out, silently; the warning says so
+    (tmp_path / "deploy.yaml").write_text("apiVersion: apps/v1\nmetadata: {name: web}\nspec: {replicas: 2}\n")
+    code, report = _run(tmp_path)
+    assert (code, _rules(report)) == (0, [("not-a-manifest", "warning", "deploy.yaml", 1)])
+
+
+def test_fires_on_invalid_yaml_without_any_kind(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(CM)
+    (tmp_path / "notes.yaml").write_text("title: x\n  bad: indent\n")
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   y: z\n")
+    code, report = _run(tmp_path)
+    assert code == 1
+    assert _rules(report) == [
+        ("not-a-manifest", "warning", "notes.yaml", 2),
+        ("unreadable-input", "error", "broken.yaml", 5),  # "kind" in it: Argo CD may fail on it
+    ]
+
+
+def test_passes_where_argocd_fails_the_sync_the_schema_error_stays(tmp_path: Path) -> None:
+    # all three markers in the text: Argo CD fails on the first document instead of ignoring the file
+    (tmp_path / "mixed.yaml").write_text("replicas: 1\n---\n" + CM)
+    # an object first, then a document without a kind: Argo CD fails ("Failed to unmarshal")
+    (tmp_path / "tail.yaml").write_text(CM.replace("app", "other") + "---\nreplicas: 1\n")
+    # a .json file that is no object: Argo CD has no allowance for JSON
+    (tmp_path / "package.json").write_text('{"name": "ui"}\n')
+    code, report = _run(tmp_path)
+    assert code == 1
+    assert [r for r in _rules(report) if r[0] == "not-a-manifest"] == []
+    assert {(f["rule"], f["file"]) for f in report["findings"] if f["severity"] == "error"} == {
+        ("schema-invalid", "mixed.yaml"), ("schema-invalid", "tail.yaml"), ("schema-invalid", "package.json"),
+    }  # fmt: skip
+
+
+def test_passes_on_a_file_named_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(SETTINGS)
+    code, report = _run(tmp_path, str(tmp_path / "mkdocs.yml"))
+    assert (code, [f["rule"] for f in report["findings"]]) == (1, ["schema-invalid"])
+
+
+def test_a_file_with_argocds_skip_marker_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(CM)
+    (tmp_path / "template.yaml").write_text("# +argocd:skip-file-rendering\napiVersion: v1\nkind: {{ .Kind }}\n")
+    (tmp_path / "draft.yaml").write_text("# +argocd:skip-file-rendering\n" + CM.replace("a: b", "a: 1"))
+    code, report = _run(tmp_path)
+    assert (code, report["findings"], report["summary"]["resources"]) == (0, [], 1)
