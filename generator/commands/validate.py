@@ -29,7 +29,7 @@ from generator.validate.inputs import (
 )
 from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
 from generator.validate.load import InputItem
-from generator.validate.model import Resource, Severity
+from generator.validate.model import Resource, Severity, declare_cluster_scoped, withdraw_cluster_scoped
 from generator.validate.pipeline import UnitJob, run_units
 from generator.validate.profiles import PROFILE_NAMES
 from generator.validate.progress import progress_display
@@ -235,8 +235,13 @@ def run(
         external = frozenset([*unit.external, *declared])
         jobs_list.append(UnitJob(unit.items, settings, store, external, unit.preloaded, unit.kustomizations))
     files = sum(len(job.items) for job in jobs_list)
-    with progress_display(files, enabled=progress) as show:
-        outcome = run_units(jobs_list, processes=processes, progress=show, keep=keep_until_exit)
+    # custom kinds that --crd CRDs declare cluster-scoped have no namespace, in every unit of the run
+    scoped = declare_cluster_scoped(set().union(*(store.cluster_scoped for store in stores.values())))
+    try:
+        with progress_display(files, enabled=progress) as show:
+            outcome = run_units(jobs_list, processes=processes, progress=show, keep=keep_until_exit)
+    finally:
+        withdraw_cluster_scoped(scoped)
     findings = repo_config.apply_ignores(outcome.findings)
     reporter = make_reporter(fmt, out, resources=outcome.resources)
     for finding in sort_findings(findings):

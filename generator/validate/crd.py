@@ -271,3 +271,25 @@ def schemas_from_documents(docs: Iterable[Any], *, strict: bool = True) -> list[
             if isinstance(item, dict) and item.get("kind") == "CustomResourceDefinition":
                 out.extend(schemas_from_crd(item, strict=strict))
     return out
+
+
+def cluster_scoped_kinds(docs: Iterable[Any]) -> set[tuple[str, str]]:
+    """(group, kind) of every CRD in ``docs`` whose ``spec.scope`` is ``Cluster`` (apiextensions-apiserver
+    pkg/apis/apiextensions/v1/types.go, ``ResourceScope``; ``kind: List`` items included)."""
+    out: set[tuple[str, str]] = set()
+    for doc in docs:
+        if not isinstance(doc, dict):
+            continue
+        items = doc.get("items")
+        for item in items if isinstance(items, list) else [doc]:
+            if not isinstance(item, dict) or item.get("kind") != "CustomResourceDefinition":
+                continue
+            spec = item.get("spec")
+            if not isinstance(spec, dict) or spec.get("scope") != "Cluster":
+                continue
+            names = spec.get("names")
+            kind = names.get("kind") if isinstance(names, dict) else None
+            group = spec.get("group")
+            if isinstance(group, str) and group and isinstance(kind, str) and kind:
+                out.add((group, kind))
+    return out

@@ -91,7 +91,10 @@ class Resource:
         value = self.metadata.get("namespace")
         if isinstance(value, str) and value:
             return value
-        return "" if self.kind in CLUSTER_SCOPED_KINDS else self.default_namespace
+        kind = self.kind
+        if kind in CLUSTER_SCOPED_KINDS or (_CLUSTER_SCOPED_CUSTOM and (self.group, kind) in _CLUSTER_SCOPED_CUSTOM):
+            return ""
+        return self.default_namespace
 
     @property
     def labels(self) -> dict[str, str]:
@@ -192,3 +195,28 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "ClusterStorageContainer",
     }
 )
+
+
+# Custom kinds that a CustomResourceDefinition of the run declares ``scope: Cluster``
+# (apiextensions-apiserver pkg/apis/apiextensions/v1/types.go: ``ResourceScope``, "Cluster" or "Namespaced"),
+# as (group, kind): one kind name can be cluster-scoped in one group and namespaced in another (Crossplane's
+# pkg.crossplane.io Provider, Flux's notification.toolkit.fluxcd.io Provider). Changed only through
+# :func:`declaring_cluster_scoped`, for the CRDs given with ``--crd`` and for those of a validated unit.
+_CLUSTER_SCOPED_CUSTOM: set[tuple[str, str]] = set()
+
+
+def is_cluster_scoped(group: str, kind: str) -> bool:
+    """Whether objects of this API group ("" for the core group) and kind have no namespace."""
+    return kind in CLUSTER_SCOPED_KINDS or (group, kind) in _CLUSTER_SCOPED_CUSTOM
+
+
+def declare_cluster_scoped(kinds: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Add (group, kind) pairs to the cluster-scoped kinds; returns those that were not there (to withdraw)."""
+    new = {k for k in kinds if k not in _CLUSTER_SCOPED_CUSTOM and k[1] not in CLUSTER_SCOPED_KINDS}
+    _CLUSTER_SCOPED_CUSTOM.update(new)
+    return new
+
+
+def withdraw_cluster_scoped(kinds: set[tuple[str, str]]) -> None:
+    """Undo :func:`declare_cluster_scoped` (what it returned)."""
+    _CLUSTER_SCOPED_CUSTOM.difference_update(kinds)

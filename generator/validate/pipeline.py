@@ -35,6 +35,7 @@ from typing import Any
 from generator.errors import UnreadableFile
 from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
 from generator.validate.context import Context, ExternalObject
+from generator.validate.crd import cluster_scoped_kinds
 from generator.validate.engine import (
     ActiveRules,
     CrossResourceAccess,
@@ -48,7 +49,14 @@ from generator.validate.engine import (
 from generator.validate.forking import share_out
 from generator.validate.ksources import SOURCE_KINDS, not_a_manifest_source, unreadable_source
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, file_text
-from generator.validate.model import Finding, Resource, ResourceRef
+from generator.validate.model import (
+    Finding,
+    Resource,
+    ResourceRef,
+    declare_cluster_scoped,
+    is_cluster_scoped,
+    withdraw_cluster_scoped,
+)
 from generator.validate.packing import (
     FindingTuple,
     ResourceTuple,
@@ -397,13 +405,24 @@ def _run(
             result.pending = []
             unit_resources.extend(result.resources)
         outcome.resources += len(unit_resources)
-        redo = _crds_in_set(job, unit_resources)
+        crds = [res.obj for res in unit_resources if res.kind == "CustomResourceDefinition"]
+        rescoped = _rescoped(job, unit_resources, crds)
+        redo = _crds_in_set(job, unit_resources, crds, rescoped)
         for result in unit_results:
-            outcome.findings.extend(f for f in result.findings if not (redo and redo.covers(f)))
+            outcome.findings.extend(
+                f for f in result.findings if not ((redo and redo.covers(f)) or (rescoped and rescoped.covers(f)))
+            )
         del unit_results
         if redo:
             outcome.findings.extend(redo.findings(job))
-        outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1))
+        if rescoped:
+            work = rescoped.work(work, unit_resources)
+        store = redo.store if redo else job.store
+        try:
+            outcome.findings.extend(_cross_phase(job, unit_resources, work, processes if parallel else 1, store))
+        finally:
+            if rescoped:
+                withdraw_cluster_scoped(rescoped.declared)
         outcome.findings.extend(_kustomization_phase(job))
         if keep is not None and unit == len(jobs) - 1:
             keep((unit_resources, work))
@@ -465,17 +484,22 @@ _CROSS_CHUNK = 500
 
 
 def _cross_phase(
-    job: UnitJob, resources: list[Resource], work: list[tuple[Resource, tuple[str, ...]]], processes: int
+    job: UnitJob,
+    resources: list[Resource],
+    work: list[tuple[Resource, tuple[str, ...]]],
+    processes: int,
+    store: SchemaStore,
 ) -> list[Finding]:
+    """Phase 2 of one unit; ``store``: the unit's schemas (with the CRDs in its set: :func:`_crds_in_set`)."""
     if not work:
         return []
     active = active_rules(job.settings, RULES)
     ctx = Context(
         resources,
         profile=job.settings.profile,
-        kubernetes_version=job.store.kubernetes_version,
+        kubernetes_version=store.kubernetes_version,
         external=job.external,
-        schemas=job.store,
+        schemas=store,
     )
     if processes < 2 or len(work) < _PARALLEL_CROSS_MIN:
         return list(_check_pending(ctx, work, active, Locator()))
@@ -581,8 +605,11 @@ class _CrdRedo:
         return list(check_all(ctx, self.targets, active, Locator()))
 
 
-def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
-    crds = [res.obj for res in resources if res.kind == "CustomResourceDefinition"]
+def _crds_in_set(
+    job: UnitJob, resources: list[Resource], crds: list[dict[str, Any]], rescoped: _Rescoped | None
+) -> _CrdRedo | None:
+    """The schema redo for the unit's custom resources whose CRD is in its set (the resources that
+    ``rescoped`` moves to phase 2 get every rule there, schema rules included, against the same store)."""
     if not crds:
         return None
     store = job.store.extended(crds)
@@ -595,10 +622,54 @@ def _crds_in_set(job: UnitJob, resources: list[Resource]) -> _CrdRedo | None:
         names = spec.get("names")
         names = names if isinstance(names, dict) else {}
         defined.add((spec.get("group"), names.get("kind")))
-    targets = [res for res in resources if (res.group, res.kind) in defined]
-    if not targets:
+    moved = rescoped.moved if rescoped else set()
+    targets = [res for res in resources if (res.group, res.kind) in defined and id(res) not in moved]
+    if not targets and not moved:
         return None
     return _CrdRedo(store, targets, {res.ref for res in targets})
+
+
+@dataclass
+class _Rescoped:
+    """Custom resources of the unit whose kind a CRD in its set declares cluster-scoped while the run did not
+    know it as such: in phase 1 they were given the default namespace. The kind is declared cluster-scoped
+    for the unit's phase 2 (:func:`model.declare_cluster_scoped`, withdrawn after it: other units do not see
+    these CRDs, as with their schemas), their phase-1 findings are dropped, and every rule for them runs in
+    phase 2 instead, which gives what a single pass gives (rules are pure functions of the context and the
+    object)."""
+
+    declared: set[tuple[str, str]]
+    moved: set[int]  # id() of the resources
+    refs: set[ResourceRef]  # their references as phase 1 made them (with the default namespace)
+    rules: dict[str, tuple[str, ...]]  # kind -> every active rule for it
+
+    def covers(self, f: Finding) -> bool:
+        return f.resource in self.refs
+
+    def work(
+        self, work: list[tuple[Resource, tuple[str, ...]]], resources: list[Resource]
+    ) -> list[tuple[Resource, tuple[str, ...]]]:
+        """The unit's phase-2 pairs: those of the other resources, then every rule for each moved one."""
+        out = [pair for pair in work if id(pair[0]) not in self.moved]
+        for res in resources:
+            if id(res) in self.moved:
+                rules = self.rules[res.kind]
+                out.append((res, _RULE_TUPLES.setdefault(rules, rules)))
+        return out
+
+
+def _rescoped(job: UnitJob, resources: list[Resource], crds: list[dict[str, Any]]) -> _Rescoped | None:
+    if not crds:
+        return None
+    scoped = {k for k in cluster_scoped_kinds(crds) if not is_cluster_scoped(*k)}
+    if not scoped:
+        return None
+    moved = [res for res in resources if (res.group, res.kind) in scoped]
+    refs = {res.ref for res in moved}  # before the kinds are declared: the references phase 1 used
+    declared = declare_cluster_scoped(scoped)
+    active = active_rules(job.settings, RULES)
+    rules = {res.kind: tuple(rid for rid, _, _ in rules_for_kind(active, res.kind)) for res in moved}
+    return _Rescoped(declared, {id(res) for res in moved}, refs, rules)
 
 
 def _kustomization_phase(job: UnitJob) -> list[Finding]:

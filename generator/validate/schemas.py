@@ -286,6 +286,8 @@ class SchemaStore:
             if loc != "default" and re.match(r"^[a-z][a-z0-9+.-]*://", loc) and not loc.startswith("file://"):
                 raise InputError(f"--schema-location {loc}: only local folders are supported (validation is offline)")
         self._crds: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # (group, kind) of the --crd CRDs that say ``scope: Cluster`` (model.declare_cluster_scoped)
+        self.cluster_scoped: set[tuple[str, str]] = set()
         for path in crd_files:
             self._add_crd_file(path)
         self._cache: dict[tuple[str, str], Compiled | None] = {}
@@ -306,6 +308,7 @@ class SchemaStore:
         found = crd_convert.schemas_from_documents(docs, strict=self.strict)
         if not found:
             raise InputError(f"--crd {path}: no CustomResourceDefinition with an openAPIV3Schema")
+        self.cluster_scoped |= crd_convert.cluster_scoped_kinds(docs)
         for item in found:
             self._crds[(item.group, item.kind, item.version)] = item.schema
 

@@ -75,7 +75,7 @@ from typing import Any
 from generator.models.argocd.project import Project
 from generator.validate.context import Context
 from generator.validate.crossref import memo
-from generator.validate.model import CLUSTER_SCOPED_KINDS, Finding, Resource, Severity, pointer
+from generator.validate.model import Finding, Resource, Severity, is_cluster_scoped, pointer
 
 ID = "argocd-project-denies"
 CATEGORY = "argocd"
@@ -151,7 +151,7 @@ def _build_index(ctx: Context) -> _Index:
 def _owners(index: _Index, obj: Resource) -> list[App]:
     if obj.kind == "Namespace":
         owners = index.by_namespace.get(obj.name, [])
-    elif obj.kind in CLUSTER_SCOPED_KINDS:
+    elif is_cluster_scoped(obj.group, obj.kind):
         owners = []
     else:
         owners = index.by_namespace.get(obj.namespace, [])
@@ -191,7 +191,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     for app in _owners(index, obj):
         if app.res is obj:
             continue
-        namespaced = obj.kind not in CLUSTER_SCOPED_KINDS
+        namespaced = not is_cluster_scoped(obj.group, obj.kind)
         denied_by = app.project.kind_denied(obj.group, obj.kind, namespaced)
         if denied_by is not None:
             scope = "namespaced" if namespaced else "cluster-scoped"
