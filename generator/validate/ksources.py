@@ -11,11 +11,12 @@ a ``Component``), so the rules see ``kind`` whether or not the author wrote it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator.errors import InputError, UnreadableFile
 from generator.kustomize.files import kustomization_file
+from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
 from generator.validate.inputs import (
     HELM_CHART_SUFFIX,
     display_path,
@@ -26,7 +27,7 @@ from generator.validate.inputs import (
     kustomize_dirs_below,
     load_file,
 )
-from generator.validate.load import DocSource
+from generator.validate.load import DocSource, FailedItem, FileItem, file_text
 from generator.validate.model import Resource
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
@@ -145,3 +146,32 @@ def is_unreadable_source(res: Resource) -> bool:
 def is_not_a_manifest_source(res: Resource) -> bool:
     """A file stood in by :func:`not_a_manifest_source`."""
     return res.kind == NOT_MANIFEST_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+
+
+def unloadable_standin(item: FileItem | FailedItem, error: UnreadableFile) -> Resource | None:
+    """What stands for an input found while walking that cannot be loaded: ``unreadable-input``, or
+    ``not-a-manifest`` for a YAML file Argo CD surely ignores; None for a file it does not read at all."""
+    if isinstance(item, FileItem):
+        text = file_text(item.resolved)
+        if skips_file(text):
+            return None
+        if text and item.path.endswith(YAML_SUFFIXES) and ignores_unparsable_yaml(text):
+            problem = f"{error.problem}, and no kind anywhere: Argo CD's directory source ignores such a file"
+            return not_a_manifest_source(error.file, error.line, error.column, problem)
+    return unreadable_source(error)
+
+
+def ignored_yaml_standin(item: FileItem, loaded: Sequence[Resource], text: str) -> Resource | None:
+    """``not-a-manifest`` for a YAML file found while walking that Argo CD's directory source ignores: its
+    first document is no object with a kind (an item of a ``List`` counts as decoded: the List was), and its
+    text lacks one of ``apiVersion:``, ``kind:``, ``metadata:`` (:mod:`generator.models.argocd.directory`)."""
+    if not loaded or loaded[0].kind or not item.path.endswith(YAML_SUFFIXES):
+        return None
+    first = loaded[0]
+    if (first.source is not None and first.source.base) or not ignores_yaml(text):
+        return None
+    problem = (
+        "the first document has no kind, so this file holds no Kubernetes object for Argo CD, whose directory "
+        "source ignores such a file (exclude it in .gitops-gen.yaml if it is no manifest)"
+    )
+    return not_a_manifest_source(first.file, first.line, 1, problem)

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import UnreadableFile
-from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
+from generator.models.argocd.directory import skips_file
 from generator.validate.context import Context, ExternalObject
-from generator.validate.crd import cluster_scoped_kinds
+from generator.validate.crdset import SCHEMA_RULES, SchemaRedo, rescope, schema_redo
 from generator.validate.engine import (
     ActiveRules,
     CrossResourceAccess,
@@ -47,16 +47,9 @@ from generator.validate.engine import (
     rules_for_kind,
 )
 from generator.validate.forking import share_out
-from generator.validate.ksources import SOURCE_KINDS, not_a_manifest_source, unreadable_source
+from generator.validate.ksources import SOURCE_KINDS, ignored_yaml_standin, unloadable_standin
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, file_text
-from generator.validate.model import (
-    Finding,
-    Resource,
-    ResourceRef,
-    declare_cluster_scoped,
-    is_cluster_scoped,
-    withdraw_cluster_scoped,
-)
+from generator.validate.model import Finding, Resource, withdraw_cluster_scoped
 from generator.validate.packing import (
     FindingTuple,
     ResourceTuple,
@@ -208,7 +201,7 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
         except UnreadableFile as exc:
             if isinstance(item, TextItem) or not item.walked:
                 raise  # named on the command line: the run stops with its error (exit 2)
-            standin = _unloadable(item, exc)
+            standin = unloadable_standin(item, exc)
             if standin is not None:
                 findings.extend(_standin_findings(ctx, active, locator, standin))
             continue
@@ -216,7 +209,7 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
             text = file_text(item.resolved)
             if skips_file(text):
                 continue  # Argo CD does not read it either
-            standin = _ignored_yaml(item, loaded, text)
+            standin = ignored_yaml_standin(item, loaded, text)
             if standin is not None:
                 findings.extend(_standin_findings(ctx, active, locator, standin))
                 continue
@@ -224,35 +217,6 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
         _share_values(loaded, shared)
         resources.extend(loaded)
     return BatchResult(findings, resources, pending, len(items))
-
-
-def _unloadable(item: FileItem | FailedItem, error: UnreadableFile) -> Resource | None:
-    """What stands for an input found while walking that cannot be loaded: ``unreadable-input``, or
-    ``not-a-manifest`` for a YAML file Argo CD surely ignores; None for a file it does not read at all."""
-    if isinstance(item, FileItem):
-        text = file_text(item.resolved)
-        if skips_file(text):
-            return None
-        if text and item.path.endswith(YAML_SUFFIXES) and ignores_unparsable_yaml(text):
-            problem = f"{error.problem}, and no kind anywhere: Argo CD's directory source ignores such a file"
-            return not_a_manifest_source(error.file, error.line, error.column, problem)
-    return unreadable_source(error)
-
-
-def _ignored_yaml(item: FileItem, loaded: Sequence[Resource], text: str) -> Resource | None:
-    """``not-a-manifest`` for a YAML file found while walking that Argo CD's directory source ignores: its
-    first document is no object with a kind (an item of a ``List`` counts as decoded: the List was), and its
-    text lacks one of ``apiVersion:``, ``kind:``, ``metadata:`` (:mod:`generator.models.argocd.directory`)."""
-    if not loaded or loaded[0].kind or not item.path.endswith(YAML_SUFFIXES):
-        return None
-    first = loaded[0]
-    if (first.source is not None and first.source.base) or not ignores_yaml(text):
-        return None
-    problem = (
-        "the first document has no kind, so this file holds no Kubernetes object for Argo CD, whose directory "
-        "source ignores such a file (exclude it in .gitops-gen.yaml if it is no manifest)"
-    )
-    return not_a_manifest_source(first.file, first.line, 1, problem)
 
 
 def _standin_findings(ctx: Context, active: ActiveRules, locator: Locator, standin: Resource) -> Iterator[Finding]:
@@ -406,15 +370,15 @@ def _run(
             unit_resources.extend(result.resources)
         outcome.resources += len(unit_resources)
         crds = [res.obj for res in unit_resources if res.kind == "CustomResourceDefinition"]
-        rescoped = _rescoped(job, unit_resources, crds)
-        redo = _crds_in_set(job, unit_resources, crds, rescoped)
+        rescoped = rescope(unit_resources, crds, functools.partial(_every_rule, job))
+        redo = schema_redo(job.store, unit_resources, crds, rescoped.moved if rescoped else set())
         for result in unit_results:
             outcome.findings.extend(
                 f for f in result.findings if not ((redo and redo.covers(f)) or (rescoped and rescoped.covers(f)))
             )
         del unit_results
         if redo:
-            outcome.findings.extend(redo.findings(job))
+            outcome.findings.extend(_schema_redo_findings(job, redo))
         if rescoped:
             work = rescoped.work(work, unit_resources)
         store = redo.store if redo else job.store
@@ -579,97 +543,17 @@ def _every(resources: list[Resource], rules: tuple[str, ...]) -> Iterator[tuple[
     return ((res, rules) for res in resources)
 
 
-# Rules that read the schema store (generator.validate.schemas.store_for): the ones a CRD in the set changes.
-_SCHEMA_RULES = frozenset({"schema-invalid", "unknown-field", "missing-schema"})
+def _schema_redo_findings(job: UnitJob, redo: SchemaRedo) -> list[Finding]:
+    """The schema findings of the custom resources whose CRD is in the unit's set, against that CRD."""
+    ctx = LocalContext(job.settings.profile, redo.store.kubernetes_version, job.external, redo.store)
+    active = [a for a in active_rules(job.settings, RULES) if a[0] in SCHEMA_RULES]
+    return list(check_all(ctx, redo.targets, active, Locator()))
 
 
-@dataclass
-class _CrdRedo:
-    """Custom resources whose CustomResourceDefinition is in the validated set, checked again against it.
-
-    Workers validate each resource as soon as it is loaded, before the whole set is known; a CRD in the set
-    is what the cluster will serve, so it wins over a bundled schema (SchemaStore.extended). The schema
-    findings of exactly those resources are replaced by a check against the extended store (exact, and
-    cheap: only the resources of kinds such a CRD defines)."""
-
-    store: SchemaStore
-    targets: list[Resource]
-    refs: set[ResourceRef]
-
-    def covers(self, f: Finding) -> bool:
-        return f.rule in _SCHEMA_RULES and f.resource in self.refs
-
-    def findings(self, job: UnitJob) -> list[Finding]:
-        ctx = LocalContext(job.settings.profile, self.store.kubernetes_version, job.external, self.store)
-        active = [a for a in active_rules(job.settings, RULES) if a[0] in _SCHEMA_RULES]
-        return list(check_all(ctx, self.targets, active, Locator()))
-
-
-def _crds_in_set(
-    job: UnitJob, resources: list[Resource], crds: list[dict[str, Any]], rescoped: _Rescoped | None
-) -> _CrdRedo | None:
-    """The schema redo for the unit's custom resources whose CRD is in its set (the resources that
-    ``rescoped`` moves to phase 2 get every rule there, schema rules included, against the same store)."""
-    if not crds:
-        return None
-    store = job.store.extended(crds)
-    if store is job.store:
-        return None
-    defined = set()
-    for crd in crds:
-        spec = crd.get("spec")
-        spec = spec if isinstance(spec, dict) else {}
-        names = spec.get("names")
-        names = names if isinstance(names, dict) else {}
-        defined.add((spec.get("group"), names.get("kind")))
-    moved = rescoped.moved if rescoped else set()
-    targets = [res for res in resources if (res.group, res.kind) in defined and id(res) not in moved]
-    if not targets and not moved:
-        return None
-    return _CrdRedo(store, targets, {res.ref for res in targets})
-
-
-@dataclass
-class _Rescoped:
-    """Custom resources of the unit whose kind a CRD in its set declares cluster-scoped while the run did not
-    know it as such: in phase 1 they were given the default namespace. The kind is declared cluster-scoped
-    for the unit's phase 2 (:func:`model.declare_cluster_scoped`, withdrawn after it: other units do not see
-    these CRDs, as with their schemas), their phase-1 findings are dropped, and every rule for them runs in
-    phase 2 instead, which gives what a single pass gives (rules are pure functions of the context and the
-    object)."""
-
-    declared: set[tuple[str, str]]
-    moved: set[int]  # id() of the resources
-    refs: set[ResourceRef]  # their references as phase 1 made them (with the default namespace)
-    rules: dict[str, tuple[str, ...]]  # kind -> every active rule for it
-
-    def covers(self, f: Finding) -> bool:
-        return f.resource in self.refs
-
-    def work(
-        self, work: list[tuple[Resource, tuple[str, ...]]], resources: list[Resource]
-    ) -> list[tuple[Resource, tuple[str, ...]]]:
-        """The unit's phase-2 pairs: those of the other resources, then every rule for each moved one."""
-        out = [pair for pair in work if id(pair[0]) not in self.moved]
-        for res in resources:
-            if id(res) in self.moved:
-                rules = self.rules[res.kind]
-                out.append((res, _RULE_TUPLES.setdefault(rules, rules)))
-        return out
-
-
-def _rescoped(job: UnitJob, resources: list[Resource], crds: list[dict[str, Any]]) -> _Rescoped | None:
-    if not crds:
-        return None
-    scoped = {k for k in cluster_scoped_kinds(crds) if not is_cluster_scoped(*k)}
-    if not scoped:
-        return None
-    moved = [res for res in resources if (res.group, res.kind) in scoped]
-    refs = {res.ref for res in moved}  # before the kinds are declared: the references phase 1 used
-    declared = declare_cluster_scoped(scoped)
-    active = active_rules(job.settings, RULES)
-    rules = {res.kind: tuple(rid for rid, _, _ in rules_for_kind(active, res.kind)) for res in moved}
-    return _Rescoped(declared, {id(res) for res in moved}, refs, rules)
+def _every_rule(job: UnitJob, kind: str) -> tuple[str, ...]:
+    """Every active rule for ``kind``, as the one shared tuple (:data:`_RULE_TUPLES`)."""
+    rules = tuple(rid for rid, _, _ in rules_for_kind(active_rules(job.settings, RULES), kind))
+    return _RULE_TUPLES.setdefault(rules, rules)
 
 
 def _kustomization_phase(job: UnitJob) -> list[Finding]:
