@@ -30,6 +30,15 @@ explicitly, with the labels each operator's source puts on them, so cross-resour
   ``externalCertSecret``: ``Tenant.TLS``). The Services the operator makes for it are
   :func:`generator.validate.producers.made_services`.
 
+- Zalando postgres-operator ``postgresql`` (acid.zalan.do): zalando/postgres-operator pkg/cluster/util.go
+  ``labelsSet``: the operator's ``cluster_labels`` (default ``application: spilo``,
+  pkg/util/config/config.go) plus ``cluster_name_label`` (default ``cluster-name``) set to the resource's
+  name and ``team: spec.teamId``, for the StatefulSet's pod template (pkg/cluster/k8sres.go,
+  ``generateStatefulSet``); Patroni in the Spilo container then labels its pod ``spilo-role`` (the
+  ``pod_role_label``, ``master`` or ``replica``, passed as ``KUBERNETES_ROLE_LABEL``). The container ports
+  (8008, 5432, 8080: ``generateContainer``) have no names. An operator configured with other labels is
+  not modelled: declare its pods as external ``Pod`` objects.
+
 Some programs add a label to their own pod once they run, and the Service that reaches them selects it
 (:func:`self_labelled_pods`, read by ``dangling-service`` only, when nothing else matches):
 
@@ -68,6 +77,7 @@ from generator.validate.workloads import WORKLOAD_KINDS, containers
 PROMETHEUS_GROUP = "monitoring.coreos.com"
 CNPG_GROUP = "postgresql.cnpg.io"
 MINIO_GROUP = "minio.min.io"
+ZALANDO_GROUP = "acid.zalan.do"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +160,12 @@ def operator_pods(res: Resource) -> MadePods | None:
         varying = frozenset({"v1.min.io/pool", *(k for p in pools for k in str_map(p.get("labels")))})
         ports = {"minio-port": 9000, "console-port": 9443 if minio_tls(res) else 9090}
         return MadePods(ns, labels, varying, who, ports, res)
+    if group == ZALANDO_GROUP and kind == "postgresql":
+        labels = {"application": "spilo", "cluster-name": name}
+        team = as_dict(res.obj.get("spec")).get("teamId")
+        if isinstance(team, str):
+            labels["team"] = team
+        return MadePods(ns, labels, frozenset({"spilo-role"}), who, {}, res)
     return None
 
 

@@ -235,3 +235,32 @@ def test_the_labels_the_api_server_adds_to_a_job_select_its_pods(
 def test_the_job_name_labels_are_those_of_batch_jobs_only() -> None:
     other = _job().replace("apiVersion: batch/v1", "apiVersion: example.com/v1")
     assert _run(other + _service("{job-name: workers}"))  # not a batch Job: no labels added
+
+
+# zalando/postgres-operator manifests/minimal-master-replica-svcmonitor.yaml: metrics Services per role
+ZALANDO = """
+apiVersion: acid.zalan.do/v1
+kind: postgresql
+metadata: {name: acid-minimal-cluster, namespace: ml}
+spec:
+  teamId: acid
+  numberOfInstances: 2
+  postgresql: {version: "17"}
+  volume: {size: 1Gi}
+"""
+
+
+@pytest.mark.parametrize(
+    ("selector", "dangling"),
+    [
+        ("{application: spilo, cluster-name: acid-minimal-cluster, spilo-role: master}", False),
+        ("{application: spilo, cluster-name: acid-minimal-cluster, spilo-role: replica}", False),
+        ("{application: spilo, cluster-name: acid-minimal-cluster, team: acid}", False),
+        ("{application: spilo, cluster-name: other-cluster}", True),
+        ("{application: spilo, cluster-name: acid-minimal-cluster, team: other}", True),
+        ("{app: postgres, cluster-name: acid-minimal-cluster}", True),
+    ],
+)
+def test_the_pods_zalandos_operator_makes_for_a_postgresql_passes_or_fires(selector: str, dangling: bool) -> None:
+    found = _run(ZALANDO + _service(selector))
+    assert bool(found) is dangling

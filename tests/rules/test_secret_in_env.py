@@ -264,3 +264,29 @@ def test_docstring_pass_example_passes_and_fail_example_fires() -> None:
         f"{C0}/args/1",
         "/data/application.properties",
     ]
+
+
+# strimzi examples/metrics/kube-state-metrics/configmap.yaml (kube-state-metrics custom-resource-state config)
+KSM_CONFIG = """\
+spec:
+  resources:
+    - groupVersionKind: {group: kafka.strimzi.io, version: v1beta2, kind: KafkaUser}
+      metrics:
+        - name: resource_info
+          each:
+            type: Info
+            info:
+              labelsFromPath:
+                username: [ status, username ]
+                secret: [ status, secret ]
+"""
+
+
+def test_passes_a_label_read_from_a_field_path_in_a_kube_state_metrics_config() -> None:
+    assert _findings(_configmap({"config.yaml": KSM_CONFIG})) == []
+
+
+@pytest.mark.parametrize("value", ["[hunter2]", "s3cr3t", "'[a b, c]'"])
+def test_fires_on_a_literal_next_to_field_paths(value: str) -> None:
+    [finding] = _findings(_configmap({"config.yaml": KSM_CONFIG + f"password: {value}\n"}))
+    assert "(password)" in finding.message

@@ -199,6 +199,12 @@ _EMPTY_COLLECTION = re.compile(r"^(?:\[\s*\]|\{\s*\})$")
 # A value that opens a nested JSON/YAML object or array at the end of its line (``"credentials": {``): the
 # lines below it are checked one by one.
 _OPENS_COLLECTION = frozenset({"{", "["})
+# A YAML flow sequence of plain names (``secret: [ status, secret ]``) is a list of fields, not one secret
+# value: kube-state-metrics' custom-resource-state configuration maps a label name to the path of the field
+# it comes from (kubernetes/kube-state-metrics pkg/customresourcestate/config.go, ``LabelsFromPath
+# map[string][]string``), so a label called ``secret`` reads ``.status.secret``, the name of a Secret. Two
+# names at least: ``[abc123]`` may be a bracketed secret.
+_NAME_SEQUENCE = re.compile(r"^\[\s*[A-Za-z_][\w.-]*(?:\s*,\s*[A-Za-z_][\w.-]*)+\s*,?\s*\]$")
 # A YAML block scalar header (``key: |-``, ``key: >2``; YAML 1.2 8.1.1, indentation and chomping indicators
 # in either order): the value is the indented lines below, not the indicator.
 _BLOCK_HEADER = re.compile(r"^[|>](?:[1-9]?[+-]?|[+-][1-9])(?:[ \t]+#.*)?$")
@@ -317,6 +323,8 @@ def _is_literal(value: str) -> bool:
     if not text or text.lower() in _BOOLEANS or "$(" in text or text.startswith("${"):
         return False
     if _EMPTY_COLLECTION.match(text) or text in _OPENS_COLLECTION or _ENV_READ.match(value.strip()):
+        return False
+    if _NAME_SEQUENCE.match(text):
         return False
     return not (text.startswith("/") and _FILE_PATH.match(text))
 
