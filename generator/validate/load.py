@@ -147,8 +147,9 @@ def _shape_problems(data: dict[str, Any]) -> list[str]:
     return [f"document has no {' or '.join(missing)}"] if missing else []
 
 
-def load_json(text: str, display: str, *, default_namespace: str = "") -> list[Resource]:
-    """A ``.json`` file: one JSON value (object or ``kind: List``); duplicate keys recorded."""
+def load_json(text: str, display: str, *, default_namespace: str = "", path: str = "") -> list[Resource]:
+    """A ``.json`` file: one JSON value (object or ``kind: List``); duplicate keys recorded. ``path``: the
+    file on disk (its directory tells which objects are applied together: rules/duplicate_resource.py)."""
     dup_objects: dict[int, list[str]] = {}
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -167,15 +168,15 @@ def load_json(text: str, display: str, *, default_namespace: str = "") -> list[R
         problem, line, column = f"invalid JSON: {exc.msg}", exc.lineno, exc.colno
         raise UnreadableFile(f"{display}:{line}:{column}: {problem}", display, line, column, problem) from None
     if not dup_objects:
-        src = DocSource(text, 0, -1, display)
+        src = DocSource(text, 0, -1, display, path=path)
         for problem in _shape_problems(data) if isinstance(data, dict) else []:
             src.problem = problem
         return _resources(data, src, 0, default_namespace)
     # Duplicate keys: the YAML path gives positions (JSON is YAML here); fall back to pointers only.
     try:
-        return load_text(text, display, default_namespace=default_namespace)
+        return load_text(text, display, default_namespace=default_namespace, path=path)
     except InputError:
-        return _resources(data, DocSource(text, 0, -1, display), 0, default_namespace)
+        return _resources(data, DocSource(text, 0, -1, display, path=path), 0, default_namespace)
 
 
 def _decode(path: Path | str) -> str:
@@ -204,7 +205,7 @@ def load_file_at(path: str, display: str, resolved: str, default_namespace: str)
     _REREAD.clear()
     _REREAD[resolved] = text
     if path.endswith(".json"):
-        return load_json(text, display, default_namespace=default_namespace)
+        return load_json(text, display, default_namespace=default_namespace, path=resolved)
     return load_text(text, display, default_namespace=default_namespace, path=resolved)
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
 from generator.validate.context import Context
 from generator.validate.model import Finding
 from generator.validate.rules import duplicate_resource as rule
@@ -35,3 +41,61 @@ def test_passes_same_name_in_other_namespace_kind_or_group() -> None:
     assert _findings(_svc("web", "a"), _svc("web", "b")) == []
     assert _findings(_svc("web"), _svc("web", kind="ConfigMap")) == []
     assert _findings(_svc("x", api="example.com/v1", kind="Thing"), _svc("x", api="other.io/v1", kind="Thing")) == []
+
+
+# ---------------------------------------------------------------- which files are applied together (CLI, real files)
+
+_SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: team\nspec:\n  ports:\n  - port: 80\n"
+
+
+def _duplicates(root: Path, *targets: str, jobs: str = "1") -> list[tuple[str, int]]:
+    args = ["validate", "--repo", str(root), "--format", "json", "--jobs", jobs]
+    result = CliRunner().invoke(app, [*args, *(targets or (str(root),))])
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.output)
+    return sorted((f["file"], f["line"]) for f in report["findings"] if f["rule"] == "duplicate-resource")
+
+
+def _write(root: Path, *files: str) -> None:
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(_SERVICE)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fires_on_copies_in_one_directory_and_in_a_directory_below_it(tmp_path: Path, jobs: str) -> None:
+    _write(tmp_path, "apps/a.yaml", "apps/b.yaml", "apps/web/c.yaml")
+    # Flux applies apps/ with everything below it: b.yaml and web/c.yaml repeat a.yaml
+    assert _duplicates(tmp_path, jobs=jobs) == [("apps/b.yaml", 4), ("apps/web/c.yaml", 4)]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_passes_copies_in_sibling_directories(tmp_path: Path, jobs: str) -> None:
+    _write(tmp_path, "clusters/staging/web.yaml", "clusters/production/web.yaml", "examples/one/web.yaml")
+    assert _duplicates(tmp_path, jobs=jobs) == []
+    # named one by one on the command line (a pre-commit hook's changed files), the same
+    named = [str(tmp_path / "clusters" / env / "web.yaml") for env in ("staging", "production")]
+    assert _duplicates(tmp_path, *named) == []
+
+
+def test_a_directory_name_that_starts_like_another_is_no_subdirectory(tmp_path: Path) -> None:
+    _write(tmp_path, "app/web.yaml", "app-v2/web.yaml")
+    assert _duplicates(tmp_path) == []
+
+
+def test_json_files_count_by_their_directory_too(tmp_path: Path) -> None:
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "team"}}
+    for name in ("one/web.json", "two/web.json", "two/copy.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(service))
+    assert _duplicates(tmp_path) == [("two/web.json", 1)]
+
+
+def test_stdin_is_applied_with_every_plain_file(tmp_path: Path) -> None:
+    _write(tmp_path, "apps/web.yaml")
+    args = ["validate", "--repo", str(tmp_path), "--format", "json", str(tmp_path / "apps" / "web.yaml"), "-"]
+    result = CliRunner().invoke(app, args, input=_SERVICE)
+    assert result.exit_code == 1, result.output
+    assert [f["rule"] for f in json.loads(result.output)["findings"] if f["severity"] == "error"] == [
+        "duplicate-resource"
+    ]

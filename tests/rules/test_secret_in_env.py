@@ -121,6 +121,10 @@ def test_fires_on_configmap_key_and_embedded_config_file() -> None:
         # zalando/postgres-operator's configmap: how many days rotated users are kept
         {"name": "PASSWORD_ROTATION_USER_RETENTION", "value": "180"},
         {"name": "PASSWORD_MAX_AGE_DAYS", "value": "90"},
+        # how long a token lives, in a unit (GoogleCloudPlatform/bank-of-anthos userservice)
+        {"name": "TOKEN_EXPIRY_SECONDS", "value": "3600"},
+        {"name": "JWT_TOKEN_MAX_AGE", "value": "86400"},
+        {"name": "sessionTokenLifetime", "value": "12h"},
     ],
 )
 def test_passes_references_expansions_and_non_credentials(entry: dict[str, Any]) -> None:
@@ -244,6 +248,7 @@ def test_still_fires_on_literal_passwords_in_config_files(text: str, key: str) -
         {"name": "MYSQL_ROOT_PASSWORD", "value": "1"},  # a switch value, but a password name
         {"name": "DB_PASSWORD", "value": "hunter2"},
         {"name": "API_TOKEN", "value": "[abc123]"},  # not an empty list
+        {"name": "TOKEN_SECONDS_SALT", "value": "hunter2"},  # a unit, but not the last word
     ],
 )
 def test_fires_on_literal_values_the_new_exceptions_do_not_cover(entry: dict[str, Any]) -> None:

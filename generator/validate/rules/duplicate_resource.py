@@ -7,10 +7,20 @@ reported, at its ``metadata.name``.
 Why: ``kubectl apply`` and Argo CD apply one after the other, so the last copy silently wins (and Argo CD
 reports the application as out of sync forever); kustomize refuses such input outright.
 
-Only copies that are applied together count: those of one kustomize directory's render, or those of the
-plain files (and stdin) of a run. An Argo CD Application or a Flux Kustomization applies one directory, so
-a base and the overlays that include it, validated in one run (``gitops-gen validate .``), are separate
-applies whose objects may share names.
+Only copies that are applied together count. An Argo CD Application or a Flux Kustomization applies one
+directory, so:
+
+- the objects of one kustomize directory's render are applied together; a base and the overlays that
+  include it, validated in one run (``gitops-gen validate .``), are separate applies whose objects may
+  share names;
+- plain files are applied together when they are in one directory, or when one's directory holds the
+  other's: Flux's kustomize-controller applies a directory without a kustomization file with every
+  manifest below it (fluxcd/pkg kustomize/kustomize_generator.go, ``generateKustomization`` walks it),
+  and so does Argo CD's directory source with ``recurse: true`` (argo-cd reposerver/repository/
+  repository.go, ``getPotentiallyValidManifests``; without it, one directory). Files in sibling
+  directories, such as ``clusters/staging/`` and ``clusters/production/`` or two examples, are separate
+  applies, however they were named on the command line; stdin is one stream, applied with every plain
+  file.
 
 PASS:
     apiVersion: v1
@@ -37,6 +47,7 @@ FAIL:
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 
 from generator.validate.context import Context
@@ -55,14 +66,37 @@ def applied_with(res: Resource) -> str:
     return overlay
 
 
+def plain_directory(res: Resource) -> str | None:
+    """The directory of the file a plain resource was read from; None when not known (stdin, memory)."""
+    source = res.source
+    path: str = getattr(source, "path", "") if source is not None else ""
+    return posixpath.dirname(path) if path else None
+
+
+def applied_together(a: Resource, b: Resource) -> bool:
+    """Whether one apply can hold both ``a`` and ``b`` (see the module's documentation)."""
+    target = applied_with(a)
+    if target != applied_with(b):
+        return False
+    if target:
+        return True  # one kustomize render
+    first, second = plain_directory(a), plain_directory(b)
+    if first is None or second is None or first == second:
+        return True
+    return _holds(first, second) or _holds(second, first)
+
+
+def _holds(outer: str, inner: str) -> bool:
+    return inner.startswith(outer if outer.endswith("/") else outer + "/")
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if not obj.kind or not obj.name:
         return ()
     named = ctx.all_named(obj.kind, obj.namespace, obj.name)
     if len(named) < 2:
         return ()
-    target = applied_with(obj)
-    same = [r for r in named if r.group == obj.group and applied_with(r) == target]
+    same = [r for r in named if r.group == obj.group and (r is obj or applied_together(r, obj))]
     if len(same) < 2 or same[0] is obj:
         return ()
     first = same[0]

@@ -191,6 +191,18 @@ _QUALIFIERS = frozenset(
         "interval",
         "duration",
         "algorithm",
+        # how long a credential lives, in a unit (GoogleCloudPlatform/bank-of-anthos userservice:
+        # TOKEN_EXPIRY_SECONDS: "3600"; JWT_MAX_AGE)
+        "seconds",
+        "secs",
+        "minutes",
+        "mins",
+        "hours",
+        "ms",
+        "millis",
+        "milliseconds",
+        "lifetime",
+        "age",
     }
 )
 _BOOLEANS = frozenset({"true", "false"})
