@@ -19,6 +19,7 @@ from generator.errors import InputError, KustomizeRefused, RenderError, Unreadab
 from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
 from generator.kustomize.remote import RemoteRefused
 from generator.kustomize.renders import rendered
+from generator.models.argocd.directory import DANGLING_LINK, NOT_REGULAR
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, load_file_at
 from generator.validate.model import Resource, pointer
 from generator.validate.positions import locate_plain
@@ -93,6 +94,8 @@ class _Entry:
     parts: tuple[str, ...]  # the path relative to the directory walked
     kustomize: bool  # a kustomize directory (rendered), not a file
     link: bool  # a symbolic link: its target decides the file's real path
+    # why the file is left out unread, as Argo CD leaves it out (generator.models.argocd.directory); "" to read it
+    unread: str = ""
 
 
 # (the inputs below a directory, the Helm charts below it as paths relative to it): one walk
@@ -215,7 +218,19 @@ def _visit(
             if not entry.is_symlink():
                 _visit(prefix + name, (*parts, name), found, charts, exclude)
         elif name.endswith(MANIFEST_SUFFIXES):
-            found.append(_Entry((*parts, name), False, entry.is_symlink()))
+            link = entry.is_symlink()
+            found.append(_Entry((*parts, name), False, link, _unread(entry, link)))
+
+
+def _unread(entry: os.DirEntry[str], link: bool) -> str:
+    """Why a walked file is not read: it is no regular file (opening a FIFO would wait for a writer for
+    ever) or a symbolic link to nothing; "" for a file to read. No system call for a file that is no link:
+    ``scandir`` knows its type."""
+    if _is_file(entry):
+        return ""
+    if link and not os.path.exists(entry.path):
+        return DANGLING_LINK
+    return NOT_REGULAR
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -339,8 +354,10 @@ def load_kustomization(path: Path, *, repo: Path | None = None, default_namespac
 
 
 def load_path(path: Path, *, repo: Path | None = None, default_namespace: str = "") -> list[Resource]:
-    """One command-line input: a kustomize directory (rendered), another directory, or a file."""
-    return [res for item in path_items(path, repo=repo, default_namespace=default_namespace) for res in item.load()]
+    """One command-line input: a kustomize directory (rendered), another directory, or a file. Files that Argo
+    CD leaves out unread (a FIFO, a dangling symbolic link) are left out here too."""
+    items = path_items(path, repo=repo, default_namespace=default_namespace)
+    return [res for item in items if not (isinstance(item, FailedItem) and item.ignored) for res in item.load()]
 
 
 def _file_item(path: Path, repo: Path | None, default_namespace: str, *, walked: bool = False) -> FileItem:
@@ -444,6 +461,14 @@ def path_items(
             if entry.kustomize:
                 if _first(real_dir + relative, seen):
                     out.append(_walked_kustomize_item(Path(shown), repo, default_namespace))
+            elif entry.unread:
+                # named by the entry itself, not by what a link points to
+                unread_path = real_dir + relative
+                display = shown
+                if repo_prefix is not None and unread_path.startswith(repo_prefix):
+                    display = unread_path[len(repo_prefix) :]
+                error = UnreadableFile(f"{display}: {entry.unread}", display, problem=entry.unread)
+                out.append(FailedItem(error, ignored=True))
             elif entry.link:
                 item = _file_item(Path(shown), repo, default_namespace, walked=True)
                 if _first(item.resolved, seen):

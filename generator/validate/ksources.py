@@ -150,7 +150,10 @@ def is_not_a_manifest_source(res: Resource) -> bool:
 
 def unloadable_standin(item: FileItem | FailedItem, error: UnreadableFile) -> Resource | None:
     """What stands for an input found while walking that cannot be loaded: ``unreadable-input``, or
-    ``not-a-manifest`` for a YAML file Argo CD surely ignores; None for a file it does not read at all."""
+    ``not-a-manifest`` for a YAML file Argo CD surely ignores or a file it leaves out unread (an ignored
+    :class:`FailedItem`); None for a file it does not read at all."""
+    if isinstance(item, FailedItem) and item.ignored:
+        return not_a_manifest_source(error.file, error.line, error.column, error.problem)
     if isinstance(item, FileItem):
         text = file_text(item.resolved)
         if skips_file(text):

@@ -265,10 +265,13 @@ class TextItem:
 @dataclass(frozen=True, slots=True)
 class FailedItem:
     """A kustomize directory found while walking a directory that kustomize refused to build: loading it
-    raises its error, which the run reports as an ``unreadable-input`` finding (:attr:`walked`)."""
+    raises its error, which the run reports as an ``unreadable-input`` finding (:attr:`walked`). With
+    ``ignored``, a file found while walking that Argo CD leaves out with a warning and that is not read (a
+    FIFO, a dangling symbolic link: :mod:`generator.models.argocd.directory`): ``not-a-manifest``."""
 
     error: UnreadableFile
     walked: bool = True
+    ignored: bool = False
 
     def load(self) -> list[Resource]:
         raise self.error

@@ -6,6 +6,9 @@ fails on stays an error; a file holding +argocd:skip-file-rendering is not read 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.validate.inputs import load_path
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {a: b}\n"
 SETTINGS = "# tool settings\nsite_name: docs\nnav:\n  - index.md\n"
@@ -86,3 +90,53 @@ def test_a_file_with_argocds_skip_marker_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "draft.yaml").write_text("# +argocd:skip-file-rendering\n" + CM.replace("a: b", "a: 1"))
     code, report = _run(tmp_path)
     assert (code, report["findings"], report["summary"]["resources"]) == (0, [], 1)
+
+
+# ------------------------------------------- files Argo CD leaves out unread: FIFOs, devices, dangling links
+
+
+def _cli(root: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    """The CLI as a process with a time limit: the code before these tests opened a FIFO and waited for ever."""
+    args = [sys.executable, "-m", "generator.cli", "validate", "--repo", str(root), "--format", "json", *extra]
+    done = subprocess.run([*args, str(root)], capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fires_on_a_fifo_without_opening_it(tmp_path: Path, jobs: str) -> None:
+    (tmp_path / "cm.yaml").write_text(CM)
+    os.mkfifo(tmp_path / "pipe.yaml")  # no writer: opening it would block
+    code, report = _cli(tmp_path, "--jobs", jobs)
+    assert code == 0
+    assert _rules(report) == [("not-a-manifest", "warning", "pipe.yaml", 0)]
+    assert "not a regular file" in report["findings"][0]["message"]
+    assert report["summary"]["resources"] == 1
+
+
+def test_fires_on_a_link_to_a_device_and_on_a_dangling_link(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(CM)
+    (tmp_path / "null.yaml").symlink_to("/dev/null")
+    (tmp_path / "gone.yml").symlink_to(tmp_path / "removed.yml")
+    code, report = _run(tmp_path)
+    assert code == 0  # warnings: Argo CD leaves both out and syncs the rest
+    assert _rules(report) == [
+        ("not-a-manifest", "warning", "gone.yml", 0),
+        ("not-a-manifest", "warning", "null.yaml", 0),
+    ]
+    messages = {f["file"]: f["message"] for f in report["findings"]}
+    assert "destination is missing" in messages["gone.yml"]
+    assert "not a regular file" in messages["null.yaml"]
+
+
+def test_a_dangling_link_named_on_the_command_line_still_ends_the_run(tmp_path: Path) -> None:
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "removed.yaml")
+    result = CliRunner().invoke(app, ["validate", "--repo", str(tmp_path), str(tmp_path / "gone.yaml")])
+    assert result.exit_code == 2
+    assert "gone.yaml" in result.output
+
+
+def test_a_sibling_directory_reads_past_files_argo_cd_leaves_out(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(CM)
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "removed.yaml")
+    assert [res.name for res in load_path(tmp_path, repo=tmp_path)] == ["app"]

@@ -3,7 +3,9 @@
 From argoproj/argo-cd ``reposerver/repository/repository.go`` (master, commit 37ee009, 2026-08-22):
 
 - ``getPotentiallyValidManifestFile``: a file whose text holds ``+argocd:skip-file-rendering``
-  (``skipFileRenderingMarker``) is not read at all;
+  (``skipFileRenderingMarker``) is not read at all; neither is a file that is not a regular file (a FIFO, a
+  socket, a device: "Allow only regular files"), nor a symbolic link whose destination is missing: each is
+  left out with a warning, and the sync goes on;
 - ``getObjsFromYAMLOrJSON`` on a ``.yaml``/``.yml`` file: ``splitYAMLOrJSON`` decodes document after
   document into ``unstructured.Unstructured`` (an empty document is skipped) and stops at the first that
   does not decode: a syntax error, or a document that is no mapping or has no ``kind``
@@ -20,6 +22,10 @@ from __future__ import annotations
 SKIP_MARKER = "+argocd:skip-file-rendering"
 _MANIFEST_MARKERS = ("apiVersion:", "kind:", "metadata:")
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+NOT_REGULAR = "not a regular file (a FIFO, socket or device): Argo CD's directory source leaves it out with a warning"
+DANGLING_LINK = "the symbolic link's destination is missing: Argo CD's directory source leaves it out with a warning"
 
 
 def skips_file(text: str) -> bool:

@@ -10,7 +10,10 @@ are such files: they are reported here as a warning, not as ``schema-invalid`` e
 succeeds. The warning is still worth reading: a manifest whose author forgot ``kind:`` is left out the
 same way, silently, and never reaches the cluster. Files that are no manifests can be left out of
 validation with ``exclude`` in ``.gitops-gen.yaml``. A file holding ``+argocd:skip-file-rendering`` is not
-read at all, as Argo CD does not read it. A ``.json`` file that is no object, or a YAML file that Argo CD
+read at all, as Argo CD does not read it. A ``.yaml``, ``.yml`` or ``.json`` file that is no regular file (a
+FIFO, a socket, a device) or a symbolic link whose destination is missing is not read either, and gets this
+warning: Argo CD leaves such a file out with a warning (``getPotentiallyValidManifestFile``), and opening a
+FIFO would wait for a writer for ever. A ``.json`` file that is no object, or a YAML file that Argo CD
 would fail on, is still an error (``schema-invalid``, ``unreadable-input``); so is a file named on the
 command line.
 
