@@ -301,6 +301,21 @@ class GitRepo:
         """Set the index entries under ``roots`` to exactly ``files`` (e.g. to drop staged hand edits)."""
         self._locked_index_update(list(roots), self._write_blobs(files))
 
+    def check_identity(self) -> None:
+        """Raise GitError unless git can name the author and the committer of a commit, as ``git commit``
+        needs them (``git var GIT_AUTHOR_IDENT`` / ``GIT_COMMITTER_IDENT`` fail as ``commit-tree`` would:
+        git ``ident.c``, ``fmt_ident`` with ``IDENT_STRICT``). Checked before a build writes anything, so a
+        machine without ``user.email`` gets its error before the work tree changes, not after."""
+        for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            try:
+                self._git("var", variable)
+            except GitError as exc:
+                raise GitError(
+                    f"git cannot name the {variable.split('_')[1].lower()} of a commit ({exc}): set it with "
+                    '`git config user.name "Your Name"` and `git config user.email you@example.com`, or '
+                    "pass --no-commit; nothing was written"
+                ) from None
+
     def commit_files(
         self, roots: Iterable[str], files: Mapping[str, bytes], message: str, *, expected_head: str | None = None
     ) -> str:

@@ -150,3 +150,29 @@ def test_shell_completion_lists_environments(repo: Path, monkeypatch: pytest.Mon
     assert build._complete_env("pr") == ["prod"]
     monkeypatch.chdir(repo.parent)  # not a repository: no completions, no error
     assert build._complete_env("") == []
+
+
+def test_without_a_git_identity_build_stops_before_writing_anything(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine where git cannot name the committer (no user.email, auto-detection off) gets the error
+    before the work tree changes; before 2026-12-05 the files were written and commit-tree then failed."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    git(repo, "config", "--unset", "user.email")
+    git(repo, "config", "user.useConfigOnly", "true")  # no guess from the host name, on any machine
+    head = git(repo, "rev-parse", "HEAD")
+    before = snapshot(repo)
+    result = CliRunner().invoke(app, ["build", "dev", "--no-validate", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert "git config user.email" in result.output and "nothing was written" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
+    # --no-commit needs no identity
+    result = CliRunner().invoke(app, ["build", "dev", "--no-validate", "--no-commit", "--repo", str(repo)])
+    assert result.exit_code == 0, result.output
+    assert (repo / "overlays" / "dev" / "kustomization.yaml").is_file()
