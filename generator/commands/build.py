@@ -304,8 +304,9 @@ def run(
         print(f"in sync: {len(files)} generated file(s) for {', '.join(env_names)} match", file=out)
         return 0
 
-    if commit:
-        git.check_identity()  # before anything is written (GitError, exit 2)
+    if commit:  # before anything is written (GitError, exit 2)
+        git.check_no_operation_in_progress()
+        git.check_identity()
     with BuildLock(git.git_dir):
         for leftover in [*git.ensure_index_unlocked(), *tree.recover(root), *git.recover()]:
             print(f"cleaned up after an interrupted build: {leftover}", file=out)

@@ -301,6 +301,23 @@ class GitRepo:
         """Set the index entries under ``roots`` to exactly ``files`` (e.g. to drop staged hand edits)."""
         self._locked_index_update(list(roots), self._write_blobs(files))
 
+    def check_no_operation_in_progress(self) -> None:
+        """Raise GitError while a merge, cherry-pick or revert waits to be committed. git refuses a commit of
+        some paths then ("cannot do a partial commit during a merge.": git builtin/commit.c,
+        ``prepare_index``, with ``determine_whence`` reading ``MERGE_HEAD`` and ``CHERRY_PICK_HEAD``), and a
+        build commits only the generated paths: its commit would land in the middle of the user's merge."""
+        for name, what, finish in (
+            ("MERGE_HEAD", "a merge", "git merge --abort"),
+            ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --abort"),
+            ("REVERT_HEAD", "a revert", "git revert --abort"),
+        ):
+            if (self.git_dir / name).exists():
+                raise GitError(
+                    f"{what} is in progress ({name}), and git commits no single paths during one: finish it with "
+                    f"git commit or undo it with {finish}, then build again (or pass --no-commit); nothing was "
+                    "written"
+                )
+
     def check_identity(self) -> None:
         """Raise GitError unless git can name the author and the committer of a commit, as ``git commit``
         needs them (``git var GIT_AUTHOR_IDENT`` / ``GIT_COMMITTER_IDENT`` fail as ``commit-tree`` would:

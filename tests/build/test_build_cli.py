@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,3 +177,25 @@ def test_without_a_git_identity_build_stops_before_writing_anything(
     result = CliRunner().invoke(app, ["build", "dev", "--no-validate", "--no-commit", "--repo", str(repo)])
     assert result.exit_code == 0, result.output
     assert (repo / "overlays" / "dev" / "kustomization.yaml").is_file()
+
+
+def test_during_a_merge_build_stops_before_writing_anything(repo: Path) -> None:
+    """git refuses to commit single paths while a merge waits (builtin/commit.c); a build committed its paths
+    in the middle of the user's conflicted merge until 2026-12-05."""
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "README.md").write_text("# platform, side\n")
+    git(repo, "commit", "-qam", "side")
+    git(repo, "checkout", "-q", "main")
+    (repo / "README.md").write_text("# platform, main\n")
+    git(repo, "commit", "-qam", "main")
+    merged = subprocess.run(["git", "merge", "side"], cwd=repo, capture_output=True, text=True, check=False)
+    assert merged.returncode != 0 and (repo / ".git" / "MERGE_HEAD").exists()  # a conflict waits
+    head = git(repo, "rev-parse", "HEAD")
+    before = snapshot(repo)
+    result = CliRunner().invoke(app, ["build", "dev", "--no-validate", "--repo", str(repo)])
+    assert result.exit_code == 2, result.output
+    assert "a merge is in progress" in result.output and "git merge --abort" in result.output
+    assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
+    assert (repo / ".git" / "MERGE_HEAD").exists()
+    result = CliRunner().invoke(app, ["build", "dev", "--no-validate", "--no-commit", "--repo", str(repo)])
+    assert result.exit_code == 0, result.output
