@@ -35,7 +35,7 @@ from generator.validate.profiles import PROFILE_NAMES
 from generator.validate.progress import progress_display
 from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
-from generator.validate.schemas import SchemaStore
+from generator.validate.schemas import SchemaStore, newer_than_bundled
 
 
 class Format(StrEnum):
@@ -197,12 +197,14 @@ def run(
     allow_remote: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    notes: TextIO | None = None,
 ) -> int:
     """Validate and report; 0 clean, 1 when a finding reaches ``fail_on``. Input errors raise.
 
     ``jobs``: worker processes (default: the cores available, at most the cgroup's CPU limit); the output is
     the same for every value.
-    ``progress``: show files and resources done on stderr once the run takes longer than ~2 s."""
+    ``progress``: show files and resources done on stderr once the run takes longer than ~2 s.
+    ``notes``: where to say what the run did instead of what was asked (stderr in the CLI; never the report)."""
     repo = (repo or Path.cwd()).resolve()
     repo_config = _repo_config(repo, config)
     threshold = Severity(fail_on).rank
@@ -230,6 +232,12 @@ def run(
         if store is None:
             store = SchemaStore(unit.kubernetes_version, locations=schema_locations or (), crd_files=crds or ())
             stores[unit.kubernetes_version] = store
+            if notes is not None and newer_than_bundled(unit.kubernetes_version, store.kubernetes_version):
+                print(
+                    f"gitops-gen: note: Kubernetes {unit.kubernetes_version} is newer than the bundled schemas; "
+                    f"validating against {store.kubernetes_version}, the newest (fields added since are unknown)",
+                    file=notes,
+                )
         overrides = {**repo_config.severity, **unit.overrides}  # the environment file wins
         settings = Settings(unit.profile, overrides, ignore_missing_schemas, unit.only)
         external = frozenset([*unit.external, *declared])
@@ -360,6 +368,7 @@ def cli(
             allow_remote=allow_remote,
             jobs=jobs,
             progress=sys.stderr.isatty(),  # stdout carries the report alone, in every format
+            notes=sys.stderr,
         ),
         fast=True,
     )

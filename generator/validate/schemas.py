@@ -84,7 +84,15 @@ def _minor(version: str) -> tuple[int, int]:
     m = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", version.strip())
     if not m:
         raise InputError(f"--kubernetes-version: '{version}' is not a version like 1.33")
+    if int(m.group(1)) != 1:
+        raise InputError(f"--kubernetes-version: '{version}' is no Kubernetes version (they are 1.x, like 1.33)")
     return int(m.group(1)), int(m.group(2))
+
+
+def newer_than_bundled(requested: str | None, used: str) -> bool:
+    """Whether ``requested`` is a newer Kubernetes version than the schemas ``used`` for it (the newest
+    bundled): a field that a newer version added is then unknown to them."""
+    return bool(requested) and _minor(str(requested)) > _minor(used)
 
 
 def resolve_version(requested: str | None) -> str:

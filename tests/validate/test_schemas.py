@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -598,3 +599,26 @@ def test_a_built_in_int_or_string_field_says_so_too() -> None:
         "/spec/ports/0/targetPort",
         "1.5 is neither an integer nor a string (an int-or-string field)",
     )
+
+
+def test_a_version_that_is_no_kubernetes_version_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no Kubernetes version"):
+        resolve_version("9.99")
+    with pytest.raises(InputError, match="no Kubernetes version"):
+        resolve_version("2.0")
+
+
+def test_a_newer_version_than_bundled_is_validated_with_the_newest_and_said_so_on_stderr(tmp_path: Path) -> None:
+    """The CLI as a user runs it: stdout holds the report alone, stderr says which schemas were used."""
+    newest = available_versions()[-1]
+    newer = f"1.{int(newest.split('.')[1]) + 3}"
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    args = [sys.executable, "-m", "generator.cli", "validate", "--format", "json", str(tmp_path)]
+    done = subprocess.run([*args, "--kubernetes-version", newer], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]["errors"] == 0
+    assert f"Kubernetes {newer} is newer than the bundled schemas; validating against {newest}" in done.stderr
+    same = subprocess.run([*args, "--kubernetes-version", newest], capture_output=True, text=True, check=False)
+    assert same.returncode == 0 and same.stderr == ""
+    wrong = subprocess.run([*args, "--kubernetes-version", "9.99"], capture_output=True, text=True, check=False)
+    assert wrong.returncode == 2 and "no Kubernetes version" in wrong.stderr and wrong.stdout == ""
