@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,15 @@ def _minor(version: str) -> tuple[int, int]:
     if int(m.group(1)) != 1:
         raise InputError(f"--kubernetes-version: '{version}' is no Kubernetes version (they are 1.x, like 1.33)")
     return int(m.group(1)), int(m.group(2))
+
+
+def _fixed_folder(location: str) -> str:
+    """The folder a ``--schema-location`` names before its first template variable ("" when none): a plain
+    folder, or the directory part of a template (``schemas/{{.Group}}/...`` -> ``schemas``)."""
+    path = location[len("file://") :] if location.startswith("file://") else location
+    if "{{" not in path and not path.endswith(".json"):
+        return path
+    return os.path.dirname(path.split("{{", 1)[0])
 
 
 def newer_than_bundled(requested: str | None, used: str) -> bool:
@@ -293,6 +303,11 @@ class SchemaStore:
         for loc in self.locations:
             if loc != "default" and re.match(r"^[a-z][a-z0-9+.-]*://", loc) and not loc.startswith("file://"):
                 raise InputError(f"--schema-location {loc}: only local folders are supported (validation is offline)")
+            if loc != "default":
+                folder = _fixed_folder(loc)
+                if folder and not os.path.isdir(folder):
+                    # a typo would otherwise make every resource a missing-schema error
+                    raise InputError(f"--schema-location {loc}: no such directory {folder}")
         self._crds: dict[tuple[str, str, str], dict[str, Any]] = {}
         # (group, kind) of the --crd CRDs that say ``scope: Cluster`` (model.declare_cluster_scoped)
         self.cluster_scoped: set[tuple[str, str]] = set()

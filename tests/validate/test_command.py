@@ -106,6 +106,7 @@ def test_crd_and_schema_location_options(tmp_path: Path) -> None:
     crd_file = crd / "prometheus-operator-v0.89.0_monitoring.coreos.com_servicemonitors.yaml"
     code, out = _run([str(tmp_path / "sm.yaml")], repo=tmp_path, crds=[crd_file])
     assert code == 1 and "[unknown-field]" in out
+    (tmp_path / "nothing").mkdir()  # a folder without the schema (one that does not exist exits 2)
     code, out = _run([str(tmp_path / "sm.yaml")], repo=tmp_path, schema_locations=[str(tmp_path / "nothing")])
     assert "[missing-schema]" in out
 

@@ -622,3 +622,19 @@ def test_a_newer_version_than_bundled_is_validated_with_the_newest_and_said_so_o
     assert same.returncode == 0 and same.stderr == ""
     wrong = subprocess.run([*args, "--kubernetes-version", "9.99"], capture_output=True, text=True, check=False)
     assert wrong.returncode == 2 and "no Kubernetes version" in wrong.stderr and wrong.stdout == ""
+
+
+def test_a_schema_location_folder_that_does_not_exist_is_an_input_error(tmp_path: Path) -> None:
+    """A typo in --schema-location made every resource a missing-schema error; now it exits 2 at once."""
+    missing = tmp_path / "schemas"
+    with pytest.raises(InputError, match="no such directory"):
+        SchemaStore("1.33", locations=[str(missing)])
+    with pytest.raises(InputError, match=f"no such directory {missing}"):
+        SchemaStore("1.33", locations=[f"file://{missing}/{{{{ .Group }}}}/{{{{.ResourceKind}}}}.json"])
+    missing.mkdir()
+    SchemaStore("1.33", locations=[str(missing), f"{missing}/{{{{ .Group }}}}/{{{{.ResourceKind}}}}.json"])
+    SchemaStore("1.33", locations=["{{ .Group }}/{{.ResourceKind}}.json"])  # relative to a folder per group
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    args = [sys.executable, "-m", "generator.cli", "validate", str(tmp_path / "cm.yaml")]
+    done = subprocess.run([*args, "--schema-location", str(tmp_path / "typo")], capture_output=True, text=True)
+    assert done.returncode == 2 and "no such directory" in done.stderr and "Traceback" not in done.stderr
