@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -18,6 +19,18 @@ from generator.errors import GitopsGenError
 _fast_exit = False
 # What a command hands to keep_until_exit: referenced here, so it is never freed.
 _kept: list[object] = []
+
+
+def find_project(start: Path) -> Path:
+    """The GitOps project a command run in ``start`` works on: the nearest directory from ``start`` up that
+    holds ``environments/`` or ``overlays/`` (as git finds ``.git``), so ``plan dev`` or ``validate --env
+    dev`` work from ``overlays/dev/`` as ``build dev`` does; ``start`` itself when none does (its errors then
+    name it)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "environments").is_dir() or (folder / "overlays").is_dir():
+            return folder
+    return start
 
 
 def enable_fast_exit() -> None:

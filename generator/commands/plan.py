@@ -17,7 +17,7 @@ from typing import Annotated, Any, TextIO
 import typer
 import yaml
 
-from generator.cli_support import exit_with
+from generator.cli_support import exit_with, find_project
 from generator.errors import InputError
 from generator.kustomize.files import SAFE_LOADER, kustomization_file
 from generator.models.argocd import prereqs as prereq_model
@@ -140,10 +140,12 @@ def to_json(env: str, sim: sim_model.Simulation, warnings: list[str]) -> dict[st
     return {"environment": env, "path": f"overlays/{env}", "warnings": warnings, **sim_model.to_dict(sim)}
 
 
-def run(env: str, *, fmt: str = "text", repo: Path = Path("."), out: TextIO) -> int:
-    """Print the simulated first sync of ``env``; 0 without hazards, 1 with (2 for input errors, raised)."""
+def run(env: str, *, fmt: str = "text", repo: Path | None = None, out: TextIO) -> int:
+    """Print the simulated first sync of ``env``; 0 without hazards, 1 with (2 for input errors, raised).
+    ``repo``: the project root (default: found from the current directory up, :func:`find_project`)."""
     if fmt not in ("text", "json"):
         raise InputError(f"unknown format {fmt!r} (expected text or json)")
+    repo = repo if repo is not None else find_project(Path.cwd())
     sim, warnings = simulate(repo, env)
     if fmt == "json":
         out.write(json.dumps(to_json(env, sim, warnings), indent=2, sort_keys=True) + "\n")
@@ -156,8 +158,15 @@ def cli(
     env: Annotated[str, typer.Argument(help="Environment whose overlays/ENV is planned.", show_default=False)],
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     repo: Annotated[
-        Path, typer.Option("--repo", help="GitOps repository root.", file_okay=False, show_default=True)
-    ] = Path("."),
+        Path | None,
+        typer.Option(
+            "--repo",
+            help="GitOps repository root (default: the nearest directory from here up that holds environments/ "
+            "or overlays/).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Simulate the first Argo CD sync of overlays/ENV, with health.
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from generator.cli_support import exit_with, keep_until_exit
+from generator.cli_support import exit_with, find_project, keep_until_exit
 from generator.errors import InputError
 from generator.kustomize.remote import allowing_remote
 from generator.kustomize.renders import concurrent_renders, render_ahead
@@ -205,6 +205,8 @@ def run(
     the same for every value.
     ``progress``: show files and resources done on stderr once the run takes longer than ~2 s.
     ``notes``: where to say what the run did instead of what was asked (stderr in the CLI; never the report)."""
+    if repo is None and (env or not paths):
+        repo = find_project(Path.cwd())  # the project's overlays and environments, also from overlays/
     repo = (repo or Path.cwd()).resolve()
     repo_config = _repo_config(repo, config)
     threshold = Severity(fail_on).rank
@@ -269,7 +271,12 @@ def cli(
         ),
     ] = None,
     repo: Annotated[
-        Path | None, typer.Option("--repo", help="Repository root (default: the current directory).")
+        Path | None,
+        typer.Option(
+            "--repo",
+            help="Repository root (default: with --env or without PATH, the nearest directory from here up that "
+            "holds environments/ or overlays/; otherwise the current directory).",
+        ),
     ] = None,
     env: Annotated[
         str | None,

@@ -219,3 +219,17 @@ def test_alternative_providers_plan_cleanly_and_project_matches_kustomize(tmp_pa
     ]
     target = hpa["spec"]["scaleTargetRef"]
     assert [(i["kind"], i["name"]) for i in app_doc["spec"]["ignoreDifferences"]] == [(target["kind"], target["name"])]
+
+
+def test_plan_finds_the_project_from_a_subdirectory(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`plan dev` in overlays/ plans the project above, as `build dev` builds it (until 2026-12-05: "unknown
+    environment 'dev' (available: none)")."""
+    monkeypatch.chdir(repo / "overlays" / "dev")
+    result = CliRunner().invoke(app, ["plan", "dev", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["path"] == "overlays/dev"
+    outside = repo.parent / "elsewhere"
+    outside.mkdir(exist_ok=True)
+    monkeypatch.chdir(outside)  # no project from here up: the error names the environment
+    result = CliRunner().invoke(app, ["plan", "dev"])
+    assert result.exit_code == 2 and "unknown environment 'dev'" in result.output

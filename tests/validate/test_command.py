@@ -208,3 +208,20 @@ def test_other_kustomize_failures_are_render_errors(kustomize_repo: Path) -> Non
     result = CliRunner().invoke(app, ["validate", "--repo", str(kustomize_repo)])
     assert result.exit_code == 2
     assert "kustomize failed" in result.output and "missing.yaml" in result.output
+
+
+def test_env_and_overlay_runs_find_the_project_from_a_subdirectory(
+    env_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`validate --env dev` and `validate` in overlays/ validate the project above (as `build dev` works
+    there); a PATH stays relative to the current directory."""
+    monkeypatch.chdir(env_repo / "overlays")
+    for args in (["--env", "dev"], []):
+        result = CliRunner().invoke(app, ["validate", "--format", "json", *args])
+        assert result.exit_code in (0, 1), result.output
+        report = json.loads(result.output)
+        assert report["summary"]["resources"] == 2
+        assert {f["file"] for f in report["findings"]} >= {"base/service.yaml"}
+    result = CliRunner().invoke(app, ["validate", "--format", "json", "dev"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.output)["summary"]["resources"] == 2
