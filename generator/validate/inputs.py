@@ -96,6 +96,8 @@ class _Entry:
     link: bool  # a symbolic link: its target decides the file's real path
     # why the file is left out unread, as Argo CD leaves it out (generator.models.argocd.directory); "" to read it
     unread: str = ""
+    # why a directory below could not be listed ("" when it could): unreadable-input, as Argo CD's walk fails
+    error: str = ""
 
 
 # (the inputs below a directory, the Helm charts below it as paths relative to it): one walk
@@ -193,7 +195,14 @@ def _visit(
     try:
         with os.scandir(path) as listing:
             entries = sorted(listing, key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        # Argo CD's walk of a directory source stops the manifest generation at an unreadable directory
+        # (reposerver/repository/repository.go, getPotentiallyValidManifests: "if err != nil { return err }"):
+        # an error, not a directory silently left out
+        problem = f"cannot read the directory: {exc.strerror or exc}"
+        if not parts:
+            raise UnreadableFile(f"{path}: {problem}", path, problem=problem) from None
+        found.append(_Entry(parts, False, False, error=problem))
         return
     kind = _directory_kind(entries)
     if kind == "kustomize" and parts:
@@ -461,6 +470,9 @@ def path_items(
             if entry.kustomize:
                 if _first(real_dir + relative, seen):
                     out.append(_walked_kustomize_item(Path(shown), repo, default_namespace))
+            elif entry.error:
+                display = display_path(Path(shown), repo)
+                out.append(FailedItem(UnreadableFile(f"{display}: {entry.error}", display, problem=entry.error)))
             elif entry.unread:
                 # named by the entry itself, not by what a link points to
                 unread_path = real_dir + relative

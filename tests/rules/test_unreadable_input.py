@@ -5,6 +5,7 @@ command line still ends the run with exit 2 (real files, real kustomize, through
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,35 @@ def test_fires_at_the_remote_entry_of_a_walked_kustomization_without_allow_remot
     assert report["summary"]["resources"] == 1
     code, out = _validate("--repo", str(tmp_path), str(tmp_path / "apps" / "web"))
     assert code == 2 and "is remote" in out, out
+
+
+def _deny_listing(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """Listing ``denied`` fails as it does for a user without read permission on it. (The suite runs as root
+    in CI, where permission bits do not stop a listing, so the refusal is made here.)"""
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.path.realpath(path) == os.path.realpath(denied):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_fires_on_a_walked_directory_that_cannot_be_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argo CD's walk stops the manifest generation at an unreadable directory; it was left out silently."""
+    (tmp_path / "cm.yaml").write_text(CM.format(name="a"))
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "cm.yaml").write_text(CM.format(name="b"))
+    _deny_listing(monkeypatch, tmp_path / "locked")
+    code, report = _report(tmp_path)
+    assert code == 1
+    assert _unreadable(report) == [("locked", 0, 0, "not validated: cannot read the directory: Permission denied")]
+    assert report["summary"]["resources"] == 1
+
+
+def test_a_named_directory_that_cannot_be_listed_ends_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "locked").mkdir()
+    _deny_listing(monkeypatch, tmp_path / "locked")
+    code, out = _validate("--repo", str(tmp_path), str(tmp_path / "locked"))
+    assert code == 2 and "cannot read the directory: Permission denied" in out
