@@ -189,3 +189,31 @@ def test_walking_a_directory_leaves_no_cycles(tmp_path: Path) -> None:
         (tmp_path / name).write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     assert [p.relative_to(tmp_path).as_posix() for p in stream_inputs(tmp_path)] == ["a/b/c.yaml", "a/d.yaml", "e.yaml"]
     assert _cyclic_garbage(lambda: stream_inputs(tmp_path)) == []
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_with_a_byte_order_mark_is_read_as_argo_cd_and_kubectl_read_it(tmp_path: Path, codec: str) -> None:
+    """Windows PowerShell 5 writes `kubectl get -o yaml > cm.yaml` as UTF-16 with a byte order mark and CRLF.
+    Argo CD (TomOnTime/utfutil) and kubectl (cli-runtime FileVisitor) decode it by the mark; it was an
+    unreadable-input error ("not UTF-8 text"). Findings point at the same line and column as in UTF-8."""
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    text = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: app\r\ndata:\r\n  enabled: true\r\n"
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    (tmp_path / "win").mkdir()
+    (tmp_path / "win" / "cm.yaml").write_bytes(bom + text.encode(codec))
+    (tmp_path / "unix").mkdir()
+    (tmp_path / "unix" / "cm.yaml").write_text(text.replace("\r\n", "\n"))
+    [res] = load_file(tmp_path / "win" / "cm.yaml")
+    assert res.obj["metadata"] == {"name": "app"} and res.obj["data"] == {"enabled": True}
+
+    def findings(directory: str) -> list[tuple[str, int, int, str]]:
+        args = ["validate", "--repo", str(tmp_path), "--format", "json", str(tmp_path / directory)]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, result.output
+        return [(f["rule"], f["line"], f["column"], f["message"]) for f in json.loads(result.output)["findings"]]
+
+    assert findings("win") == findings("unix") != []
+    assert ("schema-invalid", 6, 3) in {f[:3] for f in findings("win")}
