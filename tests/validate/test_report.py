@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -162,3 +163,14 @@ def test_json_with_its_string_cache_full_and_cleared(monkeypatch: pytest.MonkeyP
     summary = {"resources": 5, "errors": 0, "warnings": 9, "infos": 0, "findings": 9}
     expected = json.dumps({"summary": summary, "findings": [f.to_dict() for f in findings]}, indent=2) + "\n"
     assert _render("json", findings) == expected
+
+
+def test_sarif_uris_are_uri_references_for_any_file_name() -> None:
+    """A path with a space, "#", "%" or a non-ASCII letter is percent-encoded (RFC 3986): until 2026-12-05
+    "my dir/c#m.yaml" went into the uri as is, which a SARIF consumer reads as "my dir/c" plus a fragment."""
+    names = ["my dir/ü/c#m.yaml", "100%/a b.yaml", "base/service.yaml"]
+    findings = [Finding(message="m", rule="job-ttl", severity=Severity.INFO, file=name, line=1) for name in names]
+    doc = json.loads(_render("sarif", findings))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]]
+    assert sorted(uris) == ["100%25/a%20b.yaml", "base/service.yaml", "my%20dir/%C3%BC/c%23m.yaml"]
+    assert sorted(unquote(u) for u in uris) == sorted(names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from generator import __version__
 from generator.validate.model import Finding, Severity
@@ -61,7 +62,11 @@ class SarifReporter(Reporter):
 
     @staticmethod
     def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
-        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": f.file or "unknown"}}}
+        # "A string containing a valid relative or absolute URI" (sarif-schema-2.1.0.json, artifactLocation.uri):
+        # a space, "#" or "%" in a path, or a non-ASCII letter, is percent-encoded (RFC 3986), so that
+        # "c#m.yaml" is no fragment; "/" stays the path separator
+        uri = quote(f.file, safe="/") if f.file else "unknown"
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
         if f.line > 0:
             region: dict[str, int] = {"startLine": f.line}
             if f.column > 0:
