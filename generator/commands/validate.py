@@ -19,10 +19,8 @@ from generator.validate.cpus import default_jobs
 from generator.validate.engine import Settings, sort_findings
 from generator.validate.inputs import (
     SourceDuplicateKeys,
-    excluding,
     input_items,
     kustomize_targets,
-    one_walk_per_directory,
     overlay_dirs,
     path_items,
     render_now,
@@ -36,6 +34,7 @@ from generator.validate.progress import progress_display
 from generator.validate.repoconfig import RepoConfig, find_config, load_config, sibling_objects
 from generator.validate.report import FORMATS, make_reporter
 from generator.validate.schemas import SchemaStore, newer_than_bundled
+from generator.validate.walk import excluding, one_walk_per_directory
 
 
 class Format(StrEnum):

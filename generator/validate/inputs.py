@@ -4,65 +4,27 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from generator.errors import InputError, KustomizeRefused, RenderError, UnreadableFile
-from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
+from generator.kustomize.files import kustomization_file, read_kustomization
 from generator.kustomize.remote import RemoteRefused
 from generator.kustomize.renders import rendered
-from generator.models.argocd.directory import DANGLING_LINK, NOT_REGULAR
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, load_file_at
 from generator.validate.model import Resource, pointer
 from generator.validate.positions import locate_plain
-
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-HELM_CHART_SUFFIX = "Chart.yaml"
-
-
-def is_kustomization_dir(path: Path) -> bool:
-    return path.is_dir() and kustomization_file(path) is not None
-
-
-def is_helm_chart(path: Path) -> bool:
-    """A directory Argo CD renders with helm: it holds a file whose name ends in ``Chart.yaml`` and no
-    kustomization. (argoproj/argo-cd util/app/discovery/discovery.go ``Discover``: a ``*Chart.yaml``
-    makes the directory Helm, a kustomization file makes it Kustomize, and the kustomization, later in
-    the walk's lexical order, wins when both are there.) Its templates are Go templates, not YAML."""
-    if not path.is_dir():
-        return False
-    try:
-        with os.scandir(path) as listing:
-            return _directory_kind(list(listing)) == "helm"
-    except OSError:
-        return False
-
-
-def is_component(directory: Path) -> bool:
-    """A kustomize Component (``kind: Component``, kubernetes-sigs/kustomize api/types/kustomization.go
-    ``ComponentKind``): a piece that overlays include through ``components:``, not a build of its own (its
-    patches need the resources of the kustomization that includes it). Found below a directory ``validate``
-    walks, it is neither rendered nor read as plain files: it is checked within the overlays that use it."""
-    loaded = read_kustomization(directory)
-    return loaded is not None and loaded[1].get("kind") == "Component"
-
-
-def _directory_kind(entries: list[os.DirEntry[str]]) -> str:
-    """What a directory's listing makes it: "kustomize" (a kustomization file), "helm" (a ``*Chart.yaml``
-    file and no kustomization, see :func:`is_helm_chart`) or "" (plain files)."""
-    if any(e.name in KUSTOMIZATION_FILES and _is_file(e) for e in entries):
-        return "kustomize"
-    if any(e.name.endswith(HELM_CHART_SUFFIX) and _is_file(e) for e in entries):
-        return "helm"
-    return ""
+from generator.validate.walk import (
+    MANIFEST_SUFFIXES,
+    input_entries,
+    is_helm_chart,
+    is_kustomization_dir,
+    kustomize_dirs_below,
+)
 
 
 def display_path(path: Path, repo: Path | None) -> str:
@@ -85,186 +47,6 @@ def manifest_files(directory: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / f for f in sorted(files) if f.endswith(MANIFEST_SUFFIXES) and not f.startswith("."))
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One input below a walked directory."""
-
-    parts: tuple[str, ...]  # the path relative to the directory walked
-    kustomize: bool  # a kustomize directory (rendered), not a file
-    link: bool  # a symbolic link: its target decides the file's real path
-    # why the file is left out unread, as Argo CD leaves it out (generator.models.argocd.directory); "" to read it
-    unread: str = ""
-    # why a directory below could not be listed ("" when it could): unreadable-input, as Argo CD's walk fails
-    error: str = ""
-
-
-# (the inputs below a directory, the Helm charts below it as paths relative to it): one walk
-_Listing = tuple[list[_Entry], list[tuple[str, ...]]]
-_LISTINGS: ContextVar[dict[str, _Listing] | None] = ContextVar("listings", default=None)
-
-
-@contextmanager
-def one_walk_per_directory() -> Iterator[None]:
-    """Within this block, a directory is walked once however often its listing is asked for. ``validate``
-    asks three times for each directory it is given (its inputs, the kustomize directories among them, the
-    Helm charts below it): about 25 ms of 6,668 files, before anything runs in parallel."""
-    token = _LISTINGS.set({})
-    try:
-        yield
-    finally:
-        _LISTINGS.reset(token)
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusions:
-    """Paths that walking a directory skips (``.gitops-gen.yaml``'s ``exclude``): ``fnmatch`` globs over the
-    POSIX path relative to ``base`` (the configuration file's directory), where ``*`` also matches ``/``. A
-    directory that matches, with or without a trailing ``/``, is not entered. Inputs named on the command
-    line are never excluded."""
-
-    base: str  # absolute, resolved
-    patterns: tuple[str, ...]
-
-    def below(self, directory: str) -> str | None:
-        """``directory``'s path relative to :attr:`base` ("" for the base itself), None when outside it."""
-        real = os.path.realpath(directory)
-        if real == self.base:
-            return ""
-        prefix = os.path.join(self.base, "")
-        return real[len(prefix) :] if real.startswith(prefix) else None
-
-    def skips(self, relative: str, is_dir: bool) -> bool:
-        candidates = (relative, relative + "/") if is_dir else (relative,)
-        return any(fnmatch.fnmatchcase(c, pattern) for pattern in self.patterns for c in candidates)
-
-
-_EXCLUSIONS: ContextVar[Exclusions | None] = ContextVar("exclusions", default=None)
-
-
-@contextmanager
-def excluding(base: Path, patterns: Sequence[str]) -> Iterator[None]:
-    """Within this block, walking a directory skips the paths ``patterns`` match (:class:`Exclusions`)."""
-    token = _EXCLUSIONS.set(Exclusions(os.path.realpath(base), tuple(patterns)) if patterns else None)
-    try:
-        yield
-    finally:
-        _EXCLUSIONS.reset(token)
-
-
-def _listing(directory: Path) -> _Listing:
-    cache = _LISTINGS.get()
-    key = str(directory)
-    if cache is not None and key in cache:
-        return cache[key]
-    found: list[_Entry] = []
-    charts: list[tuple[str, ...]] = []
-    exclusions = _EXCLUSIONS.get()
-    at = exclusions.below(key) if exclusions is not None else None
-    if exclusions is not None and at is not None:
-        _visit(key, (), found, charts, (exclusions, at + "/" if at else ""))
-    else:
-        _visit(key, (), found, charts)
-    found.sort(key=lambda e: e.parts)
-    charts.sort()
-    if cache is not None:
-        cache[key] = (found, charts)
-    return found, charts
-
-
-def _input_entries(directory: Path) -> list[_Entry]:
-    """The inputs below ``directory``, sorted by path, walked as ``os.walk`` walks (hidden entries and
-    symbolic links to directories are not entered, unreadable directories are skipped), with what
-    ``os.scandir`` already knows about each entry: no pathlib object and no ``lstat`` per file."""
-    return _listing(directory)[0]
-
-
-def _visit(
-    path: str,
-    parts: tuple[str, ...],
-    found: list[_Entry],
-    charts: list[tuple[str, ...]],
-    exclude: tuple[Exclusions, str] | None = None,
-) -> None:
-    """:func:`_listing` below ``path``. A module function, not a closure: a recursive closure refers to
-    itself through its cell, a cycle that would keep ``found`` alive until the collector runs. One
-    ``scandir`` per directory: its listing tells a kustomize directory and a Helm chart apart
-    (:func:`_directory_kind`, as :func:`is_helm_chart` does). ``exclude``: the exclusions and the walked
-    directory's path relative to their base ("" or ending in "/")."""
-    try:
-        with os.scandir(path) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError as exc:
-        # Argo CD's walk of a directory source stops the manifest generation at an unreadable directory
-        # (reposerver/repository/repository.go, getPotentiallyValidManifests: "if err != nil { return err }"):
-        # an error, not a directory silently left out
-        problem = f"cannot read the directory: {exc.strerror or exc}"
-        if not parts:
-            raise UnreadableFile(f"{path}: {problem}", path, problem=problem) from None
-        found.append(_Entry(parts, False, False, error=problem))
-        return
-    kind = _directory_kind(entries)
-    if kind == "kustomize" and parts:
-        if not is_component(Path(path)):
-            found.append(_Entry(parts, True, False))
-        return
-    if kind == "helm":
-        charts.append(parts)  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
-        return
-    prefix = path if path.endswith("/") else path + "/"
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if exclude is not None and exclude[0].skips(exclude[1] + "/".join((*parts, name)), is_dir):
-            continue
-        if is_dir:
-            if not entry.is_symlink():
-                _visit(prefix + name, (*parts, name), found, charts, exclude)
-        elif name.endswith(MANIFEST_SUFFIXES):
-            link = entry.is_symlink()
-            found.append(_Entry((*parts, name), False, link, _unread(entry, link)))
-
-
-def _unread(entry: os.DirEntry[str], link: bool) -> str:
-    """Why a walked file is not read: it is no regular file (opening a FIFO would wait for a writer for
-    ever) or a symbolic link to nothing; "" for a file to read. No system call for a file that is no link:
-    ``scandir`` knows its type."""
-    if _is_file(entry):
-        return ""
-    if link and not os.path.exists(entry.path):
-        return DANGLING_LINK
-    return NOT_REGULAR
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
-
-
-def stream_inputs(directory: Path) -> list[Path]:
-    """What a plain directory holds, in order: its YAML/JSON files and, instead of their files, the
-    kustomize directories below it (each is rendered: ``validate overlays/`` renders every overlay).
-    Helm charts (:func:`is_helm_chart`) are left out: :func:`helm_charts` lists them."""
-    return [directory.joinpath(*entry.parts) for entry in _input_entries(directory)]
-
-
-def kustomize_dirs_below(directory: Path) -> list[Path]:
-    """The kustomize directories that :func:`stream_inputs` lists for ``directory`` (no Path per file)."""
-    return [directory.joinpath(*entry.parts) for entry in _input_entries(directory) if entry.kustomize]
-
-
-def helm_charts(directory: Path) -> list[Path]:
-    """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, sorted by path
-    (not those below a kustomize directory: kustomize renders its own ``helmCharts``)."""
-    return [directory.joinpath(*parts) for parts in _listing(directory)[1]]
 
 
 def render_kustomization(path: Path) -> str:
@@ -464,7 +246,7 @@ def path_items(
         shown_prefix = "" if root == "." else root if root.endswith("/") else root + "/"
         real_dir = os.path.join(os.path.realpath(path), "")
         repo_prefix = os.path.join(os.path.realpath(repo), "") if repo is not None else None
-        for entry in _input_entries(path):
+        for entry in input_entries(path):
             relative = "/".join(entry.parts)
             shown = shown_prefix + relative
             if entry.kustomize:

@@ -17,18 +17,16 @@ from pathlib import Path
 from generator.errors import InputError, UnreadableFile
 from generator.kustomize.files import kustomization_file
 from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
-from generator.validate.inputs import (
+from generator.validate.inputs import display_path, kustomize_dirs, load_file
+from generator.validate.load import DocSource, FailedItem, FileItem, file_text
+from generator.validate.model import Resource
+from generator.validate.walk import (
     HELM_CHART_SUFFIX,
-    display_path,
     helm_charts,
     is_helm_chart,
     is_kustomization_dir,
-    kustomize_dirs,
     kustomize_dirs_below,
-    load_file,
 )
-from generator.validate.load import DocSource, FailedItem, FileItem, file_text
-from generator.validate.model import Resource
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 HELM_CHART_KIND = "HelmChart"  # what a chart stands for among the sources (no apiVersion: no API object)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from generator.commands import validate as validate_cmd
 from generator.validate.context import Context
-from generator.validate.inputs import is_helm_chart
 from generator.validate.rules import helm_chart_not_rendered as rule
+from generator.validate.walk import is_helm_chart
 
 TEMPLATE = """\
 apiVersion: apps/v1

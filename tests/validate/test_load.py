@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from generator.errors import InputError
-from generator.validate.inputs import load_file, load_inputs, load_path, stream_inputs
+from generator.validate.inputs import load_file, load_inputs, load_path
 from generator.validate.load import load_text
+from generator.validate.walk import stream_inputs
 from generator.validate.yaml_exact import resolve_plain
 
 

@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate.inputs import (
-    helm_charts,
-    kustomize_dirs_below,
-    one_walk_per_directory,
-    path_items,
-    stream_inputs,
-)
+from generator.validate.inputs import path_items
 from generator.validate.load import FileItem
+from generator.validate.walk import helm_charts, kustomize_dirs_below, one_walk_per_directory, stream_inputs
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
 
