@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.kustomize.files import kustomization_file
 from generator.validate import fastpos
+from generator.validate.genpos import GeneratorMap
 from generator.validate.model import Resource
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -204,7 +205,9 @@ class SourceMap:
         self.repo = repo.resolve()
         self.docs: dict[tuple[str, str], list[SourceDoc]] = {}
         seen: set[Path] = set()
-        for root in kustomize_dirs(overlay_dir):
+        roots = kustomize_dirs(overlay_dir)
+        self.generated = GeneratorMap(self.repo, overlay_dir, roots)  # configMapGenerator, secretGenerator
+        for root in roots:
             for dirpath, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -244,9 +247,12 @@ class SourceMap:
 
     def locate(self, res: Resource, ptr: str) -> tuple[str, int, int] | None:
         docs = self.candidates(res.kind, res.name)
+        parts = parse_pointer(ptr)
+        # a generated ConfigMap or Secret: its generator entry, unless a document's name fits it better
+        if self.generated.match_length(res.kind, res.name) > max((len(d.name) for d in docs), default=0):
+            return self.generated.locate(res.kind, res.name, parts)
         if not docs:
             return None
-        parts = parse_pointer(ptr)
         # An overlay patch that sets the field itself wins; otherwise the document holding the deepest part
         # of the path, the defining (base) document on ties.
         best: tuple[tuple[int, int, int], SourceDoc, Node] | None = None

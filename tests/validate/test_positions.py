@@ -7,6 +7,7 @@ from pathlib import Path
 from generator.validate.engine import validate_resources
 from generator.validate.inputs import load_path
 from generator.validate.load import load_text
+from generator.validate.model import Resource
 from generator.validate.positions import Locator, parse_pointer
 
 
@@ -79,12 +80,56 @@ def test_kustomize_list_indexes_map_by_container_name(kustomize_repo: Path) -> N
 
 def test_kustomize_resource_not_found_falls_back_to_the_kustomization(kustomize_repo: Path) -> None:
     overlay = kustomize_repo / "overlays" / "dev"
+    resources = load_path(overlay, repo=kustomize_repo)
+    # an object no source document and no generator defines (as from a remote base)
+    stray = Resource(
+        {"apiVersion": "v1", "kind": "Widget", "metadata": {"name": "zz"}}, "x", 0, 0, source=resources[0].source
+    )
+    assert Locator().locate(stray, "/spec") == ("overlays/dev/kustomization.yaml", 0, 0)
+
+
+def test_a_generated_configmap_or_secret_points_at_its_generator_entry(kustomize_repo: Path) -> None:
+    """configMapGenerator and secretGenerator (kustomize api/kv/kv.go): a literal, an env file's line, a
+    files entry; until 2026-12-05 every finding on a generated object was at line 0 of the kustomization."""
+    base = kustomize_repo / "base"
+    (base / "app.properties").write_text("password=hunter2\n")
+    (base / "db.env").write_text("# database\n\n  USER=app\nPASSWORD=hunter2\n")
+    (base / "kustomization.yaml").write_text(
+        (base / "kustomization.yaml").read_text()
+        + "configMapGenerator:\n"
+        + "  - name: settings\n"
+        + "    literals:\n"
+        + "      - MODE=fast\n"
+        + "      - TOKEN=abc\n"
+        + "    files:\n"
+        + "      - app.properties\n"
+        + "      - renamed.conf=app.properties\n"
+        + "secretGenerator:\n"
+        + "  - name: db\n"
+        + "    envs: [db.env]\n"
+    )
+    overlay = kustomize_repo / "overlays" / "dev"
     (overlay / "kustomization.yaml").write_text(
-        (overlay / "kustomization.yaml").read_text() + "configMapGenerator:\n  - name: generated\n    literals: [a=b]\n"
+        (overlay / "kustomization.yaml").read_text()
+        + "configMapGenerator:\n  - name: settings\n    behavior: merge\n    literals: [MODE=slow]\n"
     )
     resources = load_path(overlay, repo=kustomize_repo)
-    generated = next(r for r in resources if r.kind == "ConfigMap")
-    assert Locator().locate(generated, "/data/a") == ("overlays/dev/kustomization.yaml", 0, 0)
+    settings = next(r for r in resources if r.kind == "ConfigMap")
+    secret = next(r for r in resources if r.kind == "Secret")
+    assert settings.name.startswith("dev-settings-") and secret.name.startswith("dev-db-")  # hashed names
+    locate = Locator().locate
+    base_lines = (base / "kustomization.yaml").read_text().splitlines()
+    line = base_lines.index("      - TOKEN=abc") + 1
+    assert locate(settings, "/data/TOKEN") == ("base/kustomization.yaml", line, 9)
+    assert locate(settings, "/data/app.properties") == ("base/kustomization.yaml", line + 2, 9)
+    assert locate(settings, "/data/renamed.conf") == ("base/kustomization.yaml", line + 3, 9)
+    overlay_lines = (overlay / "kustomization.yaml").read_text().splitlines()
+    merged = next(i for i, text in enumerate(overlay_lines, start=1) if "MODE=slow" in text)
+    assert locate(settings, "/data/MODE")[:2] == ("overlays/dev/kustomization.yaml", merged)  # the overlay wins
+    assert locate(secret, "/data/PASSWORD") == ("base/db.env", 4, 1)
+    assert locate(secret, "/data/USER") == ("base/db.env", 3, 3)
+    name_line = base_lines.index("  - name: db") + 1
+    assert locate(secret, "/metadata/labels") == ("base/kustomization.yaml", name_line, 11)
 
 
 def test_kustomize_sources_are_found_through_the_kustomization_not_the_layout(tmp_path: Path) -> None:
