@@ -47,9 +47,9 @@ FAIL:
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 
+from generator.validate.applies import applied_together
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
 
@@ -57,37 +57,6 @@ ID = "duplicate-resource"
 CATEGORY = "schema"
 SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = None
-
-
-def applied_with(res: Resource) -> str:
-    """What ``res`` is applied with: the kustomize directory it was rendered from, "" for plain input."""
-    source = res.source
-    overlay: str = getattr(source, "overlay_dir", "") if source is not None else ""
-    return overlay
-
-
-def plain_directory(res: Resource) -> str | None:
-    """The directory of the file a plain resource was read from; None when not known (stdin, memory)."""
-    source = res.source
-    path: str = getattr(source, "path", "") if source is not None else ""
-    return posixpath.dirname(path) if path else None
-
-
-def applied_together(a: Resource, b: Resource) -> bool:
-    """Whether one apply can hold both ``a`` and ``b`` (see the module's documentation)."""
-    target = applied_with(a)
-    if target != applied_with(b):
-        return False
-    if target:
-        return True  # one kustomize render
-    first, second = plain_directory(a), plain_directory(b)
-    if first is None or second is None or first == second:
-        return True
-    return _holds(first, second) or _holds(second, first)
-
-
-def _holds(outer: str, inner: str) -> bool:
-    return inner.startswith(outer if outer.endswith("/") else outer + "/")
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from generator.validate.applies import own_apply_first
 from generator.validate.context import Context
 from generator.validate.crossref import parse_selector, select_workloads
 from generator.validate.model import Finding, Resource, Severity
@@ -71,7 +72,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if selector is None or selector.is_empty:
         return []
     out: list[Finding] = []
-    for workload in select_workloads(ctx, obj.namespace, selector):
+    # in a run over several overlays, the workload of this PDB's own overlay (generator.validate.applies)
+    for workload in own_apply_first(obj, select_workloads(ctx, obj.namespace, selector)):
         replicas = (
             minimum_replicas(ctx, workload) if workload.kind in ("Deployment", "StatefulSet", "ReplicaSet") else None
         )
