@@ -1,5 +1,5 @@
 """The single place where :class:`GitopsGenError` becomes a message and an exit code, and where a command
-ends the process."""
+ends the process; and where a command run without ``--repo`` finds its project (:func:`find_project`)."""
 
 from __future__ import annotations
 

@@ -25,10 +25,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from generator.kustomize.files import kustomization_file
 
 _GENERATORS = {"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"}
 _DATA_FIELDS = ("data", "binaryData", "stringData")
@@ -60,31 +57,16 @@ def _items(node: Node | None) -> list[ScalarNode]:
 
 
 class GeneratorMap:
-    """The generator entries of the kustomization files that one overlay's render reads, by kind."""
+    """The generator entries of the kustomization files that one overlay's render reads, by kind. The
+    source map (:class:`generator.validate.positions.SourceMap`) composes those files and adds them here."""
 
-    def __init__(self, repo: Path, overlay_dir: Path, roots: list[Path]) -> None:
-        self.repo = repo
+    def __init__(self) -> None:
         self.generators: dict[str, list[_Generator]] = {}
-        for root in roots:
-            self._index(root, root == overlay_dir)
 
-    def _show(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.repo).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def _index(self, directory: Path, in_overlay: bool) -> None:
-        found = kustomization_file(directory)
-        if found is None:
-            return
-        try:
-            node = yaml.compose(found.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return  # kustomize rendered it, so this is rare; the finding keeps the kustomization file
+    def add(self, node: Node, shown: str, directory: Path, in_overlay: bool) -> None:
+        """The generators of one kustomization file: its root ``node``, shown as ``shown``."""
         if not isinstance(node, MappingNode):
             return
-        shown = self._show(found)
         for field, kind in _GENERATORS.items():
             entries = _child(node, field)
             if not isinstance(entries, SequenceNode):

@@ -252,17 +252,13 @@ def path_items(
             if entry.kustomize:
                 if _first(real_dir + relative, seen):
                     out.append(_walked_kustomize_item(Path(shown), repo, default_namespace))
-            elif entry.error:
-                display = display_path(Path(shown), repo)
-                out.append(FailedItem(UnreadableFile(f"{display}: {entry.error}", display, problem=entry.error)))
-            elif entry.unread:
-                # named by the entry itself, not by what a link points to
-                unread_path = real_dir + relative
-                display = shown
-                if repo_prefix is not None and unread_path.startswith(repo_prefix):
-                    display = unread_path[len(repo_prefix) :]
-                error = UnreadableFile(f"{display}: {entry.unread}", display, problem=entry.unread)
-                out.append(FailedItem(error, ignored=True))
+            elif entry.error or entry.unread:
+                # not read, named by the entry itself (not by what a link points to): a directory that cannot
+                # be listed is an error, a file Argo CD leaves out unread is ignored (a warning)
+                display = _repo_relative(real_dir + relative, shown, repo_prefix)
+                problem = entry.error or entry.unread
+                error = UnreadableFile(f"{display}: {problem}", display, problem=problem)
+                out.append(FailedItem(error, ignored=not entry.error))
             elif entry.link:
                 item = _file_item(Path(shown), repo, default_namespace, walked=True)
                 if _first(item.resolved, seen):
@@ -271,15 +267,20 @@ def path_items(
                 resolved = real_dir + relative
                 if not _first(resolved, seen):
                     continue
-                display = shown
-                if repo_prefix is not None and resolved.startswith(repo_prefix):
-                    display = resolved[len(repo_prefix) :]
+                display = _repo_relative(resolved, shown, repo_prefix)
                 out.append(FileItem(shown, display, resolved, default_namespace, walked=True))
         return out
     if path.is_file():
         item = _file_item(path, repo, default_namespace)
         return [item] if _first(item.resolved, seen) else []
     raise InputError(f"{path}: no such file or directory")
+
+
+def _repo_relative(resolved: str, shown: str, repo_prefix: str | None) -> str:
+    """A walked entry's name in findings: its path below the repository, else as walked."""
+    if repo_prefix is not None and resolved.startswith(repo_prefix):
+        return resolved[len(repo_prefix) :]
+    return shown
 
 
 def _first(resolved: str, seen: set[str]) -> bool:

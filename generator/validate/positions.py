@@ -206,18 +206,20 @@ class SourceMap:
         self.docs: dict[tuple[str, str], list[SourceDoc]] = {}
         seen: set[Path] = set()
         roots = kustomize_dirs(overlay_dir)
-        self.generated = GeneratorMap(self.repo, overlay_dir, roots)  # configMapGenerator, secretGenerator
+        # the kustomization files of those directories: their configMapGenerator and secretGenerator entries
+        self.generated = GeneratorMap()
+        self._kustomizations = {found for root in roots if (found := kustomization_file(root)) is not None}
         for root in roots:
             for dirpath, dirs, files in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     path = Path(dirpath) / name
-                    if not name.endswith((".yaml", ".yml")) or path in seen:
+                    if not (name.endswith((".yaml", ".yml")) or path in self._kustomizations) or path in seen:
                         continue
                     seen.add(path)
-                    self._index(path, path.parent == overlay_dir or overlay_dir in path.parents)
+                    self._index(path, path.parent == overlay_dir or overlay_dir in path.parents, overlay_dir)
 
-    def _index(self, path: Path, in_overlay: bool) -> None:
+    def _index(self, path: Path, in_overlay: bool, overlay_dir: Path) -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -226,7 +228,10 @@ class SourceMap:
             rel = path.relative_to(self.repo).as_posix()
         except ValueError:
             rel = path.as_posix()  # outside the repository: the absolute path
-        for node in _compose_all(text):
+        nodes = _compose_all(text)
+        if path in self._kustomizations and nodes:
+            self.generated.add(nodes[0], rel, path.parent, path.parent == overlay_dir)
+        for node in nodes:
             if not isinstance(node, MappingNode):
                 continue
             kind, name = _scalar(node, "kind"), _scalar(node, "metadata", "name")
