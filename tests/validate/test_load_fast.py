@@ -18,7 +18,7 @@ from generator.validate.load import load_text
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "tests" / "fixtures" / "guide"
 
-pytestmark = pytest.mark.skipif(yaml_fast._yaml_rs is None, reason="yaml-rs not installed")
+pytestmark = pytest.mark.skipif(yaml_fast.yaml_rs is None, reason="yaml-rs not installed")
 
 
 def _bench_documents() -> list[str]:
@@ -157,3 +157,65 @@ def test_strings_are_shared_like_on_the_libyaml_path() -> None:
 def test_special_floats_match() -> None:
     [res] = load_text("a: .nan\nb: -.inf\n", "t.yaml")
     assert math.isnan(res.obj["a"]) and res.obj["b"] == -math.inf
+
+
+# Where a token can sit in a document: {t} is replaced by a tag ("!!str", "!!int", "!custom") or a number
+# with a leading zero ("0755", "-0755", "0_7", "09"), in node position and inside a scalar's text.
+_CONTEXTS = [
+    "a: {t} 12\n",
+    "a: {t}\n",
+    "a:\t{t}\n",
+    "a:\n  {t}\n",
+    "a:\n- {t}\n",
+    "a:\n  -   {t}\n",
+    "a: [{t}, x]\n",
+    "a: [x,{t}]\n",
+    "a: {{b: {t}}}\n",
+    "a: {{b:{t}}}\n",
+    "a: &anchor {t}\n",
+    "a: &anchor\n  {t}\n",
+    "? {t}\n: v\n",
+    "{t}: v\n",
+    "--- {t}\n",
+    "a: b\n  {t}\n",
+    "a: words and {t} more\n",
+    "a: x || {t}y\n",
+    "a: 'quoted {t}'\n",
+    'a: "quoted, {t}"\n',
+    "a: |\n  block\n  {t}\n",
+    "a: >-\n  folded {t}\n",
+    "a: between 0 and {t}.\n",
+    "a: [x, 'y {t}']\n",
+]
+_TOKENS = ["!!str", "!!int", "!custom", "0755", "-0755", "+0755", "0_7", "09", "0755.5", "!!str 0755"]
+
+
+@pytest.mark.parametrize("context", _CONTEXTS)
+def test_tags_and_leading_zeros_in_any_position_read_as_libyaml_reads_them(context: str) -> None:
+    """The fast path steps aside for a tag or a leading-zero number only where one starts a node; this
+    checks every pairing of a position and a token against the libyaml path (the same objects, or the same
+    error)."""
+    for token in _TOKENS:
+        text = "apiVersion: v1\nkind: ConfigMap\n" + context.format(t=token)
+        try:
+            slow = _summary(text, False)
+        except InputError:
+            with pytest.raises(InputError):
+                _summary(text, True)
+            continue
+        assert repr(_summary(text, True)) == repr(slow), text
+
+
+def test_a_bang_or_a_leading_zero_inside_text_keeps_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CRDs carry both in their descriptions and CEL rules (argo-workflows: "between 0 and 0777", ``rule:
+    '!has(self.a) || !self.b'``); such a document went to the pure-Python path as a whole."""
+    calls = _slow_calls(monkeypatch)
+    text = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a}\n"
+        "spec:\n  description: >-\n    mode bits, a value between 0 and 0777. Not !important\n"
+        "  rule: '!has(self.realtime) || !self.realtime'\n  note: a != b and x - y\n"
+    )
+    [res] = load_text(text, "t.yaml")
+    assert res.obj["spec"]["rule"] == "!has(self.realtime) || !self.realtime"
+    assert calls == []
+    assert repr(_summary(text, True)) == repr(_summary(text, False))
