@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.errors import InputError, KustomizeRefused, RenderError, UnreadableFile
-from generator.kustomize.files import kustomization_file, read_kustomization
+from generator.kustomize.files import kustomization_file, kustomize_tree
 from generator.kustomize.remote import RemoteRefused
 from generator.kustomize.renders import rendered
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, load_file_at
@@ -90,33 +90,12 @@ class SourceDuplicateKeys(RenderError):
 def kustomize_dirs(directory: Path) -> list[Path]:
     """The kustomize directory and every local directory it pulls in (``resources``, ``components``,
     ``bases``), recursively: where the sources of its rendered objects live. Remote entries are skipped."""
-    found: list[Path] = []
-    pending = [directory.resolve()]
-    while pending:
-        current = pending.pop(0)
-        if current in found or not current.is_dir():
-            continue
-        found.append(current)
-        loaded = read_kustomization(current)
-        if loaded is None:
-            continue
-        data = loaded[1]
-        for key in ("resources", "components", "bases"):
-            entries = data.get(key)
-            for entry in entries if isinstance(entries, list) else []:
-                if isinstance(entry, str) and "://" not in entry and not entry.startswith("git@"):
-                    target = (current / entry).resolve()
-                    if target.is_dir():
-                        pending.append(target)
-    return found
+    return kustomize_tree(directory).dirs
 
 
 def kustomize_sources(overlay: Path) -> list[Path]:
-    """The YAML files kustomize may read for an overlay (every YAML file of :func:`kustomize_dirs`)."""
-    files: list[Path] = []
-    for root in kustomize_dirs(overlay):
-        files.extend(p for p in manifest_files(root) if p.suffix in (".yaml", ".yml") and p not in files)
-    return files
+    """The files kustomize reads objects and patches from for an overlay (:func:`kustomize_tree`), sorted."""
+    return sorted(kustomize_tree(overlay).files)
 
 
 def _render_or_duplicates(path: Path, repo: Path | None, display: str) -> str:

@@ -3,60 +3,33 @@
 Plain files: the one document is re-composed (only documents with findings pay for it) and the pointer
 is walked down the node tree to the key of the offending field (or its deepest existing parent).
 
-Kustomize output: the rendered stream has no useful lines, so the resource is looked up in the YAML files
-of the repo that kustomize reads (``base/``, ``components/`` and the overlay directory) by kind and name
-(namePrefix/nameSuffix tolerated); an overlay patch that sets the field wins over the base document.
+Kustomize output: the rendered stream has no useful lines, so the resource is looked up by kind and name
+(namePrefix/nameSuffix tolerated) in the files that the overlay's kustomizations name (resources, CRDs,
+patches: :func:`generator.kustomize.files.kustomize_tree`; :mod:`sourcedocs` reads them); an overlay
+patch that sets the field wins over the base document.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.kustomize.files import kustomization_file
+from generator.kustomize.files import KustomizeTree, kustomization_file, kustomize_tree
 from generator.validate import fastpos
 from generator.validate.genpos import GeneratorMap
 from generator.validate.model import Resource
-
-_STR_TAG = "tag:yaml.org,2002:str"
+from generator.validate.sourcedocs import SourceDoc, compose_all, read_documents
 
 
 def parse_pointer(ptr: str) -> list[str]:
     if not ptr:
         return []
     return [p.replace("~1", "/").replace("~0", "~") for p in ptr.lstrip("/").split("/")]
-
-
-class _PositionLoader(yaml.CSafeLoader):
-    """libyaml's C composer with every Python callback replaced by a C-level no-op: positions need the
-    node tree and its marks, never tags (the ``"...".format`` bound method ignores its arguments and
-    returns the string), so composing a document runs no Python code per node."""
-
-    resolve = _STR_TAG.format
-    descend_resolver = staticmethod({}.get)  # type: ignore[assignment,var-annotated]
-    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
-
-
-def _compose_all(text: str) -> list[Node]:
-    loader = _PositionLoader(text)
-    nodes: list[Node] = []
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                nodes.append(node)
-    except yaml.YAMLError:
-        return []
-    finally:
-        loader.dispose()
-    return nodes
 
 
 def walk(node: Node, parts: list[str], obj: Any = None) -> tuple[Node, int]:
@@ -140,7 +113,7 @@ def _doc_node(res: Resource) -> tuple[Node | None, int]:
         starts = _line_starts(text)
         bounds = starts[len(starts) - 1], len(text)
     begin, end = bounds
-    nodes = _compose_all(text[begin:end])
+    nodes = compose_all(text[begin:end])
     return (nodes[0] if nodes else None), src.start_line
 
 
@@ -171,72 +144,61 @@ def _wrap(res: Resource, base: tuple[str | int, ...]) -> Any:
 # ------------------------------------------------------------------------------------------ kustomize
 
 
-@dataclass(frozen=True, slots=True)
-class SourceDoc:
-    file: str  # repo-relative path
-    kind: str
-    name: str
-    node: MappingNode
-    in_overlay: bool
-
-
-def _scalar(node: MappingNode, *keys: str) -> str:
-    current: Node = node
-    for key in keys:
-        if not isinstance(current, MappingNode):
-            return ""
-        nxt = None
-        for k, v in current.value:
-            if isinstance(k, ScalarNode) and k.value == key:
-                nxt = v
-        if nxt is None:
-            return ""
-        current = nxt
-    return str(current.value) if isinstance(current, ScalarNode) else ""
+def _in_walk_order(tree: KustomizeTree) -> list[Path]:
+    """The named files and kustomization files of ``tree``, directory by directory in the order kustomize
+    pulls them in, each directory's files in the order of a sorted top-down walk (files before the
+    subdirectories'). (kustomize's load restrictor keeps a named file in or below its kustomization's
+    directory; files outside them, were it lifted, would come last, sorted.) On a tie between two documents the
+    first one found wins (:meth:`SourceMap.locate`), so the order is part of the result."""
+    wanted = set(tree.files) | set(tree.kustomizations)
+    ordered: list[Path] = []
+    for root in tree.dirs:
+        below = [p for p in wanted if root in p.parents]
+        below.sort(key=lambda p: [*((1, part) for part in p.parent.relative_to(root).parts), (0, p.name)])
+        ordered.extend(below)
+        wanted.difference_update(below)
+    ordered.extend(sorted(wanted))
+    return ordered
 
 
 class SourceMap:
-    """The YAML documents kustomize reads for one overlay (the overlay and the local directories it pulls
-    in), indexed by (kind, name)."""
+    """The YAML documents kustomize reads for one overlay (the files its kustomizations and those of the
+    local directories it pulls in name), indexed by (kind, name)."""
 
     def __init__(self, repo: Path, overlay_dir: Path) -> None:
-        from generator.validate.inputs import kustomize_dirs
-
         self.repo = repo.resolve()
         self.docs: dict[tuple[str, str], list[SourceDoc]] = {}
-        seen: set[Path] = set()
-        roots = kustomize_dirs(overlay_dir)
+        # Only the files the kustomizations name (resources, CRDs, patches) and the kustomization files: a
+        # YAML file that sits in one of those directories unnamed is never rendered, and its copy of an
+        # object (an alternative example, a file another overlay names) must not take the findings.
+        tree = kustomize_tree(overlay_dir)
         # the kustomization files of those directories: their configMapGenerator and secretGenerator entries
         self.generated = GeneratorMap()
-        self._kustomizations = {found for root in roots if (found := kustomization_file(root)) is not None}
-        for root in roots:
-            for dirpath, dirs, files in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    path = Path(dirpath) / name
-                    if not (name.endswith((".yaml", ".yml")) or path in self._kustomizations) or path in seen:
-                        continue
-                    seen.add(path)
-                    self._index(path, path.parent == overlay_dir or overlay_dir in path.parents, overlay_dir)
+        self._kustomizations = set(tree.kustomizations)
+        for path in _in_walk_order(tree):
+            self._index(path, path.parent == overlay_dir or overlay_dir in path.parents, overlay_dir)
 
     def _index(self, path: Path, in_overlay: bool, overlay_dir: Path) -> None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return
         try:
             rel = path.relative_to(self.repo).as_posix()
         except ValueError:
             rel = path.as_posix()  # outside the repository: the absolute path
-        nodes = _compose_all(text)
-        if path in self._kustomizations and nodes:
-            self.generated.add(nodes[0], rel, path.parent, path.parent == overlay_dir)
-        for node in nodes:
-            if not isinstance(node, MappingNode):
-                continue
-            kind, name = _scalar(node, "kind"), _scalar(node, "metadata", "name")
-            if kind and name and kind not in ("Kustomization", "Component"):
-                self.docs.setdefault((kind, name), []).append(SourceDoc(rel, kind, name, node, in_overlay))
+        if path in self._kustomizations:
+            try:
+                nodes = compose_all(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                return
+            if nodes:
+                self.generated.add(nodes[0], rel, path.parent, path.parent == overlay_dir)
+            return
+        read = read_documents(path)
+        if read is None:
+            return
+        text, found = read
+        for begin, end, line, kind, name in found:
+            if kind not in ("Kustomization", "Component"):
+                doc = SourceDoc(rel, kind, name, in_overlay, text, begin, end, line)
+                self.docs.setdefault((kind, name), []).append(doc)
 
     def candidates(self, kind: str, name: str) -> list[SourceDoc]:
         exact = self.docs.get((kind, name))
@@ -262,14 +224,18 @@ class SourceMap:
         # of the path, the defining (base) document on ties.
         best: tuple[tuple[int, int, int], SourceDoc, Node] | None = None
         for doc in docs:
-            node, depth = walk(doc.node, parts, res.obj)
+            root = doc.root()
+            if root is None:
+                continue
+            node, depth = walk(root, parts, res.obj)
             full = depth == len(parts)
             score = (1 if full else 0, depth, (1 if doc.in_overlay else 0) if full else (0 if doc.in_overlay else 1))
             if best is None or score > best[0]:
                 best = (score, doc, node)
-        assert best is not None
+        if best is None:
+            return None
         _, doc, node = best
-        return doc.file, node.start_mark.line + 1, node.start_mark.column + 1
+        return doc.file, doc.first_line + node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class Locator:

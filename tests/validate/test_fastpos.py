@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from generator.commands import validate as validate_cmd
-from generator.validate import positions
+from generator.validate import sourcedocs
 from generator.validate.engine import validate_resources
 from generator.validate.inputs import load_inputs
 from generator.validate.load import load_text
@@ -188,7 +188,7 @@ def _old_json_report(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The report of the code path before the pipeline: one process, the single-pass engine, positions
     from documents composed with PyYAML's CSafeLoader, the JSON reporter's json.dumps(indent=2)."""
     with monkeypatch.context() as patch:
-        patch.setattr(positions, "_PositionLoader", yaml.CSafeLoader)
+        patch.setattr(sourcedocs, "_PositionLoader", yaml.CSafeLoader)
         resources = load_inputs([str(corpus)], repo=corpus, default_namespace="default")
         report = validate_resources(
             resources, profile="default", schemas=SchemaStore("1.33.0"), locator=Locator(fast=False)

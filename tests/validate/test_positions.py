@@ -150,3 +150,40 @@ def test_kustomize_sources_are_found_through_the_kustomization_not_the_layout(tm
     resources = load_path(overlay, repo=tmp_path)
     [finding] = validate_resources(resources, kubernetes_version="1.33", only=frozenset({"unknown-field"})).findings
     assert (finding.file, finding.line) == ("apps/web/svc.yaml", 6)
+
+
+def test_a_copy_that_no_kustomization_names_never_takes_the_findings(tmp_path: Path) -> None:
+    """kube-state-metrics (2026-12-05): the root kustomization names examples/standard/*.yaml only, and every
+    finding pointed at examples/autosharding/ or examples/daemonsetsharding/, unnamed copies of the same
+    objects that sort first. Only the files the kustomizations name (resources, bases, crds, patches) are
+    sources."""
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n"
+        "  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n"
+        "    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n"
+    )
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "a" / "d.yaml").write_text(deployment.format(replicas="two"))  # an alternative, never rendered
+    (tmp_path / "b" / "d.yaml").write_text("# the one rendered\n" + deployment.format(replicas="two"))
+    (tmp_path / "unnamed.yaml").write_text(deployment.format(replicas="three"))
+    (tmp_path / "kustomization.yaml").write_text("resources: [b/d.yaml]\n")
+    resources = load_path(tmp_path, repo=tmp_path)
+    [finding] = validate_resources(resources, kubernetes_version="1.33", only=frozenset({"schema-invalid"})).findings
+    assert (finding.file, finding.line, finding.column) == ("b/d.yaml", 7, 3)
+
+
+def test_files_named_in_bases_are_sources(tmp_path: Path) -> None:
+    """``bases`` may name files (kustomize api/types/kustomization.go: FixKustomization appends them to
+    ``resources``; flagger's kustomize/linkerd does so), and a named file may sit in a subdirectory that is
+    no kustomization."""
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  bogus: 1\n"
+    )
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nbogus: 1\n")
+    (tmp_path / "kustomization.yaml").write_text("bases: [cm.yaml]\nresources: [svc/svc.yaml]\n")
+    resources = load_path(tmp_path, repo=tmp_path)
+    report = validate_resources(resources, kubernetes_version="1.33", only=frozenset({"unknown-field"}))
+    where = sorted((f.file, f.line, f.column) for f in report.findings)
+    assert where == [("cm.yaml", 5, 1), ("svc/svc.yaml", 6, 3)]
