@@ -16,7 +16,7 @@ from generator.kustomize.remote import allowing_remote
 from generator.kustomize.renders import concurrent_renders, render_ahead
 from generator.validate.context import ExternalObject
 from generator.validate.cpus import default_jobs
-from generator.validate.engine import Settings, sort_findings
+from generator.validate.engine import Settings, drop_repeats, sort_findings
 from generator.validate.inputs import (
     SourceDuplicateKeys,
     input_items,
@@ -251,9 +251,9 @@ def run(
             outcome = run_units(jobs_list, processes=processes, progress=show, keep=keep_until_exit)
     finally:
         withdraw_cluster_scoped(scoped)
-    findings = repo_config.apply_ignores(outcome.findings)
+    findings = drop_repeats(sort_findings(repo_config.apply_ignores(outcome.findings)))
     reporter = make_reporter(fmt, out, resources=outcome.resources)
-    for finding in sort_findings(findings):
+    for finding in findings:
         reporter.write(finding)
     reporter.flush()
     keep_until_exit(outcome, findings, stores, jobs_list)  # the CLI exits without freeing them (exit_with)

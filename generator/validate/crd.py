@@ -7,7 +7,8 @@ API server enforces:
 - in strict mode every other object with ``properties`` (the root included) gets
   ``additionalProperties: false``, so unknown fields are reported;
 - ``nullable: true`` adds ``"null"`` to the type (:func:`_allow_null`);
-- ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does;
+- ``apiVersion``, ``kind`` and ``metadata`` are always allowed at the root, as the API server does, and the
+  root's ``metadata`` keeps only its ``name`` and ``generateName`` rules (:func:`for_custom_resources`);
 - a property with a ``default`` is not ``required``: the API server fills it in before it validates;
 - a custom resource is checked as the API server decodes it (:func:`as_decoded`): null fields removed or
   defaulted (kept when nullable), absent fields with a default set.
@@ -51,7 +52,30 @@ def convert(openapi: dict[str, Any], *, strict: bool = True) -> dict[str, Any]:
         # The API server accepts these on every custom resource, declared in the CRD or not.
         for key, typ in (("apiVersion", "string"), ("kind", "string"), ("metadata", "object")):
             result["properties"].setdefault(key, {"type": typ})
+    _object_meta_at_root(result)
     return result
+
+
+def for_custom_resources(schema: Any) -> Any:
+    """A custom resource's JSON schema converted by another tool, in place, as the API server applies it:
+    :func:`as_the_api_server_sees`, and the root's ``metadata`` as ObjectMeta (:func:`_object_meta_at_root`)."""
+    return _object_meta_at_root(as_the_api_server_sees(schema))
+
+
+def _object_meta_at_root(schema: Any) -> Any:
+    """The root's ``metadata`` keeps only the rules on ``name`` and ``generateName``: the API server validates a
+    custom resource's metadata as ObjectMeta and lets a CRD restrict nothing else there (kubernetes
+    staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/validation.go,
+    ``validateStructuralMetadataInvariants``: "must not specify anything other than name and
+    generateName"). Gatekeeper's constraint CRDs declare ``metadata: {properties: {name: {maxLength: 63}}}``,
+    which made every label and annotation an unknown field."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    meta = properties.get("metadata") if isinstance(properties, dict) else None
+    if isinstance(properties, dict) and isinstance(meta, dict):
+        named = meta.get("properties")
+        kept = {k: v for k, v in named.items() if k in ("name", "generateName")} if isinstance(named, dict) else {}
+        properties["metadata"] = {"type": "object", "properties": kept} if kept else {"type": "object"}
+    return schema
 
 
 def _is_object(node: dict[str, Any]) -> bool:

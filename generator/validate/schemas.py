@@ -404,7 +404,7 @@ class SchemaStore:
                 if path.is_file():
                     schema = self._read_json(path)
                     if not is_builtin_group(group):  # a CRD's schema, converted by another tool
-                        schema = crd_convert.as_the_api_server_sees(schema)
+                        schema = crd_convert.for_custom_resources(schema)
                     found = schema, str(path), path.resolve().as_uri()
             if found is not None:
                 return found
@@ -426,7 +426,7 @@ class SchemaStore:
                 for key, value in (("apiVersion", "string"), ("kind", "string"), ("metadata", "object")):
                     schema["properties"].setdefault(key, {"type": value})
             # after closing the root, so that a root marked x-kubernetes-preserve-unknown-fields stays open too
-            return crd_convert.as_the_api_server_sees(schema), f"bundled {group}/{path.name}", None
+            return crd_convert.for_custom_resources(schema), f"bundled {group}/{path.name}", None
         return None
 
     @staticmethod

@@ -78,3 +78,11 @@ def test_passes_non_workload_kinds() -> None:
     cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"image": "a:latest"}}
     ctx = Context.from_objects([cm])
     assert list(rule.check(ctx, ctx.resources[0])) == []
+
+
+def test_a_ko_import_path_is_named_as_such_not_as_a_missing_tag() -> None:
+    """knative/serving and tektoncd/pipeline commit ``ko://`` import paths, which ``ko resolve`` replaces with a
+    digest-pinned image; before, the message said the image had no tag "(that is :latest)"."""
+    [finding] = _findings(_deployment("ko://knative.dev/serving/cmd/activator"))
+    assert "ko import path" in finding.message and "ko resolve" in finding.message
+    assert ":latest" not in finding.message

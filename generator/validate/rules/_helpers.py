@@ -24,6 +24,18 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def sops_encrypted(res: Resource) -> bool:
+    """A v1 Secret that SOPS encrypted: Flux's kustomize-controller decrypts it before applying, and what it
+    applies has no ``sops`` field (fluxcd/kustomize-controller, the decryptor's ``IsEncryptedSecret``: kind
+    Secret, apiVersion v1, a top-level ``sops`` field; KSOPS reads the same files)."""
+    return res.kind == "Secret" and res.api_version == "v1" and isinstance(res.obj.get("sops"), dict)
+
+
+def sops_ciphertext(value: Any) -> bool:
+    """A value SOPS encrypted: ``ENC[AES256_GCM,data:...,type:str]``."""
+    return isinstance(value, str) and value.startswith("ENC[") and value.endswith("]")
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 

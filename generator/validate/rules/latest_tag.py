@@ -4,6 +4,8 @@ An image without a tag means ``:latest``. A mutable tag breaks the promise of Gi
 longer says what runs, two nodes may run different code after a restart, and a rollback to an older
 commit does not roll back the image. Use an explicit version tag, or pin a digest
 (``image@sha256:...``; a digest-pinned image passes whatever its tag). Init containers are checked too.
+A ``ko://`` import path (Knative, Tekton) is no image at all: ``ko resolve`` builds it and writes the
+image's digest in its place (https://ko.build/reference/ko_resolve), so the file cannot be synced as it is.
 
 PASS:
 
@@ -61,6 +63,13 @@ def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
         image = c.obj.get("image")
         if not isinstance(image, str) or not image or "@" in image:
             continue  # a missing image is a schema error; a digest pins the content
+        if image.startswith("ko://"):
+            yield Finding(
+                f'{describe(c, start=True)} uses the ko import path "{image}", which only `ko resolve` turns into '
+                "an image (pinned by digest); commit the resolved manifest.",
+                path=c.pointer("image"),
+            )
+            continue
         tag = image_tag(image)
         if tag is None:
             yield Finding(

@@ -4,7 +4,10 @@ Base64 is an encoding, not encryption: anyone who can read the repository (or it
 read the credential. Produce Secrets in the cluster instead, from an ExternalSecret (External Secrets
 Operator), a SealedSecret (encrypted for the cluster's key) or a cert-manager Certificate, and reference
 them by name. A Secret whose ``data``/``stringData`` is absent or holds only empty values passes (a
-placeholder filled in-cluster). One finding per non-empty field, at ``/data`` or ``/stringData``.
+placeholder filled in-cluster). So does a SOPS-encrypted Secret (a top-level ``sops`` field, as Flux's
+kustomize-controller and KSOPS decrypt it) in the values SOPS encrypted (``ENC[...]``); a value it left in
+clear text (``unencrypted_suffix``, ``encrypted_regex``) is reported. One finding per field with a value
+in clear, at ``/data`` or ``/stringData``.
 
 PASS:
 
@@ -31,7 +34,7 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.rules._helpers import as_dict
+from generator.validate.rules._helpers import as_dict, sops_ciphertext, sops_encrypted
 
 ID = "plaintext-secret"
 CATEGORY = "secrets"
@@ -46,9 +49,12 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
 
 
 def _check(obj: Resource) -> Iterator[Finding]:
+    encrypted = sops_encrypted(obj)
     for field in ("data", "stringData"):
         values = as_dict(obj.obj.get(field))
-        keys = sorted(str(k) for k, v in values.items() if v not in (None, ""))
+        keys = sorted(
+            str(k) for k, v in values.items() if v not in (None, "") and not (encrypted and sops_ciphertext(v))
+        )
         if not keys:
             continue
         shown = ", ".join(keys[:3]) + (", ..." if len(keys) > 3 else "")

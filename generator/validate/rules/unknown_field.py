@@ -2,7 +2,9 @@
 
 What it catches: typos and misplaced keys such as ``containerport:``, ``spec.replica`` or ``resources``
 one level too deep. Objects whose schema keeps unknown fields on purpose
-(``x-kubernetes-preserve-unknown-fields``, e.g. Argo CD Helm values) are not flagged there.
+(``x-kubernetes-preserve-unknown-fields``, e.g. Argo CD Helm values) are not flagged there, nor is a
+SOPS-encrypted Secret's top-level ``sops`` field: Flux's kustomize-controller and KSOPS decrypt the
+Secret and drop it before the apply.
 
 Why: ``kubectl apply`` silently drops unknown fields (or rejects them with strict field validation),
 so the setting you wrote never takes effect.
@@ -34,6 +36,7 @@ from collections.abc import Iterable
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
+from generator.validate.rules._helpers import sops_encrypted
 from generator.validate.schemas import store_for
 
 ID = "unknown-field"
@@ -48,4 +51,6 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     errors = store_for(ctx.schemas, ctx.kubernetes_version).check(obj).errors
     if not errors:
         return ()
-    return tuple(Finding(message=err.message, path=err.path) for err in errors if err.rule == ID)
+    # SOPS's metadata: the decryption before the apply removes it (rules._helpers.sops_encrypted)
+    skip = "/sops" if sops_encrypted(obj) else None
+    return tuple(Finding(message=err.message, path=err.path) for err in errors if err.rule == ID and err.path != skip)
