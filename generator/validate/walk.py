@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import UnreadableFile
-from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, read_kustomization
+from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, kustomize_tree, read_kustomization
 from generator.models.argocd.directory import DANGLING_LINK, NOT_REGULAR
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -139,10 +139,30 @@ def listing(directory: Path) -> _Listing:
     else:
         _visit(key, (), found, charts)
     found.sort(key=lambda e: e.parts)
+    found = _without_pulled_in(key, found)
     charts.sort()
     if cache is not None:
         cache[key] = (found, charts)
     return found, charts
+
+
+def _without_pulled_in(directory: str, found: list[Entry]) -> list[Entry]:
+    """``found`` without the kustomize directories that another one of them pulls in (``resources``,
+    ``components``, ``bases``, at any depth): a base is applied through the overlays that include it, as an
+    Argo CD Application or a Flux Kustomization applies the overlay's directory, and its objects are
+    validated in the overlays' renders, at their lines in the base's files. Rendered on its own as well, it
+    was validated without the overlay's patches and prefixes and joined with the overlays' objects by the
+    cross-resource rules: Gatekeeper's config/webhook Service was checked against config/manager's
+    Deployment, without the webhook port that config/default patches in. A directory that nothing walked
+    pulls in stays, and so does every directory named on the command line."""
+    kustomize = [e for e in found if e.kustomize]
+    if len(kustomize) < 2:
+        return found
+    real = {id(e): os.path.realpath(os.path.join(directory, *e.parts)) for e in kustomize}
+    pulls = {path: {str(d) for d in kustomize_tree(Path(path)).dirs[1:]} for path in real.values()}
+    # pulled in by a directory that it does not pull in itself (a cycle is kustomize's error to report)
+    pulled_in = {inner for outer, inners in pulls.items() for inner in inners if outer not in pulls.get(inner, ())}
+    return [e for e in found if not (e.kustomize and real[id(e)] in pulled_in)]
 
 
 def input_entries(directory: Path) -> list[Entry]:

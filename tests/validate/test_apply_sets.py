@@ -75,9 +75,61 @@ def _layout(root: Path, *, base_kustomization: str = "resources: [deploy.yaml, s
 
 def test_a_base_and_its_overlays_are_not_duplicates_of_each_other(tmp_path: Path) -> None:
     _layout(tmp_path)
-    report = _validate([str(tmp_path)], tmp_path)
-    assert report["summary"]["resources"] == 6  # the base and each overlay: 2 objects each
+    report = _validate([str(tmp_path / "base"), str(tmp_path / "overlays")], tmp_path)
+    assert report["summary"]["resources"] == 6  # the base (named) and each overlay: 2 objects each
     assert _rules(report) == []
+
+
+def test_a_walked_base_is_validated_in_the_overlays_that_pull_it_in(tmp_path: Path) -> None:
+    """Walking finds base/ and both overlays; the overlays pull the base in, so it is not rendered on its own
+    (Argo CD and Flux apply the overlays): 4 objects, not 6."""
+    _layout(tmp_path)
+    report = _validate([str(tmp_path)], tmp_path)
+    assert report["summary"]["resources"] == 4
+    assert _rules(report) == []
+
+
+HOOK_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: hook}
+spec:
+  selector: {app: hook}
+  ports: [{port: 443, targetPort: webhook}]
+"""
+HOOK_PORT_PATCH = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hook}
+spec:
+  template:
+    spec:
+      containers: [{name: hook, ports: [{name: webhook, containerPort: 8443}]}]
+"""
+
+
+def test_bases_are_not_joined_without_the_patches_of_the_directory_that_pulls_them_in(tmp_path: Path) -> None:
+    """Gatekeeper's config/: webhook/ (a Service) and manager/ (its Deployment) are bases of default/, whose
+    patch adds the webhook port. Walked, only default/ is rendered: no port-mismatch. Named, the two bases
+    are rendered on their own and joined: the Service's port is missing."""
+    for name, files in {
+        "webhook": {"service.yaml": HOOK_SERVICE},
+        "manager": {"deploy.yaml": DEPLOYMENT.replace("web", "hook")},
+        "default": {"port.yaml": HOOK_PORT_PATCH},
+    }.items():
+        (tmp_path / name).mkdir()
+        for file, text in files.items():
+            (tmp_path / name / file).write_text(text)
+        listed = [f for f in files if f != "port.yaml"]
+        (tmp_path / name / "kustomization.yaml").write_text(f"resources: [{', '.join(listed)}]\n")
+    (tmp_path / "default" / "kustomization.yaml").write_text(
+        "resources: [../webhook, ../manager]\npatches: [{path: port.yaml}]\n"
+    )
+    report = _validate([str(tmp_path)], tmp_path)
+    assert report["summary"]["resources"] == 2
+    assert [f for f in report["findings"] if f["rule"] == "port-mismatch"] == []
+    report = _validate([str(tmp_path / "webhook"), str(tmp_path / "manager")], tmp_path)
+    assert [f["file"] for f in report["findings"] if f["rule"] == "port-mismatch"] == ["webhook/service.yaml"]
 
 
 def test_argo_cd_objects_are_checked_against_the_overlay_given_with_them(tmp_path: Path) -> None:
@@ -146,4 +198,4 @@ def test_a_kustomize_component_below_a_directory_is_checked_through_its_overlays
     code = validate_cmd.run([str(tmp_path)], out=out, repo=tmp_path, fmt="json")
     report = json.loads(out.getvalue())
     assert code in (0, 1)
-    assert report["summary"]["resources"] == 6  # the base and the two overlays; the Component is not a target
+    assert report["summary"]["resources"] == 4  # the two overlays (the base is pulled in); the Component is no target
