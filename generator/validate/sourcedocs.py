@@ -12,7 +12,6 @@ when a finding's position is looked up in it, once per source map.
 
 from __future__ import annotations
 
-import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from generator.validate.yaml_fast import document_starts, stream_fast_ok, yaml_rs
+from generator.validate.yaml_fast import document_chunks, stream_fast_ok, yaml_rs
 
 # (begin, end, first line) of a document in its file's text, and its kind and metadata.name
 Identity = tuple[int, int, int, str, str]
@@ -116,14 +115,8 @@ def _identity(chunk: str) -> tuple[str, str]:
 
 def identities(text: str) -> list[Identity]:
     """Every document of ``text`` that has a kind and a name."""
-    starts = document_starts(text)
-    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(text)]
     out: list[Identity] = []
-    line = 0
-    prev = 0
-    for begin, end in itertools.pairwise(bounds):
-        line += text.count("\n", prev, begin)
-        prev = begin
+    for begin, end, line in document_chunks(text):
         kind, name = _identity(text[begin:end])
         if kind and name:
             out.append((begin, end, line, kind, name))

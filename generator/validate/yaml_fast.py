@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from generator.errors import InputError
@@ -285,6 +286,19 @@ def _closing_quote(text: str, quote_at: int, pos: int) -> int:
         at += 1
 
 
+def document_chunks(text: str) -> Iterator[tuple[int, int, int]]:
+    """(begin, end, first line) of each document of ``text``, split at its "---" markers
+    (:func:`document_starts`; comments before the first marker are a chunk of their own)."""
+    starts = document_starts(text)
+    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(text)]
+    line = 0
+    prev = 0
+    for begin, end in itertools.pairwise(bounds):
+        line += text.count("\n", prev, begin)
+        prev = begin
+        yield begin, end, line
+
+
 def document_starts(text: str) -> list[int]:
     """Offsets of the "---" document markers (at a line start, followed by a blank or the end)."""
     starts = []
@@ -350,15 +364,9 @@ def fast_documents(text: str, display: str) -> list[FastDoc] | None:
     otherwise; None when the whole stream should go to libyaml (e.g. for its error messages)."""
     if not stream_fast_ok(text):
         return None
-    starts = document_starts(text)
-    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(text)]
     check_chunks = not _chunk_fast_ok(text)  # most streams are clean as a whole: one scan, not one per doc
     out: list[FastDoc] = []
-    line = 0
-    prev = 0
-    for begin, end in itertools.pairwise(bounds):
-        line += text.count("\n", prev, begin)
-        prev = begin
+    for begin, end, line in document_chunks(text):
         chunk = text[begin:end]
         data: Any = _MISSING
         if not check_chunks or _chunk_fast_ok(chunk):
