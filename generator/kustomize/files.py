@@ -49,8 +49,9 @@ class KustomizeTree:
 # Path of each Patches and PatchesJson6902 entry; the deprecated Bases are read as Resources, files
 # included: FixKustomization in the same file); Resources, Components and Bases may name directories.
 _FILE_LISTS = ("resources", "bases", "crds", "patchesStrategicMerge")
-_DIR_LISTS = ("resources", "components", "bases")
+_DIR_LISTS = ("resources", "bases", "components")
 _PATCH_LISTS = ("patches", "patchesJson6902")
+_ENTRY_LISTS = tuple(dict.fromkeys((*_DIR_LISTS, *_FILE_LISTS)))  # each once; the order of the directories found
 
 
 def kustomize_tree(directory: Path) -> KustomizeTree:
@@ -71,7 +72,7 @@ def kustomize_tree(directory: Path) -> KustomizeTree:
             continue
         kfile, data = loaded
         kustomizations.append(kfile)
-        for key in ("resources", "bases", "components", "crds", "patchesStrategicMerge"):
+        for key in _ENTRY_LISTS:
             entries = data.get(key)
             for entry in entries if isinstance(entries, list) else []:
                 if not isinstance(entry, str) or "\n" in entry or "://" in entry or entry.startswith("git@"):

@@ -163,10 +163,16 @@ def _at_node_start(doc: str, pos: int) -> bool:
 def _closing(doc: str, pos: int, quote: str) -> int:
     """Offset of the quote closing the scalar opened at ``pos`` on the same line, or -1."""
     eol = doc.find("\n", pos)
-    eol = len(doc) if eol < 0 else eol
+    return closing_quote(doc, pos, len(doc) if eol < 0 else eol)
+
+
+def closing_quote(doc: str, pos: int, end: int) -> int:
+    """Offset of the quote closing the quoted scalar opened at ``pos`` (``'`` or ``"``), if it is before
+    ``end``; else -1. ``''`` inside single quotes and ``\\"`` inside double quotes are escapes."""
+    quote = doc[pos]
     i = pos + 1
     while True:
-        i = doc.find(quote, i, eol)
+        i = doc.find(quote, i, end)
         if i < 0:
             return -1
         if quote == '"':

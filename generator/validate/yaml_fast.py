@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.errors import InputError
+from generator.validate.fastpos import closing_quote
 from generator.validate.values import Ambiguous, canonical
 from generator.validate.yaml_exact import NO_MARKS, STR_TAG, exact_documents, resolve_plain
 
@@ -150,19 +151,18 @@ class _NodeStarts:
             else:
                 self._scanned = start + 1
         index = bisect.bisect_left(flows, (pos,)) - 1  # the last one that opens before pos
-        return index >= 0 and pos <= self._flows[index][1]
+        return index >= 0 and pos <= flows[index][1]
 
     def at(self, pos: int, *, commas: bool = True, quotes: bool = True) -> bool:
-        if not self._after_node_start(pos, commas):
-            return False
-        if not quotes:
-            return True
         line_start = self.text.rfind("\n", 0, pos) + 1
-        return not (_in_quoted_value(self.text, line_start, pos) or self._in_continued_quote(line_start, pos))
+        if not self._after_node_start(line_start, pos, commas):
+            return False
+        return not quotes or not (
+            _in_quoted_value(self.text, line_start, pos) or self._in_continued_quote(line_start, pos)
+        )
 
-    def _after_node_start(self, pos: int, commas: bool) -> bool:
+    def _after_node_start(self, line_start: int, pos: int, commas: bool) -> bool:
         text = self.text
-        line_start = text.rfind("\n", 0, pos) + 1
         while True:
             before = text[line_start:pos].rstrip(" \t")
             if not before:
@@ -199,7 +199,7 @@ class _NodeStarts:
                 for quote in ("'", '"'):
                     at = text.find(quote, start, end)
                     while at >= 0:
-                        if self.at(at, quotes=False) and _open_at(text, at, pos):
+                        if self.at(at, quotes=False) and closing_quote(text, at, pos) < 0:
                             return indent < deepest
                         at = text.find(quote, at + 1, end)
                 deepest = min(deepest, indent)
@@ -219,7 +219,7 @@ def _in_quoted_value(text: str, line_start: int, pos: int) -> bool:
     quote = min(found, default=-1)
     if quote < 0 or _VALUE_OPENER.fullmatch(text, line_start, quote) is None:
         return False
-    return _closing_quote(text, quote, pos) < 0
+    return closing_quote(text, quote, pos) < 0
 
 
 def _flow_end(text: str, start: int) -> int:
@@ -244,7 +244,7 @@ def _flow_end(text: str, start: int) -> int:
         elif char in "'\"":
             if text[start:at].rstrip(" \t")[-1] not in "[{,:":
                 break  # a quote inside a plain scalar's text, or something else unsure
-            close = _closing_quote(text, at, line_end)
+            close = closing_quote(text, at, line_end)
             if close < 0:
                 break
             at = close
@@ -257,33 +257,6 @@ def _indent(text: str, line_start: int) -> int:
     while pos < len(text) and text[pos] == " ":
         pos += 1
     return pos - line_start
-
-
-def _open_at(text: str, quote_at: int, pos: int) -> bool:
-    """Is the quoted scalar that opens at ``quote_at`` still open at ``pos``?"""
-    return _closing_quote(text, quote_at, pos) < 0
-
-
-def _closing_quote(text: str, quote_at: int, pos: int) -> int:
-    """The offset of the quote that closes the quoted scalar opening at ``quote_at``, if it is before
-    ``pos``; else -1. ``''`` inside single quotes and ``\\"`` inside double quotes are escapes."""
-    quote = text[quote_at]
-    at = quote_at + 1
-    while True:
-        at = text.find(quote, at, pos)
-        if at < 0:
-            return -1
-        if quote == "'":
-            if text.startswith("''", at) and at + 1 < pos:
-                at += 2  # an escaped quote
-                continue
-            return at
-        backslashes = 0
-        while text[at - 1 - backslashes] == "\\":
-            backslashes += 1
-        if backslashes % 2 == 0:
-            return at
-        at += 1
 
 
 def document_chunks(text: str) -> Iterator[tuple[int, int, int]]:
