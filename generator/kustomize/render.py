@@ -59,13 +59,17 @@ def kustomize_build(path: Path, *, strict: bool = True) -> str:
 # run.go:72] "command failed" err="..."``: a time stamp and a process id), ``Error: <err>`` before. Standalone
 # kustomize prints cobra's ``Error: <err>``.
 _KLOG_ERR = re.compile(r'err="(?P<err>(?:[^"\\]|\\.)*)"')
+# An error of several lines (a patch's config quoted in it) is klog's multi-line value, ``err=<`` then the
+# lines and `` >`` (k8s.io/klog/v2 internal/serialize/keyvalues.go, ``writeStringValue``); stderr's
+# whitespace is one space each here.
+_KLOG_LINES_ERR = re.compile(r"err=< (?P<err>.*) >$")
 _COBRA_ERR = re.compile(r"(?:^|\s)Error: (?P<err>.*)$")
 
 
 def kustomize_error(stderr: str) -> str:
     """kustomize's error from its stderr (one line), without klog's time stamp, process id and source line:
     the same text for the same input, as findings must be. "" when the error cannot be told apart."""
-    found = _KLOG_ERR.search(stderr) or _COBRA_ERR.search(stderr)
+    found = _KLOG_ERR.search(stderr) or _KLOG_LINES_ERR.search(stderr) or _COBRA_ERR.search(stderr)
     if found is None:
         return ""
     err = found.group("err")

@@ -194,3 +194,18 @@ def test_a_named_directory_that_cannot_be_listed_ends_the_run(tmp_path: Path, mo
     _deny_listing(monkeypatch, tmp_path / "locked")
     code, out = _validate("--repo", str(tmp_path), str(tmp_path / "locked"))
     assert code == 2 and "cannot read the directory: Permission denied" in out
+
+
+def test_an_error_of_several_lines_loses_klog_s_time_stamp_and_the_warnings_before_it(tmp_path: Path) -> None:
+    """kubectl prints an error with line breaks as klog's multi-line value (``err=<`` ... `` >``), after
+    kustomize's deprecation warnings: the whole of stderr, time stamp and process id included, was the
+    message, so two runs over Gatekeeper's config/overlays/dev gave different reports (2026-12-05)."""
+    _kustomization(tmp_path / "apps" / "web", "patchesStrategicMerge:\n  - missing.yaml\n")
+    _kustomization(tmp_path / "apps" / "api", "resources:\n  - cm.yaml\n")
+    messages = [_unreadable(_report(tmp_path)[1])[0][3] for _ in range(2)]
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(
+        "not validated: kustomize cannot build apps/web: trouble configuring builtin PatchStrategicMergeTransformer"
+    )
+    assert "missing.yaml: no such file or directory" in messages[0]
+    assert "run.go" not in messages[0] and "# Warning" not in messages[0]
