@@ -284,11 +284,65 @@ def keda_cert_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
     return out
 
 
+# What ``contour certgen`` writes (projectcontour/contour cmd/contour/certgen.go, registerCertGen and
+# OutputCerts; internal/certgen/certgen.go, AsSecrets and AsLegacySecrets): two kubernetes.io/tls Secrets,
+# contourcert and envoycert, each with the CA bundle (ca.crt, internal/dag's CACertificateKey) in the
+# "compact" format; without it in the default "legacy" format, which adds the CA in Secret cacert.
+CONTOUR_DEFAULT_NAMESPACE = "projectcontour"  # pkg/certs DefaultNamespace, the --namespace default
+CONTOUR_TLS_SECRETS = ("contourcert", "envoycert")
+
+
+def contour_certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secrets a workload's ``contour certgen --kube`` containers create: (namespace, name, keys).
+
+    Contour's install manifests (examples/contour/02-job-certgen.yaml, and Knative's net-contour) run it as
+    a Job with ``--namespace=$(CONTOUR_NAMESPACE)``, that variable from the downward API's
+    ``metadata.namespace``: taken as the workload's own namespace, as is the ``CONTOUR_NAMESPACE`` variable
+    itself (kingpin's ``Envar``) when ``--namespace`` is not given. Without ``--kube`` (``--yaml``,
+    ``--pem``) it writes files, not Secrets. ``--secrets-name-prefix P`` names them ``P-contourcert``..."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        argv = container_argv(container.obj)
+        if container_program(argv) != "contour" or argv[1:2] != ["certgen"]:
+            continue
+        if not _flag_on(argv, "--kube") or "--no-kube" in argv:
+            continue
+        namespace = _flag(argv, "namespace") or _env_literal(container.obj, "CONTOUR_NAMESPACE")
+        if namespace is None or namespace.startswith("$("):
+            namespace = res.namespace
+        elif not namespace:
+            namespace = CONTOUR_DEFAULT_NAMESPACE
+        prefix = _flag(argv, "secrets-name-prefix")
+        compact = (_flag(argv, "secrets-format") or "legacy") == "compact"
+        tls_keys = frozenset({"tls.crt", "tls.key", "ca.crt"} if compact else {"tls.crt", "tls.key"})
+        out.extend((namespace, _prefixed(prefix, base), tls_keys) for base in CONTOUR_TLS_SECRETS)
+        if not compact:
+            out.append((namespace, _prefixed(prefix, "cacert"), frozenset({"cacert.pem"})))
+    return out
+
+
+def _prefixed(prefix: str | None, base: str) -> str:
+    """A certgen Secret's name (internal/certgen/certgen.go ``certname``)."""
+    return f"{prefix}-{base}" if prefix else base
+
+
+def _env_literal(container: dict[str, Any], name: str) -> str | None:
+    """The value of env variable ``name`` of a container: its literal value, "" when not set, None when it
+    comes from elsewhere (``valueFrom``: the downward API, a ConfigMap...)."""
+    for env in as_list(container.get("env")):
+        env = as_dict(env)
+        if env.get("name") == name:
+            value = env.get("value")
+            return value if isinstance(value, str) else None
+    return ""
+
+
 def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of the Secrets that programs in the set's pods create: a Job or CronJob
     running ``kube-webhook-certgen create`` (:func:`certgen_secrets`), a workload running ``argocd admin
     redis-initial-password`` (:func:`argocd_redis_secrets`), KEDA's operator with ``--enable-cert-rotation``
-    (:func:`keda_cert_secrets`)."""
+    (:func:`keda_cert_secrets`), a Job or CronJob running ``contour certgen --kube``
+    (:func:`contour_certgen_secrets`)."""
 
     def build() -> dict[tuple[str, str], Keys]:
         out: dict[tuple[str, str], Keys] = {}
@@ -297,6 +351,7 @@ def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
                 made = argocd_redis_secrets(res) + keda_cert_secrets(res)
                 if kind in ("Job", "CronJob"):
                     made.extend(certgen_secrets(res))
+                    made.extend(contour_certgen_secrets(res))
                 for namespace, name, keys in made:
                     _merge(out, (namespace, name), keys)
         return out

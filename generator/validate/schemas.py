@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema_rs
 
 from generator.errors import InputError
+from generator.models.flux import as_substituted
 from generator.validate import crd as crd_convert
 from generator.validate.model import Resource, pointer
 
@@ -251,7 +252,7 @@ class Compiled:
                 value = json.dumps(err.instance)
                 message = f"{value} is neither an integer nor a string (an int-or-string field)"
                 out.append(SchemaError("schema-invalid", pointer(*where), _short(message)))
-            else:
+            elif not _substituted_matches(err, obj):
                 out.append(SchemaError("schema-invalid", pointer(*where), _short(err.message)))
         return tuple(out)
 
@@ -276,6 +277,23 @@ class Compiled:
 
 
 _INT_OR_STRING_DEFINITION = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+
+
+def _substituted_matches(err: Any, obj: dict[str, Any]) -> bool:
+    """Whether a ``pattern`` error is on a string holding Flux post-build variables that matches the pattern
+    once they are replaced by their defaults or stand-ins (generator.models.flux): Flux substitutes them
+    before it applies the object (``${APP}-volsync`` as an ExternalSecret's ``spec.target.name``)."""
+    instance = err.instance
+    if not isinstance(err.kind, jsonschema_rs.ValidationErrorKind.Pattern) or not isinstance(instance, str):
+        return False
+    substituted = as_substituted(obj, instance)
+    if substituted == instance:
+        return False
+    try:
+        # JSON Schema's "pattern" is unanchored (draft 2020-12, 6.3.3); the API server's patterns are anchored
+        return re.search(err.kind.pattern, substituted) is not None
+    except re.error:
+        return False
 
 
 def _short(message: str) -> str:

@@ -295,3 +295,28 @@ def test_passes_a_label_read_from_a_field_path_in_a_kube_state_metrics_config() 
 def test_fires_on_a_literal_next_to_field_paths(value: str) -> None:
     [finding] = _findings(_configmap({"config.yaml": KSM_CONFIG + f"password: {value}\n"}))
     assert "(password)" in finding.message
+
+
+# Tekton's config/config-tracing.yaml and Knative net-contour's config-contour, as they ship: the
+# "_example" key documents settings; Knative's and Tekton's parsers skip it (knative.dev/pkg configmap/example.go)
+EXAMPLE_BLOCK = (
+    "################################\n"
+    "#    EXAMPLE CONFIGURATION     #\n"
+    "################################\n"
+    "# (optional) Name of the k8s secret which contains basic auth credentials\n"
+    'credentialsSecret: "jaeger-creds"\n'
+    "# An operator is required to setup a TLSCertificateDelegation for this secret to be used\n"
+    'default-tls-secret: "some-namespace/some-secret"\n'
+)
+
+
+def test_passes_the_placeholders_of_a_knative_example_block() -> None:
+    assert _findings(_configmap({"_example": EXAMPLE_BLOCK})) == []
+    # the same lines as a live config file are still read as credentials
+    assert [f.path for f in _findings(_configmap({"config.yaml": EXAMPLE_BLOCK}))] == ["/data/config.yaml"]
+
+
+def test_fires_on_credential_shaped_values_in_an_example_block() -> None:
+    leaked = EXAMPLE_BLOCK + "endpoint: postgresql://mlflow:hunter2@postgres:5432/mlflow\n"
+    [finding] = _findings(_configmap({"_example": leaked}))
+    assert finding.path == "/data/_example" and "URL" in finding.message

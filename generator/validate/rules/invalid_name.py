@@ -8,7 +8,9 @@ What it catches:
 - ``metadata.namespace``, container names and Service port names that are not DNS-1123 labels, and
   container port names that are not IANA service names (at most 15 characters, at least one letter).
 RBAC objects (Role, ClusterRole and their bindings) may use any path segment as name and are only checked
-for ``/`` and ``%``.
+for ``/`` and ``%``. A name or namespace holding Flux post-build variables (``${APP}-db``) is checked with
+each variable replaced by its default or a stand-in (generator.models.flux): Flux substitutes them before
+it applies the object.
 
 Why: the API server rejects the object, and only at sync time.
 
@@ -39,6 +41,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from generator.models.flux import as_substituted
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
 from generator.validate.rules._helpers import containers_of
@@ -104,11 +107,11 @@ def _check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         if not meta.get("generateName") and obj.kind not in ("List",):
             yield Finding(message=f"{obj.kind} has no metadata.name", path="/metadata")
     elif isinstance(raw_name, str):
-        problem = _name_problem(obj.kind, raw_name)
+        problem = _name_problem(obj.kind, as_substituted(obj.obj, raw_name))
         if problem:
             yield Finding(message=f'{obj.kind} name "{raw_name}" {problem}', path="/metadata/name")
     namespace = meta.get("namespace")
-    if isinstance(namespace, str) and namespace and not dns_label(namespace):
+    if isinstance(namespace, str) and namespace and not dns_label(as_substituted(obj.obj, namespace)):
         yield Finding(message=f'namespace "{namespace}" must be a DNS-1123 label', path="/metadata/namespace")
     if obj.kind == "Service":
         spec = obj.obj.get("spec")

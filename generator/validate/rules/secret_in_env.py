@@ -16,7 +16,8 @@ anyone allowed to read the workload; credentials belong in Secrets produced in-c
   value is the rest of that line, or, when that is empty, the next line if it is indented deeper and is
   not an entry of its own (a YAML plain scalar continued there): a YAML key that opens a block
   (``secret:`` over ``secretName: app-tls``, a secret volume) has no value, its block's lines are checked
-  as lines of their own.
+  as lines of their own. In a Knative-style ``_example`` key (a documentation block that Knative and
+  Tekton never read) only the credential-shaped values of the line above count.
 
 Passing: empty values, empty lists and maps (``"imagePullSecrets": []``), ``true``/``false``, absolute
 file paths (``/etc/tls/client.key``), ``valueFrom``, values that use ``$(VAR)`` expansion (or
@@ -441,13 +442,21 @@ def _check_args(items: object, field: str, base: tuple[str | int, ...], who: str
             )
 
 
+# The key of a Knative-style ConfigMap's documentation block (knative.dev/pkg configmap/example.go:
+# "ExampleKey signifies a given example configuration in a ConfigMap"), which Knative's and Tekton's
+# configuration parsers skip: its ``name: value`` lines are placeholders for the reader ("Name of the k8s
+# secret which contains basic auth credentials"), never read, so only credential-shaped values (a key, a
+# token, a URL with a password) count there: those are in Git all the same.
+EXAMPLE_KEY = "_example"
+
+
 def _check_configmap(obj: Resource) -> Iterator[Finding]:
     for key, value in as_dict(obj.obj.get("data")).items():
         if not isinstance(value, str):
             continue
         name = str(key)
         what = credential_in_value(value)
-        if what is None:
+        if what is None and name != EXAMPLE_KEY:
             if "\n" not in value.strip():
                 if literal_credential(name, value):
                     what = "a literal credential"

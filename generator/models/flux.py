@@ -1,0 +1,61 @@
+"""Flux's post-build variable substitution, as kustomize-controller applies it to what it builds.
+
+A Flux ``Kustomization`` with ``spec.postBuild.substitute`` or ``substituteFrom`` runs bash-style variable
+substitution over the YAML of every object it builds, before it applies them (fluxcd/pkg
+kustomize/kustomize_varsub.go: ``SubstituteVariables`` and ``varSubstitution``, which calls drone/envsubst's
+``Eval``). Variable names match ``^[_[:alpha:]][_[:alpha:][:digit:]]*$``. An object labelled or annotated
+``kustomize.toolkit.fluxcd.io/substitute: disabled`` is left as it is.
+
+Repositories built for it (bjw-s/home-ops, onedr0p's cluster template) keep ``${APP}`` and
+``${VOLSYNC_CLAIM:-${APP}}`` in names and fields. Offline the values are unknown, and no other tool in a
+GitOps pipeline reads ``${...}`` in a manifest (kustomize's and the kubelet's variables are ``$(VAR)``), so
+a value holding such a reference is checked as Flux would apply it with each reference replaced by its
+default (``${VAR:-default}``, ``${VAR:=default}``, ``${VAR-default}``, ``${VAR=default}``), or by a one-letter
+stand-in where it has none: the text around the references is still checked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute"
+DISABLED = "disabled"  # kustomize_varsub.go DisabledValue
+
+# ${NAME}, or ${NAME} with a default (drone/envsubst: "-" and "=", with or without ":"), innermost first:
+# a default may itself hold a reference, which the next round replaces.
+_REFERENCE = re.compile(r"\$\{([_A-Za-z][_A-Za-z0-9]*)(?:(:?[-=])([^${}]*))?\}")
+STAND_IN = "x"  # valid wherever a name's first, middle or last character may be a letter
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return match.group(3) or STAND_IN
+
+
+def with_stand_ins(text: str) -> str:
+    """``text`` with every variable reference replaced by its default, or by :data:`STAND_IN`."""
+    while "${" in text:
+        replaced = _REFERENCE.sub(_replacement, text)
+        if replaced == text:
+            break
+        text = replaced
+    return text
+
+
+def substitution_disabled(obj: dict[str, Any]) -> bool:
+    """Whether Flux leaves ``obj`` as it is (the label or annotation :data:`SUBSTITUTE_KEY` is ``disabled``)."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return False
+    for field in ("labels", "annotations"):
+        values = meta.get(field)
+        if isinstance(values, dict) and values.get(SUBSTITUTE_KEY) == DISABLED:
+            return True
+    return False
+
+
+def as_substituted(obj: dict[str, Any], text: str) -> str:
+    """``text``, a value of ``obj``, as it is checked: :func:`with_stand_ins` unless Flux leaves ``obj`` alone."""
+    if "${" not in text or substitution_disabled(obj):
+        return text
+    return with_stand_ins(text)
