@@ -60,6 +60,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from generator.validate.context import Context
 from generator.validate.crossref import (
@@ -101,6 +102,19 @@ class MadePods:
 
 def _pod_metadata_labels(res: Resource, field: str = "podMetadata") -> dict[str, str]:
     return str_map(as_dict(as_dict(res.obj.get("spec")).get(field)).get("labels"))
+
+
+# The kinds operator_pods models (their groups are checked there)
+MODELLED_KINDS = (
+    "Prometheus",
+    "PrometheusAgent",
+    "Alertmanager",
+    "ThanosRuler",
+    "Cluster",
+    "Pooler",
+    "Tenant",
+    "postgresql",
+)
 
 
 def operator_pods(res: Resource) -> MadePods | None:
@@ -180,7 +194,13 @@ def made_pods(ctx: Context) -> list[MadePods]:
     """Every operator-made pod group of the set plus the external pods declared for it."""
 
     def build() -> list[MadePods]:
-        out = [pods for res in ctx.resources if (pods := operator_pods(res)) is not None]
+        # Only the modelled kinds (by the context's kind index, not a pass over every resource: with
+        # --jobs N each process builds this), in the order of the set.
+        found = [res for kind in MODELLED_KINDS for res in ctx.by_kind(kind)]
+        if len({res.kind for res in found}) > 1:
+            wanted = {id(res) for res in found}
+            found = [res for res in ctx.resources if id(res) in wanted]
+        out = [pods for res in found if (pods := operator_pods(res)) is not None]
         for ext in sorted(ctx.external, key=lambda e: (e.namespace, e.name)):
             if ext.kind == "Pod" and ext.labels:
                 where = f"{ext.namespace}/" if ext.namespace else ""
@@ -212,6 +232,10 @@ def self_labels(res: Resource) -> dict[str, str]:
     out: dict[str, str] = {}
     for container in containers(res):
         image = container.obj.get("image")
+        if not (isinstance(image, str) and "minio/operator" in image) and "longhorn-manager" not in _first_arg(
+            container.obj
+        ):
+            continue  # neither program (the cheap test first: every workload of the set comes here)
         repository = _image_repository(image) if isinstance(image, str) else ""
         argv = container_argv(container.obj)
         if (repository == "minio/operator" or repository.endswith("/minio/operator")) and "controller" in argv:
@@ -220,6 +244,15 @@ def self_labels(res: Resource) -> dict[str, str]:
             out["longhorn.io/admission-webhook"] = "longhorn-admission-webhook"
             out["longhorn.io/recovery-backend"] = "longhorn-recovery-backend"
     return out
+
+
+def _first_arg(container: dict[str, Any]) -> str:
+    """The first string of a container's ``command`` then ``args`` (``container_argv(...)[0]``), or ""."""
+    for field in ("command", "args"):
+        for arg in as_list(container.get(field)):
+            if isinstance(arg, str):
+                return arg
+    return ""
 
 
 def self_labelled_pods(ctx: Context) -> list[MadePods]:
