@@ -95,8 +95,20 @@ def _convert(node: Any, strict: bool) -> Any:
         return out
     result: dict[str, Any] = {}
     for key, value in node.items():
+        if value is None and key not in ("enum", "default", "example"):
+            # A keyword given as null is absent to the API server: JSONSchemaProps decodes null into a nil map,
+            # pointer or slice (k8s.io/apiextensions-apiserver pkg/apis/apiextensions/v1 types_jsonschema.go),
+            # so ``properties:`` with only a comment under it is the empty map (kyverno's CLI test CRDs).
+            if key in _SCHEMA_MAPS:
+                result[key] = {}
+            continue
         if key in ("properties", "patternProperties", "definitions", "$defs"):
-            result[key] = {k: _convert(v, strict) for k, v in value.items()} if isinstance(value, dict) else value
+            # a null schema in the map is the zero JSONSchemaProps: it admits anything
+            result[key] = (
+                {k: _convert(v, strict) if v is not None else {} for k, v in value.items()}
+                if isinstance(value, dict)
+                else value
+            )
         elif key == "enum" or key == "default" or key == "example" or key == "required":
             result[key] = value  # data, not schemas
         else:

@@ -88,12 +88,14 @@ class Resource:
 
     @property
     def namespace(self) -> str:
-        value = self.metadata.get("namespace")
-        if isinstance(value, str) and value:
-            return value
+        # A cluster-scoped object has none, even when its manifest names one: the API server clears it
+        # (k8s.io/apiserver pkg/registry/rest/create.go, BeforeCreate: SetNamespace(NamespaceNone)).
         kind = self.kind
         if kind in CLUSTER_SCOPED_KINDS or (_CLUSTER_SCOPED_CUSTOM and (self.group, kind) in _CLUSTER_SCOPED_CUSTOM):
             return ""
+        value = self.metadata.get("namespace")
+        if isinstance(value, str) and value:
+            return value
         return self.default_namespace
 
     @property
@@ -182,6 +184,21 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "ClusterPushSecret",  # external-secrets.io
         "CSIDriver",
         "VolumeAttachment",
+        # built-in kinds whose registry strategy says NamespaceScoped() false (kubernetes pkg/registry/...,
+        # e.g. admissionregistration/validatingadmissionpolicy/strategy.go: "cluster-scoped resource")
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding",
+        "CertificateSigningRequest",
+        "ClusterTrustBundle",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+        "CSINode",
+        "VolumeAttributesClass",
+        "ServiceCIDR",
+        "DeviceClass",
+        "ResourceSlice",
         # custom kinds whose CRDs say scope: Cluster, with names no namespaced kind shares
         "GatewayClass",  # gateway.networking.k8s.io (config/crd/standard/..._gatewayclasses.yaml)
         "ClusterQueue",  # kueue.x-k8s.io (config/components/crd/bases/kueue.x-k8s.io_*.yaml)

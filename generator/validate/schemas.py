@@ -327,6 +327,8 @@ class SchemaStore:
                     # a typo would otherwise make every resource a missing-schema error
                     raise InputError(f"--schema-location {loc}: no such directory {folder}")
         self._crds: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # what gave a CRD schema, for messages: "--crd", unless the validated set did (extended)
+        self._crd_origin: dict[tuple[str, str, str], str] = {}
         # (group, kind) of the --crd CRDs that say ``scope: Cluster`` (model.declare_cluster_scoped)
         self.cluster_scoped: set[tuple[str, str]] = set()
         for path in crd_files:
@@ -364,6 +366,7 @@ class SchemaStore:
         clone = copy.copy(self)
         added = {(item.group, item.kind, item.version): item.schema for item in found}
         clone._crds = {**self._crds, **added}
+        clone._crd_origin = {**self._crd_origin, **dict.fromkeys(added, "the set's CustomResourceDefinition for")}
         stale = {(f"{g}/{v}" if g else v, k) for g, k, v in added}
         clone._cache = {key: value for key, value in self._cache.items() if key not in stale}
         clone._notes = {key: value for key, value in self._notes.items() if key not in stale}
@@ -412,7 +415,8 @@ class SchemaStore:
         group, _, version = api_version.rpartition("/")
         crd = self._crds.get((group, kind, version))
         if crd is not None:
-            return crd, f"--crd {group}/{kind} {version}", None
+            origin = self._crd_origin.get((group, kind, version), "--crd")
+            return crd, f"{origin} {group}/{kind} {version}", None
         for loc in self.locations:
             if loc == "default":
                 found = self._find_default(api_version, kind)

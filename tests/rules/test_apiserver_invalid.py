@@ -576,3 +576,32 @@ def test_passes_security_contexts_the_api_server_accepts(security_context: dict[
     obj = _deploy()
     obj["spec"]["template"]["spec"]["containers"][0]["securityContext"] = security_context
     assert _run(obj) == []
+
+
+def test_an_image_of_blanks_is_a_pods_error_only() -> None:
+    """validateContainersOnlyForPod checks an image's leading and trailing whitespace for a Pod; a pod
+    template's image " " is a placeholder that OpenShift's image triggers fill in (validateContainerCommon:
+    "do not validate leading and trailing whitespace to preserve backward compatibility"). Found on kyverno's
+    verify-images test manifests."""
+    container = {"name": "c", "image": " "}
+    assert [f for f in _run(_deploy(containers=[container])) if "whitespace" in f.message] == []
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [container]}}
+    [finding] = [f for f in _run(pod) if "whitespace" in f.message]
+    assert finding.path == "/spec/containers/0/image"
+
+
+def test_an_init_containers_host_ports_are_checked_on_their_own() -> None:
+    """validateInitContainers calls checkHostPortConflicts for each init container alone, "since init
+    containers run one-by-one" (pkg/apis/core/validation/validation.go). Found on kyverno's exclude-host-ports
+    test manifest."""
+    port = {"containerPort": 20, "hostPort": 20}
+    init = {"name": "init", "image": "busybox:1.36", "ports": [port]}
+    main = {"name": "main", "image": "nginx:1.27", "ports": [port]}
+    assert [f for f in _run(_deploy(initContainers=[init], containers=[main])) if "hostPort" in f.message] == []
+    # the firing twins: twice in one init container, or in two regular containers
+    twice = {**init, "ports": [port, {**port, "containerPort": 21}]}
+    [finding] = [f for f in _run(_deploy(initContainers=[twice], containers=[main])) if "hostPort" in f.message]
+    assert finding.path == "/spec/template/spec/initContainers/0/ports/1/hostPort"
+    second = {**main, "name": "second"}
+    [finding] = [f for f in _run(_deploy(containers=[main, second])) if "hostPort" in f.message]
+    assert finding.path == "/spec/template/spec/containers/1/ports/0/hostPort"

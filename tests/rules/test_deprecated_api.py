@@ -41,3 +41,31 @@ def test_passes_before_deprecation_and_for_current_apis() -> None:
     assert _findings("batch/v1beta1", "CronJob", "1.20") == []
     assert _findings("batch/v1", "CronJob", "1.33") == []
     assert _findings("networking.k8s.io/v1", "Ingress", "1.33") == []
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "target"),
+    [
+        # v1beta1 kinds added after the 1.22 removals of their group version (found on kyverno's tests)
+        ("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicy", "1.34"),
+        ("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding", "1.30"),
+        ("certificates.k8s.io/v1beta1", "ClusterTrustBundle", "1.33"),
+        ("coordination.k8s.io/v1beta1", "LeaseCandidate", "1.33"),
+    ],
+)
+def test_kinds_added_later_to_a_removed_group_version_are_not_removed(api_version: str, kind: str, target: str) -> None:
+    assert _findings(api_version, kind, target) == []
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind"),
+    [
+        ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"),
+        ("authorization.k8s.io/v1beta1", "SubjectAccessReview"),
+        ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+        ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration"),
+    ],
+)
+def test_the_kinds_the_guide_names_stay_removed(api_version: str, kind: str) -> None:
+    [finding] = _findings(api_version, kind, "1.33")
+    assert "was removed in Kubernetes" in finding.message

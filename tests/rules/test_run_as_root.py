@@ -58,7 +58,7 @@ def test_fires_on_pod_run_as_user_zero_unless_the_container_overrides_it() -> No
 def test_fires_when_container_overrides_pod_non_root_with_false() -> None:
     [finding] = _findings(_deployment({"runAsNonRoot": True}, {"runAsNonRoot": False}))
     assert finding.path == f"{POD}/containers/0/securityContext/runAsNonRoot"
-    assert "runAsNonRoot: False" in finding.message
+    assert "runAsNonRoot: false" in finding.message
 
 
 def test_fires_with_non_zero_user_but_no_run_as_non_root() -> None:

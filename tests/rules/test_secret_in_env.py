@@ -320,3 +320,13 @@ def test_fires_on_credential_shaped_values_in_an_example_block() -> None:
     leaked = EXAMPLE_BLOCK + "endpoint: postgresql://mlflow:hunter2@postgres:5432/mlflow\n"
     [finding] = _findings(_configmap({"_example": leaked}))
     assert finding.path == "/data/_example" and "URL" in finding.message
+
+
+def test_passes_the_names_of_credential_helpers() -> None:
+    """Kyverno's admission controller flag (test/conformance/chainsaw/flags/standard/emit-events): a list of
+    Docker credential helpers (docker/cli configfile CredentialHelpers), programs that fetch credentials."""
+    args = ["--registryCredentialHelpers=default,google,amazon,azure,github", "--credential-helper", "ecr-login"]
+    assert _findings(_deployment(args=args)) == []
+    # the firing twin: a credential-named flag next to it
+    found = _findings(_deployment(args=[*args, "--registryCredential=hunter2"]))
+    assert [f.path for f in found] == [f"{C0}/args/3"]

@@ -89,3 +89,88 @@ def test_substitution_disabled_keeps_the_reference_as_written() -> None:
     obj = {"metadata": {"annotations": {"kustomize.toolkit.fluxcd.io/substitute": "disabled"}}}
     assert as_substituted(obj, "${APP}") == "${APP}"
     assert as_substituted({}, "${APP}") == "x"
+
+
+# kyverno cmd/cli/kubectl-kyverno/_testdata/apply/test-3: "properties:" with only a comment under it
+NULL_PROPERTIES_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: foos.example.com}
+spec:
+  group: example.com
+  names: {plural: foos, singular: foo, kind: Foo}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+                extra:
+            status:
+              type: object
+              properties:
+                # nothing yet
+---
+apiVersion: example.com/v1
+kind: Foo
+metadata: {name: test-foo}
+spec: {size: 3, extra: {anything: [1, 2]}}
+"""
+
+
+def test_a_null_keyword_in_a_crd_schema_is_absent_as_the_api_server_decodes_it() -> None:
+    """JSONSchemaProps decodes null into a nil map or pointer: the CRD compiles, its custom resources are
+    checked against it (a null property schema admits anything)."""
+    assert _findings(NULL_PROPERTIES_CRD, "missing-schema", "schema-invalid", "unknown-field") == []
+    # the firing twin: the schema is in force
+    wrong = NULL_PROPERTIES_CRD.replace("spec: {size: 3,", "spec: {size: three,")
+    assert [(r, p) for r, p, _ in _findings(wrong, "missing-schema", "schema-invalid")] == [
+        ("schema-invalid", "/spec/size")
+    ]
+
+
+def test_a_crd_of_the_set_that_cannot_be_compiled_is_not_named_as_a_crd_flag() -> None:
+    broken = NULL_PROPERTIES_CRD.replace("size: {type: integer}", "size: {type: integer, minimum: x}")
+    messages = [m for r, _, m in _findings(broken, "missing-schema") if r == "missing-schema"]
+    origin = "the set's CustomResourceDefinition for example.com/Foo v1"
+    assert messages and all("--crd" not in m and origin in m for m in messages)
+
+
+def test_admission_policies_and_trust_bundles_are_cluster_scoped() -> None:
+    """Their registry strategies say NamespaceScoped() false (kubernetes pkg/registry/admissionregistration
+    validatingadmissionpolicy/strategy.go): no default namespace in findings (kyverno's test manifests)."""
+    text = """apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: Bad_Name}
+spec: {}
+---
+apiVersion: certificates.k8s.io/v1beta1
+kind: ClusterTrustBundle
+metadata: {name: Bad_Name}
+spec: {trustBundle: x}
+"""
+    resources = load_text(text, "s.yaml", default_namespace="default")  # as plain files are loaded
+    assert [r.namespace for r in resources] == ["", ""]
+    report = validate_resources(resources, kubernetes_version="1.34", only=frozenset({"invalid-name"}))
+    assert [f.resource.namespace if f.resource else None for f in report.findings] == ["", ""]
+
+
+def test_a_cluster_scoped_object_has_no_namespace_even_when_its_manifest_names_one() -> None:
+    """BeforeCreate clears it (k8s.io/apiserver pkg/registry/rest/create.go): two ValidatingAdmissionPolicies of
+    one name in two "namespaces" are one object (kyverno's test manifests)."""
+    one = """apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: demo, namespace: NS}
+spec: {}
+"""
+    text = one.replace("NS", "a") + "---\n" + one.replace("NS", "b")
+    resources = load_text(text, "s.yaml", default_namespace="default")
+    assert [r.namespace for r in resources] == ["", ""]
+    found = validate_resources(resources, kubernetes_version="1.34", only=frozenset({"duplicate-resource"})).findings
+    assert [f.path for f in found] == ["/metadata/name"]

@@ -30,10 +30,12 @@ def container_lists(spec: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, 
                 yield key, i, c
 
 
-def validate_pod_spec(spec: dict[str, Any], base: Path, opts: Options) -> list[Violation]:
+def validate_pod_spec(spec: dict[str, Any], base: Path, opts: Options, *, pod: bool = False) -> list[Violation]:
+    """ValidatePodSpec on a Pod's spec (``pod``) or a pod template's: the checks of
+    ``validateContainersOnlyForPod`` run for a Pod only."""
     out: list[Violation] = []
     volumes = _volumes(spec, base, out)
-    _containers(spec, base, volumes, opts, out)
+    _containers(spec, base, volumes, opts, out, pod)
     policy = spec.get("restartPolicy")
     if policy is not None and policy not in _RESTART_POLICIES:
         out.append(
@@ -163,11 +165,13 @@ def _volume_mounts(c: dict[str, Any], where: Path, volumes: dict[str, Any], out:
 # ------------------------------------------------------------------------------------------- containers
 
 
-def _containers(spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts: Options, out: list[Violation]) -> None:
+def _containers(
+    spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts: Options, out: list[Violation], pod: bool
+) -> None:
     if not lst(spec.get("containers")):
         out.append(Violation((*base, "containers"), "a pod needs at least one container", V + "validateContainers"))
     names: set[str] = set()
-    seen_ports: dict[tuple[int, str], Path] = {}
+    seen_ports: dict[tuple[int, str], list[tuple[Path, str, int]]] = {}
     for key, i, c in container_lists(spec):
         where = (*base, key, i)
         name = text(c.get("name"))
@@ -185,7 +189,10 @@ def _containers(spec: dict[str, Any], base: Path, volumes: dict[str, Any], opts:
                     V + "validateContainerCommon",
                 )
             )
-        elif image != image.strip():
+        elif pod and image != image.strip():
+            # A Pod's only: a pod template's containers are checked for an empty image alone, because image
+            # " " is a placeholder there (OpenShift's image triggers fill it in): validateContainerCommon,
+            # "do not validate leading and trailing whitespace to preserve backward compatibility".
             out.append(
                 Violation(
                     (*where, "image"),
@@ -257,10 +264,15 @@ def escalation_required(sc: dict[str, Any]) -> bool:
     return sc.get("privileged") is True or _adds_sys_admin(sc)
 
 
-def _ports(c: dict[str, Any], where: Path, seen: dict[tuple[int, str], Path], out: list[Violation]) -> None:
+def _ports(
+    c: dict[str, Any], where: Path, seen: dict[tuple[int, str], list[tuple[Path, str, int]]], out: list[Violation]
+) -> None:
     """validateContainerPorts: containerPort 1-65535, hostPort 0 or 1-65535, protocol, unique port names in
-    the container. A containerPort/protocol pair declared twice in the pod is accepted with a warning
-    (pkg/api/pod/warnings.go: "duplicate port definition")."""
+    the container. The warnings of pkg/api/pod/warnings.go (warningsForPodSpecAndMeta) on ports: a hostIP
+    without a hostPort, and a containerPort/protocol pair declared again in the pod with the same hostIP and
+    hostPort ("duplicate port definition"), with a hostPort of 0 on either ("overlapping"), or with the same
+    hostPort and a hostIP on one of them only ("dangerously ambiguous"); other hostPorts or hostIPs do not
+    collide."""
     names: set[str] = set()
     for j, port in enumerate(lst(c.get("ports"))):
         if not isinstance(port, dict):
@@ -304,25 +316,42 @@ def _ports(c: dict[str, Any], where: Path, seen: dict[tuple[int, str], Path], ou
                     V + "validateContainerPorts",
                 )
             )
+        host_ip = text(port.get("hostIP"))
+        host_port = host if host is not None else 0
+        if host_ip and not host_port:
+            out.append(Violation((*pw, "hostIP"), "hostIP set without hostPort", _WARNINGS, "warn"))
         if number is not None and isinstance(protocol, str):
-            first = seen.get((number, protocol))
-            if first is not None:
-                out.append(
-                    Violation(
-                        (*pw, "containerPort"),
-                        f"duplicate port definition {number}/{protocol} (declared before in the pod)",
-                        "pkg/api/pod/warnings.go:warningsForPodSpecAndMeta",
-                        "warn",
-                    )
-                )
-            else:
-                seen[(number, protocol)] = pw
+            others = seen.setdefault((number, protocol), [])
+            for _, other_ip, other_port in others:
+                clash = _port_clash(host_ip, host_port, other_ip, other_port)
+                if clash:
+                    message = f"{clash} port definition {number}/{protocol} (declared before in the pod)"
+                    out.append(Violation((*pw, "containerPort"), message, _WARNINGS, "warn"))
+                    break
+            others.append((pw, host_ip, host_port))
+
+
+_WARNINGS = "pkg/api/pod/warnings.go:warningsForPodSpecAndMeta"
+
+
+def _port_clash(host_ip: str, host_port: int, other_ip: str, other_port: int) -> str:
+    """How two declarations of one containerPort/protocol collide (warnings.go), or "" when they do not."""
+    if host_ip == other_ip and host_port == other_port:
+        return "duplicate"
+    if host_port == 0 or other_port == 0:
+        return "overlapping"
+    if host_port == other_port and bool(host_ip) != bool(other_ip):
+        return "dangerously ambiguous"
+    return ""
 
 
 def _host_ports(spec: dict[str, Any], base: Path, out: list[Violation]) -> None:
-    """AccumulateUniqueHostPorts: a hostPort/protocol/hostIP triple may appear once in a pod."""
-    seen: set[str] = set()
+    """checkHostPortConflicts (AccumulateUniqueHostPorts): a hostPort/protocol/hostIP triple may appear once
+    among the regular containers, and once in each init container: validateInitContainers checks each on
+    its own, "since init containers run one-by-one"."""
+    regular: set[str] = set()
     for key, i, c in container_lists(spec):
+        seen = regular if key == "containers" else set()
         for j, port in enumerate(lst(c.get("ports"))):
             host = num(d(port).get("hostPort"))
             if not host:

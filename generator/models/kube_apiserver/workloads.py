@@ -316,7 +316,7 @@ def validate_daemonset(obj: dict[str, Any], opts: Options) -> list[Violation]:
 
 
 def validate_pod(obj: dict[str, Any], opts: Options) -> list[Violation]:
-    return validate_pod_spec(d(obj.get("spec")), ("spec",), opts)
+    return validate_pod_spec(d(obj.get("spec")), ("spec",), opts, pod=True)
 
 
 # ------------------------------------------------------------------------------------------------ batch

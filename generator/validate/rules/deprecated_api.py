@@ -43,8 +43,8 @@ CATEGORY = "schema"
 SEVERITY = Severity.ERROR
 KINDS: frozenset[str] | None = None
 
-# (apiVersion, kind or "*") -> (deprecated in, removed in, replacement apiVersion); Kubernetes'
-# deprecated API migration guide.
+# (apiVersion, kind) -> (deprecated in, removed in, replacement apiVersion); Kubernetes' deprecated API
+# migration guide (kubernetes/website content/en/docs/reference/using-api/deprecation-guide.md).
 _V116 = ((1, 9), (1, 16))
 DEPRECATIONS: dict[tuple[str, str], tuple[tuple[int, int], tuple[int, int], str]] = {
     **{("extensions/v1beta1", k): (*_V116, "apps/v1") for k in ("Deployment", "DaemonSet", "ReplicaSet")},
@@ -55,15 +55,27 @@ DEPRECATIONS: dict[tuple[str, str], tuple[tuple[int, int], tuple[int, int], str]
     ("extensions/v1beta1", "Ingress"): ((1, 14), (1, 22), "networking.k8s.io/v1"),
     ("networking.k8s.io/v1beta1", "Ingress"): ((1, 19), (1, 22), "networking.k8s.io/v1"),
     ("networking.k8s.io/v1beta1", "IngressClass"): ((1, 19), (1, 22), "networking.k8s.io/v1"),
-    ("admissionregistration.k8s.io/v1beta1", "*"): ((1, 16), (1, 22), "admissionregistration.k8s.io/v1"),
-    ("apiextensions.k8s.io/v1beta1", "*"): ((1, 16), (1, 22), "apiextensions.k8s.io/v1"),
-    ("apiregistration.k8s.io/v1beta1", "*"): ((1, 19), (1, 22), "apiregistration.k8s.io/v1"),
-    ("authentication.k8s.io/v1beta1", "*"): ((1, 19), (1, 22), "authentication.k8s.io/v1"),
-    ("authorization.k8s.io/v1beta1", "*"): ((1, 19), (1, 22), "authorization.k8s.io/v1"),
-    ("certificates.k8s.io/v1beta1", "*"): ((1, 19), (1, 22), "certificates.k8s.io/v1"),
-    ("coordination.k8s.io/v1beta1", "*"): ((1, 19), (1, 22), "coordination.k8s.io/v1"),
-    ("rbac.authorization.k8s.io/v1beta1", "*"): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1"),
-    ("scheduling.k8s.io/v1beta1", "*"): ((1, 14), (1, 22), "scheduling.k8s.io/v1"),
+    # v1.22: each group's v1beta1 of the kinds the guide names. Not the whole group version: it serves kinds
+    # added since (ValidatingAdmissionPolicy 1.28, MutatingAdmissionPolicy 1.34, ClusterTrustBundle and
+    # LeaseCandidate 1.33, SelfSubjectReview 1.27), which the bundled schemas of those releases hold.
+    **{
+        ("admissionregistration.k8s.io/v1beta1", k): ((1, 16), (1, 22), "admissionregistration.k8s.io/v1")
+        for k in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+    },
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): ((1, 16), (1, 22), "apiextensions.k8s.io/v1"),
+    ("apiregistration.k8s.io/v1beta1", "APIService"): ((1, 19), (1, 22), "apiregistration.k8s.io/v1"),
+    ("authentication.k8s.io/v1beta1", "TokenReview"): ((1, 19), (1, 22), "authentication.k8s.io/v1"),
+    **{
+        ("authorization.k8s.io/v1beta1", k): ((1, 19), (1, 22), "authorization.k8s.io/v1")
+        for k in ("LocalSubjectAccessReview", "SelfSubjectAccessReview", "SubjectAccessReview")
+    },
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"): ((1, 19), (1, 22), "certificates.k8s.io/v1"),
+    ("coordination.k8s.io/v1beta1", "Lease"): ((1, 19), (1, 22), "coordination.k8s.io/v1"),
+    **{
+        ("rbac.authorization.k8s.io/v1beta1", k): ((1, 17), (1, 22), "rbac.authorization.k8s.io/v1")
+        for k in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+    },
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"): ((1, 14), (1, 22), "scheduling.k8s.io/v1"),
     ("storage.k8s.io/v1beta1", "CSIDriver"): ((1, 19), (1, 22), "storage.k8s.io/v1"),
     ("storage.k8s.io/v1beta1", "CSINode"): ((1, 17), (1, 22), "storage.k8s.io/v1"),
     ("storage.k8s.io/v1beta1", "StorageClass"): ((1, 19), (1, 22), "storage.k8s.io/v1"),
@@ -75,11 +87,20 @@ DEPRECATIONS: dict[tuple[str, str], tuple[tuple[int, int], tuple[int, int], str]
     ("policy/v1beta1", "PodDisruptionBudget"): ((1, 21), (1, 25), "policy/v1"),
     ("policy/v1beta1", "PodSecurityPolicy"): ((1, 21), (1, 25), "Pod Security Admission"),
     ("node.k8s.io/v1beta1", "RuntimeClass"): ((1, 20), (1, 25), "node.k8s.io/v1"),
-    ("flowcontrol.apiserver.k8s.io/v1beta1", "*"): ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1"),
+    **{
+        ("flowcontrol.apiserver.k8s.io/v1beta1", k): ((1, 23), (1, 26), "flowcontrol.apiserver.k8s.io/v1")
+        for k in ("FlowSchema", "PriorityLevelConfiguration")
+    },
     ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ((1, 23), (1, 26), "autoscaling/v2"),
     ("storage.k8s.io/v1beta1", "CSIStorageCapacity"): ((1, 24), (1, 27), "storage.k8s.io/v1"),
-    ("flowcontrol.apiserver.k8s.io/v1beta2", "*"): ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1"),
-    ("flowcontrol.apiserver.k8s.io/v1beta3", "*"): ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1"),
+    **{
+        ("flowcontrol.apiserver.k8s.io/v1beta2", k): ((1, 26), (1, 29), "flowcontrol.apiserver.k8s.io/v1")
+        for k in ("FlowSchema", "PriorityLevelConfiguration")
+    },
+    **{
+        ("flowcontrol.apiserver.k8s.io/v1beta3", k): ((1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1")
+        for k in ("FlowSchema", "PriorityLevelConfiguration")
+    },
 }
 
 
@@ -92,7 +113,7 @@ def parse_minor(version: str) -> tuple[int, int]:
 
 
 def lookup(api_version: str, kind: str) -> tuple[tuple[int, int], tuple[int, int], str] | None:
-    return DEPRECATIONS.get((api_version, kind)) or DEPRECATIONS.get((api_version, "*"))
+    return DEPRECATIONS.get((api_version, kind))
 
 
 def is_removed(api_version: str, kind: str, kubernetes_version: str) -> bool:

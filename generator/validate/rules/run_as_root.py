@@ -38,6 +38,7 @@ FAIL:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -108,7 +109,8 @@ def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
             continue
         if non_root_path is not None:
             yield Finding(
-                f"{describe(c, start=True)} may run as root (runAsNonRoot: {non_root!r}); set runAsNonRoot: true.",
+                f"{describe(c, start=True)} may run as root (runAsNonRoot: {json.dumps(non_root)}); "
+                "set runAsNonRoot: true.",
                 path=non_root_path,
             )
         else:

@@ -172,6 +172,10 @@ _QUALIFIERS = frozenset(
         # Config.PasswordRotationUserRetention, used as days by pkg/cluster/database.go cleanupRotatedUsers)
         "retention",
         "days",
+        # the programs that fetch a credential: Docker's credential helpers (docker/cli cli/config/configfile
+        # file.go, CredentialHelpers), as Kyverno's --registryCredentialHelpers=default,google,amazon lists them
+        "helper",
+        "helpers",
         # where a credential lives or how it is selected, not the credential itself
         # (``--webhook-secret-namespace=cert-manager``, ``TOKEN_ALGORITHM=HS256``)
         "namespace",
