@@ -30,6 +30,9 @@ explicitly, with the labels each operator's source puts on them, so cross-resour
   ``externalCertSecret``: ``Tenant.TLS``). The Services the operator makes for it are
   :func:`generator.validate.producers.made_services`.
 
+- Rook ``CephCluster`` (ceph.rook.io): its mgr pods, whose Services (``rook-ceph-mgr``, the dashboard's)
+  select ``app: rook-ceph-mgr``, ``rook_cluster: <namespace>`` and ``mgr_role: active`` (:data:`ROOK_MGR`
+  and below). The mons, OSDs and the pods of CephObjectStore, CephFilesystem and CephNFS are not modelled.
 - Zalando postgres-operator ``postgresql`` (acid.zalan.do): zalando/postgres-operator pkg/cluster/util.go
   ``labelsSet``: the operator's ``cluster_labels`` (default ``application: spilo``,
   pkg/util/config/config.go) plus ``cluster_name_label`` (default ``cluster-name``) set to the resource's
@@ -79,6 +82,7 @@ PROMETHEUS_GROUP = "monitoring.coreos.com"
 CNPG_GROUP = "postgresql.cnpg.io"
 MINIO_GROUP = "minio.min.io"
 ZALANDO_GROUP = "acid.zalan.do"
+ROOK_GROUP = "ceph.rook.io"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,7 @@ MODELLED_KINDS = (
     "Pooler",
     "Tenant",
     "postgresql",
+    "CephCluster",
 )
 
 
@@ -174,6 +179,19 @@ def operator_pods(res: Resource) -> MadePods | None:
         varying = frozenset({"v1.min.io/pool", *(k for p in pools for k in str_map(p.get("labels")))})
         ports = {"minio-port": 9000, "console-port": 9443 if minio_tls(res) else 9090}
         return MadePods(ns, labels, varying, who, ports, res)
+    if group == ROOK_GROUP and kind == "CephCluster":
+        spec = as_dict(res.obj.get("spec"))
+        labels_spec = as_dict(spec.get("labels"))
+        labels = {
+            **str_map(labels_spec.get("all")),
+            **str_map(labels_spec.get("mgr")),
+            "app": ROOK_MGR,
+            "rook_cluster": ns,
+            "ceph_daemon_type": "mgr",
+        }
+        return MadePods(
+            ns, labels, ROOK_MGR_VARYING, who, {**ROOK_MGR_PORTS, "dashboard": rook_dashboard_port(res)[1]}, res
+        )
     if group == ZALANDO_GROUP and kind == "postgresql":
         labels = {"application": "spilo", "cluster-name": name}
         team = as_dict(res.obj.get("spec")).get("teamId")
@@ -181,6 +199,41 @@ def operator_pods(res: Resource) -> MadePods | None:
             labels["team"] = team
         return MadePods(ns, labels, frozenset({"spilo-role"}), who, {}, res)
     return None
+
+
+# A CephCluster's mgr pods (rook/rook pkg/operator/ceph/cluster/mgr/spec.go, getPodLabels and
+# makeMgrDaemonContainer; controller/spec.go CephDaemonAppLabels): app rook-ceph-mgr, rook_cluster the
+# namespace, ceph_daemon_type mgr, the daemon id under ceph_daemon_id, mgr and instance, mgr_role active or
+# standby (set by the operator: mgr.go SetMgrRoleLabel), the recommended app.kubernetes.io labels, and
+# spec.labels "all" and "mgr" (cephv1 GetMgrLabels).
+ROOK_MGR = "rook-ceph-mgr"
+ROOK_MGR_VARYING = frozenset(
+    {
+        "ceph_daemon_id",
+        "mgr",
+        "instance",
+        "mgr_role",
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/instance",
+        "app.kubernetes.io/component",
+        "app.kubernetes.io/part-of",
+        "app.kubernetes.io/managed-by",
+        "app.kubernetes.io/created-by",
+        "rook.io/operator-namespace",
+    }
+)
+ROOK_MGR_PORTS = {"mgr": 6800, "http-metrics": 9283}  # mgr.go DefaultMetricsPort
+
+
+def rook_dashboard_port(res: Resource) -> tuple[int, int]:
+    """(Service port, container port) of a CephCluster's dashboard (mgr/config.go dashboardPublicPort and
+    dashboardInternalPort: ``spec.dashboard.port``, else 8443 with ``ssl`` and 7000 without; a port below
+    1024 is served on the default inside the pod)."""
+    dashboard = as_dict(as_dict(res.obj.get("spec")).get("dashboard"))
+    default = 8443 if dashboard.get("ssl") is True else 7000
+    port = dashboard.get("port")
+    public = port if isinstance(port, int) and not isinstance(port, bool) and port > 0 else default
+    return public, public if public >= 1024 else default
 
 
 def minio_tls(res: Resource) -> bool:

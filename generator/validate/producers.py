@@ -15,7 +15,7 @@ from typing import Any
 from generator.validate.context import Context
 from generator.validate.crossref import as_dict, as_list, container_argv, container_program, memo
 from generator.validate.model import Resource
-from generator.validate.operators import MINIO_GROUP, minio_tls
+from generator.validate.operators import MINIO_GROUP, ROOK_GROUP, ROOK_MGR, minio_tls, rook_dashboard_port
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 TLS_KEYS = frozenset({"tls.crt", "tls.key", "ca.crt"})
@@ -193,8 +193,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
     a CloudNativePG Cluster (:func:`cnpg_secrets`); a Service annotated for OpenShift's service-ca
-    (:func:`openshift_serving_cert`). The Secrets that programs in the set's pods create are
-    :func:`program_secrets`; :func:`secret_keys` answers from both.
+    (:func:`openshift_serving_cert`); a Rook CephCluster (:data:`ROOK_MON_SECRET`). The Secrets that programs
+    in the set's pods create are :func:`program_secrets`; :func:`secret_keys` answers from both.
     """
 
     def build() -> dict[tuple[str, str], Keys]:
@@ -237,6 +237,9 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
             serving = openshift_serving_cert(res)
             if serving:
                 _merge(out, (res.namespace, serving), CNPG_TLS_KEYS)
+        name, keys = ROOK_MON_SECRET
+        for res in _ceph_clusters(ctx):
+            _merge(out, (res.namespace, name), keys)
         return out
 
     return memo(ctx, "secret_producers", build)
@@ -376,13 +379,28 @@ def secret_keys(ctx: Context, namespace: str, name: str, wanted: Iterable[str]) 
     return found, keys
 
 
+# What the Rook operator writes for a CephCluster, in its namespace: Secret rook-ceph-mon (rook/rook
+# pkg/operator/ceph/controller/cluster_info.go, AppName and the keys of createClusterAccessSecret) and
+# ConfigMap rook-ceph-mon-endpoints (pkg/operator/ceph/cluster/mon/mon.go, EndpointConfigMapName; its keys
+# change between releases: not modelled). Rook's toolbox and CSI read both.
+ROOK_MON_SECRET = ("rook-ceph-mon", frozenset({"fsid", "mon-secret", "ceph-username", "ceph-secret"}))
+ROOK_MON_ENDPOINTS = "rook-ceph-mon-endpoints"
+
+
+def _ceph_clusters(ctx: Context) -> list[Resource]:
+    return [res for res in ctx.by_kind("CephCluster") if res.group == ROOK_GROUP]
+
+
 def configmap_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
-    """(namespace, name) -> keys of every ConfigMap in the rendered set."""
+    """(namespace, name) -> keys of every ConfigMap in the rendered set, and of those the Rook operator
+    writes for a CephCluster (:data:`ROOK_MON_ENDPOINTS`)."""
 
     def build() -> dict[tuple[str, str], Keys]:
         out: dict[tuple[str, str], Keys] = {}
         for res in ctx.by_kind("ConfigMap"):
             _merge(out, (res.namespace, res.name), _data_keys(res.obj, "data", "binaryData"))
+        for res in _ceph_clusters(ctx):
+            _merge(out, (res.namespace, ROOK_MON_ENDPOINTS), None)
         return out
 
     return memo(ctx, "configmap_producers", build)
@@ -461,7 +479,8 @@ def kubelet_services(res: Resource) -> list[ProvidedService]:
 
 def provided_services(ctx: Context) -> list[ProvidedService]:
     """The Services a cluster running this set has besides the set's own: the API server's
-    (:data:`API_SERVER_SERVICE`) and those that programs in the set's pods keep (:func:`kubelet_services`).
+    (:data:`API_SERVER_SERVICE`), those that programs in the set's pods keep (:func:`kubelet_services`) and
+    the labelled ones operators make for the set's custom resources (:func:`made_services`).
     Read only for a ServiceMonitor that selects none of the set's Services."""
 
     def build() -> list[ProvidedService]:
@@ -469,9 +488,29 @@ def provided_services(ctx: Context) -> list[ProvidedService]:
         for kind in sorted(WORKLOAD_KINDS):
             for res in ctx.by_kind(kind):
                 out.extend(kubelet_services(res))
+        for (namespace, name), svc in made_services(ctx).items():
+            if svc.labels:  # a Service without labels is selected by no ServiceMonitor
+                ports = frozenset(str(p.get("name")) for p in as_list(as_dict(svc.obj.get("spec")).get("ports")))
+                maker = f"the operator of a custom resource in {svc.file}"
+                out.append(ProvidedService(namespace, name, tuple(sorted(svc.labels.items())), ports, maker))
         return out
 
     return memo(ctx, "provided_services", build)
+
+
+def _made_service(
+    out: dict[tuple[str, str], Resource],
+    owner: Resource,
+    name: str,
+    selector: dict[str, str],
+    ports: list[Any],
+    labels: dict[str, str] | None = None,
+) -> None:
+    metadata: dict[str, Any] = {"name": name, "namespace": owner.namespace}
+    if labels:
+        metadata["labels"] = labels
+    obj = {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": {"selector": selector, "ports": ports}}
+    out.setdefault((owner.namespace, name), Resource(obj, owner.file, owner.doc_index, owner.line))
 
 
 def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
@@ -484,6 +523,14 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
       port ``http-minio`` 80, with TLS ``https-minio`` 443, to 9000;
     - ``<name>-hl`` (``NewHeadlessForMinIO``): ``http-minio`` / ``https-minio`` 9000;
     - ``<name>-console`` (``NewClusterIPForConsole``): ``http-console`` 9090, with TLS ``https-console`` 9443.
+
+    A Rook ``CephCluster`` gets (rook/rook pkg/operator/ceph/cluster/mgr/spec.go, MakeMetricsService and
+    makeDashboardService; mgr.go reconcileServices, dashboard.go configureDashboardService), both selecting
+    the active mgr pod:
+
+    - ``rook-ceph-mgr``: ``http-metrics`` 9283;
+    - ``rook-ceph-mgr-dashboard``, with ``spec.dashboard.enabled``: ``https-dashboard`` (``ssl``) or
+      ``http-dashboard``, on the dashboard's port (:func:`operators.rook_dashboard_port`).
     """
 
     def build() -> dict[tuple[str, str], Resource]:
@@ -501,13 +548,19 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
                 (f"{res.name}-console", [{"name": f"{scheme}-console", "port": console, "targetPort": console}]),
             )
             for name, ports in made:
-                obj = {
-                    "apiVersion": "v1",
-                    "kind": "Service",
-                    "metadata": {"name": name, "namespace": res.namespace},
-                    "spec": {"selector": selector, "ports": ports},
-                }
-                out.setdefault((res.namespace, name), Resource(obj, res.file, res.doc_index, res.line))
+                _made_service(out, res, name, selector, ports)
+        for res in ctx.by_kind("CephCluster"):
+            if res.group != ROOK_GROUP:
+                continue
+            labels = {"app": ROOK_MGR, "rook_cluster": res.namespace}  # controller.AppLabels
+            selector = {**labels, "mgr_role": "active"}  # buildSelectorLabels
+            _made_service(out, res, ROOK_MGR, selector, [{"name": "http-metrics", "port": 9283}], labels)
+            dashboard = as_dict(as_dict(res.obj.get("spec")).get("dashboard"))
+            if dashboard.get("enabled") is True:
+                public, internal = rook_dashboard_port(res)
+                name = "https-dashboard" if dashboard.get("ssl") is True else "http-dashboard"
+                ports = [{"name": name, "port": public, "targetPort": internal}]
+                _made_service(out, res, f"{ROOK_MGR}-dashboard", selector, ports, labels)
         return out
 
     return memo(ctx, "made_services", build)

@@ -35,6 +35,11 @@ def test_made_pods_is_every_modelled_resource_in_the_order_of_the_set() -> None:
         _cr("monitoring.coreos.com/v1", "Alertmanager", "main"),
         _cr("postgresql.cnpg.io/v1", "Pooler", "pool"),
         _cr("monitoring.coreos.com/v1", "Prometheus", "second"),
+        _cr("ceph.rook.io/v1", "CephCluster", "rook-ceph"),
+        _cr("minio.min.io/v2", "Tenant", "tenant"),
+        _cr("acid.zalan.do/v1", "postgresql", "pg"),
+        _cr("monitoring.coreos.com/v1", "ThanosRuler", "ruler"),
+        _cr("monitoring.coreos.com/v1alpha1", "PrometheusAgent", "agent"),
     ]
     ctx = Context.from_objects(objects)
     expected = [pods.description for res in ctx.resources if (pods := operator_pods(res)) is not None]
@@ -45,6 +50,11 @@ def test_made_pods_is_every_modelled_resource_in_the_order_of_the_set() -> None:
         "Alertmanager ns/main",
         "Pooler ns/pool",
         "Prometheus ns/second",
+        "CephCluster ns/rook-ceph",
+        "Tenant ns/tenant",
+        "postgresql ns/pg",
+        "ThanosRuler ns/ruler",
+        "PrometheusAgent ns/agent",
     ]
 
 

@@ -7,12 +7,12 @@ time-outs, and nothing in ``kubectl apply`` complains. The usual cause is a typo
 side only. Services without a selector (endpoints managed by hand, ExternalName) are not checked.
 
 Pods an operator makes count as pods of the set: a ``Prometheus``, ``Alertmanager``, ``ThanosRuler`` or
-``PrometheusAgent`` (prometheus-operator), a CloudNativePG ``Cluster`` or ``Pooler`` or a MinIO ``Tenant``
-in the set makes pods with the labels its operator's source sets (see
-``generator/validate/operators.py``). So do the labels that a program puts on its own pod at run time
-(the MinIO Operator's leader: ``operator: leader``; ``longhorn-manager``'s webhook and recovery backend). Pods from
-outside the files (another repo's operator, the cluster) are declared in ``.gitops-gen.yaml`` as
-``external`` objects of kind ``Pod`` with their ``labels``.
+``PrometheusAgent`` (prometheus-operator), a CloudNativePG ``Cluster`` or ``Pooler``, a MinIO ``Tenant``, a
+Zalando ``postgresql`` or a Rook ``CephCluster`` (its mgr pods) in the set makes pods with the labels its
+operator's source sets (see ``generator/validate/operators.py``). So do the labels that a program puts on
+its own pod at run time (the MinIO Operator's leader: ``operator: leader``; ``longhorn-manager``'s webhook
+and recovery backend). Pods from outside the files (another repo's operator, the cluster) are declared in
+``.gitops-gen.yaml`` as ``external`` objects of kind ``Pod`` with their ``labels``.
 
 PASS:
 

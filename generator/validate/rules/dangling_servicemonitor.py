@@ -7,19 +7,23 @@ with that NAME. When the selector matches no Service in the rendered set, or whe
 Services has a port with that name, Prometheus silently has no target: dashboards stay empty and alerts
 never fire. An endpoint that uses ``targetPort`` instead of ``port`` is checked by ``port-mismatch``.
 
-Two Services exist without being in the set, and their port names are known:
+Some Services exist without being in the set, and their port names are known:
 
 - ``default/kubernetes``, which the API server creates in every cluster (labels ``component: apiserver``
   and ``provider: kubernetes``, one port ``https``);
 - the kubelet Service that prometheus-operator keeps when one of the set's workloads runs it with
   ``--kubelet-service=NAMESPACE/NAME`` (labels ``k8s-app``, ``app.kubernetes.io/name: kubelet`` and
   ``app.kubernetes.io/managed-by: prometheus-operator``; ports ``https-metrics``, ``cadvisor`` and, unless
-  ``--kubelet-http-metrics=false``, ``http-metrics``), as kube-prometheus does.
+  ``--kubelet-http-metrics=false``, ``http-metrics``), as kube-prometheus does;
+- the labelled Services an operator makes for a custom resource of the set: Rook's ``rook-ceph-mgr``
+  (``http-metrics``) and ``rook-ceph-mgr-dashboard`` for a ``CephCluster`` (labels ``app: rook-ceph-mgr``,
+  ``rook_cluster: <namespace>``; generator/validate/producers.py ``made_services``). Their port names count
+  also when the selector picks Services of the set as well.
 
 Other Services the cluster provides (kube-dns, kube-controller-manager...) or that another repository
 deploys are declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Service`` with their
 ``labels`` (and namespace); a ServiceMonitor whose selector matches one of them passes (its port names
-are unknown, so they are not checked, also when the selector matches one of the two Services above).
+are unknown, so they are not checked, also when the selector matches one of the Services above).
 
 PASS:
 
@@ -101,13 +105,17 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     services = monitor_services(ctx, obj)
     if services is None:
         return  # no selector: a schema error, reported there
+    selector = parse_selector(as_dict(obj.obj.get("spec")).get("selector"))
+    namespaces = monitor_namespaces(obj)
     if services:
         names = {p.name for svc in services for p in service_ports(svc) if p.name}
         svc_names = ", ".join(sorted({s.name for s in services}))
+        # the Services an operator makes that the selector picks too (Rook's rook-ceph-mgr next to a
+        # dashboard Service of the set with the same labels)
+        also = _provided(ctx, selector, namespaces) if selector is not None else []
+        names |= {name for s in also for name in s.ports}
         yield from _port_names(obj, names, svc_names)
         return
-    selector = parse_selector(as_dict(obj.obj.get("spec")).get("selector"))
-    namespaces = monitor_namespaces(obj)
     if selector is None:
         return
     if _external_service(ctx, selector, namespaces):
