@@ -174,3 +174,28 @@ spec: {}
     assert [r.namespace for r in resources] == ["", ""]
     found = validate_resources(resources, kubernetes_version="1.34", only=frozenset({"duplicate-resource"})).findings
     assert [f.path for f in found] == ["/metadata/name"]
+
+
+WINDOWS_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: win}
+spec:
+  os: {name: windows}
+  nodeSelector: {kubernetes.io/os: windows}
+  securityContext: {runAsNonRoot: true}
+  containers:
+    - name: app
+      image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+"""
+
+
+def test_a_windows_pod_is_not_asked_for_fields_the_api_server_forbids_it() -> None:
+    """validateWindows (kubernetes pkg/apis/core/validation/validation.go) forbids allowPrivilegeEscalation and
+    readOnlyRootFilesystem on a pod with spec.os.name windows (secrets-store-csi-driver's Windows DaemonSet)."""
+    assert _findings(WINDOWS_POD, "privilege-escalation", "writable-root-fs") == []
+    # the firing twin: a node selector alone does not make Pod Security exempt the pod
+    linux_os = WINDOWS_POD.replace("  os: {name: windows}\n", "")
+    assert sorted(r for r, _, _ in _findings(linux_os, "privilege-escalation", "writable-root-fs")) == [
+        "privilege-escalation",
+        "writable-root-fs",
+    ]

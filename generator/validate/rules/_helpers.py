@@ -97,6 +97,16 @@ def containers_of(ctx: Context, res: Resource, *, include_init: bool = True) -> 
     return found if include_init else tuple(c for c in found if not c.init)
 
 
+def windows_pod(ctx: Context, res: Resource) -> bool:
+    """Whether the workload's pods declare ``spec.os.name: windows``: the API server then forbids the Linux-only
+    security-context fields (kubernetes pkg/apis/core/validation/validation.go ``validateWindows``:
+    allowPrivilegeEscalation, readOnlyRootFilesystem, ... "cannot be set for a windows pod"), and Pod
+    Security exempts such pods from requiring them (generator/models/pod_security/restricted.py). A
+    ``kubernetes.io/os`` node selector alone does not: Pod Security still requires them there."""
+    tmpl = template_of(ctx, res)
+    return tmpl is not None and as_dict(tmpl.spec.get("os")).get("name") == "windows"
+
+
 def security_context(container: Container) -> dict[str, Any]:
     return as_dict(container.obj.get("securityContext"))
 

@@ -8,7 +8,8 @@ only an explicit ``false`` passes. The path points at the field, or at its neare
 A privileged container, and one that adds the capability ``CAP_SYS_ADMIN``, is not reported here: the API
 server rejects ``allowPrivilegeEscalation: false`` on it (kubernetes pkg/apis/core/validation/validation.go,
 ``ValidateSecurityContext``: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"),
-so the advice could not be followed; the ``privileged`` rule reports the container instead.
+so the advice could not be followed; the ``privileged`` rule reports the container instead. Neither is a
+pod with ``spec.os.name: windows``, where the API server forbids the field (``validateWindows``).
 
 PASS:
 
@@ -44,7 +45,7 @@ from collections.abc import Iterable, Iterator
 from generator.models.kube_apiserver.pods import escalation_required
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import containers_of, describe, nearest, security_context
+from generator.validate.rules._helpers import containers_of, describe, nearest, security_context, windows_pod
 from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "privilege-escalation"
@@ -58,6 +59,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
 
 
 def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    if windows_pod(ctx, obj):
+        return  # the API server forbids the field on a Windows pod (_helpers.windows_pod)
     for c in containers_of(ctx, obj):
         sc = security_context(c)
         value = sc.get("allowPrivilegeEscalation")

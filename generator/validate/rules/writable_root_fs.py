@@ -5,6 +5,9 @@ and hides state that disappears on restart. Set ``securityContext.readOnlyRootFi
 mount an ``emptyDir`` (or a volume) where the process must write, e.g. ``/tmp``. Init containers are
 checked too; only an explicit ``true`` passes. The path points at the field or its nearest parent.
 
+A pod with ``spec.os.name: windows`` is not reported: the API server forbids the field there
+(kubernetes pkg/apis/core/validation/validation.go, ``validateWindows``).
+
 PASS:
 
     apiVersion: apps/v1
@@ -39,7 +42,7 @@ from collections.abc import Iterable, Iterator
 
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity
-from generator.validate.rules._helpers import containers_of, describe, nearest, security_context
+from generator.validate.rules._helpers import containers_of, describe, nearest, security_context, windows_pod
 from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "writable-root-fs"
@@ -53,6 +56,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
 
 
 def _check(ctx: Context, obj: Resource) -> Iterator[Finding]:
+    if windows_pod(ctx, obj):
+        return  # the API server forbids the field on a Windows pod (_helpers.windows_pod)
     for c in containers_of(ctx, obj):
         if security_context(c).get("readOnlyRootFilesystem") is True:
             continue
