@@ -102,7 +102,7 @@ def _convert(node: Any, strict: bool) -> Any:
             if key in _SCHEMA_MAPS:
                 result[key] = {}
             continue
-        if key in ("properties", "patternProperties", "definitions", "$defs"):
+        if key in _SCHEMA_MAPS:
             # a null schema in the map is the zero JSONSchemaProps: it admits anything
             result[key] = (
                 {k: _convert(v, strict) if v is not None else {} for k, v in value.items()}

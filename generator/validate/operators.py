@@ -63,7 +63,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from generator.validate.context import Context
 from generator.validate.crossref import (
@@ -285,10 +284,6 @@ def self_labels(res: Resource) -> dict[str, str]:
     out: dict[str, str] = {}
     for container in containers(res):
         image = container.obj.get("image")
-        if not (isinstance(image, str) and "minio/operator" in image) and "longhorn-manager" not in _first_arg(
-            container.obj
-        ):
-            continue  # neither program (the cheap test first: every workload of the set comes here)
         repository = _image_repository(image) if isinstance(image, str) else ""
         argv = container_argv(container.obj)
         if (repository == "minio/operator" or repository.endswith("/minio/operator")) and "controller" in argv:
@@ -297,15 +292,6 @@ def self_labels(res: Resource) -> dict[str, str]:
             out["longhorn.io/admission-webhook"] = "longhorn-admission-webhook"
             out["longhorn.io/recovery-backend"] = "longhorn-recovery-backend"
     return out
-
-
-def _first_arg(container: dict[str, Any]) -> str:
-    """The first string of a container's ``command`` then ``args`` (``container_argv(...)[0]``), or ""."""
-    for field in ("command", "args"):
-        for arg in as_list(container.get(field)):
-            if isinstance(arg, str):
-                return arg
-    return ""
 
 
 def self_labelled_pods(ctx: Context) -> list[MadePods]:

@@ -15,7 +15,14 @@ from typing import Any
 from generator.validate.context import Context
 from generator.validate.crossref import as_dict, as_list, container_argv, container_program, memo
 from generator.validate.model import Resource
-from generator.validate.operators import MINIO_GROUP, ROOK_GROUP, ROOK_MGR, minio_tls, rook_dashboard_port
+from generator.validate.operators import (
+    MINIO_GROUP,
+    ROOK_GROUP,
+    ROOK_MGR,
+    ROOK_MGR_PORTS,
+    minio_tls,
+    rook_dashboard_port,
+)
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 TLS_KEYS = frozenset({"tls.crt", "tls.key", "ca.crt"})
@@ -549,12 +556,11 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
             )
             for name, ports in made:
                 _made_service(out, res, name, selector, ports)
-        for res in ctx.by_kind("CephCluster"):
-            if res.group != ROOK_GROUP:
-                continue
+        for res in _ceph_clusters(ctx):
             labels = {"app": ROOK_MGR, "rook_cluster": res.namespace}  # controller.AppLabels
             selector = {**labels, "mgr_role": "active"}  # buildSelectorLabels
-            _made_service(out, res, ROOK_MGR, selector, [{"name": "http-metrics", "port": 9283}], labels)
+            metrics = [{"name": "http-metrics", "port": ROOK_MGR_PORTS["http-metrics"]}]
+            _made_service(out, res, ROOK_MGR, selector, metrics, labels)
             dashboard = as_dict(as_dict(res.obj.get("spec")).get("dashboard"))
             if dashboard.get("enabled") is True:
                 public, internal = rook_dashboard_port(res)

@@ -171,7 +171,7 @@ def _containers(
     if not lst(spec.get("containers")):
         out.append(Violation((*base, "containers"), "a pod needs at least one container", V + "validateContainers"))
     names: set[str] = set()
-    seen_ports: dict[tuple[int, str], list[tuple[Path, str, int]]] = {}
+    seen_ports: dict[tuple[int, str], list[tuple[str, int]]] = {}
     for key, i, c in container_lists(spec):
         where = (*base, key, i)
         name = text(c.get("name"))
@@ -265,7 +265,7 @@ def escalation_required(sc: dict[str, Any]) -> bool:
 
 
 def _ports(
-    c: dict[str, Any], where: Path, seen: dict[tuple[int, str], list[tuple[Path, str, int]]], out: list[Violation]
+    c: dict[str, Any], where: Path, seen: dict[tuple[int, str], list[tuple[str, int]]], out: list[Violation]
 ) -> None:
     """validateContainerPorts: containerPort 1-65535, hostPort 0 or 1-65535, protocol, unique port names in
     the container. The warnings of pkg/api/pod/warnings.go (warningsForPodSpecAndMeta) on ports: a hostIP
@@ -322,13 +322,13 @@ def _ports(
             out.append(Violation((*pw, "hostIP"), "hostIP set without hostPort", _WARNINGS, "warn"))
         if number is not None and isinstance(protocol, str):
             others = seen.setdefault((number, protocol), [])
-            for _, other_ip, other_port in others:
+            for other_ip, other_port in others:
                 clash = _port_clash(host_ip, host_port, other_ip, other_port)
                 if clash:
                     message = f"{clash} port definition {number}/{protocol} (declared before in the pod)"
                     out.append(Violation((*pw, "containerPort"), message, _WARNINGS, "warn"))
                     break
-            others.append((pw, host_ip, host_port))
+            others.append((host_ip, host_port))
 
 
 _WARNINGS = "pkg/api/pod/warnings.go:warningsForPodSpecAndMeta"
