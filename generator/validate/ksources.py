@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.errors import InputError, UnreadableFile
 from generator.kustomize.files import kustomization_file
 from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
+from generator.models.tool_configs import tool_reading
 from generator.validate.inputs import display_path, kustomize_dirs, load_file
 from generator.validate.load import DocSource, FailedItem, FileItem, file_text
 from generator.validate.model import Resource
@@ -176,3 +177,16 @@ def ignored_yaml_standin(item: FileItem, loaded: Sequence[Resource], text: str) 
         "source ignores such a file (exclude it in .gitops-gen.yaml if it is no manifest)"
     )
     return not_a_manifest_source(first.file, first.line, 1, problem)
+
+
+def tool_config_standin(res: Resource) -> Resource | None:
+    """``not-a-manifest`` for a document of a file found while walking that is a tool's own input, not an
+    API object (:mod:`generator.models.tool_configs`: kind's cluster configuration, a chainsaw test...)."""
+    reader = tool_reading(res.api_version, res.kind)
+    if reader is None:
+        return None
+    problem = (
+        f"{res.kind} {res.api_version} is read by {reader}; no API server serves it, so an Argo CD or Flux "
+        "apply of this directory would fail on it (exclude the file in .gitops-gen.yaml if nothing applies it)"
+    )
+    return not_a_manifest_source(res.file, res.line, 1, problem)

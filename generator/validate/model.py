@@ -109,8 +109,20 @@ class Resource:
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
     @property
+    def shown_name(self) -> str:
+        """The name findings show: ``metadata.name``; for an object that only has ``metadata.generateName``,
+        that prefix followed by ``*``, since the API server names it so and appends five random characters
+        (k8s.io/apiserver ``pkg/storage/names/generate.go``, ``SimpleNameGenerator``). Lookups by name keep
+        using :attr:`name`, which stays empty: no reference can name such an object ahead of time."""
+        name = self.name
+        if name:
+            return name
+        prefix = self.metadata.get("generateName")
+        return f"{prefix}*" if isinstance(prefix, str) and prefix else ""
+
+    @property
     def ref(self) -> ResourceRef:
-        return ResourceRef(self.api_version, self.kind, self.namespace, self.name)
+        return ResourceRef(self.api_version, self.kind, self.namespace, self.shown_name)
 
 
 @dataclass(slots=True, unsafe_hash=True)

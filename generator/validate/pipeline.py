@@ -34,6 +34,7 @@ from typing import Any
 
 from generator.errors import UnreadableFile
 from generator.models.argocd.directory import skips_file
+from generator.models.tool_configs import may_be_tool_input
 from generator.validate.context import Context, ExternalObject
 from generator.validate.crdset import SCHEMA_RULES, SchemaRedo, rescope, schema_redo
 from generator.validate.engine import (
@@ -47,7 +48,7 @@ from generator.validate.engine import (
     rules_for_kind,
 )
 from generator.validate.forking import share_out
-from generator.validate.ksources import SOURCE_KINDS, ignored_yaml_standin, unloadable_standin
+from generator.validate.ksources import SOURCE_KINDS, ignored_yaml_standin, tool_config_standin, unloadable_standin
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, file_text
 from generator.validate.model import Finding, Resource, withdraw_cluster_scoped
 from generator.validate.packing import (
@@ -213,10 +214,40 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
             if standin is not None:
                 findings.extend(_standin_findings(ctx, active, locator, standin))
                 continue
+            loaded = _without_tool_configs(loaded, ctx, active, locator, findings)
         findings.extend(_check_local(ctx, loaded, active, locator, pending, len(resources), kind_rules))
         _share_values(loaded, shared)
         resources.extend(loaded)
     return BatchResult(findings, resources, pending, len(items))
+
+
+# apiVersion -> whether some of its kinds are a tool's input (one test per distinct apiVersion of a run)
+_TOOL_VERSIONS: dict[str, bool] = {}
+
+
+def _without_tool_configs(
+    loaded: list[Resource], ctx: Context, active: ActiveRules, locator: Locator, findings: list[Finding]
+) -> list[Resource]:
+    """``loaded`` without the documents that are a tool's input, not API objects (:func:`tool_config_standin`);
+    each one's ``not-a-manifest`` finding goes to ``findings``."""
+    kept = loaded
+    versions = _TOOL_VERSIONS
+    for i, res in enumerate(loaded):
+        version = res.obj.get("apiVersion")
+        maybe: bool | None = False
+        if version.__class__ is str:
+            maybe = versions.get(version)
+            if maybe is None:
+                maybe = versions[version] = may_be_tool_input(version)
+        standin = tool_config_standin(res) if maybe else None
+        if standin is None:
+            if kept is not loaded:
+                kept.append(res)
+            continue
+        if kept is loaded:
+            kept = loaded[:i]
+        findings.extend(_standin_findings(ctx, active, locator, standin))
+    return kept
 
 
 def _standin_findings(ctx: Context, active: ActiveRules, locator: Locator, standin: Resource) -> Iterator[Finding]:

@@ -16,7 +16,8 @@
     }
 
 Findings are sorted by file, line, column, rule, resource, path. For a document that is not a
-Kubernetes object the ``resource`` fields it lacks are empty strings.
+Kubernetes object the ``resource`` fields it lacks are empty strings; an object named by
+``metadata.generateName`` has that prefix and ``*`` as its name (:attr:`Resource.shown_name`).
 """
 
 from __future__ import annotations

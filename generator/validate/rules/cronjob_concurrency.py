@@ -71,11 +71,11 @@ def _check(obj: Resource) -> Iterator[Finding]:
     policy = spec.get("concurrencyPolicy")
     if not isinstance(policy, str) or policy not in _SAFE_POLICIES:
         if "concurrencyPolicy" in spec:
-            message = f'CronJob "{obj.name}" has concurrencyPolicy {policy!r}; set it to Forbid or Replace.'
+            message = f'CronJob "{obj.shown_name}" has concurrencyPolicy {policy!r}; set it to Forbid or Replace.'
             path = pointer("spec", "concurrencyPolicy")
         else:
             message = (
-                f'Set spec.concurrencyPolicy to Forbid or Replace on CronJob "{obj.name}" '
+                f'Set spec.concurrencyPolicy to Forbid or Replace on CronJob "{obj.shown_name}" '
                 "(the default Allow lets runs overlap)."
             )
             path = parent
@@ -83,7 +83,7 @@ def _check(obj: Resource) -> Iterator[Finding]:
     deadline = spec.get("startingDeadlineSeconds")
     if not isinstance(deadline, int) or isinstance(deadline, bool):
         yield Finding(
-            f'Set spec.startingDeadlineSeconds on CronJob "{obj.name}" '
+            f'Set spec.startingDeadlineSeconds on CronJob "{obj.shown_name}" '
             "so a missed run is skipped, not started arbitrarily late.",
             path=pointer("spec", "startingDeadlineSeconds") if "startingDeadlineSeconds" in spec else parent,
         )

@@ -74,6 +74,6 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     labels = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
     where = obj.namespace or "the default namespace"
     yield Finding(
-        f"Service {obj.name} selects no pod template in namespace {where} (selector {labels})",
+        f"Service {obj.shown_name} selects no pod template in namespace {where} (selector {labels})",
         path=pointer("spec", "selector"),
     )

@@ -92,7 +92,7 @@ def _check(obj: Resource) -> Iterator[Finding]:
     tls = [t for t in as_list(spec.get("tls")) if isinstance(t, dict)]
     if not tls:
         yield Finding(
-            f'Ingress "{obj.name}" serves plain HTTP; add a spec.tls entry with its hosts and a secretName.',
+            f'Ingress "{obj.shown_name}" serves plain HTTP; add a spec.tls entry with its hosts and a secretName.',
             path=pointer("spec") if "spec" in obj.obj else "",
         )
         return
@@ -105,6 +105,6 @@ def _check(obj: Resource) -> Iterator[Finding]:
             continue
         if not any(covers(p, host) for p in patterns):
             yield Finding(
-                f'Ingress "{obj.name}" host "{host}" is not covered by its tls hosts; add it to spec.tls.',
+                f'Ingress "{obj.shown_name}" host "{host}" is not covered by its tls hosts; add it to spec.tls.',
                 path=pointer("spec", "rules", i, "host"),
             )

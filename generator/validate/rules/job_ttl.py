@@ -81,7 +81,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     where = pointer("spec") if "spec" in obj.obj else ""
     return (
         Finding(
-            f'Set spec.ttlSecondsAfterFinished on Job "{obj.name}" so finished Jobs and their pods are deleted.',
+            f'Set spec.ttlSecondsAfterFinished on Job "{obj.shown_name}" so finished Jobs and their pods are deleted.',
             path=where,
         ),
     )

@@ -66,7 +66,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         if hpa_min >= need:
             return ()
         message = (
-            f'{obj.kind} "{obj.name}" can scale down to {hpa_min} replica(s) through its HorizontalPodAutoscaler; '
+            f'{obj.kind} "{obj.shown_name}" can scale down to {hpa_min} replica(s) through its '
+            "HorizontalPodAutoscaler; "
             f"set the HPA's minReplicas to at least {need} (profile {ctx.profile})."
         )
         return (Finding(message, path=path),)
@@ -76,7 +77,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     shown = f"{replicas} replica(s)" if "replicas" in spec else "1 replica (spec.replicas omitted)"
     return (
         Finding(
-            f'{obj.kind} "{obj.name}" runs {shown}; set spec.replicas to at least {need} (profile {ctx.profile}).',
+            f'{obj.kind} "{obj.shown_name}" runs {shown}; set spec.replicas to at least {need} '
+            f"(profile {ctx.profile}).",
             path=path,
         ),
     )

@@ -82,7 +82,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     path = pointer("spec", "replicas") if "replicas" in spec else pointer("metadata", "name")
     return (
         Finding(
-            f'{obj.kind} "{obj.name}" runs {replicas} replicas but no PodDisruptionBudget selects its pods; '
+            f'{obj.kind} "{obj.shown_name}" runs {replicas} replicas but no PodDisruptionBudget selects its pods; '
             "add one (e.g. maxUnavailable: 1) selecting its pod labels.",
             path=path,
         ),

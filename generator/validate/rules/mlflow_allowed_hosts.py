@@ -127,7 +127,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
                         shown = ",".join(allowed[:4]) + (",..." if len(allowed) > 4 else "")
                         out.append(
                             Finding(
-                                f'host "{host}" reaches the MLflow server of {workload.kind} {workload.name}, '
+                                f'host "{host}" reaches the MLflow server of {workload.kind} {workload.shown_name}, '
                                 f"whose allowed hosts ({shown}) don't include it: every request gets 403 "
                                 "(add it to --allowed-hosts / MLFLOW_SERVER_ALLOWED_HOSTS)",
                                 pointer(*where),

@@ -96,7 +96,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
                 if not server.exposes_metrics:
                     out.append(
                         Finding(
-                            f"Service {svc.name} leads to the MLflow server of {workload.kind} {workload.name}, "
+                            f"Service {svc.name} leads to the MLflow server of {workload.kind} {workload.shown_name}, "
                             "which runs without --expose-prometheus: /metrics answers 404",
                             pointer("spec", "endpoints", endpoints[0].index),
                         )

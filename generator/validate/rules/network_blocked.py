@@ -237,7 +237,7 @@ def dest_port(ctx: Context, workload: Resource, target: int | str, protocol: str
 
 
 def _who(res: Resource) -> str:
-    return f"{res.kind} {res.name}"
+    return f"{res.kind} {res.shown_name}"
 
 
 def _policies(names: Iterable[str]) -> str:

@@ -65,7 +65,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return ()
     return (
         Finding(
-            f'{obj.kind} "{obj.name}" runs {replicas} replicas without podAntiAffinity or '
+            f'{obj.kind} "{obj.shown_name}" runs {replicas} replicas without podAntiAffinity or '
             "topologySpreadConstraints; spread them over kubernetes.io/hostname.",
             path=nearest(tmpl.spec, tmpl.path, "affinity"),
         ),

@@ -72,6 +72,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     meta = _template_metadata(obj.kind)
     where = obj.namespace or "the default namespace"
     yield Finding(
-        f"no NetworkPolicy in namespace {where} selects the pods of {obj.kind} {obj.name}: all traffic is allowed",
+        f"no NetworkPolicy in namespace {where} selects the pods of {obj.kind} {obj.shown_name}: "
+        "all traffic is allowed",
         path=pointer(*meta, "labels") if labels else pointer(*meta),
     )

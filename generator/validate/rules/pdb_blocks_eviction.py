@@ -84,7 +84,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             out.append(
                 Finding(
                     f"minAvailable {spec['minAvailable']} >= the {replicas} replicas of {workload.kind} "
-                    f"{workload.name}: no pod can be evicted, node drains and upgrades hang",
+                    f"{workload.shown_name}: no pod can be evicted, node drains and upgrades hang",
                     "/spec/minAvailable",
                 )
             )

@@ -59,7 +59,7 @@ def _check(obj: Resource) -> Iterator[Finding]:
             continue
         shown = ", ".join(keys[:3]) + (", ..." if len(keys) > 3 else "")
         yield Finding(
-            f'Secret "{obj.name}" commits {field} ({shown}) to the repo; '
+            f'Secret "{obj.shown_name}" commits {field} ({shown}) to the repo; '
             "produce it with an ExternalSecret or SealedSecret instead.",
             path=pointer(field),
         )

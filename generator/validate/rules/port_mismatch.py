@@ -128,7 +128,7 @@ def undeclared(ctx: Context, workloads: Iterable[Resource], target: int | str) -
 
 
 def _names(workloads: Iterable[Resource]) -> str:
-    return ", ".join(sorted(f"{w.kind} {w.name}" for w in workloads))
+    return ", ".join(sorted(f"{w.kind} {w.shown_name}" for w in workloads))
 
 
 def _service(ctx: Context, obj: Resource) -> Iterator[Finding]:

@@ -40,7 +40,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         scope = "the whole cluster" if obj.kind == "ClusterRoleBinding" else f"namespace {obj.namespace}"
         return [
             Finding(
-                f"{obj.kind} {obj.name} grants cluster-admin (every verb on every resource) in {scope}", "/roleRef/name"
+                f"{obj.kind} {obj.shown_name} grants cluster-admin (every verb on every resource) in {scope}",
+                "/roleRef/name",
             )
         ]
     return []

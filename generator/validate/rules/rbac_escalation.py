@@ -47,7 +47,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         if found:
             out.append(
                 Finding(
-                    f"{obj.kind} {obj.name} rule {i} grants {', '.join(found)}: a path to cluster-admin",
+                    f"{obj.kind} {obj.shown_name} rule {i} grants {', '.join(found)}: a path to cluster-admin",
                     pointer("rules", i, "verbs"),
                 )
             )

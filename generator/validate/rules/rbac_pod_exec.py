@@ -90,7 +90,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             what = " and ".join(parts)
             out.append(
                 Finding(
-                    f"{obj.kind} {obj.name} rule {i} allows {what}"
+                    f"{obj.kind} {obj.shown_name} rule {i} allows {what}"
                     ": a path to every ServiceAccount and Secret of the namespace",
                     pointer("rules", i),
                 )

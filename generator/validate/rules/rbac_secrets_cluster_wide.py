@@ -56,7 +56,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return []
     return [
         Finding(
-            f"ClusterRoleBinding {obj.name} lets its subjects {'/'.join(verbs)} Secrets in every namespace "
+            f"ClusterRoleBinding {obj.shown_name} lets its subjects {'/'.join(verbs)} Secrets in every namespace "
             f"(ClusterRole {name}); use a RoleBinding per namespace",
             "/roleRef/name",
         )

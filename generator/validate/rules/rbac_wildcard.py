@@ -45,7 +45,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             if isinstance(values, list) and "*" in values:
                 out.append(
                     Finding(
-                        f'{obj.kind} {obj.name} rule {i} uses "*" in {field}; list what is needed',
+                        f'{obj.kind} {obj.shown_name} rule {i} uses "*" in {field}; list what is needed',
                         pointer("rules", i, field),
                     )
                 )

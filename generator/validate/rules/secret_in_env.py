@@ -471,6 +471,6 @@ def _check_configmap(obj: Resource) -> Iterator[Finding]:
                         break
         if what is not None:
             yield Finding(
-                f'ConfigMap "{obj.name}" key "{name}" holds {what}; move it to a Secret produced in-cluster.',
+                f'ConfigMap "{obj.shown_name}" key "{name}" holds {what}; move it to a Secret produced in-cluster.',
                 path=pointer("data", name),
             )

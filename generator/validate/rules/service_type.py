@@ -56,7 +56,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
         return ()
     return (
         Finding(
-            f'Service "{obj.name}" has type {kind}, exposing it outside the cluster; '
+            f'Service "{obj.shown_name}" has type {kind}, exposing it outside the cluster; '
             "make it ClusterIP and route through the Ingress.",
             path=pointer("spec", "type"),
         ),

@@ -1,0 +1,63 @@
+"""Documents that look like Kubernetes objects but are a command-line tool's own input.
+
+Several tools read YAML written in the Kubernetes style (``apiVersion``, ``kind``) that no API server
+serves: kind's cluster configuration, kubeadm's and the kubelet's configuration files, test suites for
+chainsaw, kuttl, the Kyverno CLI and gator. Repositories keep them next to their manifests (``hack/``,
+``test/``, ``e2e/``), so a walk over a repository meets them. They are no objects to validate: no schema
+exists for them on any cluster, and the rules for objects (a ``metadata.name``, a namespace) do not apply.
+Applied by Argo CD or Flux all the same, the apply fails, since the API server knows no such kind.
+
+Each entry names the API group as the tool declares it (the file cited) and what reads such a file.
+"""
+
+from __future__ import annotations
+
+# API group -> what reads documents of that group
+_GROUPS: dict[str, str] = {
+    # kubernetes-sigs/kind pkg/apis/config/v1alpha4/types.go (`Cluster`, TypeMeta only: no metadata)
+    "kind.x-k8s.io": "the kind CLI (its cluster configuration)",
+    # kubernetes/kubernetes cmd/kubeadm/app/apis/kubeadm/v1beta4/register.go (GroupName)
+    "kubeadm.k8s.io": "kubeadm (its configuration file)",
+    # kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/register.go (GroupName)
+    "kubelet.config.k8s.io": "the kubelet (its --config file)",
+    # kubernetes/kubernetes staging/src/k8s.io/kube-proxy/config/v1alpha1/register.go (GroupName)
+    "kubeproxy.config.k8s.io": "kube-proxy (its --config file)",
+    # kubernetes/kubernetes staging/src/k8s.io/kube-scheduler/config/v1/register.go (GroupName)
+    "kubescheduler.config.k8s.io": "kube-scheduler (its --config file)",
+    # kyverno/chainsaw pkg/apis/v1alpha1/zz_generated.register.go (Configuration, StepTemplate, Test)
+    "chainsaw.kyverno.io": "the chainsaw CLI (a test, step template or configuration)",
+    # kudobuilder/kuttl pkg/apis/testharness/v1beta1/doc.go (+groupName=kuttl.dev)
+    "kuttl.dev": "the kuttl CLI (a test suite, step or assertion)",
+    # kyverno/kyverno cmd/cli/kubectl-kyverno/apis/v1alpha1/doc.go (+groupName=cli.kyverno.io)
+    "cli.kyverno.io": "the Kyverno CLI (`kyverno test` and `kyverno apply` input)",
+    # open-policy-agent/gatekeeper pkg/gator/verify/read_suites.go (Group = "test.gatekeeper.sh")
+    "test.gatekeeper.sh": "gator (`gator verify` test suites)",
+    # kubernetes-sigs/descheduler pkg/api/v1alpha2/register.go (GroupName = "descheduler")
+    "descheduler": "the descheduler (its --policy-config-file)",
+    # kubernetes-sigs/cluster-api cmd/clusterctl/api/v1alpha3/groupversion_info.go
+    "clusterctl.cluster.x-k8s.io": "clusterctl (a provider's metadata.yaml or its configuration)",
+}
+
+# (API group, kind) -> what reads it, where the group also has kinds a cluster serves
+_KINDS: dict[tuple[str, str], str] = {
+    # kyverno/kyverno cmd/cli/kubectl-kyverno/test/load.go: LoadTest unmarshals every document of a test
+    # file into v1alpha1.Test whatever its apiVersion, so the older `kyverno.io/v1` tests still run; the
+    # kyverno.io group's served kinds (policies, exceptions) have no `Test`
+    ("kyverno.io", "Test"): "the Kyverno CLI (a `kyverno test` file)",
+}
+
+
+def tool_reading(api_version: str, kind: str) -> str | None:
+    """What reads a document of ``api_version`` and ``kind``, when it is a tool's input and no API object."""
+    group = api_version.rpartition("/")[0]
+    if not group or not kind:
+        return None
+    return _GROUPS.get(group) or _KINDS.get((group, kind))
+
+
+_ANY_GROUP = frozenset(_GROUPS) | {group for group, _ in _KINDS}
+
+
+def may_be_tool_input(api_version: str) -> bool:
+    """Whether some kind of ``api_version`` is a tool's input (:func:`tool_reading` decides for the kind)."""
+    return api_version.rpartition("/")[0] in _ANY_GROUP
