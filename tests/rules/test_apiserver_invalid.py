@@ -605,3 +605,72 @@ def test_an_init_containers_host_ports_are_checked_on_their_own() -> None:
     second = {**main, "name": "second"}
     [finding] = [f for f in _run(_deploy(containers=[main, second])) if "hostPort" in f.message]
     assert finding.path == "/spec/template/spec/containers/1/ports/0/hostPort"
+
+
+# validateWindows / validateLinux (pkg/apis/core/validation/validation.go, generator/models/kube_apiserver/pod_os.py)
+_T = "/spec/template/spec"
+
+
+def test_windows_pod_refuses_linux_only_fields() -> None:
+    found = _run(
+        _deploy(
+            os={"name": "windows"},
+            hostPID=True,
+            shareProcessNamespace=False,  # a pointer: false is set as well
+            securityContext={
+                "runAsUser": 1000,
+                "seccompProfile": {"type": "RuntimeDefault"},
+                "sysctls": [{"name": "a", "value": "1"}],
+            },
+            initContainers=[
+                {"name": "init", "image": "busybox:1", "securityContext": {"capabilities": {"drop": ["ALL"]}}}
+            ],
+            containers=[
+                {
+                    "name": "app",
+                    "image": "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+                    "securityContext": {
+                        "readOnlyRootFilesystem": True,
+                        "allowPrivilegeEscalation": False,
+                        "privileged": False,
+                    },
+                }
+            ],
+        )
+    )
+    for path in (
+        f"{_T}/hostPID",
+        f"{_T}/shareProcessNamespace",
+        f"{_T}/securityContext/runAsUser",
+        f"{_T}/securityContext/seccompProfile",
+        f"{_T}/securityContext/sysctls",
+        f"{_T}/initContainers/0/securityContext/capabilities",
+        f"{_T}/containers/0/securityContext/readOnlyRootFilesystem",
+        f"{_T}/containers/0/securityContext/allowPrivilegeEscalation",
+        f"{_T}/containers/0/securityContext/privileged",
+    ):
+        _one(found, path, "cannot be set for a windows pod")
+
+
+def test_windows_pod_with_windows_options_passes_and_linux_pod_refuses_them() -> None:
+    windows = {"runAsUserName": "ContainerUser"}
+    ok = _run(
+        _deploy(
+            os={"name": "windows"},
+            hostIPC=False,  # a plain boolean: false is not set
+            securityContext={"windowsOptions": windows, "runAsNonRoot": True, "sysctls": []},
+        )
+    )
+    assert not [f for f in ok if "windows" in f.message], [(f.path, f.message) for f in ok]
+    linux = _run(
+        _deploy(
+            os={"name": "linux"},
+            securityContext={"windowsOptions": windows},
+            containers=[{"name": "app", "image": "nginx:1.27", "securityContext": {"windowsOptions": windows}}],
+        )
+    )
+    _one(linux, f"{_T}/securityContext/windowsOptions", "windows options cannot be set for a linux pod")
+    _one(linux, f"{_T}/containers/0/securityContext/windowsOptions", "windows options cannot be set for a linux pod")
+    # no os.name (or an unknown one): neither check runs, as upstream
+    assert not [f for f in _run(_deploy(securityContext={"windowsOptions": windows})) if "windows" in f.message]
+    assert not [f for f in _run(_deploy(os={"name": "Windows"}, hostPID=True)) if "windows pod" in f.message]

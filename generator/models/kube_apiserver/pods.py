@@ -15,6 +15,7 @@ from typing import Any
 from generator.models.kube_apiserver import apimachinery as am
 from generator.models.kube_apiserver import scheduling
 from generator.models.kube_apiserver.base import Options, Path, Violation, d, lst, num, text
+from generator.models.kube_apiserver.pod_os import pod_os
 
 V = "pkg/apis/core/validation/validation.go:"
 _PROTOCOLS = ("TCP", "UDP", "SCTP")
@@ -78,6 +79,7 @@ def validate_pod_spec(spec: dict[str, Any], base: Path, opts: Options, *, pod: b
     scheduling.spread(spec, base, out)
     scheduling.pod_security_context(spec, base, out)
     _host_ports(spec, base, out)
+    pod_os(spec, base, out)
     return out
 
 
