@@ -166,7 +166,7 @@ class _NodeStarts:
         while True:
             before = text[line_start:pos].rstrip(" \t")
             if not before:
-                return True
+                return not self._continues_plain(line_start)
             last = before[-1]
             if last in "[{":
                 return True
@@ -183,6 +183,29 @@ class _NodeStarts:
             if word[0] not in "&!":
                 return False
             pos = line_start + len(before) - len(word)
+
+    def _continues_plain(self, line_start: int) -> bool:
+        """Is the line at ``line_start`` the next line of a plain scalar that a ``key: value`` line above opens,
+        with every line from there indented deeper than the key? Then it is that scalar's text, where no node
+        begins (YAML 1.2 7.3.3, ns-plain-multi-line: a ``rule:`` of a CRD continued by ``&& !has(x)``). Every
+        line in between must read as plain text (no ``: ``, no comment, no indicator first); anything else,
+        a blank or comment line included, is not taken as sure."""
+        text = self.text
+        deepest = _indent(text, line_start)
+        end = line_start - 1
+        for _ in range(_QUOTE_LOOKBACK):
+            if end <= 0:
+                return False
+            start = text.rfind("\n", 0, end) + 1
+            line = text[start:end]
+            opener = _PLAIN_OPENER.fullmatch(line)
+            if opener is not None:
+                return len(opener.group(1)) < deepest
+            if _PLAIN_TEXT_LINE.fullmatch(line) is None:
+                return False
+            deepest = min(deepest, _indent(text, start))
+            end = start - 1
+        return False
 
     def _in_continued_quote(self, line_start: int, pos: int) -> bool:
         """Is ``pos`` inside a quoted scalar that an earlier line opens, with every line from there to
@@ -206,6 +229,16 @@ class _NodeStarts:
             end = start - 1
         return False
 
+
+# A block mapping entry whose value is a plain scalar that may go on on the next lines: indentation and block
+# sequence entries (group 1: where the key begins), a plain key, ": ", and a value that begins as plain text
+# (no indicator first) and holds no ": " and no comment.
+_PLAIN_OPENER = re.compile(
+    r"([ \t]*(?:-[ \t]+)*)[^\s'\"#&!*{}\[\],?:|>%@`-][^'\"#{}\[\],]*?:[ \t]+"
+    r"(?![-?:][ \t]|[-?:]$)[^\s'\"#&!*{}\[\],|>%@`](?:(?!:[ \t]|:$|[ \t]#).)*"
+)
+# A line that can only be a plain scalar's text: indented, no indicator first, no ": " and no comment.
+_PLAIN_TEXT_LINE = re.compile(r"[ ]+(?![-?:][ \t]|[-?:]$)[^\s'\"#&!*{}\[\],|>%@`](?:(?!:[ \t]|:$|[ \t]#).)*")
 
 # What may stand before a quote that opens a line's value for sure: indentation, block sequence entries and a
 # plain key with its ":" (no quote, comment, flow or other indicator in it).

@@ -243,6 +243,22 @@ _CONTEXTS = [
     "a: [x,\n  'y',\n  {t}]\n",
     "a: [x,\n  'y\n    still',\n    {t}]\n",
     'a: "x\n  \'y\n  {t}"\n',
+    # the next lines of a plain scalar are its text (a CEL rule continued by "&& !has(x)")...
+    "a: x ||\n  && {t}\n",
+    "a: x ||\n  y\n  && {t}\n",
+    "a: x ||\n    y\n  && {t} z\n",
+    "- b: x ||\n    && {t}\n",
+    "a:\n  b: x\n    {t}\n",
+    # ...but not after a key without a value, a comment, a quote, a block scalar or a shallower line
+    "a: x\nb:\n  && {t}\n",
+    "a: x\nb:\n  {t}\n",
+    "a: x # c\n  {t}\n",
+    "a: x\n  # c\n  {t}\n",
+    "a: 'x'\n  {t}\n",
+    "a: |\n  x\n  {t}\n",
+    "- b: x\n  {t}\n",
+    "a: x\n\n  {t}\n",
+    "a:\n- x\n  {t}\n",
 ]
 _TOKENS = ["!!str", "!!int", "!custom", "0755", "-0755", "+0755", "0_7", "09", "0755.5", "!!str 0755"]
 
@@ -272,9 +288,14 @@ def test_a_bang_or_a_leading_zero_inside_text_keeps_the_fast_path(monkeypatch: p
         "spec:\n  description: >-\n    mode bits, a value between 0 and 0777. Not !important\n"
         "  rule: '!has(self.realtime) || !self.realtime ||\n    !self.value.contains(x)'\n"
         "  all: self.all(t, !(has(t.timeout) && !has(t.steps)))\n  why: is it? !x\n  note: a != b and x - y\n"
+        "  rules:\n  - rule: (has(self.manifest) && !has(self.manifestFrom)) ||\n"
+        "      (!has(self.manifest) && has(self.manifestFrom)) || (!has(self.manifest)\n"
+        "      && !has(self.manifestFrom))\n"
     )
     [res] = load_text(text, "t.yaml")
     assert res.obj["spec"]["rule"] == "!has(self.realtime) || !self.realtime || !self.value.contains(x)"
+    assert res.obj["spec"]["note"] == "a != b and x - y"
+    assert res.obj["spec"]["rules"][0]["rule"].endswith("|| (!has(self.manifest) && !has(self.manifestFrom))")
     assert calls == []
     assert repr(_summary(text, True)) == repr(_summary(text, False))
 
