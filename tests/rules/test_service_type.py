@@ -43,3 +43,65 @@ def test_passes_non_services() -> None:
     }
     ctx = Context.from_objects([deployment])
     assert list(rule.check(ctx, ctx.resources[0])) == []
+
+
+# The Service fronting an ingress controller (generator/models/ingress_controllers.py)
+def _controller(
+    args: list[str], env: list[dict[str, Any]] | None = None, namespace: str = "ingress-nginx"
+) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "controller", "image": "registry.k8s.io/ingress-nginx/controller:v1.15.1"}
+    container["args"] = args
+    if env is not None:
+        container["env"] = env
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "ingress-nginx-controller", "namespace": namespace},
+        "spec": {
+            "selector": {"matchLabels": {"app": "ingress"}},
+            "template": {"metadata": {"labels": {"app": "ingress"}}, "spec": {"containers": [container]}},
+        },
+    }
+
+
+def _front(name: str = "ingress-nginx-controller", namespace: str = "ingress-nginx") -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"type": "LoadBalancer", "selector": {"app": "ingress"}, "ports": [{"port": 443}]},
+    }
+
+
+POD_NAMESPACE = [{"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}]
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["/nginx-ingress-controller", "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller"], POD_NAMESPACE),
+        (["--publish-service", "ingress-nginx/ingress-nginx-controller"], None),
+        (["--publish-service=$(NS)/ingress-nginx-controller"], [{"name": "NS", "value": "ingress-nginx"}]),
+        (
+            ["--providers.kubernetesIngress.ingressEndpoint.publishedService=ingress-nginx/ingress-nginx-controller"],
+            None,
+        ),
+    ],
+)
+def test_passes_the_service_an_ingress_controller_names_as_its_front(args: list[str], env: Any) -> None:
+    assert _findings(_controller(args, env), _front(), profile="prod") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "front"),
+    [
+        (["--publish-service=ingress-nginx/other"], None, _front()),  # another Service
+        (["--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller"], None, _front()),  # unknown variable
+        (["--publish-service=ingress-nginx-controller"], None, _front()),  # no namespace: not the flag's form
+        (["--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller"], POD_NAMESPACE, _front(namespace="web")),
+        (["--publish-status-address=1.2.3.4"], None, _front()),
+    ],
+)
+def test_other_services_stay_reported(args: list[str], env: Any, front: dict[str, Any]) -> None:
+    [finding] = _findings(_controller(args, env), front, profile="prod")
+    assert finding.path == "/spec/type"

@@ -11,6 +11,10 @@ one reaches the UI there (an environment can turn it ``off`` in ``policy.severit
 exception (e.g. an internal load balancer) takes an ignore annotation with a reason. The path points at
 ``/spec/type``.
 
+Not reported: the Service that fronts an ingress controller, named so by the controller's own flags
+(ingress-nginx ``--publish-service``, Traefik's ``publishedservice``: generator/models/ingress_controllers.py).
+It is how traffic reaches the Ingresses, so being a ``LoadBalancer`` or ``NodePort`` is its job.
+
 PASS:
 
     apiVersion: v1
@@ -36,9 +40,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from generator.models.ingress_controllers import fronting_services
 from generator.validate.context import Context
+from generator.validate.crossref import memo
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.rules._helpers import as_dict
+from generator.validate.rules._helpers import as_dict, containers_of
+from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "service-type"
 CATEGORY = "exposure"
@@ -54,6 +61,8 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     kind = as_dict(obj.obj.get("spec")).get("type")
     if not isinstance(kind, str) or kind not in FORBIDDEN_TYPES:
         return ()
+    if (obj.namespace or "default", obj.name) in _fronting(ctx):
+        return ()
     return (
         Finding(
             f'Service "{obj.shown_name}" has type {kind}, exposing it outside the cluster; '
@@ -61,3 +70,17 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
             path=pointer("spec", "type"),
         ),
     )
+
+
+def _fronting(ctx: Context) -> frozenset[tuple[str, str]]:
+    """(namespace, name) of every Service that an ingress controller of the set names as its own."""
+
+    def build() -> frozenset[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for kind in sorted(WORKLOAD_KINDS):
+            for res in ctx.by_kind(kind):
+                containers = [c.obj for c in containers_of(ctx, res)]
+                found |= fronting_services(containers, res.namespace or "default")
+        return frozenset(found)
+
+    return memo(ctx, "service_type.fronting", build)
