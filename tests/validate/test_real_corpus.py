@@ -55,10 +55,7 @@ CORPUS: dict[str, tuple[list[str], set[tuple[str, str, str]]]] = {
             ("missing-reference", "Job", "finetune-gemma-l4"), ("missing-schema", "InferencePool", "*"),
         },
     ),
-    "ingress-nginx": (
-        ["deploy/static/provider/cloud/deploy.yaml"],
-        {("service-type", "Service", "ingress-nginx-controller")},
-    ),
+    "ingress-nginx": (["deploy/static/provider/cloud/deploy.yaml"], set()),
     "gateway-api": (["examples/standard/gateway-addresses.yaml"], set()),
     "bank-of-anthos": (
         ["kubernetes-manifests"],
