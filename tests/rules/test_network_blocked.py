@@ -287,3 +287,63 @@ def test_service_refs_skip_the_scans_only_where_they_find_nothing() -> None:
         whole = rng.random() < 0.5
         assert nb.service_refs(text, "ns", whole_value=whole) == scanned(text, "ns", whole), (text, whole)
     assert nb.service_refs(" postgres ", "ns", whole_value=True) == [nb.ServiceRef("ns", "postgres", None, "")]
+
+
+# hostNetwork pods: NetworkPolicy behaviour is undefined for them and most plugins ignore them
+# (kubernetes/website concepts/services-networking/network-policies.md), as with MetalLB's speaker.
+SPEAKER = """
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: speaker}
+spec:
+  selector: {matchLabels: {app: speaker}}
+  template:
+    metadata: {labels: {app: speaker}}
+    spec:
+      hostNetwork: HOST
+      containers:
+        - {name: speaker, image: "quay.io/metallb/speaker:v0.14.9", ports: [{name: metrics, containerPort: 7472}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: speaker-metrics, labels: {app: speaker}}
+spec:
+  selector: {app: speaker}
+  ports: [{name: metrics, port: 7472, targetPort: metrics}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: speaker}
+spec:
+  selector: {matchLabels: {app: speaker}}
+  endpoints: [{port: metrics}]
+"""
+DENY_ALL = _policy("default-deny", "podSelector: {}\npolicyTypes: [Ingress, Egress]")
+
+
+def test_a_host_network_pod_is_not_reported_as_refusing_or_denied() -> None:
+    found = _found(SPEAKER.replace("HOST", "false") + DENY_ALL)
+    assert found == [
+        ("NetworkPolicy", "default-deny", "/spec/policyTypes/1"),
+        ("ServiceMonitor", "speaker", "/spec/endpoints/0/port"),
+    ]
+    assert _found(SPEAKER.replace("HOST", "true") + DENY_ALL) == []
+
+
+def test_non_isolated_pod_leaves_host_network_pods_out() -> None:
+    from generator.validate.rules import non_isolated_pod
+
+    def run(text: str) -> list[str]:
+        ctx = Context.from_objects([d for d in yaml.safe_load_all(textwrap.dedent(text)) if d], namespace="ml")
+        return [r.name for r in ctx.resources if r.kind == "DaemonSet" for _ in non_isolated_pod.check(ctx, r)]
+
+    assert run(SPEAKER.replace("HOST", "false")) == ["speaker"]
+    assert run(SPEAKER.replace("HOST", "true")) == []
+
+
+def test_dns_names_each_workload_once() -> None:
+    # the same Deployment in two files of one directory (a duplicate-resource error of its own) is named once
+    twice = APPS + "---\n" + APPS.split("---")[0]
+    found = _run(twice + _policy("mlflow", GOOD_MLFLOW.replace(DNS, "\n")) + _policy("backends", GOOD_BACKENDS))
+    [dns] = [f for r, f in found if r.kind == "NetworkPolicy"]
+    assert dns.message.count("Deployment mlflow") == 1, dns.message

@@ -107,6 +107,16 @@ def windows_pod(ctx: Context, res: Resource) -> bool:
     return tmpl is not None and as_dict(tmpl.spec.get("os")).get("name") == "windows"
 
 
+def host_network(ctx: Context, res: Resource) -> bool:
+    """Whether the workload's pods run in the node's network namespace (``hostNetwork: true``). NetworkPolicy
+    behaviour for such pods is undefined, and the most common implementation ignores them when matching
+    ``podSelector`` and ``namespaceSelector``: their traffic is treated as the node's (kubernetes/website
+    content/en/docs/concepts/services-networking/network-policies.md, "NetworkPolicy and hostNetwork pods").
+    So no flow to or from them is reported as blocked, and no policy is asked to isolate them."""
+    tmpl = template_of(ctx, res)
+    return tmpl is not None and tmpl.spec.get("hostNetwork") is True
+
+
 def security_context(container: Container) -> dict[str, Any]:
     return as_dict(container.obj.get("securityContext"))
 

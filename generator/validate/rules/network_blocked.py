@@ -34,6 +34,12 @@ assumed to match, so it never causes a finding). Four flows are checked:
 Peers outside the rendered set have unknown labels, so any ``namespaceSelector`` not pinned to the pod's
 own namespace by ``kubernetes.io/metadata.name`` is assumed to admit the controller / Prometheus.
 
+Pods with ``hostNetwork: true`` are neither reported as refusing ingress nor as denied egress (DNS
+included): NetworkPolicy behaviour for them is undefined, and the most common implementation ignores them
+when matching selectors, treating their traffic as the node's (kubernetes/website
+concepts/services-networking/network-policies.md, "NetworkPolicy and hostNetwork pods"). MetalLB's speaker
+and FRR daemon, under a namespace-wide default-deny, were reported as refusing Prometheus until 2026-12-05.
+
 PASS:
 
     apiVersion: networking.k8s.io/v1
@@ -135,6 +141,7 @@ from generator.validate.crossref import (
 from generator.validate.model import Finding, Resource, Severity, pointer
 from generator.validate.netpol import DNS_PORTS, DestPort, Evaluator, Peer, evaluator
 from generator.validate.operators import MadePods, operator_pods
+from generator.validate.rules._helpers import host_network
 from generator.validate.workloads import WORKLOAD_KINDS, containers
 
 ID = "network-blocked"
@@ -258,7 +265,7 @@ def _dns(ctx: Context, obj: Resource) -> Iterator[Finding]:
     for w in select_workloads(ctx, obj.namespace, policy.pod_selector):
         labels = template_labels(ctx, w)
         isolating = ev.isolating(obj.namespace, labels, "egress")
-        if not isolating:
+        if not isolating or host_network(ctx, w):
             continue
         # report on the first policy that has egress rules (where the DNS rule belongs), else the first one
         reporter = sorted(isolating, key=lambda p: (not p.egress, p.name))[0]
@@ -278,7 +285,7 @@ def _dns(ctx: Context, obj: Resource) -> Iterator[Finding]:
         path = pointer("spec")
     for protocols, pods in sorted(blocked.items()):
         yield Finding(
-            f"egress of {', '.join(sorted(pods))} is restricted by {_policies(isolated_by)} without DNS"
+            f"egress of {', '.join(sorted(set(pods)))} is restricted by {_policies(isolated_by)} without DNS"
             f" ({protocols} port 53 to kube-dns is denied): Service names cannot be resolved",
             path=path,
         )
@@ -292,6 +299,7 @@ def _flow_blocked(ctx: Context, ev: Evaluator, src: Resource, svc: Resource, sp:
     if sp.target is None:
         return []
     src_labels = template_labels(ctx, src)
+    src_host = host_network(ctx, src)
     reasons: list[str] = []
     for target in service_backends(ctx, svc):
         dest = dest_port(ctx, target, sp.target, sp.protocol)
@@ -299,8 +307,10 @@ def _flow_blocked(ctx: Context, ev: Evaluator, src: Resource, svc: Resource, sp:
             continue
         t_labels = template_labels(ctx, target)
         out = ev.egress(src.namespace, src_labels, Peer.pod(ctx, target.namespace, t_labels, _who(target)), dest)
-        if not out.allowed:
+        if not out.allowed and not src_host:
             reasons.append(f"the egress of {_who(src)} ({_policies(out.isolated_by)}) denies {dest.describe()}")
+        if host_network(ctx, target):
+            continue
         inn = ev.ingress(target.namespace, t_labels, Peer.pod(ctx, src.namespace, src_labels, _who(src)), dest)
         if not inn.allowed:
             reasons.append(
@@ -382,7 +392,7 @@ def _admits_other_namespaces(
     reasons: list[str] = []
     for target in service_backends(ctx, svc):
         dest = dest_port(ctx, target, target_port, protocol)
-        if dest is None:
+        if dest is None or host_network(ctx, target):
             continue
         labels = template_labels(ctx, target)
         if scrapers:

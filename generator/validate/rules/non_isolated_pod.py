@@ -3,7 +3,9 @@
 A pod that no NetworkPolicy selects accepts traffic from, and may send traffic to, every pod in the
 cluster: one compromised workload anywhere can reach the tracking database or the artifact store.
 Selecting a pod with any policy (``podSelector: {}`` selects every pod of the namespace, the usual
-default-deny) makes it isolated and its allowed flows explicit.
+default-deny) makes it isolated and its allowed flows explicit. Pods with ``hostNetwork: true`` are left out:
+NetworkPolicy behaviour for them is undefined, and most network plugins treat their traffic as the node's
+(kubernetes/website concepts/services-networking/network-policies.md, "NetworkPolicy and hostNetwork pods").
 
 The rule itself always fires, in every profile; what a finding means is the severity profile's decision
 (``generator/validate/profiles.py``): NetworkPolicies are required in ``staging`` and ``prod``, only a hint
@@ -49,6 +51,7 @@ from generator.validate.context import Context
 from generator.validate.crossref import template_labels
 from generator.validate.model import Finding, Resource, Severity, pointer
 from generator.validate.netpol import evaluator
+from generator.validate.rules._helpers import host_network
 from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "non-isolated-pod"
@@ -66,6 +69,8 @@ def _template_metadata(kind: str) -> tuple[str, ...]:
 
 
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
+    if host_network(ctx, obj):
+        return  # a NetworkPolicy would not isolate it on most network plugins (_helpers.host_network)
     labels = template_labels(ctx, obj)
     if evaluator(ctx).selecting(obj.namespace, labels):
         return
