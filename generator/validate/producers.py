@@ -331,6 +331,43 @@ def contour_certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str
     return out
 
 
+# What MetalLB's controller writes into the memberlist Secret (metallb/metallb internal/k8s/k8s.go,
+# MLSecretKeyName), and the image that runs it (its entrypoint is the controller: no command in the manifests)
+METALLB_ML_KEYS = frozenset({"secretkey"})
+METALLB_CONTROLLER_IMAGE = "metallb/controller"
+
+
+def metallb_memberlist_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The memberlist Secret MetalLB's controller creates at start (metallb/metallb controller/main.go: the
+    ``ml-secret-name`` flag, default from ``METALLB_ML_SECRET_NAME``, "name of the memberlist secret to
+    create", in ``namespace``, default from ``METALLB_NAMESPACE``, else the pod's own; internal/k8s/k8s.go
+    ``CreateMlSecret``). The speakers mount it. No name given: nothing is created. Go's flag package takes
+    ``-flag`` and ``--flag``."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        image = container.obj.get("image")
+        if not isinstance(image, str):
+            continue
+        head, slash, last = image.partition("@")[0].rpartition("/")  # registry/path/name, without tag or digest
+        if not f"{head}{slash}{last.partition(':')[0]}".endswith(METALLB_CONTROLLER_IMAGE):
+            continue
+        argv = container_argv(container.obj)
+        names = _flag_values(argv, _go_flag("ml-secret-name"))
+        name = names[-1] if names else None
+        if name is None:
+            name = _env_literal(container.obj, "METALLB_ML_SECRET_NAME")
+        if not name or name.startswith("$("):
+            continue
+        namespaces = _flag_values(argv, _go_flag("namespace"))
+        namespace = namespaces[-1] if namespaces else None
+        if namespace is None:
+            namespace = _env_literal(container.obj, "METALLB_NAMESPACE")
+        if not namespace or namespace.startswith("$("):
+            namespace = res.namespace
+        out.append((namespace, name, METALLB_ML_KEYS))
+    return out
+
+
 def _prefixed(prefix: str | None, base: str) -> str:
     """A certgen Secret's name (internal/certgen/certgen.go ``certname``)."""
     return f"{prefix}-{base}" if prefix else base
@@ -352,13 +389,13 @@ def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
     running ``kube-webhook-certgen create`` (:func:`certgen_secrets`), a workload running ``argocd admin
     redis-initial-password`` (:func:`argocd_redis_secrets`), KEDA's operator with ``--enable-cert-rotation``
     (:func:`keda_cert_secrets`), a Job or CronJob running ``contour certgen --kube``
-    (:func:`contour_certgen_secrets`)."""
+    (:func:`contour_certgen_secrets`), MetalLB's controller (:func:`metallb_memberlist_secrets`)."""
 
     def build() -> dict[tuple[str, str], Keys]:
         out: dict[tuple[str, str], Keys] = {}
         for kind in sorted(WORKLOAD_KINDS):
             for res in ctx.by_kind(kind):
-                made = argocd_redis_secrets(res) + keda_cert_secrets(res)
+                made = argocd_redis_secrets(res) + keda_cert_secrets(res) + metallb_memberlist_secrets(res)
                 if kind in ("Job", "CronJob"):
                     made.extend(certgen_secrets(res))
                     made.extend(contour_certgen_secrets(res))
