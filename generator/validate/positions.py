@@ -55,7 +55,7 @@ def walk(node: Node, parts: list[str], obj: Any = None) -> tuple[Node, int]:
             item_obj = obj[index] if isinstance(obj, list) and index < len(obj) else None
             target = _by_name(current, item_obj) if isinstance(item_obj, dict) else None
             if target is None:
-                if index >= len(current.value):
+                if index >= len(current.value) or _named_elsewhere(current, item_obj):
                     break
                 target = current.value[index]
             found = current = target
@@ -64,6 +64,18 @@ def walk(node: Node, parts: list[str], obj: Any = None) -> tuple[Node, int]:
             break
         depth += 1
     return found, depth
+
+
+def _named_elsewhere(seq: SequenceNode, item: Any) -> bool:
+    """The rendered item has a ``name`` that no item of this source sequence has, while its items are named:
+    a patch added it (kustomize puts a strategic-merge patch's new env entries first), so the source item
+    at the same index is another one, and the position stays at the sequence."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return False
+    return any(
+        isinstance(child, MappingNode) and any(isinstance(k, ScalarNode) and k.value == "name" for k, _ in child.value)
+        for child in seq.value
+    )
 
 
 def _by_name(seq: SequenceNode, item: dict[str, Any]) -> Node | None:

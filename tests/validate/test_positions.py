@@ -187,3 +187,39 @@ def test_files_named_in_bases_are_sources(tmp_path: Path) -> None:
     report = validate_resources(resources, kubernetes_version="1.33", only=frozenset({"unknown-field"}))
     where = sorted((f.file, f.line, f.column) for f in report.findings)
     assert where == [("cm.yaml", 5, 1), ("svc/svc.yaml", 6, 3)]
+
+
+def test_an_env_entry_a_patch_adds_is_not_placed_on_another_entry(tmp_path: Path) -> None:
+    """kustomize puts the env entries an inline strategic-merge patch adds first; the base's entry at the same
+    index is another variable (microservices-demo's google-cloud-operations component). The position stays at
+    the base's env list instead of naming the wrong entry; entries the base has keep their exact lines."""
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n"
+        "  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n    spec:\n"
+        "      containers:\n        - name: app\n          image: app:1\n          env:\n"
+        '            - name: PORT\n              value: "5050"\n'
+    )
+    (base / "kustomization.yaml").write_text("resources: [deploy.yaml]\n")
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(
+        "resources: [../base]\npatches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n"
+        "      metadata: {name: app}\n      spec:\n        template:\n          spec:\n            containers:\n"
+        "              - name: app\n                env:\n                  - name: COLLECTOR_ADDR\n"
+        "                    value: collector:4317\n"
+    )
+    [deployment] = load_path(overlay, repo=tmp_path)
+    env = deployment.obj["spec"]["template"]["spec"]["containers"][0]["env"]
+    added = next(i for i, e in enumerate(env) if e["name"] == "COLLECTOR_ADDR")
+    kept = next(i for i, e in enumerate(env) if e["name"] == "PORT")
+    locator = Locator()
+    assert locator.locate(deployment, f"/spec/template/spec/containers/0/env/{kept}/value")[:2] == (
+        "base/deploy.yaml",
+        14,
+    )
+    assert locator.locate(deployment, f"/spec/template/spec/containers/0/env/{added}/value")[:2] == (
+        "base/deploy.yaml",
+        12,
+    )
