@@ -37,3 +37,21 @@ def test_passes_external_secret() -> None:
     external = {"apiVersion": "external-secrets.io/v1beta1", "kind": "ExternalSecret", "metadata": {"name": "pg"}}
     ctx = Context.from_objects([{**external, "data": [{"secretKey": "password"}]}])
     assert list(rule.check(ctx, ctx.resources[0])) == []  # even without the KINDS filter
+
+
+def test_passes_1password_secret_references_in_string_data() -> None:
+    # onedr0p/home-ops bootstrap: `op inject` resolves each op:// reference before the apply
+    refs = {
+        "CLOUDFLARE_TUNNEL_ID": "op://kubernetes/cloudflare/CLOUDFLARE_TUNNEL_ID",
+        "token": "{{ op://Private Vault/Connect/Admin/credentials-file }}",
+    }
+    assert _findings(_secret(stringData=refs)) == []
+
+
+def test_a_value_that_only_contains_a_reference_still_fires() -> None:
+    for value in ("op://kubernetes/cloudflare", "password op://a/b/c", "op://a/b/c\nhunter2"):
+        [finding] = _findings(_secret(stringData={"k": value}))
+        assert finding.path == "/stringData"
+    # in data the value is base64: what it decodes to is not read as a reference
+    [finding] = _findings(_secret(data={"k": "op://a/b/c"}))
+    assert finding.path == "/data"
