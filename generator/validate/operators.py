@@ -271,7 +271,7 @@ def made_pods_selected(ctx: Context, namespace: str, selector: Mapping[str, str]
     return [p for p in made_pods(ctx) if p.namespace in ("", namespace) and p.matches(selector)]
 
 
-def _image_repository(image: str) -> str:
+def image_repository(image: str) -> str:
     """``registry/path/name`` of an image reference, without its tag and digest."""
     name = image.partition("@")[0]
     head, slash, last = name.rpartition("/")
@@ -284,7 +284,7 @@ def self_labels(res: Resource) -> dict[str, str]:
     out: dict[str, str] = {}
     for container in containers(res):
         image = container.obj.get("image")
-        repository = _image_repository(image) if isinstance(image, str) else ""
+        repository = image_repository(image) if isinstance(image, str) else ""
         argv = container_argv(container.obj)
         if (repository == "minio/operator" or repository.endswith("/minio/operator")) and "controller" in argv:
             out["operator"] = "leader"

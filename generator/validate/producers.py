@@ -8,6 +8,7 @@ Each producer names the upstream code that creates the object, and the objects a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from generator.validate.operators import (
     ROOK_GROUP,
     ROOK_MGR,
     ROOK_MGR_PORTS,
+    image_repository,
     minio_tls,
     rook_dashboard_port,
 )
@@ -331,6 +333,56 @@ def contour_certgen_secrets(res: Resource) -> list[tuple[str, str, frozenset[str
     return out
 
 
+# The flags that name the Service fronting an ingress controller: ingress-nginx's ``--publish-service``,
+# "Service fronting the Ingress controller" (kubernetes/ingress-nginx pkg/flags/flags.go), and Traefik's
+# ``publishedservice``, the "Published Kubernetes Service to copy status from" (traefik/traefik
+# pkg/provider/kubernetes/ingress/kubernetes.go, IngressEndpoint.PublishedService; Traefik matches flag names
+# without regard to case, so they are compared lowercased here).
+FRONTING_SERVICE_FLAGS = ("--publish-service", "--providers.kubernetesingress.ingressendpoint.publishedservice")
+_ENV_REFERENCE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+
+def fronting_services(res: Resource) -> set[tuple[str, str]]:
+    """(namespace, name) of each Service that a workload's ingress controller names as its front
+    (:data:`FRONTING_SERVICE_FLAGS`, ``namespace/name``). ``$(VAR)`` in the value is expanded as the kubelet
+    does (:func:`_expand_env`); a value that stays unknown names nothing."""
+    found: set[tuple[str, str]] = set()
+    namespace = res.namespace or "default"
+    for container in containers(res):
+        argv = [_lower_flag(arg) for arg in container_argv(container.obj)]
+        for value in _flag_values(argv, FRONTING_SERVICE_FLAGS):
+            expanded = _expand_env(value, container.obj, namespace)
+            ns, slash, name = (expanded or "").partition("/")
+            if slash and ns and name:
+                found.add((ns, name))
+    return found
+
+
+def _lower_flag(arg: str) -> str:
+    """``arg`` with its flag name lowercased (``--Flag=Value`` -> ``--flag=Value``); other words as they are."""
+    if not arg.startswith("-"):
+        return arg
+    flag, eq, value = arg.partition("=")
+    return f"{flag.lower()}{eq}{value}"
+
+
+def _expand_env(value: str, container: dict[str, Any], namespace: str) -> str | None:
+    """``value`` with its ``$(VAR)`` references expanded from the container's env as the kubelet does
+    (kubernetes third_party/forked/golang/expansion/expand.go): a literal value, or ``fieldRef:
+    metadata.namespace`` (the pod's ``namespace``); None when a reference is neither."""
+    known: dict[str, str] = {}
+    for var in as_list(container.get("env")):
+        var = as_dict(var)
+        name = var.get("name")
+        field = as_dict(as_dict(var.get("valueFrom")).get("fieldRef")).get("fieldPath")
+        if isinstance(name, str) and isinstance(var.get("value"), str):
+            known[name] = var["value"]
+        elif isinstance(name, str) and field == "metadata.namespace":
+            known[name] = namespace
+    missing = [m.group(1) for m in _ENV_REFERENCE.finditer(value) if m.group(1) not in known]
+    return None if missing else _ENV_REFERENCE.sub(lambda m: known[m.group(1)], value)
+
+
 # What MetalLB's controller writes into the memberlist Secret (metallb/metallb internal/k8s/k8s.go,
 # MLSecretKeyName), and the image that runs it (its entrypoint is the controller: no command in the manifests)
 METALLB_ML_KEYS = frozenset({"secretkey"})
@@ -348,8 +400,7 @@ def metallb_memberlist_secrets(res: Resource) -> list[tuple[str, str, frozenset[
         image = container.obj.get("image")
         if not isinstance(image, str):
             continue
-        head, slash, last = image.partition("@")[0].rpartition("/")  # registry/path/name, without tag or digest
-        if not f"{head}{slash}{last.partition(':')[0]}".endswith(METALLB_CONTROLLER_IMAGE):
+        if not image_repository(image).endswith(METALLB_CONTROLLER_IMAGE):
             continue
         argv = container_argv(container.obj)
         names = _flag_values(argv, _go_flag("ml-secret-name"))

@@ -45,7 +45,7 @@ def test_passes_non_services() -> None:
     assert list(rule.check(ctx, ctx.resources[0])) == []
 
 
-# The Service fronting an ingress controller (generator/models/ingress_controllers.py)
+# The Service fronting an ingress controller (generator/validate/producers.py, fronting_services)
 def _controller(
     args: list[str], env: list[dict[str, Any]] | None = None, namespace: str = "ingress-nginx"
 ) -> dict[str, Any]:

@@ -12,7 +12,8 @@ exception (e.g. an internal load balancer) takes an ignore annotation with a rea
 ``/spec/type``.
 
 Not reported: the Service that fronts an ingress controller, named so by the controller's own flags
-(ingress-nginx ``--publish-service``, Traefik's ``publishedservice``: generator/models/ingress_controllers.py).
+(ingress-nginx ``--publish-service``, Traefik's ``publishedservice``: generator/validate/producers.py,
+``fronting_services``).
 It is how traffic reaches the Ingresses, so being a ``LoadBalancer`` or ``NodePort`` is its job.
 
 PASS:
@@ -40,11 +41,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.models.ingress_controllers import fronting_services
 from generator.validate.context import Context
 from generator.validate.crossref import memo
 from generator.validate.model import Finding, Resource, Severity, pointer
-from generator.validate.rules._helpers import as_dict, containers_of
+from generator.validate.producers import fronting_services
+from generator.validate.rules._helpers import as_dict
 from generator.validate.workloads import WORKLOAD_KINDS
 
 ID = "service-type"
@@ -79,8 +80,7 @@ def _fronting(ctx: Context) -> frozenset[tuple[str, str]]:
         found: set[tuple[str, str]] = set()
         for kind in sorted(WORKLOAD_KINDS):
             for res in ctx.by_kind(kind):
-                containers = [c.obj for c in containers_of(ctx, res)]
-                found |= fronting_services(containers, res.namespace or "default")
+                found |= fronting_services(res)
         return frozenset(found)
 
     return memo(ctx, "service_type.fronting", build)
