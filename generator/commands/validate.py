@@ -25,7 +25,13 @@ from generator.validate.inputs import (
     path_items,
     render_now,
 )
-from generator.validate.ksources import helm_chart_sources, kustomization_sources, rendered_dirs
+from generator.validate.ksources import (
+    helm_chart_sources,
+    jsonnet_sources,
+    kustomization_sources,
+    rendered_dirs,
+    unrendered_kustomize_sources,
+)
 from generator.validate.load import InputItem
 from generator.validate.model import Resource, Severity, declare_cluster_scoped, withdraw_cluster_scoped
 from generator.validate.pipeline import UnitJob, run_units
@@ -105,9 +111,16 @@ def _load_overlay(overlay: Path, repo: Path, default_namespace: str) -> _Inputs:
 
 
 def _sources(paths: list[str], repo: Path) -> list[Resource]:
-    """The source files the rules about sources look at: kustomization files and unrendered Helm charts."""
+    """The source files the rules about sources look at: kustomization files, and what a walk leaves unread
+    (Helm charts, .jsonnet files, kustomize directories and Components that nothing rendered includes)."""
     local = [Path(p) for p in paths if p != "-"]
-    return [*kustomization_sources(rendered_dirs(local), repo=repo), *helm_chart_sources(local, repo=repo)]
+    rendered = rendered_dirs(local)
+    return [
+        *kustomization_sources(rendered, repo=repo),
+        *helm_chart_sources(local, repo=repo),
+        *jsonnet_sources(local, repo=repo),
+        *unrendered_kustomize_sources(local, rendered, repo=repo),
+    ]
 
 
 def _repo_config(repo: Path, explicit: Path | None) -> RepoConfig:

@@ -23,18 +23,33 @@ from generator.validate.load import DocSource, FailedItem, FileItem, file_text
 from generator.validate.model import Resource
 from generator.validate.walk import (
     HELM_CHART_SUFFIX,
+    components_below,
     helm_charts,
     is_helm_chart,
     is_kustomization_dir,
+    jsonnet_files,
     kustomize_dirs_below,
+    nested_kustomize_dirs,
 )
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 HELM_CHART_KIND = "HelmChart"  # what a chart stands for among the sources (no apiVersion: no API object)
 UNREADABLE_KIND = "UnreadableInput"  # what an input that cannot be read stands for (no apiVersion either)
 NOT_MANIFEST_KIND = "NotAManifest"  # what a YAML file Argo CD ignores stands for
+JSONNET_KIND = "JsonnetFiles"  # what a directory's unevaluated .jsonnet files stand for
+UNRENDERED_KUSTOMIZE_KIND = "UnrenderedKustomization"  # a kustomize directory or Component a walk leaves out
 # the kinds of the source rules
-SOURCE_KINDS = frozenset({"Kustomization", "Component", HELM_CHART_KIND, UNREADABLE_KIND, NOT_MANIFEST_KIND})
+SOURCE_KINDS = frozenset(
+    {
+        "Kustomization",
+        "Component",
+        HELM_CHART_KIND,
+        UNREADABLE_KIND,
+        NOT_MANIFEST_KIND,
+        JSONNET_KIND,
+        UNRENDERED_KUSTOMIZE_KIND,
+    }
+)
 KUSTOMIZATION_VERSION = "kustomize.config.k8s.io/v1beta1"
 COMPONENT_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
@@ -112,6 +127,81 @@ def helm_chart_sources(paths: Iterable[Path], *, repo: Path | None = None) -> li
 def is_helm_chart_source(res: Resource) -> bool:
     """A chart stood in by :func:`helm_chart_sources` (not, say, a k3s ``helm.cattle.io`` HelmChart)."""
     return res.kind == HELM_CHART_KIND and not res.api_version and res.file.endswith(HELM_CHART_SUFFIX)
+
+
+def _walked_dirs(paths: Iterable[Path]) -> list[Path]:
+    """The directories among ``paths`` that a run walks (not rendered with kustomize, no Helm chart)."""
+    return [p for p in paths if p.is_dir() and not is_kustomization_dir(p) and not is_helm_chart(p)]
+
+
+def jsonnet_sources(paths: Iterable[Path], *, repo: Path | None = None) -> list[Resource]:
+    """For each directory holding ``.jsonnet`` files that a walk of ``paths`` leaves unread (:func:`jsonnet_files`),
+    one source at line 1 of its first such file, for ``jsonnet-not-rendered``: Argo CD's directory source
+    evaluates them, gitops-gen does not."""
+    by_dir: dict[Path, list[Path]] = {}
+    for path in _walked_dirs(paths):
+        for file in jsonnet_files(path):
+            by_dir.setdefault(file.parent, []).append(file)
+    out: list[Resource] = []
+    for directory, files in by_dir.items():
+        shown = display_path(directory, repo)
+        count = f"{len(files)} .jsonnet files" if len(files) > 1 else "a .jsonnet file"
+        names = ", ".join(f.name for f in files[:3]) + (", ..." if len(files) > 3 else "")
+        first = display_path(files[0], repo)
+        problem = (
+            f"{count} in '{shown}' ({names}) not validated: Argo CD's directory source evaluates .jsonnet files "
+            f"with jsonnet, which gitops-gen does not run. Validate what it renders: `jsonnet -y {first} | "
+            "gitops-gen validate -`"
+        )
+        out.append(_standin(JSONNET_KIND, display_path(files[0], repo), 1, 1, problem))
+    return out
+
+
+def unrendered_kustomize_sources(
+    paths: Iterable[Path], rendered: Iterable[Path], *, repo: Path | None = None
+) -> list[Resource]:
+    """The kustomize directories and Components that a walk of ``paths`` found and that none of the
+    ``rendered`` directories pulls in, each as a source at line 1 of its kustomization file, for
+    ``kustomize-not-rendered``: a Component below a walked directory (it is checked within the overlays that
+    include it, and here none does) and a kustomize directory below another one that does not include it
+    (:func:`generator.validate.walk.nested_kustomize_dirs`)."""
+    pulled = {d for directory in rendered for d in kustomize_dirs(directory)}
+    out: list[Resource] = []
+    for path in _walked_dirs(paths):
+        left = [(c, True) for c in components_below(path)] + [(n, False) for n in nested_kustomize_dirs(path)]
+        for directory, component in sorted(left):
+            if directory.resolve() in pulled:
+                continue
+            kfile = kustomization_file(directory)
+            if kfile is None:
+                continue
+            shown = display_path(directory, repo)
+            if component:
+                problem = (
+                    f"kustomize Component '{shown}' is not validated: no kustomize directory of this run includes "
+                    "it (`components:`), and a Component is applied only through one. Validate an overlay that "
+                    "includes it"
+                )
+            else:
+                outer = next((p for p in directory.parents if is_kustomization_dir(p)), directory.parent)
+                problem = (
+                    f"kustomize directory '{shown}' is not validated: it lies in kustomize directory "
+                    f"'{display_path(outer, repo)}', which does not include it, so it is a build of its own "
+                    "(often one of several alternatives, which one run would mix). Validate it on its own: "
+                    f"`gitops-gen validate {shown}`"
+                )
+            out.append(_standin(UNRENDERED_KUSTOMIZE_KIND, display_path(kfile, repo), 1, 1, problem))
+    return out
+
+
+def is_jsonnet_source(res: Resource) -> bool:
+    """A directory's .jsonnet files stood in by :func:`jsonnet_sources`."""
+    return res.kind == JSONNET_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+
+
+def is_unrendered_kustomize_source(res: Resource) -> bool:
+    """A kustomize directory stood in by :func:`unrendered_kustomize_sources`."""
+    return res.kind == UNRENDERED_KUSTOMIZE_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
 
 
 def unreadable_source(error: UnreadableFile) -> Resource:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import UnreadableFile
 from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, kustomize_tree, read_kustomization
@@ -20,6 +21,10 @@ from generator.models.argocd.directory import DANGLING_LINK, NOT_REGULAR
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
+# Argo CD's directory source evaluates these files with go-jsonnet (argoproj/argo-cd
+# reposerver/repository/repository.go, findManifests: ``manifestFile`` matches yaml|yml|json|jsonnet and a
+# ``.jsonnet`` file goes to ``vm.EvaluateFile``); ``.libsonnet`` files are only imported.
+JSONNET_SUFFIX = ".jsonnet"
 
 
 def is_kustomization_dir(path: Path) -> bool:
@@ -72,8 +77,18 @@ class Entry:
     error: str = ""
 
 
-# (the inputs below a directory, the Helm charts below it as paths relative to it): one walk
-_Listing = tuple[list[Entry], list[tuple[str, ...]]]
+class _Listing(NamedTuple):
+    """One walk of a directory: what is below it, as paths relative to it."""
+
+    entries: list[Entry]  # the inputs
+    charts: list[tuple[str, ...]]  # the Helm charts (not read: ``helm-chart-not-rendered``)
+    jsonnet: list[tuple[str, ...]]  # the ``.jsonnet`` files (not evaluated: ``jsonnet-not-rendered``)
+    components: list[tuple[str, ...]]  # the kustomize Components (checked within the overlays that use them)
+    # the kustomize directories below another kustomize directory (rendered only through the ones that pull
+    # them in: :func:`nested_kustomize_dirs`)
+    nested: list[tuple[str, ...]]
+
+
 _LISTINGS: ContextVar[dict[str, _Listing] | None] = ContextVar("listings", default=None)
 
 
@@ -130,20 +145,24 @@ def listing(directory: Path) -> _Listing:
     key = str(directory)
     if cache is not None and key in cache:
         return cache[key]
-    found: list[Entry] = []
-    charts: list[tuple[str, ...]] = []
+    walked = _Listing([], [], [], [], [])
     exclusions = _EXCLUSIONS.get()
     at = exclusions.below(key) if exclusions is not None else None
     if exclusions is not None and at is not None:
-        _visit(key, (), found, charts, (exclusions, at + "/" if at else ""))
+        _visit(key, (), walked, (exclusions, at + "/" if at else ""))
     else:
-        _visit(key, (), found, charts)
-    found.sort(key=lambda e: e.parts)
-    found = _without_pulled_in(key, found)
-    charts.sort()
+        _visit(key, (), walked)
+    found = sorted(walked.entries, key=lambda e: e.parts)
+    done = _Listing(
+        _without_pulled_in(key, found),
+        sorted(walked.charts),
+        sorted(walked.jsonnet),
+        sorted(walked.components),
+        sorted(walked.nested),
+    )
     if cache is not None:
-        cache[key] = (found, charts)
-    return found, charts
+        cache[key] = done
+    return done
 
 
 def _without_pulled_in(directory: str, found: list[Entry]) -> list[Entry]:
@@ -169,40 +188,25 @@ def input_entries(directory: Path) -> list[Entry]:
     """The inputs below ``directory``, sorted by path, walked as ``os.walk`` walks (hidden entries and
     symbolic links to directories are not entered, unreadable directories are skipped), with what
     ``os.scandir`` already knows about each entry: no pathlib object and no ``lstat`` per file."""
-    return listing(directory)[0]
+    return listing(directory).entries
 
 
-def _visit(
-    path: str,
-    parts: tuple[str, ...],
-    found: list[Entry],
-    charts: list[tuple[str, ...]],
-    exclude: tuple[Exclusions, str] | None = None,
-) -> None:
-    """:func:`_listing` below ``path``. A module function, not a closure: a recursive closure refers to
-    itself through its cell, a cycle that would keep ``found`` alive until the collector runs. One
+def _visit(path: str, parts: tuple[str, ...], walked: _Listing, exclude: tuple[Exclusions, str] | None = None) -> None:
+    """:func:`listing` below ``path``. A module function, not a closure: a recursive closure refers to
+    itself through its cell, a cycle that would keep ``walked`` alive until the collector runs. One
     ``scandir`` per directory: its listing tells a kustomize directory and a Helm chart apart
     (:func:`_directory_kind`, as :func:`is_helm_chart` does). ``exclude``: the exclusions and the walked
     directory's path relative to their base ("" or ending in "/")."""
-    try:
-        with os.scandir(path) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError as exc:
-        # Argo CD's walk of a directory source stops the manifest generation at an unreadable directory
-        # (reposerver/repository/repository.go, getPotentiallyValidManifests: "if err != nil { return err }"):
-        # an error, not a directory silently left out
-        problem = f"cannot read the directory: {exc.strerror or exc}"
-        if not parts:
-            raise UnreadableFile(f"{path}: {problem}", path, problem=problem) from None
-        found.append(Entry(parts, False, False, error=problem))
+    entries = _scan(path, parts, walked)
+    if entries is None:
         return
     kind = _directory_kind(entries)
     if kind == "kustomize" and parts:
-        if not is_component(Path(path)):
-            found.append(Entry(parts, True, False))
+        _add_kustomize(path, parts, walked)
+        _visit_below_kustomize(path, parts, entries, walked, exclude)
         return
     if kind == "helm":
-        charts.append(parts)  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
+        walked.charts.append(parts)  # not read as YAML: the ``helm-chart-not-rendered`` rule reports it
         return
     prefix = path if path.endswith("/") else path + "/"
     for entry in entries:
@@ -217,10 +221,73 @@ def _visit(
             continue
         if is_dir:
             if not entry.is_symlink():
-                _visit(prefix + name, (*parts, name), found, charts, exclude)
+                _visit(prefix + name, (*parts, name), walked, exclude)
         elif name.endswith(MANIFEST_SUFFIXES):
             link = entry.is_symlink()
-            found.append(Entry((*parts, name), False, link, _unread(entry, link)))
+            walked.entries.append(Entry((*parts, name), False, link, _unread(entry, link)))
+        elif name.endswith(JSONNET_SUFFIX) and _is_file(entry):
+            walked.jsonnet.append((*parts, name))
+
+
+def _scan(path: str, parts: tuple[str, ...], walked: _Listing) -> list[os.DirEntry[str]] | None:
+    """The entries of ``path`` sorted by name; None when it cannot be listed (recorded in ``walked``)."""
+    try:
+        with os.scandir(path) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        # Argo CD's walk of a directory source stops the manifest generation at an unreadable directory
+        # (reposerver/repository/repository.go, getPotentiallyValidManifests: "if err != nil { return err }"):
+        # an error, not a directory silently left out
+        problem = f"cannot read the directory: {exc.strerror or exc}"
+        if not parts:
+            raise UnreadableFile(f"{path}: {problem}", path, problem=problem) from None
+        walked.entries.append(Entry(parts, False, False, error=problem))
+        return None
+
+
+def _add_kustomize(path: str, parts: tuple[str, ...], walked: _Listing, *, nested: bool = False) -> None:
+    if is_component(Path(path)):
+        walked.components.append(parts)
+    elif nested:
+        walked.nested.append(parts)
+    else:
+        walked.entries.append(Entry(parts, True, False))
+
+
+def _visit_below_kustomize(
+    path: str,
+    parts: tuple[str, ...],
+    entries: list[os.DirEntry[str]],
+    walked: _Listing,
+    exclude: tuple[Exclusions, str] | None,
+) -> None:
+    """The kustomize directories and Components below the kustomize directory ``path`` (its files are its own
+    inputs, read through its render). A directory there that nothing rendered pulls in is a build of its own,
+    often one of several alternatives (microservices-demo's ``kustomize/tests/*``, each the app with other
+    components, below ``kustomize/``): rendered with the rest of the run, one alternative's default-deny
+    NetworkPolicies would be judged against another's pods. It is not rendered; ``kustomize-not-rendered``
+    names it, so that it is validated on its own."""
+    prefix = path if path.endswith("/") else path + "/"
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or entry.is_symlink():
+            continue
+        try:
+            if not entry.is_dir():
+                continue
+        except OSError:
+            continue
+        inner = (*parts, name)
+        if exclude is not None and exclude[0].skips(exclude[1] + "/".join(inner), True):
+            continue
+        try:
+            with os.scandir(prefix + name) as listing:
+                below = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue  # not read by kustomize unless pulled in, and then kustomize says so
+        if _directory_kind(below) == "kustomize":
+            _add_kustomize(prefix + name, inner, walked, nested=True)
+        _visit_below_kustomize(prefix + name, inner, below, walked, exclude)
 
 
 def _unread(entry: os.DirEntry[str], link: bool) -> str:
@@ -256,4 +323,21 @@ def kustomize_dirs_below(directory: Path) -> list[Path]:
 def helm_charts(directory: Path) -> list[Path]:
     """The Helm charts at or below a directory that :func:`stream_inputs` leaves out, sorted by path
     (not those below a kustomize directory: kustomize renders its own ``helmCharts``)."""
-    return [directory.joinpath(*parts) for parts in listing(directory)[1]]
+    return [directory.joinpath(*parts) for parts in listing(directory).charts]
+
+
+def jsonnet_files(directory: Path) -> list[Path]:
+    """The ``.jsonnet`` files at or below a directory that a walk leaves unread, sorted by path (not those in
+    a kustomize directory or a Helm chart, which Argo CD does not evaluate either)."""
+    return [directory.joinpath(*parts) for parts in listing(directory).jsonnet]
+
+
+def components_below(directory: Path) -> list[Path]:
+    """The kustomize Components at or below a directory (each is checked within the overlays that use it)."""
+    return [directory.joinpath(*parts) for parts in listing(directory).components]
+
+
+def nested_kustomize_dirs(directory: Path) -> list[Path]:
+    """The kustomize directories below another kustomize directory below ``directory`` (not rendered by a
+    walk: :func:`_visit_below_kustomize`)."""
+    return [directory.joinpath(*parts) for parts in listing(directory).nested]

@@ -1,0 +1,96 @@
+"""kustomize-not-rendered: a walked Component that no rendered directory includes, and a kustomize directory
+below another one that does not include it, are reported instead of being left out in silence (real
+kustomize, through the validate command)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from generator.commands import validate as validate_cmd
+
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{a: b}}\n"
+COMPONENT = """\
+apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+patches:
+  - target: {kind: ConfigMap}
+    patch: |-
+      - op: add
+        path: /data/c
+        value: d
+"""
+
+
+def _validate(tmp_path: Path, *paths: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = validate_cmd.run(list(paths), out=out, repo=tmp_path, fmt="text", jobs=1)
+    return code, out.getvalue()
+
+
+def _kustomization(directory: Path, text: str, **files: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "kustomization.yaml").write_text(text)
+    for name, content in files.items():
+        (directory / name).write_text(content)
+
+
+def test_fires_for_a_directory_of_components_that_nothing_includes(tmp_path: Path) -> None:
+    _kustomization(tmp_path / "components" / "tls", COMPONENT)
+    _kustomization(tmp_path / "components" / "ha", COMPONENT)
+    code, text = _validate(tmp_path, str(tmp_path / "components"))
+    assert code == 0, text
+    assert (
+        "components/ha/kustomization.yaml:1:1: warning [kustomize-not-rendered] kustomize Component "
+        "'components/ha' is not validated: no kustomize directory of this run includes it" in text
+    )
+    assert "components/tls/kustomization.yaml:1:1: warning [kustomize-not-rendered]" in text
+    assert "0 resources: 0 errors, 2 warnings" in text
+
+
+def test_fires_for_a_kustomize_directory_below_one_that_does_not_include_it(tmp_path: Path) -> None:
+    # microservices-demo: kustomize/ renders base/, and kustomize/tests/* are alternatives of their own
+    _kustomization(tmp_path / "kustomize", "resources: [base]\n")
+    _kustomization(tmp_path / "kustomize" / "base", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="app")})
+    _kustomization(tmp_path / "kustomize" / "tests" / "variant", "resources: [../../base]\ncomponents: [../../c]\n")
+    _kustomization(tmp_path / "kustomize" / "c", COMPONENT)
+    code, text = _validate(tmp_path, str(tmp_path))
+    assert code == 0, text
+    assert (
+        "kustomize/tests/variant/kustomization.yaml:1:1: warning [kustomize-not-rendered] kustomize directory "
+        "'kustomize/tests/variant' is not validated: it lies in kustomize directory 'kustomize', which does "
+        "not include it" in text
+    ), text
+    assert "`gitops-gen validate kustomize/tests/variant`" in text
+    # the Component is included only by the variant, which this run does not render
+    assert "kustomize Component 'kustomize/c' is not validated" in text
+    assert "kustomize/base" not in text.replace("kustomize/base/cm.yaml", "")  # pulled in by kustomize/: rendered
+    assert "1 resource: 0 errors, 2 warnings" in text
+
+
+def test_passes_for_components_and_nested_directories_that_a_rendered_overlay_includes(tmp_path: Path) -> None:
+    _kustomization(tmp_path / "base", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="app")})
+    _kustomization(tmp_path / "components" / "tls", COMPONENT)
+    _kustomization(
+        tmp_path / "overlays" / "prod", "resources: [../../base, extra]\ncomponents: [../../components/tls]\n"
+    )
+    _kustomization(
+        tmp_path / "overlays" / "prod" / "extra", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="more")}
+    )
+    code, text = _validate(tmp_path, str(tmp_path))
+    assert code == 0, text
+    assert "kustomize-not-rendered" not in text, text
+    assert "2 resources" in text
+
+
+def test_passes_for_a_directory_named_on_the_command_line(tmp_path: Path) -> None:
+    # kustomize builds a Component on its own; named, it is rendered like any kustomize directory
+    _kustomization(
+        tmp_path / "c",
+        COMPONENT.replace("patches:", "resources: [cm.yaml]\npatches:"),
+        **{"cm.yaml": CM.format(name="x")},
+    )
+    code, text = _validate(tmp_path, str(tmp_path / "c"))
+    assert code == 0, text
+    assert "kustomize-not-rendered" not in text
+    assert "1 resource" in text
