@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.validate.context import Context
-from generator.validate.crossref import as_dict, as_list, container_argv, container_program, memo
+from generator.validate.crossref import as_dict, as_list, container_argv, container_program, memo, str_map
 from generator.validate.model import Resource
 from generator.validate.operators import (
     MINIO_GROUP,
@@ -585,7 +585,8 @@ def provided_services(ctx: Context) -> list[ProvidedService]:
                 out.extend(kubelet_services(res))
         for (namespace, name), svc in made_services(ctx).items():
             if svc.labels:  # a Service without labels is selected by no ServiceMonitor
-                ports = frozenset(str(p.get("name")) for p in as_list(as_dict(svc.obj.get("spec")).get("ports")))
+                names = [as_dict(p).get("name") for p in as_list(as_dict(svc.obj.get("spec")).get("ports"))]
+                ports = frozenset(n for n in names if isinstance(n, str) and n)  # an unnamed port: no name
                 maker = f"the operator of a custom resource in {svc.file}"
                 out.append(ProvidedService(namespace, name, tuple(sorted(svc.labels.items())), ports, maker))
         return out
@@ -608,11 +609,88 @@ def _made_service(
     out.setdefault((owner.namespace, name), Resource(obj, owner.file, owner.doc_index, owner.line))
 
 
+# grafana-operator (grafana/grafana-operator): the group of its v5 custom resources, the labels it puts on
+# every object it makes (controllers/resources/labels.go, GetCommonLabels), the label its Services select
+# (controllers/reconcilers/grafana/reconcilers_shared.go, appLabel) and its port defaults
+# (controllers/config/operator_constants.go: GrafanaHTTPPort, GrafanaHTTPPortName, GrafanaAlertPort,
+# GrafanaAlertPortName).
+GRAFANA_GROUP = "grafana.integreatly.org"
+GRAFANA_COMMON_LABELS = {"app.kubernetes.io/managed-by": "grafana-operator"}
+GRAFANA_APPLYSET_PREFIX = "applyset.kubernetes.io/"  # labels.go ignoredLabelsPrefix: not inherited
+GRAFANA_HTTP_PORT = ("grafana", 3000)
+GRAFANA_ALERT_PORT = ("grafana-alert", 9094)
+
+
+def _grafana_http_port(spec: dict[str, Any]) -> int:
+    """``spec.config.server.http_port`` as Go's strconv.Atoi reads it, else 3000 (service_reconciler.go
+    ``GetGrafanaPort``; the config is a map of string maps)."""
+    value = as_dict(as_dict(spec.get("config")).get("server")).get("http_port")
+    if isinstance(value, str) and value.lstrip("+-").isdigit() and value.lstrip("+-").isascii():
+        return int(value)
+    return GRAFANA_HTTP_PORT[1]
+
+
+def _merge_ports(base: list[dict[str, Any]], overrides: Any) -> list[dict[str, Any]]:
+    """``overrides`` merged into ``base`` as a strategic merge patch merges ``ServiceSpec.ports``: by ``port``
+    (k8s.io/api core/v1 types.go, ``patchMergeKey:"port"``), a new port appended."""
+    out = [dict(p) for p in base]
+    for item in as_list(overrides):
+        item = as_dict(item)
+        same = next((p for p in out if "port" in item and p.get("port") == item["port"]), None)
+        if same is not None:
+            same.update(item)
+        elif item:
+            out.append(dict(item))
+    return out
+
+
+def grafana_services(res: Resource) -> list[tuple[str, dict[str, str], list[dict[str, Any]], dict[str, str]]]:
+    """The Services grafana-operator makes for a ``Grafana`` (grafana.integreatly.org): (name, selector,
+    ports, labels), in its namespace; none for an external instance (``spec.external``: only the completion
+    stage runs, controllers/grafana_controller.go).
+
+    controllers/reconcilers/grafana/service_reconciler.go ``Reconcile``, names from
+    controllers/resources/resources.go:
+
+    - ``<name>-service`` (``GetGrafanaService``): port ``grafana`` (``spec.config.server.http_port``, default
+      3000) to the container port ``grafana-http``, selecting ``app: <name>``; then ``spec.service``
+      (``metadata`` and ``spec``) is merged in as a strategic merge patch (api/v1beta1/typeoverrides.go
+      ``Merge``), then the Grafana's own ``metadata.labels`` (without ``applyset.kubernetes.io/`` keys) and
+      ``app.kubernetes.io/managed-by: grafana-operator`` are set on it (resources/labels.go
+      ``SetInheritedLabels``; releases before v5.17.0 did not copy the Grafana's labels);
+    - ``<name>-alerting``, headless (``GetGrafanaHeadlessService``): port ``grafana-alert`` 9094, the same
+      inherited labels, no ``spec.service`` merge.
+    """
+    if res.group != GRAFANA_GROUP or res.kind != "Grafana":
+        return []
+    spec = as_dict(res.obj.get("spec"))
+    if spec.get("external") is not None:
+        return []
+    inherited = {k: v for k, v in res.labels.items() if not k.startswith(GRAFANA_APPLYSET_PREFIX)}
+    selector = {"app": res.name}
+    override = as_dict(spec.get("service"))
+    override_spec = as_dict(override.get("spec"))
+    http_name, _ = GRAFANA_HTTP_PORT
+    http = [{"name": http_name, "protocol": "TCP", "port": _grafana_http_port(spec), "targetPort": "grafana-http"}]
+    labels = {**str_map(as_dict(override.get("metadata")).get("labels")), **inherited, **GRAFANA_COMMON_LABELS}
+    alert_name, alert_port = GRAFANA_ALERT_PORT
+    alert = [{"name": alert_name, "protocol": "TCP", "port": alert_port, "targetPort": alert_port}]
+    return [
+        (
+            f"{res.name}-service",
+            {**selector, **str_map(override_spec.get("selector"))},
+            _merge_ports(http, override_spec.get("ports")),
+            labels,
+        ),
+        (f"{res.name}-alerting", selector, alert, {**inherited, **GRAFANA_COMMON_LABELS}),
+    ]
+
+
 def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
     """(namespace, name) -> the Services that operators make for the set's custom resources, as the
-    objects they create, for the rules that look a Service up by name (``dangling-ingress``). A MinIO
-    ``Tenant`` gets (minio/operator pkg/resources/services/service.go, names from
-    pkg/apis/minio.min.io/v2/names.go):
+    objects they create, for the rules that look a Service up by name (``dangling-ingress``,
+    ``dangling-route``). A MinIO ``Tenant`` gets (minio/operator pkg/resources/services/service.go, names
+    from pkg/apis/minio.min.io/v2/names.go):
 
     - ``minio`` (``NewClusterIPForMinIO``; ``MinIOCIServiceName`` is a constant: one Tenant a namespace):
       port ``http-minio`` 80, with TLS ``https-minio`` 443, to 9000;
@@ -626,6 +704,9 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
     - ``rook-ceph-mgr``: ``http-metrics`` 9283;
     - ``rook-ceph-mgr-dashboard``, with ``spec.dashboard.enabled``: ``https-dashboard`` (``ssl``) or
       ``http-dashboard``, on the dashboard's port (:func:`operators.rook_dashboard_port`).
+
+    A grafana-operator ``Grafana`` gets ``<name>-service`` (port ``grafana``, 3000) and ``<name>-alerting``
+    (:func:`grafana_services`).
     """
 
     def build() -> dict[tuple[str, str], Resource]:
@@ -655,6 +736,9 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
                 name = "https-dashboard" if dashboard.get("ssl") is True else "http-dashboard"
                 ports = [{"name": name, "port": public, "targetPort": internal}]
                 _made_service(out, res, f"{ROOK_MGR}-dashboard", selector, ports, labels)
+        for res in ctx.by_kind("Grafana"):
+            for name, grafana_selector, grafana_ports, grafana_labels in grafana_services(res):
+                _made_service(out, res, name, grafana_selector, grafana_ports, grafana_labels)
         return out
 
     return memo(ctx, "made_services", build)

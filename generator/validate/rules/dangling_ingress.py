@@ -5,8 +5,8 @@ Service in the Ingress's namespace and one of its ports, by number or by name. I
 exist, or has no port with that number/name, the controller answers 503 for that path; the apply itself
 succeeds, so nothing else catches it. A Service that lives outside the repo can be declared in
 ``policy.external`` (kind Service). The Services an operator makes for a custom resource of the set (a
-MinIO ``Tenant``'s ``minio`` and ``<tenant>-console``: generator/validate/producers.py ``made_services``)
-count, with their ports.
+MinIO ``Tenant``'s ``minio`` and ``<tenant>-console``, a grafana-operator ``Grafana``'s ``<name>-service``
+with port ``grafana`` 3000: generator/validate/producers.py ``made_services``) count, with their ports.
 
 The AWS Load Balancer Controller's ``use-annotation`` port name is no Service port: the backend's action is
 the Ingress annotation ``alb.ingress.kubernetes.io/actions.<service name>``, and the name is the action's

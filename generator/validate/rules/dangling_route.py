@@ -8,8 +8,10 @@ is the Service's port *number*. When the Service or the port does not exist, the
 but marks it ``ResolvedRefs=False`` and answers 500 for the rule; the apply itself succeeds, so nothing else
 catches it. A backend in another namespace is only usable with a ReferenceGrant in that namespace admitting
 the route's kind from the route's namespace (``RefNotPermitted`` otherwise); that is checked when the
-target namespace's objects are in the rendered set. Backends of other kinds are not checked. A Service
-outside the repo can be declared in ``policy.external`` (kind Service).
+target namespace's objects are in the rendered set. Backends of other kinds are not checked. The Services
+operators make for the set's custom resources count as in the set (generator/validate/producers.py
+``made_services``: a MinIO ``Tenant``'s, a Rook ``CephCluster``'s, a grafana-operator ``Grafana``'s
+``<name>-service``). A Service outside the repo can be declared in ``policy.external`` (kind Service).
 
 PASS:
 
@@ -53,6 +55,7 @@ from typing import Any
 from generator.validate.context import Context
 from generator.validate.crossref import as_dict, as_list, find_service_port, service_ports
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.producers import made_services
 
 ID = "dangling-route"
 CATEGORY = "cross-resource"
@@ -131,7 +134,7 @@ def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
                 path=pointer(*ref.path),
             )
             continue
-        svc = ctx.get("Service", ref.namespace, ref.name)
+        svc = ctx.get("Service", ref.namespace, ref.name) or made_services(ctx).get((ref.namespace, ref.name))
         if svc is None:
             if not ctx.is_external("Service", ref.namespace, ref.name):
                 yield Finding(

@@ -17,8 +17,11 @@ Some Services exist without being in the set, and their port names are known:
   ``--kubelet-http-metrics=false``, ``http-metrics``), as kube-prometheus does;
 - the labelled Services an operator makes for a custom resource of the set: Rook's ``rook-ceph-mgr``
   (``http-metrics``) and ``rook-ceph-mgr-dashboard`` for a ``CephCluster`` (labels ``app: rook-ceph-mgr``,
-  ``rook_cluster: <namespace>``; generator/validate/producers.py ``made_services``). Their port names count
-  also when the selector picks Services of the set as well.
+  ``rook_cluster: <namespace>``), and grafana-operator's ``<name>-service`` (port ``grafana``) and
+  ``<name>-alerting`` (``grafana-alert``) for a ``Grafana``, labelled with the Grafana's own labels, its
+  ``spec.service.metadata.labels`` and ``app.kubernetes.io/managed-by: grafana-operator``
+  (generator/validate/producers.py ``made_services``). Their port names count also when the selector picks
+  Services of the set as well.
 
 Other Services the cluster provides (kube-dns, kube-controller-manager...) or that another repository
 deploys are declared in ``.gitops-gen.yaml`` as ``external`` objects of kind ``Service`` with their
