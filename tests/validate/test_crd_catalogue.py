@@ -165,6 +165,9 @@ def test_added_catalogue_files_are_compact_and_description_free() -> None:
     provenance = (BUNDLED_CRDS.parent / "PROVENANCE.md").read_text()
     section = provenance.split("## CRD catalogue additions", 1)[1].split("\n## ", 1)[0]  # up to the next section
     names = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and ".json" in line]
+    # the seven prometheus-operator files of that table, since refreshed from upstream, keep the layout
+    refreshed = provenance.split("## prometheus-operator v0.93.0", 1)[1].split("\n## ", 1)[0]
+    names += [line.split("|")[1].strip() for line in refreshed.splitlines() if "| compact |" in line]
     assert len(names) >= 50
 
     def descriptions(node: Any) -> int:
