@@ -49,6 +49,36 @@ DEFAULTED_BEFORE_VALIDATION: dict[str, tuple[str, ...]] = {
 }
 
 
+# The Flux Operator (controlplaneio-fluxcd/flux-operator), the common way to install Flux now, patches the
+# notification-controller's CRDs whenever it installs that controller: its own kinds join the enum of
+# Alert ``spec.eventSources[].kind`` and Receiver ``spec.resources[].kind`` in every served version
+# (internal/builder/templates.go ``notificationPatchTmpl``, added to the kustomize patches by
+# internal/builder/components.go when ``HasNotificationController()``; tag v0.58.1, commit
+# b3b36020aca1f8d2172c76949c0bcb6bbf688dde). The bundled Flux schemas are the unpatched CRDs, so the same
+# patch is applied when one is loaded: an Alert on a FluxInstance is valid on such a cluster, and its
+# FluxInstance is often not in the validated set (the flux-instance Helm chart makes it, as on
+# onedr0p/home-ops). A CRD of the set or from ``--crd`` is what the cluster has and is used as written.
+FLUX_OPERATOR_KINDS = ("FluxInstance", "ResourceSet", "ResourceSetInputProvider")
+FLUX_OPERATOR_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("notification.toolkit.fluxcd.io", "Alert"): ("spec", "eventSources", "kind"),
+    ("notification.toolkit.fluxcd.io", "Receiver"): ("spec", "resources", "kind"),
+}
+
+
+def with_flux_operator_kinds(group: str, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (a bundled CRD schema, changed in place) with :data:`FLUX_OPERATOR_KINDS` added to the
+    enum that the Flux Operator's CRD patch extends, when ``group``/``kind`` has one; else unchanged."""
+    fields = FLUX_OPERATOR_ENUMS.get((group, kind))
+    node: Any = schema
+    for name in fields or ():
+        node = node.get("properties", {}).get(name) if isinstance(node, dict) else None
+        if isinstance(node, dict) and node.get("type") == "array":
+            node = node.get("items")
+    if fields and isinstance(node, dict) and isinstance(node.get("enum"), list):
+        node["enum"] = [*node["enum"], *(k for k in FLUX_OPERATOR_KINDS if k not in node["enum"])]
+    return schema
+
+
 def k8s_definitions(directory: Path) -> dict[str, Any]:
     """The ``_definitions.json`` of a Kubernetes schema folder, without the required fields that the API
     server defaults before validating (:data:`DEFAULTED_BEFORE_VALIDATION`)."""
@@ -441,7 +471,7 @@ class SchemaStore:
             # some *.k8s.io groups are CRDs (e.g. snapshot.storage.k8s.io): try the bundled CRDs too
         path = BUNDLED_CRDS / group / f"{kind.lower()}_{version}.json"
         if path.is_file():
-            schema = self._read_json(path)
+            schema = with_flux_operator_kinds(group, kind, self._read_json(path))
             if self.strict and isinstance(schema.get("properties"), dict):
                 schema.setdefault("additionalProperties", False)
                 # some catalog files (Istio's) describe only spec/status: every object has these three

@@ -84,3 +84,86 @@ def _descriptions(node: Any) -> int:
     if isinstance(node, list):
         return sum(_descriptions(value) for value in node)
     return 0
+
+
+# A Flux Alert as onedr0p/home-ops writes it: its eventSources include the FluxInstance that the Flux Operator
+# reconciles. The Flux Operator adds its kinds to this enum when it installs Flux (flux-operator
+# internal/builder/templates.go, notificationPatchTmpl); the bundled schema is the unpatched CRD.
+FLUX_ALERT = """apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata: {name: alertmanager, namespace: flux-system}
+spec:
+  providerRef: {name: alertmanager}
+  eventSeverity: error
+  eventSources:
+    - {kind: FluxInstance, name: flux}
+    - {kind: Kustomization, name: "*"}
+    - {kind: ResourceSet, name: "*"}
+    - {kind: ResourceSetInputProvider, name: "*"}
+"""
+
+FLUX_RECEIVER = """apiVersion: notification.toolkit.fluxcd.io/v1
+kind: Receiver
+metadata: {name: github-webhook, namespace: flux-system}
+spec:
+  type: github
+  events: [ping, push]
+  secretRef: {name: github-webhook-token-secret}
+  resources:
+    - {apiVersion: fluxcd.controlplane.io/v1, kind: FluxInstance, name: flux}
+    - {kind: GitRepository, name: flux-system}
+"""
+
+# The notification-controller's own Alert CRD, unpatched (cut down to the enum): what a cluster installed
+# with flux bootstrap serves.
+UNPATCHED_ALERT_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: alerts.notification.toolkit.fluxcd.io}
+spec:
+  group: notification.toolkit.fluxcd.io
+  scope: Namespaced
+  names: {kind: Alert, plural: alerts}
+  versions:
+    - name: v1beta3
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+              properties:
+                eventSources:
+                  type: array
+                  items:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+                    properties:
+                      kind: {type: string, enum: [GitRepository, HelmRelease, Kustomization, OCIRepository]}
+---
+"""
+
+
+def test_a_flux_alert_and_receiver_may_name_the_flux_operator_kinds() -> None:
+    assert _schema_findings(FLUX_ALERT) == []
+    assert _schema_findings(FLUX_RECEIVER) == []
+
+
+def test_a_kind_neither_flux_nor_the_flux_operator_serves_is_still_invalid() -> None:
+    alert = FLUX_ALERT.replace("kind: ResourceSet,", "kind: Deployment,")
+    assert _schema_findings(alert) == [("schema-invalid", "Alert", "/spec/eventSources/2/kind")]
+    receiver = FLUX_RECEIVER.replace("kind: FluxInstance", "kind: FluxInstances")
+    assert _schema_findings(receiver) == [("schema-invalid", "Receiver", "/spec/resources/0/kind")]
+
+
+def test_an_alert_crd_in_the_set_is_used_as_written() -> None:
+    """A cluster whose Alert CRD is in the repository (flux bootstrap's gotk-components.yaml) serves that enum:
+    the Flux Operator's kinds are errors there, as the API server would say."""
+    found = _schema_findings(UNPATCHED_ALERT_CRD + FLUX_ALERT)
+    assert sorted(found) == [
+        ("schema-invalid", "Alert", "/spec/eventSources/0/kind"),
+        ("schema-invalid", "Alert", "/spec/eventSources/2/kind"),
+        ("schema-invalid", "Alert", "/spec/eventSources/3/kind"),
+    ]
