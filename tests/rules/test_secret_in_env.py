@@ -330,3 +330,45 @@ def test_passes_the_names_of_credential_helpers() -> None:
     # the firing twin: a credential-named flag next to it
     found = _findings(_deployment(args=[*args, "--registryCredential=hunter2"]))
     assert [f.path for f in found] == [f"{C0}/args/3"]
+
+
+# onedr0p/home-ops kubernetes/apps/default/recyclarr/app/resources/recyclarr.yml, which its kustomization's
+# configMapGenerator puts in a ConfigMap: Recyclarr resolves !env_var and !secret when it loads the file
+# (recyclarr/recyclarr src/Recyclarr.Core/Config/EnvironmentVariables/EnvironmentVariablesDeserializer.cs)
+RECYCLARR = """\
+sonarr:
+  series:
+    base_url: http://sonarr.default.svc.cluster.local
+    api_key: {sonarr}
+radarr:
+  movies:
+    base_url: http://radarr.default.svc.cluster.local
+    api_key: {radarr}
+"""
+
+
+@pytest.mark.parametrize(
+    ("sonarr", "radarr"),
+    [
+        ("!env_var SONARR_API_KEY", "!env_var RADARR_API_KEY"),
+        ("!secret sonarr_apikey", "!secret radarr_apikey"),
+        ("!env_var 'SONARR_API_KEY'", '!secret "radarr.apikey"  # from secrets.yml'),
+    ],
+)
+def test_passes_recyclarr_env_var_and_secret_tags(sonarr: str, radarr: str) -> None:
+    text = RECYCLARR.format(sonarr=sonarr, radarr=radarr)
+    assert _findings(_configmap({"recyclarr.yml": text})) == []
+
+
+@pytest.mark.parametrize(
+    "sonarr",
+    [
+        "0123456789abcdef0123456789abcdef",  # a literal key
+        "!env_var SONARR_API_KEY 0123456789abcdef",  # a literal default when the variable is unset
+        "!include sonarr.key",  # another tag: not a reference Recyclarr resolves
+    ],
+)
+def test_fires_on_recyclarr_literal_keys_and_defaults(sonarr: str) -> None:
+    text = RECYCLARR.format(sonarr=sonarr, radarr="!env_var RADARR_API_KEY")
+    [finding] = _findings(_configmap({"recyclarr.yml": text}))
+    assert finding.path == "/data/recyclarr.yml" and "(api_key)" in finding.message

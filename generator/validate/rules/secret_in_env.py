@@ -29,7 +29,11 @@ with ``allow``/``random``/``onetime`` before its last word set to ``1``/``0``/``
 ``off`` (``MYSQL_ALLOW_EMPTY_PASSWORD``, ``MARIADB_RANDOM_ROOT_PASSWORD``: switches that the
 docker-library/mysql and MariaDB/mariadb-docker ``docker-entrypoint.sh`` only test for being set); an
 nsswitch.conf ``passwd:`` line listing only NSS services and actions (``passwd: files systemd``; glibc
-``nss/nsswitch.conf``). One finding per value, at the value.
+``nss/nsswitch.conf``). In a config file in a ConfigMap, a value that is one YAML ``!env_var NAME`` or
+``!secret NAME`` tag is a reference that Recyclarr and Home Assistant resolve when they load the file (an
+environment variable, a key of ``secrets.yml``), not a value: ``api_key: !env_var SONARR_API_KEY``; with a
+default after the name (``!env_var SONARR_API_KEY abc123``), the default is a literal and is reported. One
+finding per value, at the value.
 
 PASS:
 
@@ -61,6 +65,11 @@ PASS:
         passwd: files
       train.py: |
         token = os.environ["HF_TOKEN"]
+      recyclarr.yml: |
+        sonarr:
+          series:
+            base_url: http://sonarr.default.svc.cluster.local
+            api_key: !env_var SONARR_API_KEY
 
 FAIL:
 
@@ -239,6 +248,17 @@ _ENV_READ = re.compile(
     rf"""|ENV(?:\[{_ENV_NAME}\]|\.fetch\({_ENV_NAME}\)))"""  # Ruby
     r""";?$"""
 )
+# A YAML tag that a config file's loader resolves to a value held elsewhere, as the whole value of a
+# ``name: value`` line: ``!env_var NAME`` (an environment variable) or ``!secret NAME`` (a key of the
+# secrets.yml beside the config). Recyclarr maps both tags (recyclarr/recyclarr
+# src/Recyclarr.Core/Config/EnvironmentVariables/EnvironmentVariablesYamlBehavior.cs and
+# Config/Secrets/SecretsYamlBehavior.cs, WithTagMapping); EnvironmentVariablesDeserializer.cs splits the
+# scalar at its first space into the variable's name and a default it returns when the variable is unset,
+# and Home Assistant's homeassistant/util/yaml/loader.py (_env_var_yaml, secret_yaml) reads both tags the
+# same way. So only a bare name is a reference: a default after it (``!env_var API_KEY abc123``) is a literal
+# in Git like ``os.environ.get("T", "abc")``. The name may be quoted (YAML drops the quotes before the
+# deserializer sees it); a trailing comment is not part of the value.
+_TAG_REFERENCE = re.compile(r"""^!(?:env_var|secret)[ \t]+(["']?)[A-Za-z_][\w.-]*\1(?:[ \t]+#.*)?$""")
 # Switches named after a password: docker-library/mysql ``docker-entrypoint.sh`` only tests
 # MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD and MYSQL_ONETIME_PASSWORD for being non-empty,
 # MariaDB/mariadb-docker ``docker-entrypoint.sh`` likewise MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and
@@ -466,7 +486,7 @@ def _check_configmap(obj: Resource) -> Iterator[Finding]:
                     what = "a literal credential"
             elif _HINT.search(value):
                 for key, assigned in _assignments(value):
-                    if literal_credential(key, assigned):
+                    if literal_credential(key, assigned) and not _TAG_REFERENCE.match(assigned):
                         what = f"a literal credential ({key})"
                         break
         if what is not None:
