@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import yaml
+from typer.testing import CliRunner
 
+from generator.cli import app
 from generator.validate.context import Context, ExternalObject
 from generator.validate.model import Finding, Resource
 from generator.validate.rules import dangling_ingress as rule
@@ -137,3 +141,34 @@ def test_the_alb_use_annotation_port_without_its_annotation_is_not_checked() -> 
     # (argoproj/argo-rollouts utils/ingress/ingress.go, ALBActionAnnotationKey)
     assert _run(SERVICE + _alb_ingress("kubernetes.io/ingress.class: alb")) == []
     assert _run(SERVICE + _alb_ingress("").replace("use-annotation", "use-annotations"))  # only that name
+
+
+# GoogleCloudPlatform/bank-of-anthos: extras/cloudsql/kubernetes-manifests/frontend.yaml's Service frontend
+# has port 80, extras/postgres-hpa/kubernetes-manifests/frontend.yaml has its own frontend (8080) and an
+# Ingress to 8080. Validated from the repository's root, the Ingress was checked against the first copy read.
+def _sibling_ingress(root: Path, ingress_port: int) -> list[str]:
+    def service(port: int) -> str:
+        head = "apiVersion: v1\nkind: Service\nmetadata: {name: frontend}\nspec:\n"
+        return head + f"  ports: [{{name: http, port: {port}}}]\n"
+
+    ingress = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: frontend}\nspec:\n"
+        f"  defaultBackend: {{service: {{name: frontend, port: {{number: {ingress_port}}}}}}}\n"
+    )
+    (root / "extras" / "cloudsql").mkdir(parents=True)
+    (root / "extras" / "cloudsql" / "frontend.yaml").write_text(service(80))
+    (root / "extras" / "postgres-hpa").mkdir()
+    (root / "extras" / "postgres-hpa" / "frontend.yaml").write_text(service(8080) + "---\n" + ingress)
+    args = ["validate", "--repo", str(root), "--format", "json", "--jobs", "1", str(root)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+    return [f["message"] for f in json.loads(result.output)["findings"] if f["rule"] == rule.ID]
+
+
+def test_checks_the_service_of_its_own_apply_not_a_sibling_directory_copy(tmp_path: Path) -> None:
+    assert _sibling_ingress(tmp_path, 8080) == []
+
+
+def test_fires_on_a_port_its_own_apply_s_service_lacks(tmp_path: Path) -> None:
+    # port 80 is the sibling directory's Service's, not the one applied with the Ingress
+    assert _sibling_ingress(tmp_path, 80) == ["Service frontend has no port number 80 (it has: 8080, http)"]
