@@ -372,3 +372,34 @@ def test_fires_on_recyclarr_literal_keys_and_defaults(sonarr: str) -> None:
     text = RECYCLARR.format(sonarr=sonarr, radarr="!env_var RADARR_API_KEY")
     [finding] = _findings(_configmap({"recyclarr.yml": text}))
     assert finding.path == "/data/recyclarr.yml" and "(api_key)" in finding.message
+
+
+# kubeflow/manifests applications/pipeline/upstream/third-party/mysql/base/mysql-deployment.yaml: mysqld's
+# option that loads the mysql_native_password plugin (mysql/mysql-server sql/sql_plugin.cc, construct_options)
+@pytest.mark.parametrize(
+    "arg",
+    [
+        "--mysql-native-password=ON",
+        "--plugin-mysql-native-password=FORCE",
+        "--caching-sha2-password=OFF",
+        "--validate-password=FORCE_PLUS_PERMANENT",
+    ],
+)
+def test_passes_mysql_password_plugin_load_options(arg: str) -> None:
+    assert _findings(_deployment(args=["--authentication-policy=mysql_native_password", arg])) == []
+
+
+def test_passes_a_password_plugin_load_option_in_a_my_cnf() -> None:
+    assert _findings(_configmap({"my.cnf": "[mysqld]\nvalidate_password=FORCE_PLUS_PERMANENT\n"})) == []
+
+
+@pytest.mark.parametrize(
+    "arg",
+    [
+        "--mysql-native-password=hunter2",  # not a load option value
+        "--password=ON",  # the client's password, not a plugin
+        "--root-password=FORCE",
+    ],
+)
+def test_fires_on_password_flags_that_are_no_plugin_load_option(arg: str) -> None:
+    assert [f.path for f in _findings(_deployment(args=[arg]))] == [f"{C0}/args/0"]

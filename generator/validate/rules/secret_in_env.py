@@ -29,11 +29,13 @@ with ``allow``/``random``/``onetime`` before its last word set to ``1``/``0``/``
 ``off`` (``MYSQL_ALLOW_EMPTY_PASSWORD``, ``MARIADB_RANDOM_ROOT_PASSWORD``: switches that the
 docker-library/mysql and MariaDB/mariadb-docker ``docker-entrypoint.sh`` only test for being set); an
 nsswitch.conf ``passwd:`` line listing only NSS services and actions (``passwd: files systemd``; glibc
-``nss/nsswitch.conf``). In a config file in a ConfigMap, a value that is one YAML ``!env_var NAME`` or
-``!secret NAME`` tag is a reference that Recyclarr and Home Assistant resolve when they load the file (an
-environment variable, a key of ``secrets.yml``), not a value: ``api_key: !env_var SONARR_API_KEY``; with a
-default after the name (``!env_var SONARR_API_KEY abc123``), the default is a literal and is reported. One
-finding per value, at the value.
+``nss/nsswitch.conf``); MySQL's option that loads a password plugin, ``--mysql-native-password=ON``
+(``OFF``/``ON``/``FORCE``/``FORCE_PLUS_PERMANENT``: mysql/mysql-server ``sql/sql_plugin.cc``). In a
+config file in a ConfigMap, a value that is one YAML ``!env_var NAME`` or ``!secret NAME`` tag is a
+reference that Recyclarr and Home Assistant resolve when they load the file (an environment variable, a
+key of ``secrets.yml``), not a value: ``api_key: !env_var SONARR_API_KEY``; with a default after the name
+(``!env_var SONARR_API_KEY abc123``), the default is a literal and is reported. One finding per value, at
+the value.
 
 PASS:
 
@@ -266,6 +268,17 @@ _TAG_REFERENCE = re.compile(r"""^!(?:env_var|secret)[ \t]+(["']?)[A-Za-z_][\w.-]
 # that setting, not a password; any other value is still checked (MYSQL_ALLOW_EMPTY_PASSWORD=hunter2).
 _SWITCH_WORDS = frozenset({"allow", "random", "onetime"})
 _SWITCH_VALUES = frozenset({"1", "0", "yes", "no", "y", "n", "on", "off"})
+# MySQL's server options that load a plugin: each plugin gets an option named after it (lower case,
+# underscores as dashes, also with a ``plugin-`` prefix) whose value is one of OFF, ON, FORCE and
+# FORCE_PLUS_PERMANENT (mysql/mysql-server sql/sql_plugin.cc, construct_options and
+# global_plugin_typelib_names). The password plugins are named after passwords, so
+# ``--mysql-native-password=ON`` (kubeflow/manifests' pipeline MySQL, for MLMD) or
+# ``validate_password=FORCE_PLUS_PERMANENT`` in a my.cnf switches a plugin on; it holds no password.
+_MYSQL_PASSWORD_PLUGINS = frozenset(
+    tuple(_WORDS.findall(name))
+    for name in ("mysql_native_password", "sha256_password", "caching_sha2_password", "validate_password")
+)
+_MYSQL_PLUGIN_LOAD = frozenset({"off", "on", "force", "force_plus_permanent"})
 # ``passwd:`` in nsswitch.conf names the user database, and its value lists NSS services (glibc
 # ``nss/nsswitch.conf`` and ``manual/nss.texi``: service names, and actions such as ``[NOTFOUND=return]``).
 _NSS_SERVICES = frozenset(
@@ -367,10 +380,14 @@ def _is_literal(value: str) -> bool:
 
 
 def _is_setting(name: str, value: str) -> bool:
-    """A credential-named value that is a setting about the credential (a switch, an NSS source list)."""
+    """A credential-named value that is a setting about the credential (a switch, an NSS source list, a
+    MySQL password plugin's load option)."""
     words = [w.lower() for w in _WORDS.findall(name)]
     text = value.strip().strip("\"'")
     if text.lower() in _SWITCH_VALUES and any(w in _SWITCH_WORDS for w in words[:-1]):
+        return True
+    plugin = tuple(words[1:] if words[:1] == ["plugin"] else words)  # --plugin-<name> is the same option
+    if text.lower() in _MYSQL_PLUGIN_LOAD and plugin in _MYSQL_PASSWORD_PLUGINS:
         return True
     if words == ["passwd"]:
         items = _NSS_ITEM.findall(text)
