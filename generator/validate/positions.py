@@ -23,6 +23,7 @@ from generator.kustomize.files import KustomizeTree, kustomization_file, kustomi
 from generator.validate import fastpos
 from generator.validate.genpos import GeneratorMap
 from generator.validate.model import Resource
+from generator.validate.patchpos import PatchOp, locate_in_op, patch_ops, targets
 from generator.validate.sourcedocs import SourceDoc, compose_all, read_documents
 
 
@@ -189,6 +190,14 @@ class SourceMap:
         self._kustomizations = set(tree.kustomizations)
         for path in _in_walk_order(tree):
             self._index(path, path.parent == overlay_dir or overlay_dir in path.parents, overlay_dir)
+        # the ops of the JSON patch files, base first: a later op (the overlay's) wins (patchpos)
+        self.patch_ops: list[PatchOp] = [op for d in reversed(tree.dirs) for op in patch_ops(d, self._shown)]
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.repo).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     def _index(self, path: Path, in_overlay: bool, overlay_dir: Path) -> None:
         try:
@@ -230,6 +239,27 @@ class SourceMap:
         # a generated ConfigMap or Secret: its generator entry, unless a document's name fits it better
         if self.generated.match_length(res.kind, res.name) > max((len(d.name) for d in docs), default=0):
             return self.generated.locate(res.kind, res.name, parts)
+        # a JSON patch op that wrote the field (the last one that did): its value, in the patch file; an op
+        # that wrote a part of the path wins where no document has the whole path (patchpos)
+        in_op: tuple[PatchOp, Node, int] | None = None
+        for op in reversed(self.patch_ops):
+            if targets(op, res.kind, res.name):
+                reached = locate_in_op(op, parts, res.obj)
+                if reached is not None and (in_op is None or reached[1] > in_op[2]):
+                    in_op = (op, *reached)
+                    if reached[1] == len(parts):
+                        break
+        if in_op is not None and in_op[2] == len(parts):
+            return _at(in_op[0].file, in_op[1])
+        found = self._in_docs(res, docs, parts)
+        if in_op is not None and (found is None or found[1] < in_op[2]):
+            return _at(in_op[0].file, in_op[1])
+        return found[0] if found is not None else None
+
+    def _in_docs(
+        self, res: Resource, docs: list[SourceDoc], parts: list[str]
+    ) -> tuple[tuple[str, int, int], int] | None:
+        """The position in the source documents ``docs`` and how many parts of the path it reaches."""
         if not docs:
             return None
         # An overlay patch that sets the field itself wins; otherwise the document holding the deepest part
@@ -246,8 +276,8 @@ class SourceMap:
                 best = (score, doc, node)
         if best is None:
             return None
-        _, doc, node = best
-        return doc.file, doc.first_line + node.start_mark.line + 1, node.start_mark.column + 1
+        score, doc, node = best
+        return (doc.file, doc.first_line + node.start_mark.line + 1, node.start_mark.column + 1), score[1]
 
 
 class Locator:
@@ -331,6 +361,11 @@ class _FastDoc:
 def _parts(ptr: str) -> list[str]:
     """:func:`parse_pointer`, memoised (the list is shared: never mutate it)."""
     return parse_pointer(ptr)
+
+
+def _at(file: str, node: Node) -> tuple[str, int, int]:
+    """(file, line, column), 1-based, of a node composed from the whole file."""
+    return file, node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:

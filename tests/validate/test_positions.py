@@ -223,3 +223,91 @@ def test_an_env_entry_a_patch_adds_is_not_placed_on_another_entry(tmp_path: Path
         "base/deploy.yaml",
         12,
     )
+
+
+def _json_patch_repo(tmp_path: Path, patch: str, target: str = "{kind: Deployment, name: db-manager}") -> Resource:
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db-manager}\nspec:\n"
+        "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n"
+        "      containers:\n        - name: m\n          image: m:1\n          env:\n"
+        "            - name: DB_USER\n              value: root\n"
+    )
+    (base / "kustomization.yaml").write_text("resources: [deploy.yaml]\n")
+    overlay = tmp_path / "overlay"
+    (overlay / "patches").mkdir(parents=True)
+    (overlay / "patches" / "db.yaml").write_text(patch)
+    (overlay / "kustomization.yaml").write_text(
+        f"resources: [../base]\npatches:\n  - path: patches/db.yaml\n    target: {target}\n"
+    )
+    [deployment] = load_path(overlay, repo=tmp_path)
+    return deployment
+
+
+def _env_index(deployment: Resource, name: str) -> int:
+    env = deployment.obj["spec"]["template"]["spec"]["containers"][0]["env"]
+    return next(i for i, e in enumerate(env) if e["name"] == name)
+
+
+def test_a_field_a_json_patch_file_adds_points_at_the_patch(tmp_path: Path) -> None:
+    """kubeflow katib: a JSON 6902 patch file of an overlay adds DB_PASSWORD; its finding was placed at the
+    base's env list. It points at the op's value in the patch file; the base's own entry keeps its line."""
+    patch = (
+        "- op: add\n  path: /spec/template/spec/containers/0/env/-\n  value:\n    name: DB_PASSWORD\n    value: katib\n"
+    )
+    deployment = _json_patch_repo(tmp_path, patch)
+    locator = Locator()
+    added = _env_index(deployment, "DB_PASSWORD")
+    assert locator.locate(deployment, f"/spec/template/spec/containers/0/env/{added}/value") == (
+        "overlay/patches/db.yaml",
+        5,
+        5,
+    )
+    kept = _env_index(deployment, "DB_USER")
+    assert locator.locate(deployment, f"/spec/template/spec/containers/0/env/{kept}/value")[:2] == (
+        "base/deploy.yaml",
+        14,
+    )
+
+
+def test_a_list_a_json_patch_replaces_points_into_the_patch_by_item_name(tmp_path: Path) -> None:
+    patch = (
+        "---\n- op: replace\n  path: /spec/template/spec/containers/0/env\n  value:\n"
+        "    - name: DB_NAME\n      value: postgres\n    - name: DB_PASSWORD\n      value: katib\n"
+        "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: m:2\n"
+    )
+    deployment = _json_patch_repo(tmp_path, patch)
+    locator = Locator()
+    password = _env_index(deployment, "DB_PASSWORD")
+    assert locator.locate(deployment, f"/spec/template/spec/containers/0/env/{password}/value") == (
+        "overlay/patches/db.yaml",
+        8,
+        7,
+    )
+    assert locator.locate(deployment, "/spec/template/spec/containers/0/image") == ("overlay/patches/db.yaml", 11, 10)
+    # a field no op wrote stays in the base
+    assert locator.locate(deployment, "/spec/selector")[:2] == ("base/deploy.yaml", 5)
+
+
+def test_a_json_patch_for_another_target_or_an_unnamed_append_does_not_take_the_finding(tmp_path: Path) -> None:
+    patch = (
+        "- op: add\n  path: /spec/template/spec/containers/0/env/-\n  value:\n    name: DB_PASSWORD\n    value: katib\n"
+    )
+    deployment = _json_patch_repo(tmp_path, patch, target="{kind: StatefulSet, name: db-manager}")
+    # the patch did not apply (another kind): nothing was added, and the base keeps the finding
+    assert _env_index(deployment, "DB_USER") == 0
+    assert Locator().locate(deployment, "/spec/template/spec/containers/0/env/0/value")[0] == "base/deploy.yaml"
+
+
+def test_an_unnamed_item_a_json_patch_appends_stays_at_the_list_the_patch_made(tmp_path: Path) -> None:
+    # which index the op's item landed at is not known without a name: the position is the list, which an op
+    # of the patch made (the base has no tolerations at all)
+    patch = (
+        "- op: add\n  path: /spec/template/spec/tolerations\n  value: []\n"
+        "- op: add\n  path: /spec/template/spec/tolerations/-\n  value: {key: gpu, operator: Exists}\n"
+    )
+    deployment = _json_patch_repo(tmp_path, patch)
+    found = Locator().locate(deployment, "/spec/template/spec/tolerations/0/key")
+    assert found[0] == "overlay/patches/db.yaml"  # the op that made the list holds the path
+    assert found[1] == 3
