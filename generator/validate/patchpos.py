@@ -36,44 +36,95 @@ class PatchOp:
     kind: str  # the target's kind ("" for any)
     name: str  # the target's name, a regular expression in kustomize ("" for any)
     path: tuple[str, ...]  # the op's path, parsed
-    value: Node  # the op's value, with marks relative to the file's start
+    value: Node  # the op's value (marks relative to the patch's text)
+    # where the patch's text starts in ``file``: 0, 0 for a patch file; the first content line of an inline
+    # patch's literal block and the block's indentation
+    line: int = 0
+    column: int = 0
+
+    def position(self, node: Node) -> tuple[str, int, int]:
+        """(file, line, column), 1-based, of a node of this op's value."""
+        return self.file, self.line + node.start_mark.line + 1, self.column + node.start_mark.column + 1
 
 
 def patch_ops(kustomization_dir: Path, shown: Any) -> list[PatchOp]:
-    """The ops of the JSON patch files that ``kustomization_dir``'s kustomization names with a target, in
-    file order. ``shown(path)`` gives a file's name as findings show it."""
+    """The ops of the JSON patches that ``kustomization_dir``'s kustomization has with a target, in order: the
+    files its entries name and the inline ones (``patch: |``). ``shown(path)`` gives a file's name as
+    findings show it."""
     loaded = read_kustomization(kustomization_dir)
     if loaded is None:
         return []
+    kfile, data = loaded
     out: list[PatchOp] = []
+    inline: dict[tuple[str, int], ScalarNode] | None = None
     for key in _PATCH_ENTRIES:
-        entries = loaded[1].get(key)
-        for entry in entries if isinstance(entries, list) else []:
-            if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-                continue
-            target = entry.get("target")
+        entries = data.get(key)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            target = entry.get("target") if isinstance(entry, dict) else None
             if not isinstance(target, dict):
                 continue  # without a target it is a strategic-merge patch, found by its kind and name
-            file = kustomization_dir / entry["path"]
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            nodes = compose_all(text)
-            if len(nodes) != 1 or not isinstance(nodes[0], SequenceNode):
-                continue  # not a JSON patch (a strategic-merge patch is a mapping)
             kind, name = target.get("kind"), target.get("name")
-            out.extend(
-                _ops(
-                    nodes[0], shown(file), kind if isinstance(kind, str) else "", name if isinstance(name, str) else ""
-                )
-            )
+            kind, name = (kind if isinstance(kind, str) else ""), (name if isinstance(name, str) else "")
+            if isinstance(entry.get("path"), str):
+                file = kustomization_dir / entry["path"]
+                try:
+                    text = file.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                out.extend(_ops(compose_all(text), shown(file), kind, name, 0, 0))
+            elif isinstance(entry.get("patch"), str):
+                if inline is None:
+                    inline = _inline_patches(kfile)
+                node = inline.get((key, index))
+                if node is None:
+                    continue
+                line, column = _block_start(kfile, node)
+                if line >= 0:
+                    out.extend(_ops(compose_all(str(node.value)), shown(kfile), kind, name, line, column))
     return out
 
 
-def _ops(seq: SequenceNode, file: str, kind: str, name: str) -> list[PatchOp]:
+def _inline_patches(kfile: Path) -> dict[tuple[str, int], ScalarNode]:
+    """The ``patch`` scalars of the kustomization's patch entries written as literal blocks (``|``, ``|-``):
+    their text maps line for line onto the file. By (field, index of the entry)."""
+    try:
+        nodes = compose_all(kfile.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out: dict[tuple[str, int], ScalarNode] = {}
+    root = nodes[0] if nodes else None
+    if not isinstance(root, MappingNode):
+        return out
+    for key, value in root.value:
+        if not isinstance(key, ScalarNode) or key.value not in _PATCH_ENTRIES or not isinstance(value, SequenceNode):
+            continue
+        for index, item in enumerate(value.value):
+            for k, v in item.value if isinstance(item, MappingNode) else []:
+                if isinstance(k, ScalarNode) and k.value == "patch" and isinstance(v, ScalarNode) and v.style == "|":
+                    out[(key.value, index)] = v
+    return out
+
+
+def _block_start(kfile: Path, node: ScalarNode) -> tuple[int, int]:
+    """(line, indentation), 0-based, of a literal block's first content line; (-1, 0) when unknown."""
+    try:
+        lines = kfile.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return -1, 0
+    for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        text = lines[number]
+        if text.strip():
+            return node.start_mark.line + 1, len(text) - len(text.lstrip(" "))
+    return -1, 0
+
+
+def _ops(nodes: list[Node], file: str, kind: str, name: str, line: int, column: int) -> list[PatchOp]:
+    """The ``add``/``replace`` ops of a composed JSON patch (one sequence: a strategic-merge patch, a mapping,
+    has none)."""
+    if len(nodes) != 1 or not isinstance(nodes[0], SequenceNode):
+        return []
     out: list[PatchOp] = []
-    for item in seq.value:
+    for item in nodes[0].value:
         if not isinstance(item, MappingNode):
             continue
         fields = {k.value: v for k, v in item.value if isinstance(k, ScalarNode)}
@@ -83,7 +134,7 @@ def _ops(seq: SequenceNode, file: str, kind: str, name: str) -> list[PatchOp]:
         if not isinstance(path, ScalarNode) or not path.value.startswith("/"):
             continue
         parts = tuple(p.replace("~1", "/").replace("~0", "~") for p in path.value[1:].split("/"))
-        out.append(PatchOp(file, kind, name, parts, value))
+        out.append(PatchOp(file, kind, name, parts, value, line, column))
     return out
 
 

@@ -250,10 +250,10 @@ class SourceMap:
                     if reached[1] == len(parts):
                         break
         if in_op is not None and in_op[2] == len(parts):
-            return _at(in_op[0].file, in_op[1])
+            return in_op[0].position(in_op[1])
         found = self._in_docs(res, docs, parts)
         if in_op is not None and (found is None or found[1] < in_op[2]):
-            return _at(in_op[0].file, in_op[1])
+            return in_op[0].position(in_op[1])
         return found[0] if found is not None else None
 
     def _in_docs(
@@ -361,11 +361,6 @@ class _FastDoc:
 def _parts(ptr: str) -> list[str]:
     """:func:`parse_pointer`, memoised (the list is shared: never mutate it)."""
     return parse_pointer(ptr)
-
-
-def _at(file: str, node: Node) -> tuple[str, int, int]:
-    """(file, line, column), 1-based, of a node composed from the whole file."""
-    return file, node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _kustomization_file(overlay_dir: Path, display: str) -> str:

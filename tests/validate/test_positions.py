@@ -225,7 +225,9 @@ def test_an_env_entry_a_patch_adds_is_not_placed_on_another_entry(tmp_path: Path
     )
 
 
-def _json_patch_repo(tmp_path: Path, patch: str, target: str = "{kind: Deployment, name: db-manager}") -> Resource:
+def _json_patch_repo(
+    tmp_path: Path, patch: str, target: str = "{kind: Deployment, name: db-manager}", kustomization: str = ""
+) -> Resource:
     base = tmp_path / "base"
     base.mkdir()
     (base / "deploy.yaml").write_text(
@@ -239,7 +241,7 @@ def _json_patch_repo(tmp_path: Path, patch: str, target: str = "{kind: Deploymen
     (overlay / "patches").mkdir(parents=True)
     (overlay / "patches" / "db.yaml").write_text(patch)
     (overlay / "kustomization.yaml").write_text(
-        f"resources: [../base]\npatches:\n  - path: patches/db.yaml\n    target: {target}\n"
+        kustomization or f"resources: [../base]\npatches:\n  - path: patches/db.yaml\n    target: {target}\n"
     )
     [deployment] = load_path(overlay, repo=tmp_path)
     return deployment
@@ -311,3 +313,27 @@ def test_an_unnamed_item_a_json_patch_appends_stays_at_the_list_the_patch_made(t
     found = Locator().locate(deployment, "/spec/template/spec/tolerations/0/key")
     assert found[0] == "overlay/patches/db.yaml"  # the op that made the list holds the path
     assert found[1] == 3
+
+
+def test_a_field_an_inline_json_patch_writes_points_into_the_kustomization(tmp_path: Path) -> None:
+    """An inline JSON patch (``patch: |-`` in the kustomization, the usual form in microservices-demo's and
+    kubeflow's components) maps line for line onto the kustomization file."""
+    deployment = _json_patch_repo(
+        tmp_path,
+        "",
+        kustomization="resources: [../base]\n"
+        "patches:\n"
+        "  - target: {kind: Deployment, name: db-manager}\n"
+        "    patch: |-\n"
+        "      - op: add\n"
+        "        path: /spec/template/spec/containers/0/env/-\n"
+        "        value:\n"
+        "          name: DB_PASSWORD\n"
+        "          value: katib\n",
+    )
+    added = _env_index(deployment, "DB_PASSWORD")
+    assert Locator().locate(deployment, f"/spec/template/spec/containers/0/env/{added}/value") == (
+        "overlay/kustomization.yaml",
+        9,
+        11,
+    )
