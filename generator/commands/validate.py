@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, ParamSpec, TextIO
 
 import typer
 
 from generator.cli_support import exit_with, find_project, keep_until_exit
 from generator.errors import InputError
+from generator.kustomize.files import one_read_per_kustomization
 from generator.kustomize.remote import allowing_remote
 from generator.kustomize.renders import concurrent_renders, render_ahead
 from generator.validate.context import ExternalObject
@@ -191,6 +194,22 @@ def collect_units(
     return units
 
 
+_P = ParamSpec("_P")
+
+
+def _reading_each_kustomization_once(body: Callable[_P, int]) -> Callable[_P, int]:
+    """``body`` within :func:`one_read_per_kustomization`: the walk, the renders and the positions of one run
+    (its forked workers too) share what they read of the kustomizations."""
+
+    @functools.wraps(body)
+    def scoped(*args: _P.args, **kwargs: _P.kwargs) -> int:
+        with one_read_per_kustomization():
+            return body(*args, **kwargs)
+
+    return scoped
+
+
+@_reading_each_kustomization_once
 def run(
     paths: list[str],
     *,
