@@ -1,7 +1,8 @@
 """Documents that look like Kubernetes objects but are a command-line tool's own input.
 
 Several tools read YAML written in the Kubernetes style (``apiVersion``, ``kind``) that no API server
-serves: kind's cluster configuration, kubeadm's and the kubelet's configuration files, test suites for
+serves: kind's and k3d's cluster configuration, kubeadm's, the kubelet's and the kube-apiserver's
+configuration files (its audit policy among them), Skaffold's ``skaffold.yaml``, test suites for
 chainsaw, kuttl, the Kyverno CLI and gator. Repositories keep them next to their manifests (``hack/``,
 ``test/``, ``e2e/``), so a walk over a repository meets them. They are no objects to validate: no schema
 exists for them on any cluster, and the rules for objects (a ``metadata.name``, a namespace) do not apply.
@@ -18,6 +19,16 @@ _GROUPS: dict[str, str] = {
     "kind.x-k8s.io": "the kind CLI (its cluster configuration)",
     # kubernetes/kubernetes cmd/kubeadm/app/apis/kubeadm/v1beta4/register.go (GroupName)
     "kubeadm.k8s.io": "kubeadm (its configuration file)",
+    # k3d-io/k3d pkg/config/v1alpha5/types.go (ApiVersion = "k3d.io/v1alpha5"; GetConfigByKind: Simple,
+    # Cluster, ClusterList); the earlier v1alpha2..v1alpha4 packages declare the same group
+    "k3d.io": "the k3d CLI (its cluster configuration, `k3d cluster create --config`)",
+    # kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/apis/apiserver/v1/register.go (GroupName:
+    # AdmissionConfiguration, EncryptionConfiguration, TracingConfiguration), each named by a kube-apiserver
+    # flag (--admission-control-config-file, --encryption-provider-config, --tracing-config-file)
+    "apiserver.config.k8s.io": "the kube-apiserver (a configuration file named by one of its flags)",
+    # kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/apis/audit/v1/doc.go (+groupName=audit.k8s.io):
+    # the audit Policy of --audit-policy-file, and the Event lines of the audit log; neither is served
+    "audit.k8s.io": "the kube-apiserver (its --audit-policy-file)",
     # kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/register.go (GroupName)
     "kubelet.config.k8s.io": "the kubelet (its --config file)",
     # kubernetes/kubernetes staging/src/k8s.io/kube-proxy/config/v1alpha1/register.go (GroupName)
@@ -36,6 +47,13 @@ _GROUPS: dict[str, str] = {
     "descheduler": "the descheduler (its --policy-config-file)",
     # kubernetes-sigs/cluster-api cmd/clusterctl/api/v1alpha3/groupversion_info.go
     "clusterctl.cluster.x-k8s.io": "clusterctl (a provider's metadata.yaml or its configuration)",
+    # GoogleContainerTools/skaffold pkg/skaffold/schema/latest/config.go (Version = "skaffold/v4beta14";
+    # "Kind is always `Config`") and pkg/skaffold/schema/versions.go (SchemaVersionsV1/V2: skaffold/v1alpha1
+    # to v4beta14; configFactoryFromAPIVersion and parseConfig read every document of a multi-config
+    # skaffold.yaml as one Config). The group has no dot, so no CRD can serve it either (kubernetes/kubernetes
+    # staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation/validation.go: a CRD's
+    # spec.group "should be a domain with at least one dot").
+    "skaffold": "Skaffold (a skaffold.yaml: `skaffold dev`, `skaffold run`)",
 }
 
 # (API group, kind) -> what reads it, where the group also has kinds a cluster serves

@@ -1,5 +1,6 @@
 """A walked document that is a tool's own input (kind's cluster configuration, kubeadm's and the kubelet's
-configuration, chainsaw, kuttl, Kyverno CLI and gator tests: generator/models/tool_configs.py) is one
+configuration, Skaffold's skaffold.yaml, chainsaw, kuttl, Kyverno CLI and gator tests:
+generator/models/tool_configs.py) is one
 ``not-a-manifest`` warning, not ``missing-schema`` and ``invalid-name`` errors; objects next to it are
 validated as usual; a file named on the command line keeps its errors (real files, the CLI)."""
 
@@ -34,6 +35,36 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: cm, namespace: ml}
 data: {a: b}
+"""
+# GoogleCloudPlatform/bank-of-anthos src/accounts/skaffold.yaml, shortened, plus a second config of the
+# same file: Skaffold reads every document of a multi-config file as one Config
+SKAFFOLD = """\
+apiVersion: skaffold/v4beta1
+kind: Config
+metadata:
+  name: accounts
+requires:
+- configs: [contacts]
+  path: contacts/skaffold.yaml
+deploy:
+  tolerateFailuresUntilDeadline: true
+---
+apiVersion: skaffold/v4beta1
+kind: Config
+metadata:
+  name: contacts
+build:
+  artifacts:
+  - image: contacts
+    jib: {project: contacts}
+manifests:
+  rawYaml: [kubernetes-manifests/contacts.yaml]
+"""
+AUDIT_POLICY = """\
+apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+- level: Metadata
 """
 KYVERNO_TEST = """\
 apiVersion: kyverno.io/v1
@@ -108,7 +139,31 @@ def test_kyverno_cli_tests_under_the_policy_group_but_not_its_policies(tmp_path:
     assert report["summary"]["resources"] == 1  # the ClusterPolicy, validated against its bundled schema
 
 
+def test_a_walked_skaffold_yaml_is_a_warning_per_config(tmp_path: Path) -> None:
+    # until 2026-12-05 each Config was a missing-schema error (13 in bank-of-anthos)
+    (tmp_path / "skaffold.yaml").write_text(SKAFFOLD)
+    (tmp_path / "talos").mkdir()
+    (tmp_path / "talos" / "audit-policy.yaml").write_text(AUDIT_POLICY)
+    code, report = _run(tmp_path)
+    assert code == 0
+    assert _found(report) == [
+        ("not-a-manifest", "warning", "skaffold.yaml", 1),
+        ("not-a-manifest", "warning", "skaffold.yaml", 11),
+        ("not-a-manifest", "warning", "talos/audit-policy.yaml", 1),
+    ]
+    messages = [f["message"] for f in report["findings"]]
+    assert "Config skaffold/v4beta1 is read by Skaffold" in messages[0]
+    assert "Policy audit.k8s.io/v1 is read by the kube-apiserver (its --audit-policy-file)" in messages[2]
+    assert report["summary"]["resources"] == 0
+
+
 def test_the_table() -> None:
+    assert tool_reading("skaffold/v4beta14", "Config") is not None
+    assert tool_reading("skaffold/v1", "Config") is not None
+    assert tool_reading("k3d.io/v1alpha5", "Simple") is not None
+    assert tool_reading("apiserver.config.k8s.io/v1", "EncryptionConfiguration") is not None
+    assert tool_reading("apiserver.k8s.io/v1alpha1", "AdmissionConfiguration") is None  # not the config group
+    assert may_be_tool_input("skaffold/v4beta1") and may_be_tool_input("audit.k8s.io/v1")
     assert tool_reading("chainsaw.kyverno.io/v1alpha1", "Test") is not None
     assert tool_reading("descheduler/v1alpha2", "DeschedulerPolicy") is not None
     assert tool_reading("kyverno.io/v1", "Test") is not None
