@@ -24,6 +24,7 @@ import jsonschema_rs
 
 from generator.errors import InputError
 from generator.models.flux import as_substituted
+from generator.models.removed_crd_versions import removal
 from generator.validate import crd as crd_convert
 from generator.validate.model import Resource, pointer
 
@@ -151,6 +152,29 @@ def resolve_version(requested: str | None) -> str:
 def is_builtin_group(group: str) -> bool:
     """API groups served by Kubernetes itself (core, ``apps``, ``*.k8s.io``)."""
     return "." not in group or group.endswith(".k8s.io")
+
+
+_KUBE_VERSION = re.compile(r"v([0-9]+)(?:(alpha|beta)([0-9]+))?")
+_STABILITY = {None: 2, "beta": 1, "alpha": 0}
+
+
+def kube_version_order(version: str) -> tuple[int, int, int, int, str]:
+    """Sort key putting ``version`` where Kubernetes does, highest first: v2, v1, v1beta2, v1beta1, v1alpha1,
+    then anything else by name (kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/version/helpers.go
+    ``CompareKubeAwareVersionStrings``, the order of a CRD's versions in discovery)."""
+    m = _KUBE_VERSION.fullmatch(version)
+    if m is None:
+        return (1, 0, 0, 0, version)
+    return (0, -_STABILITY[m.group(2)], -int(m.group(1)), -int(m.group(3) or 0), "")
+
+
+@cache
+def _bundled_versions() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(group, lower-case kind) -> the versions of the bundled CRD schemas, highest first."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for group, stem, version in bundled_kinds():
+        found.setdefault((group, stem), []).append(version)
+    return {key: tuple(sorted(versions, key=kube_version_order)) for key, versions in found.items()}
 
 
 def k8s_file_name(api_version: str, kind: str) -> str:
@@ -544,13 +568,49 @@ class SchemaStore:
             return OK  # schema-invalid reports the shape problem itself
         compiled = self.lookup(api_version, kind)
         if compiled is None:
-            note = self._notes.get((api_version, kind)) or (
-                f"no schema for {kind} {api_version} (Kubernetes {self.kubernetes_version}, "
-                f"locations: {', '.join(self.locations)})"
+            note = (
+                self._notes.get((api_version, kind))
+                or self._unserved_version_note(api_version, kind)
+                or (
+                    f"no schema for {kind} {api_version} (Kubernetes {self.kubernetes_version}, "
+                    f"locations: {', '.join(self.locations)})"
+                )
             )
             return SchemaResult(missing=True, note=note)
         errors = compiled.errors(res.obj)
         return SchemaResult(errors=errors) if errors else OK
+
+    def served_versions(self, group: str, kind: str) -> tuple[str, tuple[str, ...]] | None:
+        """What defines ``kind`` of ``group`` and the versions it serves, highest first: a CRD given with
+        ``--crd`` or in the validated set (what the cluster will serve), else a bundled CRD; None if neither."""
+        if not group:
+            return None
+        given = sorted({v for g, k, v in self._crds if g == group and k == kind}, key=kube_version_order)
+        if given:
+            origin = self._crd_origin.get((group, kind, given[0]), "--crd")
+            what = "the --crd CustomResourceDefinition" if origin == "--crd" else "the set's CustomResourceDefinition"
+            return f"{what} of {kind}", tuple(given)
+        if "default" not in self.locations:
+            return None  # the bundled catalogue is not searched
+        bundled = _bundled_versions().get((group, kind.lower()))
+        return (f"the bundled CRD of {kind}", bundled) if bundled else None
+
+    def _unserved_version_note(self, api_version: str, kind: str) -> str:
+        """For a kind known in other versions only: which versions are served and, where the project removed
+        this one (generator.models.removed_crd_versions), in which release. Empty when the kind is unknown."""
+        group, _, version = api_version.rpartition("/")
+        served = self.served_versions(group, kind)
+        if served is None:
+            return ""
+        what, versions = served
+        note = f"{api_version} is not served by {what}, which serves {', '.join(versions)}"
+        gone = removal(api_version, kind)
+        if gone is not None:
+            note += f"; {version} was removed in {gone.release} ({gone.component}): use {group}/{versions[0]}"
+            return note + (f" ({gone.hint})" if gone.hint else "")
+        if what.startswith("the set's"):  # what the cluster will serve: the CRD itself must list the version
+            return note + f": use {group}/{versions[0]}, or add {version} to that CRD's versions"
+        return note + f": use {group}/{versions[0]}, or give the CRD that serves {version} with --crd"
 
     # -- python-jsonschema, for cross-checking verdicts in tests
 

@@ -6,6 +6,15 @@ target Kubernetes release (``apps/v1beta1`` in 1.33). Turned off by ``--ignore-m
 
 A removed API version (see ``deprecated-api``) is reported by that rule only.
 
+A custom resource in a version that the CRD no longer serves (Flux's ``source.toolkit.fluxcd.io/v1beta2``)
+gets a message naming the versions the CRD does serve: the ``--crd`` or the validated set's CRD of the kind,
+else the bundled one. For the versions its project removed (generator/models/removed_crd_versions.py: Flux's
+``v1beta*`` and ``v2beta*`` APIs, each cited from the controller commit that dropped it) it also names the
+release that removed it. Still an error, and still this rule: the API server refuses the object ("no
+matches for kind"), as for any kind without a schema; and unlike ``deprecated-api``, whose table follows
+the target Kubernetes release, whether a CRD serves a version depends on the release of the project
+installed, which the bundled catalogue only stands for (give older CRDs with ``--crd``).
+
 Why: an object nobody validated is an object that may fail at sync time; and a kind with no schema is
 often simply a typo.
 
@@ -30,6 +39,16 @@ FAIL:
     kind: Deployement   # no such kind
     metadata:
       name: mlflow
+
+FAIL:
+    apiVersion: source.toolkit.fluxcd.io/v1beta2   # removed in Flux v2.8.0: use source.toolkit.fluxcd.io/v1
+    kind: OCIRepository
+    metadata:
+      name: kyverno-controller
+    spec:
+      interval: 10m
+      url: oci://ghcr.io/kyverno/manifests/kyverno
+      ref: {semver: 1.x}
 """
 
 from __future__ import annotations
