@@ -419,6 +419,52 @@ def metallb_memberlist_secrets(res: Resource) -> list[tuple[str, str, frozenset[
     return out
 
 
+# The Kubeflow Pipelines cache deployer (kubeflow/pipelines backend/src/cache/deployer): the repositories its
+# image is published under, ghcr.io/kubeflow/kfp-cache-deployer since KFP 2.5 and gcr.io/ml-pipeline/
+# cache-deployer before (manifests/kustomize/base/cache-deployer/cache-deployer-deployment.yaml, and the
+# copy in kubeflow/manifests applications/pipeline/upstream/base/cache-deployer); the script its Dockerfile
+# runs as the entrypoint; the Secret it writes, the namespace it falls back to and the keys
+# (deploy-cache-service.sh WEBHOOK_SECRET_NAME and NAMESPACE; webhook-create-signed-cert.sh ``kubectl create
+# secret generic ${secret} --from-file=key.pem=... --from-file=cert.pem=...``, the files the cache server
+# reads: backend/src/cache/main.go TLSCertFileDefault, TLSKeyFileDefault).
+KFP_CACHE_DEPLOYER_IMAGES = ("/kfp-cache-deployer", "/ml-pipeline/cache-deployer")
+KFP_CACHE_DEPLOYER_SCRIPT = "deploy-cache-service.sh"
+KFP_CACHE_WEBHOOK_SECRET = ("webhook-server-tls", frozenset({"cert.pem", "key.pem"}))
+KFP_CACHE_DEFAULT_NAMESPACE = "kubeflow"
+
+
+def kfp_cache_deployer_secrets(res: Resource) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secret the Kubeflow Pipelines cache deployer creates for the cache server's webhook: (namespace,
+    name, keys).
+
+    Its image's entrypoint, ``deploy-cache-service.sh`` (kubeflow/pipelines backend/src/cache/deployer),
+    has a certificate signed through a CertificateSigningRequest and writes it with its key into Secret
+    ``webhook-server-tls`` (keys ``cert.pem``, ``key.pem``) in ``$NAMESPACE_TO_WATCH``, ``kubeflow`` when
+    that is unset or empty (``${NAMESPACE_TO_WATCH:-kubeflow}``). The cache server Deployment mounts it.
+    The manifests set the variable from the downward API's ``metadata.namespace``; a value from elsewhere
+    is taken as the workload's own namespace. A container whose ``command`` replaces the entrypoint with
+    something that does not name the script makes nothing."""
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for container in containers(res):
+        image = container.obj.get("image")
+        if not isinstance(image, str):
+            continue
+        repository = image_repository(image)
+        if not any(f"/{repository}".endswith(suffix) for suffix in KFP_CACHE_DEPLOYER_IMAGES):
+            continue
+        command = [word for word in as_list(container.obj.get("command")) if isinstance(word, str)]
+        if command and not any(KFP_CACHE_DEPLOYER_SCRIPT in word for word in container_argv(container.obj)):
+            continue  # a command replaces the entrypoint; args alone go to the script, which ignores them
+        namespace = _env_literal(container.obj, "NAMESPACE_TO_WATCH")
+        if namespace is None or namespace.startswith("$("):
+            namespace = res.namespace
+        elif not namespace:
+            namespace = KFP_CACHE_DEFAULT_NAMESPACE
+        name, keys = KFP_CACHE_WEBHOOK_SECRET
+        out.append((namespace, name, keys))
+    return out
+
+
 def _prefixed(prefix: str | None, base: str) -> str:
     """A certgen Secret's name (internal/certgen/certgen.go ``certname``)."""
     return f"{prefix}-{base}" if prefix else base
@@ -440,13 +486,15 @@ def program_secrets(ctx: Context) -> dict[tuple[str, str], Keys]:
     running ``kube-webhook-certgen create`` (:func:`certgen_secrets`), a workload running ``argocd admin
     redis-initial-password`` (:func:`argocd_redis_secrets`), KEDA's operator with ``--enable-cert-rotation``
     (:func:`keda_cert_secrets`), a Job or CronJob running ``contour certgen --kube``
-    (:func:`contour_certgen_secrets`), MetalLB's controller (:func:`metallb_memberlist_secrets`)."""
+    (:func:`contour_certgen_secrets`), MetalLB's controller (:func:`metallb_memberlist_secrets`), the Kubeflow
+    Pipelines cache deployer (:func:`kfp_cache_deployer_secrets`)."""
 
     def build() -> dict[tuple[str, str], Keys]:
         out: dict[tuple[str, str], Keys] = {}
         for kind in sorted(WORKLOAD_KINDS):
             for res in ctx.by_kind(kind):
                 made = argocd_redis_secrets(res) + keda_cert_secrets(res) + metallb_memberlist_secrets(res)
+                made.extend(kfp_cache_deployer_secrets(res))
                 if kind in ("Job", "CronJob"):
                     made.extend(certgen_secrets(res))
                     made.extend(contour_certgen_secrets(res))
