@@ -403,3 +403,65 @@ def test_passes_a_password_plugin_load_option_in_a_my_cnf() -> None:
 )
 def test_fires_on_password_flags_that_are_no_plugin_load_option(arg: str) -> None:
     assert [f.path for f in _findings(_deployment(args=[arg]))] == [f"{C0}/args/0"]
+
+
+# kubeflow/manifests applications/pipeline/upstream/base/installs/multi-user/pipelines-profile-controller/
+# sync.py, which the kustomization's configMapGenerator puts in a ConfigMap (the Metacontroller hook the
+# controller mounts and runs): the access key is created when the hook runs and written into a Secret.
+KFP_SYNC_PY = '''\
+import base64
+import os
+
+
+def main():
+    """Creates a new access key for the namespace."""
+    iam = session.client("iam", endpoint_url=os.environ.get("S3_ENDPOINT_URL"))
+    s3_access_key = iam.create_access_key(UserName=namespace)
+    data = {
+        "accesskey": base64.b64encode(s3_access_key["AccessKey"]["AccessKeyId"].encode('utf-8')).decode("utf-8"),
+        "secretkey": base64.b64encode(s3_access_key["AccessKey"]["SecretAccessKey"].encode()).decode("utf-8"),
+    }
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "mlpipeline-minio-artifact"}, "data": data}
+    ref = {"name": "MINIO_SECRET_KEY", "valueFrom": {"secretKeyRef": {"key": "secretkey", "name": secret_name}}}
+    secret_key = os.environ["SECRET_KEY"]
+    token = f"{prefix}-{secret_key}"
+'''
+
+
+@pytest.mark.parametrize("key", ["sync.py", "hook"])  # the key's suffix, or an import/def in the text
+def test_passes_credentials_python_source_computes_at_run_time(key: str) -> None:
+    assert _findings(_configmap({key: KFP_SYNC_PY})) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ('password = "hunter2"', "password"),
+        ('data = {"secretkey": "abc123"}', "secretkey"),
+        ('os.environ.get("TOKEN", "literal")', "TOKEN"),  # a default is a literal, assigned or not
+        ('token = os.getenv("HF_TOKEN", default="hf_abc123")', "token"),
+        ('os.environ.setdefault("API_TOKEN", "abc123")', "API_TOKEN"),
+        ('os.environ["API_TOKEN"] = "abc123"', "API_TOKEN"),
+        ('self.api_key: str = "abc123"', "api_key"),
+        ('user, password = "admin", "hunter2"', "password"),
+        ('password = "hunter2".encode()', "password"),
+        ('client = connect(host="db", password="hunter2")', "password"),
+        ('def connect(host, password="hunter2"): pass', "password"),
+    ],
+)
+def test_still_fires_on_literal_credentials_in_python_source(line: str, name: str) -> None:
+    [finding] = _findings(_configmap({"sync.py": KFP_SYNC_PY + "\n" + line + "\n"}))
+    assert f"({name})" in finding.message and finding.path == "/data/sync.py"
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("config", "[db]\npassword = hunter2\n"),  # an ini file: Python to the parser, but no import/def/class
+        ("config", "user: admin\npassword: hunter2\n"),  # YAML: annotations to the parser
+        ("settings.py", "import os\nprint 'py2'\npassword = 'hunter2'\n"),  # .py that does not parse
+    ],
+)
+def test_config_files_that_are_not_python_source_keep_the_line_scan(key: str, text: str) -> None:
+    [finding] = _findings(_configmap({key: text}))
+    assert "(password)" in finding.message

@@ -34,8 +34,14 @@ nsswitch.conf ``passwd:`` line listing only NSS services and actions (``passwd: 
 config file in a ConfigMap, a value that is one YAML ``!env_var NAME`` or ``!secret NAME`` tag is a
 reference that Recyclarr and Home Assistant resolve when they load the file (an environment variable, a
 key of ``secrets.yml``), not a value: ``api_key: !env_var SONARR_API_KEY``; with a default after the name
-(``!env_var SONARR_API_KEY abc123``), the default is a literal and is reported. One finding per value, at
-the value.
+(``!env_var SONARR_API_KEY abc123``), the default is a literal and is reported. Python source in a
+ConfigMap (a key ending in ``.py``, a python shebang, or text that parses as Python and has an import, def
+or class statement) is read with Python's parser instead of line by line: only a string constant given to
+a credential name is a literal there (``password = "hunter2"``, ``{"secretkey": "abc123"}``,
+``connect(password="hunter2")``, ``def f(token="abc123")``) and the default of an environment read
+(``os.environ.get("TOKEN", "literal")``); a value computed when the script runs, such as
+``s3_access_key = iam.create_access_key(UserName=namespace)`` or ``"accesskey": base64.b64encode(...)``,
+is not, whatever string arguments it has. One finding per value, at the value.
 
 PASS:
 
@@ -67,6 +73,10 @@ PASS:
         passwd: files
       train.py: |
         token = os.environ["HF_TOKEN"]
+      sync.py: |
+        import base64
+        s3_access_key = iam.create_access_key(UserName=namespace)
+        data = {"accesskey": base64.b64encode(s3_access_key["AccessKey"]["AccessKeyId"].encode()).decode("utf-8")}
       recyclarr.yml: |
         sonarr:
           series:
@@ -99,7 +109,9 @@ FAIL:
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -483,6 +495,166 @@ def _check_args(items: object, field: str, base: tuple[str | int, ...], who: str
             )
 
 
+# Python source in a ConfigMap (a script that a pod mounts and runs: kubeflow/manifests' pipelines-profile-
+# controller mounts sync.py, a Metacontroller hook). Its lines are code, not ``name = value`` settings: in
+# ``s3_access_key = iam.create_access_key(UserName=namespace)`` or ``"accesskey":
+# base64.b64encode(s3_access_key["AccessKey"]["AccessKeyId"].encode("utf-8")).decode("utf-8")`` the value is
+# computed when the program runs, and the string literals on the line are arguments (dict keys, an
+# encoding), not the credential. So such a value is parsed with Python's own parser (the ast module) and a
+# literal is reported only where the source holds one as the credential's value: a str (or bytes) constant
+# assigned to a credential-named target (a name, an attribute, a subscript by a constant string:
+# ``password = "x"``, ``self.token = "x"``, ``os.environ["TOKEN"] = "x"``), given as a credential-named
+# keyword argument or parameter default (``connect(password="x")``, ``def f(token="x")``), or as the value
+# of a credential-named constant key in a dict display (``{"secretkey": "x"}``); and the default of an
+# environment read (``os.getenv("TOKEN", "x")``, ``os.environ.get``, ``os.environ.setdefault``), which is in
+# Git like any literal, whether it is assigned or not. ``"x".encode()`` is still the constant. A value that
+# is any other expression (a call, an f-string, a concatenation) is not reported; a literal credential is
+# not the value of such an expression on its own. Comments and docstrings are not code and are not read.
+# The text is read as Python when the key ends in .py, when its first line is a python shebang, or when it
+# parses as Python and has an import, def or class statement: ``password = hunter2`` (an ini line) and
+# ``password: hunter2`` (a YAML line; an annotation to Python) parse as Python too, so parsing alone is no
+# evidence, and those stay with the line scan. A .py that does not parse (Python 2, a template) does too.
+_PYTHON_SUFFIX = ".py"
+_PYTHON_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# The environment reads that take a default (CPython Lib/os.py): getenv(key, default=None), and on os.environ
+# (class _Environ, a MutableMapping) get(key, default), inherited from Mapping (Lib/_collections_abc.py), and
+# _Environ.setdefault(key, value), which also stores the value in the environment.
+_ENVIRON_METHODS = frozenset({"get", "setdefault"})
+# Methods that turn a str constant into bytes and back: the constant is still the value.
+_CODEC_METHODS = frozenset({"encode", "decode"})
+
+
+def python_module(name: str, text: str) -> ast.Module | None:
+    """The parsed module when ConfigMap key ``name`` holds Python source (see above), else None."""
+    first = text.lstrip().partition("\n")[0]
+    declared = name.endswith(_PYTHON_SUFFIX) or (first.startswith("#!") and "python" in first)
+    if not declared and not any(word in text for word in ("import ", "def ", "class ")):
+        return None
+    try:
+        with warnings.catch_warnings():  # SyntaxWarning for "\d" and the like: the file is not ours
+            warnings.simplefilter("ignore")
+            module = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if declared or any(isinstance(stmt, _PYTHON_STATEMENTS) for stmt in module.body):
+        return module
+    return None
+
+
+def _constant_text(node: ast.expr | None) -> str | None:
+    """The text of a str or bytes constant (also ``"x".encode()``), else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CODEC_METHODS:
+        node = node.func.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        return node.value.decode("latin-1")
+    return None
+
+
+def _env_default(node: ast.expr) -> tuple[str, str] | None:
+    """(variable, default) of an environment read with a constant default: ``os.getenv("T", "x")``,
+    ``getenv("T", default="x")``, ``os.environ.get("T", "x")``, ``environ.setdefault("T", "x")``."""
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _ENVIRON_METHODS:
+        owner = func.value
+        if not (
+            (isinstance(owner, ast.Attribute) and owner.attr == "environ")
+            or (isinstance(owner, ast.Name) and owner.id == "environ")
+        ):
+            return None
+    elif not (
+        (isinstance(func, ast.Attribute) and func.attr == "getenv")
+        or (isinstance(func, ast.Name) and func.id == "getenv")
+    ):
+        return None
+    keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+    variable = _constant_text(node.args[0] if node.args else keywords.get("key"))
+    default = _constant_text(node.args[1] if len(node.args) > 1 else keywords.get("default"))
+    if variable is None or default is None:
+        return None
+    return variable, default
+
+
+def _literal_of(node: ast.expr | None) -> str | None:
+    """The literal a value holds: a constant, or an environment read's constant default."""
+    if node is None:
+        return None
+    text = _constant_text(node)
+    if text is None:
+        read = _env_default(node)
+        text = read[1] if read else None
+    return text
+
+
+def _target_name(node: ast.expr) -> str | None:
+    """The name an assignment target gives its value: ``name``, ``obj.name``, ``obj["name"]``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return _constant_text(node.slice)
+    return None
+
+
+def _assigned(target: ast.expr, value: ast.expr | None) -> Iterator[tuple[ast.AST, str, ast.expr | None]]:
+    """(where, name, value) of each name an assignment binds; ``a, b = "x", "y"`` pairs them up."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else []
+        if len(values) == len(target.elts) and not any(isinstance(t, ast.Starred) for t in target.elts):
+            for sub, sub_value in zip(target.elts, values, strict=True):
+                yield from _assigned(sub, sub_value)
+        return
+    name = _target_name(target)
+    if name is not None:
+        yield target, name, value
+
+
+def _parameters(args: ast.arguments) -> Iterator[tuple[ast.AST, str, ast.expr | None]]:
+    positional = [*args.posonlyargs, *args.args]
+    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+        yield arg, arg.arg, default
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        yield arg, arg.arg, kw_default
+
+
+def _python_values(module: ast.Module) -> Iterator[tuple[ast.AST, str, ast.expr | None]]:
+    """(where, name, value) of every value the source gives a name (see above)."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                yield from _assigned(target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            yield from _assigned(node.target, node.value)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                name = _constant_text(key)
+                if key is not None and name is not None:
+                    yield key, name, value
+        elif isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg:
+                    yield kw, kw.arg, kw.value
+            read = _env_default(node)
+            if read:
+                yield node, read[0], node
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            yield from _parameters(node.args)
+
+
+def python_credential(module: ast.Module) -> str | None:
+    """The name of the first literal credential in Python source (see above), or None."""
+    found: list[tuple[int, int, str]] = []
+    for where, name, value in _python_values(module):
+        text = _literal_of(value)
+        if text is not None and literal_credential(name, text):
+            found.append((getattr(where, "lineno", 0), getattr(where, "col_offset", 0), name))
+    return min(found)[2] if found else None
+
+
 # The key of a Knative-style ConfigMap's documentation block (knative.dev/pkg configmap/example.go:
 # "ExampleKey signifies a given example configuration in a ConfigMap"), which Knative's and Tekton's
 # configuration parsers skip: its ``name: value`` lines are placeholders for the reader ("Name of the k8s
@@ -502,10 +674,15 @@ def _check_configmap(obj: Resource) -> Iterator[Finding]:
                 if literal_credential(name, value):
                     what = "a literal credential"
             elif _HINT.search(value):
-                for key, assigned in _assignments(value):
-                    if literal_credential(key, assigned) and not _TAG_REFERENCE.match(assigned):
-                        what = f"a literal credential ({key})"
-                        break
+                module = python_module(name, value)
+                if module is not None:
+                    found = python_credential(module)
+                    what = None if found is None else f"a literal credential ({found})"
+                else:
+                    for key, assigned in _assignments(value):
+                        if literal_credential(key, assigned) and not _TAG_REFERENCE.match(assigned):
+                            what = f"a literal credential ({key})"
+                            break
         if what is not None:
             yield Finding(
                 f'ConfigMap "{obj.shown_name}" key "{name}" holds {what}; move it to a Secret produced in-cluster.',
