@@ -528,6 +528,12 @@ def secret_keys(ctx: Context, namespace: str, name: str, wanted: Iterable[str]) 
 # change between releases: not modelled). Rook's toolbox and CSI read both.
 ROOK_MON_SECRET = ("rook-ceph-mon", frozenset({"fsid", "mon-secret", "ceph-username", "ceph-secret"}))
 ROOK_MON_ENDPOINTS = "rook-ceph-mon-endpoints"
+# The metrics Service of the ceph-exporter daemons the Rook operator runs for a CephCluster unless
+# spec.monitoring.metricsDisabled (pkg/operator/ceph/cluster/nodedaemon/reconcile.go,
+# createOrUpdateNodeDaemons; exporter.go MakeCephExporterMetricsService, exporterServiceMetricName,
+# DefaultMetricsPort, getExporterMetricsPort: spec.monitoring.exporter.port when set).
+ROOK_EXPORTER = "rook-ceph-exporter"
+ROOK_EXPORTER_PORT = ("ceph-exporter-http-metrics", 9926)
 
 
 def _ceph_clusters(ctx: Context) -> list[Resource]:
@@ -746,12 +752,15 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
     - ``<name>-console`` (``NewClusterIPForConsole``): ``http-console`` 9090, with TLS ``https-console`` 9443.
 
     A Rook ``CephCluster`` gets (rook/rook pkg/operator/ceph/cluster/mgr/spec.go, MakeMetricsService and
-    makeDashboardService; mgr.go reconcileServices, dashboard.go configureDashboardService), both selecting
-    the active mgr pod:
+    makeDashboardService; mgr.go reconcileServices, dashboard.go configureDashboardService; nodedaemon/
+    exporter.go MakeCephExporterMetricsService):
 
-    - ``rook-ceph-mgr``: ``http-metrics`` 9283;
-    - ``rook-ceph-mgr-dashboard``, with ``spec.dashboard.enabled``: ``https-dashboard`` (``ssl``) or
-      ``http-dashboard``, on the dashboard's port (:func:`operators.rook_dashboard_port`).
+    - ``rook-ceph-mgr``, selecting the active mgr pod: ``http-metrics`` 9283;
+    - ``rook-ceph-mgr-dashboard``, selecting the active mgr pod, with ``spec.dashboard.enabled``:
+      ``https-dashboard`` (``ssl``) or ``http-dashboard``, on the dashboard's port
+      (:func:`operators.rook_dashboard_port`);
+    - ``rook-ceph-exporter``, unless ``spec.monitoring.metricsDisabled``: ``ceph-exporter-http-metrics``
+      9926 or ``spec.monitoring.exporter.port``, selecting the ceph-exporter pods (:data:`ROOK_EXPORTER`).
 
     A grafana-operator ``Grafana`` gets ``<name>-service`` (port ``grafana``, 3000) and ``<name>-alerting``
     (:func:`grafana_services`).
@@ -784,6 +793,15 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
                 name = "https-dashboard" if dashboard.get("ssl") is True else "http-dashboard"
                 ports = [{"name": name, "port": public, "targetPort": internal}]
                 _made_service(out, res, f"{ROOK_MGR}-dashboard", selector, ports, labels)
+            monitoring = as_dict(as_dict(res.obj.get("spec")).get("monitoring"))
+            if monitoring.get("metricsDisabled") is not True:
+                exporter_labels = {"app": ROOK_EXPORTER, "rook_cluster": res.namespace}  # controller.AppLabels
+                port_name, port = ROOK_EXPORTER_PORT
+                custom = as_dict(monitoring.get("exporter")).get("port")
+                if isinstance(custom, int) and not isinstance(custom, bool) and custom > 0:
+                    port = custom
+                exporter = [{"name": port_name, "port": port}]
+                _made_service(out, res, ROOK_EXPORTER, exporter_labels, exporter, exporter_labels)
         for res in ctx.by_kind("Grafana"):
             for name, grafana_selector, grafana_ports, grafana_labels in grafana_services(res):
                 _made_service(out, res, name, grafana_selector, grafana_ports, grafana_labels)

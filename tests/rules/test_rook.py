@@ -124,3 +124,30 @@ def test_a_key_the_operator_does_not_write_is_missing() -> None:
 def test_a_cluster_of_another_group_makes_nothing() -> None:
     other: Any = CLUSTER.replace("ceph.rook.io/v1", "example.com/v1")
     assert len(_found(other, DASHBOARD_SERVICE)) == 1
+
+
+# deploy/examples/monitoring/exporter-service-monitor.yaml
+EXPORTER_MONITOR = """apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: rook-ceph-exporter, namespace: rook-ceph}
+spec:
+  namespaceSelector: {matchNames: [rook-ceph]}
+  selector: {matchLabels: {app: rook-ceph-exporter, rook_cluster: rook-ceph}}
+  endpoints: [{port: ceph-exporter-http-metrics, path: /metrics, interval: 10s}]
+"""
+
+
+def test_the_ceph_exporter_service_is_found_unless_metrics_are_disabled() -> None:
+    # rook/rook pkg/operator/ceph/cluster/nodedaemon/reconcile.go createOrUpdateNodeDaemons and
+    # exporter.go MakeCephExporterMetricsService: unless spec.monitoring.metricsDisabled, the operator
+    # keeps the Service rook-ceph-exporter (controller.AppLabels) with port ceph-exporter-http-metrics.
+    # Found on rook's deploy/examples: monitoring/exporter-service-monitor.yaml was a false
+    # dangling-servicemonitor error next to cluster.yaml.
+    assert _found(CLUSTER, EXPORTER_MONITOR) == []
+    disabled = CLUSTER + "  monitoring: {metricsDisabled: true}\n"
+    assert _found(disabled, EXPORTER_MONITOR) == [("dangling-servicemonitor", "/spec/selector")]
+    wrong_port = EXPORTER_MONITOR.replace("port: ceph-exporter", "port: http-exporter")
+    [(rule, _)] = _found(CLUSTER, wrong_port)
+    assert rule == "dangling-servicemonitor"
+    other_namespace = EXPORTER_MONITOR.replace("rook_cluster: rook-ceph", "rook_cluster: other")
+    assert _found(CLUSTER, other_namespace) == [("dangling-servicemonitor", "/spec/selector")]
