@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator.errors import InputError, UnreadableFile
-from generator.kustomize.files import kustomization_file
+from generator.kustomize.files import kustomization_file, kustomize_tree
 from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
 from generator.models.tool_configs import tool_reading
 from generator.validate.inputs import display_path, kustomize_dirs, load_file
@@ -25,6 +25,7 @@ from generator.validate.walk import (
     HELM_CHART_SUFFIX,
     components_below,
     helm_charts,
+    inside_kustomize_dir,
     is_helm_chart,
     is_kustomization_dir,
     jsonnet_files,
@@ -160,18 +161,33 @@ def jsonnet_sources(paths: Iterable[Path], *, repo: Path | None = None) -> list[
 def unrendered_kustomize_sources(
     paths: Iterable[Path], rendered: Iterable[Path], *, repo: Path | None = None
 ) -> list[Resource]:
-    """The kustomize directories and Components that a walk of ``paths`` found and that none of the
-    ``rendered`` directories pulls in, each as a source at line 1 of its kustomization file, for
-    ``kustomize-not-rendered``: a Component below a walked directory (it is checked within the overlays that
-    include it, and here none does) and a kustomize directory below another one that does not include it
-    (:func:`generator.validate.walk.nested_kustomize_dirs`)."""
-    pulled = {d for directory in rendered for d in kustomize_dirs(directory)}
+    """The kustomize directories and Components below ``paths`` that none of the ``rendered`` directories
+    pulls in, each as a source at line 1 of its kustomization file, for ``kustomize-not-rendered``: a
+    Component below a walked directory (it is checked within the overlays that include it, and here none
+    does) and a kustomize directory below another one that does not include it
+    (:func:`generator.validate.walk.nested_kustomize_dirs`), also below a kustomize directory named in
+    ``paths`` (:func:`generator.validate.walk.inside_kustomize_dir`)."""
+    trees = [kustomize_tree(directory) for directory in rendered]
+    pulled = {d for tree in trees for d in tree.dirs}
+    named = {f for tree in trees for f in tree.files}
     out: list[Resource] = []
-    for path in _walked_dirs(paths):
-        left = [(c, True) for c in components_below(path)] + [(n, False) for n in nested_kustomize_dirs(path)]
+    for path in paths:
+        if is_kustomization_dir(path):
+            # named, it is rendered, not walked; the kustomize directories below it that it does not pull in
+            # are said all the same (kubernetes/kube-state-metrics: the root renders examples/standard only)
+            inside = inside_kustomize_dir(path)
+            left = [(path.joinpath(*c), True) for c in inside.components]
+            left += [(path.joinpath(*n), False) for n in inside.nested]
+        elif _walked_dirs([path]):
+            left = [(c, True) for c in components_below(path)] + [(n, False) for n in nested_kustomize_dirs(path)]
+        else:
+            continue
         for directory, component in sorted(left):
             if directory.resolve() in pulled:
                 continue
+            own = kustomize_tree(directory)
+            if own.files and own.files <= named and len(own.dirs) == 1:
+                continue  # its files are rendered all the same, named one by one (kube-state-metrics' root)
             kfile = kustomization_file(directory)
             if kfile is None:
                 continue

@@ -337,6 +337,30 @@ def components_below(directory: Path) -> list[Path]:
     return [directory.joinpath(*parts) for parts in listing(directory).components]
 
 
+def inside_kustomize_dir(directory: Path) -> _Listing:
+    """What lies below the kustomize directory ``directory`` named on the command line (it is rendered, not
+    walked): the kustomize directories (``nested``) and Components below it, found as a walk finds those
+    below a walked kustomize directory (:func:`_visit_below_kustomize`)."""
+    cache = _LISTINGS.get()
+    key = str(directory) + "\0inside"
+    if cache is not None and key in cache:
+        return cache[key]
+    walked = _Listing([], [], [], [], [])
+    exclusions = _EXCLUSIONS.get()
+    at = exclusions.below(str(directory)) if exclusions is not None else None
+    exclude = (exclusions, at + "/" if at else "") if exclusions is not None and at is not None else None
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        entries = []  # kustomize reports it when it renders the directory
+    _visit_below_kustomize(str(directory), (), entries, walked, exclude)
+    done = _Listing([], [], [], sorted(walked.components), sorted(walked.nested))
+    if cache is not None:
+        cache[key] = done
+    return done
+
+
 def nested_kustomize_dirs(directory: Path) -> list[Path]:
     """The kustomize directories below another kustomize directory below ``directory`` (not rendered by a
     walk: :func:`_visit_below_kustomize`)."""

@@ -94,3 +94,22 @@ def test_passes_for_a_directory_named_on_the_command_line(tmp_path: Path) -> Non
     assert code == 0, text
     assert "kustomize-not-rendered" not in text
     assert "1 resource" in text
+
+
+def test_fires_below_a_kustomize_directory_named_on_the_command_line(tmp_path: Path) -> None:
+    # kubernetes/kube-state-metrics: the root's kustomization names the files of examples/standard one by one,
+    # and examples/autosharding is a build of its own that nothing renders
+    _kustomization(tmp_path / "examples" / "standard", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="std")})
+    _kustomization(
+        tmp_path / "examples" / "autosharding", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="shard")}
+    )
+    (tmp_path / "kustomization.yaml").write_text("resources: [examples/standard/cm.yaml]\n")
+    code, text = _validate(tmp_path, str(tmp_path))
+    assert code == 0, text
+    assert (
+        "examples/autosharding/kustomization.yaml:1:1: warning [kustomize-not-rendered] kustomize directory "
+        "'examples/autosharding' is not validated" in text
+    ), text
+    # its files are rendered through the root's entries: not reported
+    assert "'examples/standard'" not in text
+    assert "1 resource: 0 errors, 1 warning" in text
