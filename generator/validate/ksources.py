@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.errors import InputError, UnreadableFile
 from generator.kustomize.files import kustomization_file, kustomize_tree
 from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
+from generator.models.test_assertions import assertion_reader
 from generator.models.tool_configs import tool_reading
 from generator.validate.inputs import display_path, kustomize_dirs, load_file
 from generator.validate.load import DocSource, FailedItem, FileItem, file_text
@@ -283,6 +284,19 @@ def ignored_yaml_standin(item: FileItem, loaded: Sequence[Resource], text: str) 
         "source ignores such a file (exclude it in .gitops-gen.yaml if it is no manifest)"
     )
     return not_a_manifest_source(first.file, first.line, 1, problem)
+
+
+def assertion_standin(item: FileItem) -> Resource | None:
+    """``not-a-manifest`` for a file found while walking that a test tool reads as assertions
+    (:mod:`generator.models.test_assertions`: kuttl's and chainsaw's ``00-assert.yaml``...), not read."""
+    reader = assertion_reader(item.resolved)
+    if reader is None:
+        return None
+    problem = (
+        f"{reader} reads this file as test assertions (objects to wait for in the cluster, often partial); "
+        "nothing applies it (exclude it in .gitops-gen.yaml if something does)"
+    )
+    return not_a_manifest_source(item.display, 1, 1, problem)
 
 
 def tool_config_standin(res: Resource) -> Resource | None:

@@ -48,7 +48,13 @@ from generator.validate.engine import (
     rules_for_kind,
 )
 from generator.validate.forking import share_out
-from generator.validate.ksources import SOURCE_KINDS, ignored_yaml_standin, tool_config_standin, unloadable_standin
+from generator.validate.ksources import (
+    SOURCE_KINDS,
+    assertion_standin,
+    ignored_yaml_standin,
+    tool_config_standin,
+    unloadable_standin,
+)
 from generator.validate.load import FailedItem, FileItem, InputItem, TextItem, file_text
 from generator.validate.model import Finding, Resource, withdraw_cluster_scoped
 from generator.validate.packing import (
@@ -197,6 +203,11 @@ def _local_batch(job: UnitJob, items: Sequence[InputItem]) -> BatchResult:
     kind_rules: _KindPlan = {}
     shared: ShareTable = {}
     for item in items:
+        if isinstance(item, FileItem) and item.walked:
+            standin = assertion_standin(item)
+            if standin is not None:
+                findings.extend(_standin_findings(ctx, active, locator, standin))
+                continue
         try:
             loaded = item.load()
         except UnreadableFile as exc:

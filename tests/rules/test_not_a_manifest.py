@@ -140,3 +140,53 @@ def test_a_sibling_directory_reads_past_files_argo_cd_leaves_out(tmp_path: Path)
     (tmp_path / "cm.yaml").write_text(CM)
     (tmp_path / "gone.yaml").symlink_to(tmp_path / "removed.yaml")
     assert [res.name for res in load_path(tmp_path, repo=tmp_path)] == ["app"]
+
+
+# kuttl's and chainsaw's assertions: a Deployment's expected status, no spec (partial on purpose)
+ASSERTION = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nstatus: {readyReplicas: 1}\n"
+STEP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: step}\ndata: {a: b}\n"
+
+
+def test_fires_as_a_warning_on_kuttl_and_chainsaw_assertion_files(tmp_path: Path) -> None:
+    kuttl = tmp_path / "tests" / "e2e" / "install"
+    kuttl.mkdir(parents=True)
+    (kuttl / "00-install.yaml").write_text(STEP)
+    (kuttl / "00-assert.yaml").write_text(ASSERTION)
+    (kuttl / "01-errors.yaml").write_text(ASSERTION)
+    (kuttl / "02-Assert-ready.yaml").write_text(ASSERTION)  # kuttl lower-cases the name element
+    code, report = _run(tmp_path)
+    assert code == 0, report
+    assert _rules(report) == [
+        ("not-a-manifest", "warning", "tests/e2e/install/00-assert.yaml", 1),
+        ("not-a-manifest", "warning", "tests/e2e/install/01-errors.yaml", 1),
+        ("not-a-manifest", "warning", "tests/e2e/install/02-Assert-ready.yaml", 1),
+    ]
+    assert "kuttl or chainsaw reads this file as test assertions" in report["findings"][0]["message"]
+    assert report["summary"]["resources"] == 1  # the step file is validated
+
+
+def test_fires_on_the_assertion_files_a_chainsaw_test_names(tmp_path: Path) -> None:
+    test = tmp_path / "policy"
+    test.mkdir()
+    (test / "chainsaw-test.yaml").write_text(
+        "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: policy}\nspec:\n  steps:\n"
+        "    - try:\n        - apply: {file: resource.yaml}\n        - assert: {file: policy-ready.yaml}\n"
+        "        - error: {file: bad.yaml}\n"
+    )
+    (test / "resource.yaml").write_text(STEP)
+    (test / "policy-ready.yaml").write_text(ASSERTION)
+    (test / "bad.yaml").write_text(ASSERTION)
+    code, report = _run(tmp_path)
+    assert code == 0, report
+    rules = _rules(report)
+    assert ("not-a-manifest", "warning", "policy/policy-ready.yaml", 1) in rules
+    assert ("not-a-manifest", "warning", "policy/bad.yaml", 1) in rules
+    assert not [r for r in rules if r[0] != "not-a-manifest"], rules
+    assert report["summary"]["resources"] == 1
+
+
+def test_passes_an_assertion_file_named_on_the_command_line_is_validated(tmp_path: Path) -> None:
+    (tmp_path / "00-assert.yaml").write_text(ASSERTION)
+    code, report = _run(tmp_path, str(tmp_path / "00-assert.yaml"))
+    assert code == 1  # named, it is meant to be applied: the Deployment lacks its spec
+    assert "not-a-manifest" not in {f["rule"] for f in report["findings"]}
