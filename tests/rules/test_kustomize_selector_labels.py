@@ -67,3 +67,33 @@ def test_fires_on_the_kustomization_file_line_and_the_trap_is_real(tmp_path: Pat
     report = validate_resources(load_file(kfile), only=frozenset({rule.ID}))
     [finding] = report.findings
     assert (finding.line, finding.rule) == (4, rule.ID)
+
+
+def _rbac_only(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n"
+        "rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n"
+    )
+    kfile = tmp_path / "kustomization.yaml"
+    kfile.write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [role.yaml]\n"
+        f"{extra}labels:\n  - pairs: {{app: keda}}\n    includeSelectors: true\n"
+    )
+    return kfile
+
+
+def test_passes_a_kustomization_that_renders_no_selector(tmp_path: Path) -> None:
+    """kedacore/keda config/rbac: only RBAC objects, where kustomize writes the labels into no selector
+    (commonlabels.go has no field spec for them); real kustomize agrees."""
+    kfile = _rbac_only(tmp_path)
+    rendered = subprocess.run(["kubectl", "kustomize", str(tmp_path)], capture_output=True, text=True, check=True)
+    [role] = yaml.safe_load_all(rendered.stdout)
+    assert role["metadata"]["labels"] == {"app": "keda"} and "selector" not in str(role)
+    assert validate_resources(load_file(kfile), only=frozenset({rule.ID})).findings == []
+
+
+def test_fires_when_what_the_kustomization_renders_is_not_all_known(tmp_path: Path) -> None:
+    # a remote base may hold Deployments: the labels may reach their selectors
+    kfile = _rbac_only(tmp_path, "bases: [github.com/example/app//config?ref=v1]\n")
+    [finding] = validate_resources(load_file(kfile), only=frozenset({rule.ID})).findings
+    assert finding.rule == rule.ID

@@ -19,7 +19,10 @@ follow:
 Use ``labels: [{pairs: {...}, includeSelectors: false}]`` (the default) for labels that should only
 decorate objects; keep selectors in the base. The finding points at the field in the kustomization
 file (the kustomization files behind a rendered directory are validated as sources). This is a warning:
-on a brand-new deployment the labels work.
+on a brand-new deployment the labels work. A kustomization that renders no object with a selector (only
+RBAC, CRDs or ConfigMaps, from local files: kedacore/keda ``config/rbac``) is not reported, since the labels
+reach no selector there; one whose objects are not all known offline (``helmCharts``, a remote or missing
+entry) is.
 
 PASS:
 
@@ -41,10 +44,13 @@ FAIL:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from generator.kustomize.files import kustomize_tree, read_kustomization
 from generator.validate.context import Context
 from generator.validate.model import Finding, Resource, Severity, pointer
+from generator.validate.sourcedocs import read_documents
 
 ID = "kustomize-selector-labels"
 CATEGORY = "schema"
@@ -53,6 +59,24 @@ KINDS: frozenset[str] | None = frozenset({"Kustomization", "Component"})
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 # Label keys whose values are expected to change from release to release.
 VOLATILE = ("app.kubernetes.io/version", "version", "helm.sh/chart", "chart", "release", "date", "build")
+# The kinds whose selectors the labels are written into (commonlabels.go field specs: Service and
+# ReplicationController spec.selector; Deployment, ReplicaSet, DaemonSet, StatefulSet, Job matchLabels;
+# CronJob's job template; PodDisruptionBudget; NetworkPolicy pod selectors).
+SELECTOR_KINDS = frozenset(
+    {
+        "Service",
+        "ReplicationController",
+        "Deployment",
+        "ReplicaSet",
+        "DaemonSet",
+        "StatefulSet",
+        "Job",
+        "CronJob",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+    }
+)
+_ENTRIES = ("resources", "bases", "components")
 
 
 def _describe(pairs: dict[str, Any]) -> str:
@@ -64,9 +88,39 @@ def _describe(pairs: dict[str, Any]) -> str:
     return text
 
 
+def reaches_no_selector(obj: Resource) -> bool:
+    """Whether the kustomization file ``obj`` renders no object of :data:`SELECTOR_KINDS`: every object
+    comes from a local file of its tree (no ``helmCharts``, no remote or missing entry) and none of those
+    files holds such a kind."""
+    path = obj.source.path if obj.source is not None else ""
+    if not path:
+        return False
+    tree = kustomize_tree(Path(path).parent)
+    local = {str(p) for p in tree.dirs} | {str(p) for p in tree.files}
+    for directory in tree.dirs:
+        loaded = read_kustomization(directory)
+        if loaded is None:
+            continue
+        data = loaded[1]
+        if data.get("helmCharts") or data.get("helmChartInflationGenerator"):
+            return False
+        for key in _ENTRIES:
+            entries = data.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, str) or str((directory / entry).resolve()) not in local:
+                    return False  # remote, missing or not a path: its objects are not known here
+    for file in tree.files:
+        read = read_documents(file)
+        if read is None or any(identity[3] in SELECTOR_KINDS for identity in read[1]):
+            return False
+    return True
+
+
 def check(ctx: Context, obj: Resource) -> Iterable[Finding]:
     if obj.group != KUSTOMIZE_GROUP:
         return []  # e.g. a Flux kustomize.toolkit.fluxcd.io Kustomization
+    if (obj.obj.get("commonLabels") or obj.obj.get("labels")) and reaches_no_selector(obj):
+        return []
     out: list[Finding] = []
     common = obj.obj.get("commonLabels")
     if isinstance(common, dict) and common:
