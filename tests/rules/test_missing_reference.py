@@ -585,3 +585,24 @@ def test_openshift_service_ca_produces_the_serving_certificate_secret() -> None:
     assert len(_findings(beta, _mounts("metrics-tls", "tls.crt", "other"))) == 1
     other = _service("example.com/serving-cert-secret-name")
     assert len(_findings(other, _mounts("metrics-tls", "tls.crt", "otel"))) == 1
+
+
+def test_fires_naming_the_namespace_it_exists_in_for_an_object_without_one() -> None:
+    """opentelemetry-demo's generated manifest: `helm template --namespace otel-demo` output, whose chart
+    objects carry no namespace (applied with -n) while their ConfigMaps name otel-demo. The finding stays
+    (applied without -n, the Pod is in another namespace than its ConfigMap) and says where it is."""
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: otel-demo}\ndata: {a: b}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n"
+        "spec:\n  containers: [{name: c, image: x:1}]\n  volumes: [{name: v, configMap: {name: cfg}}]\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: api, namespace: prod}\n"
+        "spec:\n  containers: [{name: c, image: x:1}]\n  volumes: [{name: v, configMap: {name: cfg}}]\n"
+    )
+    found = {res.name: f.message for res, f in _run(text)}
+    assert found["web"] == (
+        "ConfigMap cfg is not produced by anything in the rendered set in namespace ml; the set has it in "
+        "namespace otel-demo, and this object has no metadata.namespace, so it lands where it is applied "
+        "(kubectl apply -n, Argo CD's destination namespace): set its namespace"
+    )
+    # a namespace written out is the author's choice: the plain message
+    assert found["api"] == "ConfigMap cfg is not produced by anything in the rendered set"

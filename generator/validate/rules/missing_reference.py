@@ -119,6 +119,28 @@ class _Refs:
         self.ctx = ctx
         self.ns = obj.namespace
         self.configmaps = configmap_producers(ctx)
+        meta = obj.obj.get("metadata")
+        # no metadata.namespace: the object lands in the namespace it is applied to (kubectl apply -n, Argo
+        # CD's destination namespace), which a plain file does not say ("default" here)
+        self.implicit = not (isinstance(meta, dict) and meta.get("namespace"))
+
+    def _elsewhere(self, kind: str, name: str) -> str:
+        """For an object without a namespace: where the set has ``kind`` ``name`` in other namespaces, as a
+        clause to append to the finding ("" when nowhere, or when the object names its namespace)."""
+        if not self.implicit:
+            return ""
+        if kind == "ConfigMap":
+            spaces = {ns for ns, n in self.configmaps if n == name}
+        else:
+            spaces = {r.namespace for r in self.ctx.by_kind(kind) if r.name == name}
+        spaces.discard(self.ns)
+        if not spaces:
+            return ""
+        return (
+            f" in namespace {self.ns}; the set has it in namespace {', '.join(sorted(spaces))}, and this object "
+            "has no metadata.namespace, so it lands where it is applied (kubectl apply -n, Argo CD's destination "
+            "namespace): set its namespace"
+        )
 
     def data(self, kind: str, name: Any, name_path: Path, keys: Iterable[tuple[Any, Path]] = ()) -> Iterator[Finding]:
         """A Secret/ConfigMap reference by ``name`` (and the ``keys`` read from it)."""
@@ -136,7 +158,8 @@ class _Refs:
         if not found:
             if not self.ctx.is_external(kind, self.ns, name):
                 yield Finding(
-                    f"{kind} {name} is not produced by anything in the rendered set", path=pointer(*name_path)
+                    f"{kind} {name} is not produced by anything in the rendered set{self._elsewhere(kind, name)}",
+                    path=pointer(*name_path),
                 )
             return
         if known is None:
@@ -152,7 +175,9 @@ class _Refs:
             return
         if self.ctx.get(kind, self.ns, name) is not None or self.ctx.is_external(kind, self.ns, name):
             return
-        yield Finding(f"{kind} {name} does not exist in the rendered set", path=pointer(*path))
+        yield Finding(
+            f"{kind} {name} does not exist in the rendered set{self._elsewhere(kind, name)}", path=pointer(*path)
+        )
 
 
 def _optional(ref: dict[str, Any]) -> bool:
