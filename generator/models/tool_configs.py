@@ -62,6 +62,11 @@ _KINDS: dict[tuple[str, str], str] = {
     # file into v1alpha1.Test whatever its apiVersion, so the older `kyverno.io/v1` tests still run; the
     # kyverno.io group's served kinds (policies, exceptions) have no `Test`
     ("kyverno.io", "Test"): "the Kyverno CLI (a `kyverno test` file)",
+    # istio/istio operator/pkg/apis/register.go (IstioOperatorGVK: install.istio.io/v1alpha1 IstioOperator),
+    # the input of `istioctl install -f`; Istio 1.24 removed the in-cluster operator that served it as a CRD
+    # (istio.io blog/2024/in-cluster-operator-deprecation-announcement: "Users who install Istio with the
+    # istioctl install command and an IstioOperator YAML file are not affected")
+    ("install.istio.io", "IstioOperator"): "istioctl (`istioctl install -f`; no operator serves it since Istio 1.24)",
 }
 
 

@@ -171,3 +171,16 @@ def test_the_table() -> None:
     assert tool_reading("v1", "ConfigMap") is None
     assert tool_reading("kind.x-k8s.io/v1alpha4", "") is None
     assert may_be_tool_input("kyverno.io/v1") and not may_be_tool_input("apps/v1")
+
+
+def test_a_walked_istio_operator_file_is_a_warning(tmp_path: Path) -> None:
+    # kubeflow/manifests common/istio/profile.yaml: istioctl's input, nameless; it was an invalid-name and a
+    # missing-schema error
+    (tmp_path / "profile.yaml").write_text(
+        "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: default\n"
+    )
+    code, report = _run(tmp_path)
+    assert code == 0
+    assert _found(report) == [("not-a-manifest", "warning", "profile.yaml", 1)]
+    assert "IstioOperator install.istio.io/v1alpha1 is read by istioctl" in report["findings"][0]["message"]
+    assert tool_reading("install.istio.io/v1alpha1", "IstioOperator") is not None
