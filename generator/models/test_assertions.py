@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from generator.kustomize.files import SAFE_LOADER
+# PyYAML's C loader where PyYAML was built with it (a model imports no layer above it: not kustomize.files')
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CONVENTION = re.compile(r"^\d+-(?i:assert|errors)(?:-[^.]*)?\.ya?ml$")
 _CHAINSAW_TESTS = ("chainsaw-test.yaml", "chainsaw-test.yml")
@@ -48,7 +49,7 @@ def _chainsaw_assertions(directory: str) -> frozenset[str]:
     for name in _CHAINSAW_TESTS:
         try:
             with open(os.path.join(directory, name), encoding="utf-8") as stream:
-                docs = list(yaml.load_all(stream, Loader=SAFE_LOADER))
+                docs = list(yaml.load_all(stream, Loader=_LOADER))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         return frozenset(_files(docs))
