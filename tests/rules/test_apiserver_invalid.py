@@ -674,3 +674,15 @@ def test_windows_pod_with_windows_options_passes_and_linux_pod_refuses_them() ->
     # no os.name (or an unknown one): neither check runs, as upstream
     assert not [f for f in _run(_deploy(securityContext={"windowsOptions": windows})) if "windows" in f.message]
     assert not [f for f in _run(_deploy(os={"name": "Windows"}, hostPID=True)) if "windows pod" in f.message]
+
+
+def test_passes_a_label_value_holding_a_variable_checked_as_substituted() -> None:
+    """cluster-api's clusterctl templates label with "${CLUSTER_NAME}-crs-0" (substituted by clusterctl and
+    by Flux before the apply); names holding variables were checked with stand-ins already, labels were not."""
+    cm = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "${APP}-cm", "labels": {"crs": "${CLUSTER_NAME}-crs-0", "bad": "${X}-"}},
+    }
+    found = _run(cm)
+    assert [f.path for f in found] == ["/metadata/labels/bad"]  # still checked: it would end with "-"

@@ -20,6 +20,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from generator.models.flux import with_stand_ins
+
 # ----------------------------------------------------------------------------------------------- names
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -249,7 +251,10 @@ class Problem:
 
 
 def validate_labels(labels: Any) -> list[Problem]:
-    """ValidateLabels: every key a qualified name, every value a valid label value."""
+    """ValidateLabels: every key a qualified name, every value a valid label value. A value holding a Flux
+    or clusterctl variable (``${CLUSTER_NAME}-crs-0``) is checked as applied, each reference replaced
+    (:func:`generator.models.flux.with_stand_ins`), as names are; the ``substitute: disabled`` opt-out of
+    an object is not seen here (cluster-api's templates: 2 false errors)."""
     out: list[Problem] = []
     if not isinstance(labels, dict):
         return out
@@ -259,7 +264,7 @@ def validate_labels(labels: Any) -> list[Problem]:
         if problems:  # (almost never: no list to build per label)
             out += [Problem((k,), f'label key "{k}": {msg}') for msg in problems]
         if isinstance(value, str):
-            problems = is_valid_label_value(value)
+            problems = is_valid_label_value(with_stand_ins(value) if "${" in value else value)
             if problems:
                 out += [Problem((k,), f'label value "{value}": {msg}') for msg in problems]
     return out
