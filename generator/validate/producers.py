@@ -25,7 +25,7 @@ from generator.validate.operators import (
     minio_tls,
     rook_dashboard_port,
 )
-from generator.validate.workloads import WORKLOAD_KINDS, containers
+from generator.validate.workloads import WORKLOAD_KINDS, containers, pod_template
 
 TLS_KEYS = frozenset({"tls.crt", "tls.key", "ca.crt"})
 CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
@@ -193,6 +193,62 @@ def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
     return out
 
 
+# The Secrets Store CSI Driver (kubernetes-sigs/secrets-store-csi-driver): its API group and the driver name
+# pods mount it by (the --drivername default, cmd/secrets-store-csi-driver/main.go).
+SECRETS_STORE_GROUP = "secrets-store.csi.x-k8s.io"
+SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io"
+
+
+def _mounted_secret_provider_classes(ctx: Context) -> set[tuple[str, str]]:
+    """(namespace, name) of every SecretProviderClass a pod template of the set mounts: a ``csi`` volume of
+    the driver :data:`SECRETS_STORE_DRIVER` whose ``volumeAttributes.secretProviderClass`` names it
+    (secrets-store-csi-driver pkg/util/k8sutil/volume.go, ``SPCVolume``)."""
+    mounted: set[tuple[str, str]] = set()
+    for kind in sorted(WORKLOAD_KINDS):
+        for res in ctx.by_kind(kind):
+            tmpl = pod_template(res)
+            if tmpl is None:
+                continue
+            for volume in as_list(tmpl.spec.get("volumes")):
+                csi = as_dict(as_dict(volume).get("csi"))
+                spc = as_dict(csi.get("volumeAttributes")).get("secretProviderClass")
+                if csi.get("driver") == SECRETS_STORE_DRIVER and isinstance(spc, str) and spc:
+                    mounted.add((res.namespace, spc))
+    return mounted
+
+
+def secrets_store_secrets(ctx: Context) -> list[tuple[str, str, frozenset[str]]]:
+    """The Secrets the Secrets Store CSI Driver syncs from a SecretProviderClass's ``spec.secretObjects``:
+    (namespace, name, keys).
+
+    When a pod mounts the class, the driver's SecretProviderClassPodStatus controller creates, in the pod's
+    namespace, a Secret ``secretName`` for each secret object, with one key per ``data[].key``
+    (secrets-store-csi-driver controllers/secretproviderclasspodstatus_controller.go, ``Reconcile`` and
+    ``createOrUpdateK8sSecret``; pkg/util/secretutil/secret.go, ``GetSecretData``). It skips an object
+    without ``secretName``, ``type`` or ``data`` (``ValidateSecretObject``). Nothing is synced until a pod
+    mounts the class (docs/book/src/topics/sync-as-kubernetes-secret.md), so only a class that a pod
+    template of the set mounts (:func:`_mounted_secret_provider_classes`) counts; the class and the pod are
+    in one namespace, as the controller reads the class from the pod's."""
+    classes = [r for r in ctx.by_kind("SecretProviderClass") if r.group == SECRETS_STORE_GROUP]
+    if not classes:
+        return []
+    mounted = _mounted_secret_provider_classes(ctx)
+    out: list[tuple[str, str, frozenset[str]]] = []
+    for res in classes:
+        if (res.namespace, res.name) not in mounted:
+            continue
+        for item in as_list(as_dict(res.obj.get("spec")).get("secretObjects")):
+            secret = as_dict(item)
+            name, kind, data = secret.get("secretName"), secret.get("type"), as_list(secret.get("data"))
+            if not isinstance(name, str) or not name.strip() or not isinstance(kind, str) or not kind.strip():
+                continue
+            if not data:
+                continue
+            keys = frozenset(str(as_dict(d).get("key") or "").strip() for d in data) - {""}
+            out.append((res.namespace, name.strip(), keys))
+    return out
+
+
 def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     """(namespace, name) -> keys of every Secret the rendered set creates, directly or through a controller.
 
@@ -202,7 +258,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
     a CloudNativePG Cluster (:func:`cnpg_secrets`); a Service annotated for OpenShift's service-ca
-    (:func:`openshift_serving_cert`); a Rook CephCluster (:data:`ROOK_MON_SECRET`). The Secrets that programs
+    (:func:`openshift_serving_cert`); a Rook CephCluster (:data:`ROOK_MON_SECRET`); a SecretProviderClass that a pod
+    mounts (:func:`secrets_store_secrets`). The Secrets that programs
     in the set's pods create are :func:`program_secrets`; :func:`secret_keys` answers from both.
     """
 
@@ -249,6 +306,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
         name, keys = ROOK_MON_SECRET
         for res in _ceph_clusters(ctx):
             _merge(out, (res.namespace, name), keys)
+        for namespace, synced, keys in secrets_store_secrets(ctx):
+            _merge(out, (namespace, synced), keys)
         return out
 
     return memo(ctx, "secret_producers", build)

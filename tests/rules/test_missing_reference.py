@@ -606,3 +606,66 @@ def test_fires_naming_the_namespace_it_exists_in_for_an_object_without_one() -> 
     )
     # a namespace written out is the author's choice: the plain message
     assert found["api"] == "ConfigMap cfg is not produced by anything in the rendered set"
+
+
+SECRETS_STORE = """
+apiVersion: secrets-store.csi.x-k8s.io/v1
+kind: SecretProviderClass
+metadata: {name: vault-foo-sync}
+spec:
+  provider: vault
+  secretObjects:
+    - secretName: foosecret
+      type: TYPE
+      data: [{objectName: bar, key: pwd}, {objectName: bar1, key: username}]
+  parameters: {roleName: csi}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: busybox}
+spec:
+  selector: {matchLabels: {app: busybox}}
+  template:
+    metadata: {labels: {app: busybox}}
+    spec:
+      containers:
+        - name: busybox
+          image: registry.k8s.io/e2e-test-images/busybox:1.29-4
+          env:
+            - name: SECRET_USERNAME
+              valueFrom: {secretKeyRef: {name: foosecret, key: KEY}}
+          volumeMounts: [{name: secrets-store-inline, mountPath: /mnt/secrets-store, readOnly: true}]
+      volumes:
+        - name: secrets-store-inline
+          csi:
+            driver: DRIVER
+            readOnly: true
+            volumeAttributes: {secretProviderClass: MOUNTED}
+"""
+SYNCED = f"{C}/env/0/valueFrom/secretKeyRef"
+
+
+@pytest.mark.parametrize(
+    ("key", "type_", "driver", "mounted", "paths"),
+    [
+        # secrets-store-csi-driver's bats test (test/bats/tests/vault/deployment-synck8s.yaml): the driver syncs
+        # foosecret once the pod mounts the class
+        ("username", "Opaque", "secrets-store.csi.k8s.io", "vault-foo-sync", []),
+        ("token", "Opaque", "secrets-store.csi.k8s.io", "vault-foo-sync", [f"{SYNCED}/key"]),  # not a data[].key
+        # nothing is synced until a pod mounts the class: another class, another CSI driver
+        ("username", "Opaque", "secrets-store.csi.k8s.io", "other", [f"{SYNCED}/name"]),
+        ("username", "Opaque", "other.csi.k8s.io", "vault-foo-sync", [f"{SYNCED}/name"]),
+        ("username", '""', "secrets-store.csi.k8s.io", "vault-foo-sync", [f"{SYNCED}/name"]),  # ValidateSecretObject
+    ],
+)  # fmt: skip
+def test_the_secrets_store_csi_driver_syncs_secret_objects_of_a_mounted_secret_provider_class(
+    key: str, type_: str, driver: str, mounted: str, paths: list[str]
+) -> None:
+    text = SECRETS_STORE.replace("KEY", key).replace("TYPE", type_).replace("DRIVER", driver)
+    assert _paths(text.replace("MOUNTED", mounted)) == paths
+
+
+def test_only_the_secrets_store_group_syncs_secret_objects() -> None:
+    text = SECRETS_STORE.replace("KEY", "username").replace("TYPE", "Opaque").replace("MOUNTED", "vault-foo-sync")
+    text = text.replace("DRIVER", "secrets-store.csi.k8s.io").replace("secrets-store.csi.x-k8s.io/v1", "example.com/v1")
+    assert _paths(text) == [f"{SYNCED}/name"]

@@ -25,8 +25,10 @@ default its name), a cert-manager Certificate's ``spec.secretName``, or an Ingre
 ``cert-manager.io/cluster-issuer`` / ``cert-manager.io/issuer`` (ingress-shim creates its TLS secrets), or
 a Job or CronJob running ``kube-webhook-certgen create --secret-name ...`` (the admission-webhook
 certificate Job of ingress-nginx's manifests; keys ``ca``, ``cert``, ``key``), a container running
-``argocd admin redis-initial-password`` (Argo CD's ``argocd-redis`` Secret, key ``auth``), or a
-CloudNativePG ``Cluster`` (``<cluster>-app``, ``-superuser``, ``-ca``, ``-server``, ``-replication``).
+``argocd admin redis-initial-password`` (Argo CD's ``argocd-redis`` Secret, key ``auth``), a
+CloudNativePG ``Cluster`` (``<cluster>-app``, ``-superuser``, ``-ca``, ``-server``, ``-replication``), or a
+Secrets Store CSI Driver ``SecretProviderClass`` that a pod of the set mounts (each ``spec.secretObjects[]``
+``secretName``, keys its ``data[].key``; the driver syncs them once a pod mounts the class).
 Objects that exist outside the repo are declared in the environment's ``policy.external``. References
 marked ``optional: true`` are not checked. A missing reference keeps pods in ``CreateContainerConfigError``
 or ``ContainerCreating`` (or the Ingress on the controller's fallback certificate) after a "successful" sync.
