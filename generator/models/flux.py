@@ -42,6 +42,13 @@ def with_stand_ins(text: str) -> str:
     return text
 
 
+def only_reference(text: str) -> bool:
+    """Whether ``text`` is one variable reference without a default (``${NAME}``): its value, and so its
+    type once substituted, is the variable's."""
+    match = _REFERENCE.fullmatch(text)
+    return match is not None and match.group(2) is None
+
+
 def substitution_disabled(obj: dict[str, Any]) -> bool:
     """Whether Flux leaves ``obj`` as it is (the label or annotation :data:`SUBSTITUTE_KEY` is ``disabled``)."""
     meta = obj.get("metadata")

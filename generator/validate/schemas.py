@@ -23,7 +23,7 @@ from typing import Any
 import jsonschema_rs
 
 from generator.errors import InputError
-from generator.models.flux import as_substituted
+from generator.models.flux import as_substituted, only_reference, substitution_disabled
 from generator.models.removed_crd_versions import removal
 from generator.validate import crd as crd_convert
 from generator.validate.model import Resource, pointer
@@ -336,8 +336,11 @@ _INT_OR_STRING_DEFINITION = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 def _substituted_matches(err: Any, obj: dict[str, Any]) -> bool:
     """Whether a ``pattern`` error is on a string holding Flux post-build variables that matches the pattern
     once they are replaced by their defaults or stand-ins (generator.models.flux): Flux substitutes them
-    before it applies the object (``${APP}-volsync`` as an ExternalSecret's ``spec.target.name``)."""
+    before it applies the object (``${APP}-volsync`` as an ExternalSecret's ``spec.target.name``). Likewise
+    a ``type`` error on such a string (:func:`_substituted_type_matches`)."""
     instance = err.instance
+    if isinstance(err.kind, jsonschema_rs.ValidationErrorKind.Type):
+        return _substituted_type_matches(instance, list(err.kind.types), obj)
     if not isinstance(err.kind, jsonschema_rs.ValidationErrorKind.Pattern) or not isinstance(instance, str):
         return False
     substituted = as_substituted(obj, instance)
@@ -348,6 +351,35 @@ def _substituted_matches(err: Any, obj: dict[str, Any]) -> bool:
         return re.search(err.kind.pattern, substituted) is not None
     except re.error:
         return False
+
+
+# JSON Schema type -> whether a YAML-decoded value has it (bool is no integer or number there)
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "string": lambda v: isinstance(v, str),
+}
+
+
+def _substituted_type_matches(instance: Any, types: list[str], obj: dict[str, Any]) -> bool:
+    """Whether a string holding variables has one of ``types`` once substituted: Flux (and clusterctl, with
+    the same syntax) substitutes the YAML text before it is decoded, so ``replicas: ${REPLICAS:=2}`` is the
+    integer 2 when applied (fluxcd/pkg kustomize/kustomize_varsub.go: the substituted text is unmarshalled
+    again). A value that is one reference without a default (``${WORKER_MACHINE_COUNT}``) takes whatever the
+    variable holds, unknown offline: not reported. Text around a reference stays (``${X}Gi`` is no integer)."""
+    if not isinstance(instance, str) or "${" not in instance or substitution_disabled(obj):
+        return False
+    if only_reference(instance):
+        return True
+    import yaml  # (only on this rare path)
+
+    try:
+        value = yaml.safe_load(as_substituted(obj, instance))
+    except yaml.YAMLError:
+        return False
+    return any(_JSON_TYPES.get(t, lambda v: False)(value) for t in types)
 
 
 def _short(message: str) -> str:

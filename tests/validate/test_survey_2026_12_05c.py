@@ -199,3 +199,35 @@ def test_a_windows_pod_is_not_asked_for_fields_the_api_server_forbids_it() -> No
         "privilege-escalation",
         "writable-root-fs",
     ]
+
+
+DEPLOYMENT_WITH_VARIABLES = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: REPLICAS
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.27"}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "reported"),
+    [
+        ('"${REPLICAS:=2}"', False),  # the default, decoded after substitution: the integer 2
+        ('"${WORKER_MACHINE_COUNT}"', False),  # one reference without a default: whatever it holds
+        ('"${REPLICAS:=two}"', True),  # the default is no integer
+        ('"${REPLICAS}x"', True),  # text around the reference stays: no integer
+        ("two", True),  # no variable at all
+    ],
+)
+def test_a_typed_field_holding_a_variable_is_checked_as_substituted(value: str, reported: bool) -> None:
+    """cluster-api's clusterctl templates and Flux repositories write `replicas: ${REPLICAS:=2}`; the text
+    is substituted before it is decoded (fluxcd/pkg kustomize/kustomize_varsub.go), so it is an integer then
+    (found by survey helper G: about 40 schema-invalid errors at cluster-api's root)."""
+    found = _findings(DEPLOYMENT_WITH_VARIABLES.replace("REPLICAS", value, 1), "schema-invalid")
+    assert bool(found) is reported, found
