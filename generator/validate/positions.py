@@ -222,6 +222,25 @@ class SourceMap:
                 self.docs.setdefault((kind, name), []).append(doc)
 
     def candidates(self, kind: str, name: str) -> list[SourceDoc]:
+        for source_kind in (kind, *self._kinds_before(kind)):
+            found = self._named(source_kind, name)
+            if found:
+                return found
+        return []
+
+    def _kinds_before(self, kind: str) -> list[str]:
+        """The kinds a JSON patch op turned into ``kind`` (``replace /kind``, the op's target kind):
+        grafana-operator's ``overlays/namespace_scoped`` makes its ClusterRole a Role that way."""
+        out: list[str] = []
+        for op in reversed(self.patch_ops):
+            value = op.value
+            if op.path != ("kind",) or not isinstance(value, ScalarNode) or value.value != kind:
+                continue
+            if op.kind and op.kind != kind and op.kind not in out:
+                out.append(op.kind)
+        return out
+
+    def _named(self, kind: str, name: str) -> list[SourceDoc]:
         exact = self.docs.get((kind, name))
         if exact:
             return exact
@@ -231,7 +250,24 @@ class SourceMap:
         for (k, n), docs in self.docs.items():
             if k == kind and n in name and len(n) > best_len:
                 best, best_len = docs, len(n)
-        return best
+        return best or self._renamed(kind, name)
+
+    def _renamed(self, kind: str, name: str) -> list[SourceDoc]:
+        """The documents a JSON patch op renamed to ``name`` (an ``add`` or ``replace`` of ``/metadata/name``
+        whose value the rendered name holds, a prefix or suffix tolerated): the documents of ``kind`` the op's
+        target selects, by their names before the patch, as kustomize selects them (grafana/grafana-operator
+        deploy/kustomize/base renames its one ClusterRole, ``manager-role``, with a ``target: {kind:
+        ClusterRole}`` op; its findings fell back to the overlay's kustomization file, with no line)."""
+        for op in reversed(self.patch_ops):
+            value = op.value
+            if op.path != ("metadata", "name") or not isinstance(value, ScalarNode) or not value.value:
+                continue
+            if value.value not in name or (op.kind and op.kind != kind):
+                continue
+            docs = [doc for (k, n), found in self.docs.items() if k == kind and targets(op, k, n) for doc in found]
+            if docs:
+                return docs
+        return []
 
     def locate(self, res: Resource, ptr: str) -> tuple[str, int, int] | None:
         docs = self.candidates(res.kind, res.name)
@@ -242,8 +278,11 @@ class SourceMap:
         # a JSON patch op that wrote the field (the last one that did): its value, in the patch file; an op
         # that wrote a part of the path wins where no document has the whole path (patchpos)
         in_op: tuple[PatchOp, Node, int] | None = None
+        # an op's target names the object as its kustomization saw it: the rendered name, or the source
+        # document's before a rename (:meth:`_renamed`)
+        names = {res.name, *(doc.name for doc in docs)}
         for op in reversed(self.patch_ops):
-            if targets(op, res.kind, res.name):
+            if any(targets(op, res.kind, name) for name in names):
                 reached = locate_in_op(op, parts, res.obj)
                 if reached is not None and (in_op is None or reached[1] > in_op[2]):
                     in_op = (op, *reached)

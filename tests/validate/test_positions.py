@@ -337,3 +337,58 @@ def test_a_field_an_inline_json_patch_writes_points_into_the_kustomization(tmp_p
         9,
         11,
     )
+
+
+def test_an_object_a_json_patch_renames_is_found_in_its_source_document(tmp_path: Path) -> None:
+    """grafana/grafana-operator deploy/kustomize/base renames its ClusterRole (``manager-role``) with an
+    inline ``replace /metadata/name`` op, and its ``overlays/namespace_scoped`` makes it a Role with a
+    ``replace /kind`` op; the rendered ``grafana-operator-permissions`` matched no source document, and its
+    rbac findings fell back to the overlay's kustomization file with no line. The op's target selects the
+    document by its kind and name before the patch, as kustomize does; a ClusterRole the op does not
+    target is not taken."""
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "role.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: manager-role\nrules:\n"
+        "  - apiGroups: ['']\n    resources: ['*']\n    verbs: [get]\n"
+    )
+    (base / "other.yaml").write_text(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n"
+        "  - apiGroups: ['']\n    resources: ['*']\n    verbs: [list]\n"
+    )
+    (base / "kustomization.yaml").write_text(
+        "resources: [role.yaml, other.yaml]\n"
+        "patches:\n"
+        "  - target: {kind: ClusterRole, name: manager-role}\n"
+        "    patch: |\n"
+        "      - op: replace\n"
+        "        path: /metadata/name\n"
+        "        value: operator-permissions\n"
+    )
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text("namePrefix: grafana-\nresources: [../base]\n")
+    roles = {res.name: res for res in load_path(overlay, repo=tmp_path)}
+    assert set(roles) == {"grafana-operator-permissions", "grafana-reader"}
+    locator = Locator()
+    assert locator.locate(roles["grafana-operator-permissions"], "/rules/0/resources") == ("base/role.yaml", 7, 5)
+    assert locator.locate(roles["grafana-reader"], "/rules/0/resources") == ("base/other.yaml", 7, 5)
+    # the name itself: the op's value, in the kustomization that renames it
+    assert locator.locate(roles["grafana-operator-permissions"], "/metadata/name")[:2] == (
+        "base/kustomization.yaml",
+        7,
+    )
+    namespaced = tmp_path / "namespaced"
+    namespaced.mkdir()
+    (namespaced / "kustomization.yaml").write_text(
+        "resources: [../overlay]\n"
+        "patches:\n"
+        "  - target: {kind: ClusterRole}\n"
+        "    patch: |\n"
+        "      - op: replace\n"
+        "        path: /kind\n"
+        "        value: Role\n"
+    )
+    role = next(res for res in load_path(namespaced, repo=tmp_path) if res.name == "grafana-operator-permissions")
+    assert role.kind == "Role"
+    assert Locator().locate(role, "/rules/0/resources") == ("base/role.yaml", 7, 5)
