@@ -199,3 +199,48 @@ def test_a_kustomize_component_below_a_directory_is_checked_through_its_overlays
     report = json.loads(out.getvalue())
     assert code in (0, 1)
     assert report["summary"]["resources"] == 4  # the two overlays (the base is pulled in); the Component is no target
+
+
+def test_a_base_that_only_an_overlay_kustomize_cannot_build_pulls_in_is_rendered_on_its_own(tmp_path: Path) -> None:
+    """Gatekeeper's config/: overlays/dev pulls in default/ and names manager_image_patch.yaml, which its
+    Makefile writes. Walked, overlays/dev is an unreadable-input error, and default/, which nothing else
+    pulls in, went unchecked in silence (config/ gave 7 resources, default/ alone 31). An overlay whose
+    kustomization names a local file that is not there pulls nothing in: the base is rendered on its own."""
+    _layout(tmp_path)
+    for name in ("staging", "prod"):
+        (tmp_path / "overlays" / name / "kustomization.yaml").write_text(
+            "resources: [../../base]\npatchesStrategicMerge: [manager_image_patch.yaml]\n"
+        )
+    report = _validate([str(tmp_path)], tmp_path)
+    assert report["summary"]["resources"] == 2  # the base's two objects, once
+    assert sorted(f["file"] for f in report["findings"] if f["rule"] == "unreadable-input") == [
+        "overlays/prod/kustomization.yaml",
+        "overlays/staging/kustomization.yaml",
+    ]
+    # with the patch there, the overlays build and the base is validated through them, as before
+    for name in ("staging", "prod"):
+        (tmp_path / "overlays" / name / "manager_image_patch.yaml").write_text(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        )
+    report = _validate([str(tmp_path)], tmp_path)
+    assert report["summary"]["resources"] == 4
+    assert [f for f in report["findings"] if f["rule"] == "unreadable-input"] == []
+
+
+def test_a_remote_or_inline_entry_is_no_missing_local_path(tmp_path: Path) -> None:
+    """Only a local path that is not there makes an overlay unbuildable here: a remote entry (refused, or
+    fetched with --allow-remote) and an inline strategic-merge patch are no such path, so the base stays
+    validated through the overlay."""
+    from generator.validate.walk import _names_missing
+
+    (tmp_path / "remote").mkdir()
+    (tmp_path / "remote" / "kustomization.yaml").write_text(
+        "resources: [github.com/fluxcd/flux2/manifests/install?ref=v2.4.0, https://example.com/x.yaml]\n"
+        "patchesStrategicMerge:\n  - |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: x}\n"
+        "  - '{apiVersion: v1, kind: ConfigMap, metadata: {name: y}}'\n"
+    )
+    assert not _names_missing(tmp_path / "remote")
+    (tmp_path / "local").mkdir()
+    for entries in ("resources: [gone.yaml]", "components: [../nowhere]", "patches: [{path: gone.yaml}]"):
+        (tmp_path / "local" / "kustomization.yaml").write_text(entries + "\n")
+        assert _names_missing(tmp_path / "local"), entries
