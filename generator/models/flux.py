@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+KUSTOMIZATION_GROUP = "kustomize.toolkit.fluxcd.io"
 SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute"
 DISABLED = "disabled"  # kustomize_varsub.go DisabledValue
 
@@ -66,3 +67,21 @@ def as_substituted(obj: dict[str, Any], text: str) -> str:
     if "${" not in text or substitution_disabled(obj):
         return text
     return with_stand_ins(text)
+
+
+def applied_directory(doc: Any) -> tuple[str, str] | None:
+    """What a Flux ``Kustomization`` applies: (``spec.path``, ``spec.targetNamespace`` or ""); None for any
+    other document. fluxcd/kustomize-controller api/v1/kustomization_types.go: ``Path`` is the directory of
+    the source (its root when empty) holding the kustomization.yaml, or the plain YAMLs one is generated for;
+    ``TargetNamespace`` "sets or overrides the namespace in the kustomization.yaml file"."""
+    if not isinstance(doc, dict) or doc.get("kind") != "Kustomization":
+        return None
+    version = doc.get("apiVersion")
+    if not isinstance(version, str) or version.rpartition("/")[0] != KUSTOMIZATION_GROUP:
+        return None
+    spec = doc.get("spec")
+    path = spec.get("path") if isinstance(spec, dict) else None
+    if not isinstance(path, str) or not path.strip("./"):
+        return None
+    namespace = spec.get("targetNamespace") if isinstance(spec, dict) else None
+    return path, namespace if isinstance(namespace, str) else ""

@@ -230,7 +230,7 @@ def path_items(
             shown = shown_prefix + relative
             if entry.kustomize:
                 if _first(real_dir + relative, seen):
-                    out.append(_walked_kustomize_item(Path(shown), repo, default_namespace))
+                    out.append(_walked_kustomize_item(Path(shown), repo, entry.namespace or default_namespace))
             elif entry.error or entry.unread:
                 # not read, named by the entry itself (not by what a link points to): a directory that cannot
                 # be listed is an error, a file Argo CD leaves out unread is ignored (a warning)

@@ -15,10 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import yaml
+
 from generator.errors import UnreadableFile
-from generator.kustomize.files import KUSTOMIZATION_FILES, kustomization_file, kustomize_tree, read_kustomization
+from generator.kustomize.files import (
+    KUSTOMIZATION_FILES,
+    SAFE_LOADER,
+    kustomization_file,
+    kustomize_tree,
+    read_kustomization,
+)
 from generator.kustomize.remote import is_remote
 from generator.models.argocd.directory import DANGLING_LINK, NOT_REGULAR
+from generator.models.flux import KUSTOMIZATION_GROUP, applied_directory
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
@@ -76,6 +85,8 @@ class Entry:
     unread: str = ""
     # why a directory below could not be listed ("" when it could): unreadable-input, as Argo CD's walk fails
     error: str = ""
+    # a kustomize directory a Flux Kustomization of the walk applies with a targetNamespace: that namespace
+    namespace: str = ""
 
 
 class _Listing(NamedTuple):
@@ -153,17 +164,74 @@ def listing(directory: Path) -> _Listing:
         _visit(key, (), walked, (exclusions, at + "/" if at else ""))
     else:
         _visit(key, (), walked)
+    nested = walked.nested
+    if nested:
+        applied = _flux_applied(key, walked.entries)
+        for parts in list(nested):
+            namespace = applied.get(os.path.realpath(os.path.join(key, *parts)))
+            if namespace is not None:
+                nested.remove(parts)
+                walked.entries.append(Entry(parts, True, False, namespace=namespace))
     found = sorted(walked.entries, key=lambda e: e.parts)
     done = _Listing(
         _without_pulled_in(key, found),
         sorted(walked.charts),
         sorted(walked.jsonnet),
         sorted(walked.components),
-        sorted(walked.nested),
+        sorted(nested),
     )
     if cache is not None:
         cache[key] = done
     return done
+
+
+def _flux_applied(directory: str, found: list[Entry]) -> dict[str, str]:
+    """The directories that the Flux ``Kustomization`` objects among the walk's inputs apply (resolved), with
+    their ``targetNamespace``. A Flux monorepo (onedr0p's cluster template, bjw-s/home-ops) lists each app's
+    ``ks.yaml`` in its namespace directory's kustomization and points ``spec.path`` at ``<app>/app``, a
+    kustomize directory below that one: an apply of its own, co-deployed with the rest, so it is rendered
+    (with the target namespace as the namespace of objects that name none). ``spec.path`` is relative to the
+    source's root (:func:`_source_roots`)."""
+    files: list[str] = []
+    for entry in found:
+        path = os.path.join(directory, *entry.parts)
+        if entry.kustomize:
+            files.extend(str(f) for f in kustomize_tree(Path(path)).files)
+        elif not entry.unread and not entry.error:
+            files.append(path)
+    roots = _source_roots(directory)
+    applied: dict[str, str] = {}
+    for file in files:
+        try:
+            with open(file, encoding="utf-8") as stream:
+                text = stream.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if KUSTOMIZATION_GROUP not in text:
+            continue
+        try:
+            docs = list(yaml.load_all(text, Loader=SAFE_LOADER))
+        except yaml.YAMLError:
+            continue
+        for doc in docs:
+            target = applied_directory(doc)
+            if target is None:
+                continue
+            found_at = next((p for p in (os.path.join(r, target[0]) for r in roots) if os.path.isdir(p)), None)
+            if found_at is not None:
+                applied.setdefault(os.path.realpath(found_at), target[1])
+    return applied
+
+
+def _source_roots(directory: str) -> list[str]:
+    """Where a Flux source's root may be, most likely first: the nearest directory at or above ``directory``
+    holding ``.git``, then ``directory`` and each directory above it (a checkout without its ``.git``)."""
+    current = os.path.realpath(directory)
+    chain = [current]
+    while (parent := os.path.dirname(chain[-1])) != chain[-1]:
+        chain.append(parent)
+    git = [d for d in chain if os.path.exists(os.path.join(d, ".git"))]
+    return git[:1] + chain
 
 
 def _without_pulled_in(directory: str, found: list[Entry]) -> list[Entry]:

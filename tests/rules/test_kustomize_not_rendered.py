@@ -5,9 +5,13 @@ kustomize, through the validate command)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
+import pytest
+
 from generator.commands import validate as validate_cmd
+from generator.validate.inputs import input_items, load_path
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{a: b}}\n"
 COMPONENT = """\
@@ -113,3 +117,43 @@ def test_fires_below_a_kustomize_directory_named_on_the_command_line(tmp_path: P
     # its files are rendered through the root's entries: not reported
     assert "'examples/standard'" not in text
     assert "1 resource: 0 errors, 1 warning" in text
+
+
+FLUX_KS = """\
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {{name: {name}, namespace: flux-system}}
+spec:
+  path: ./kubernetes/apps/media/{name}/app
+  targetNamespace: media
+  interval: 1h
+  prune: true
+  sourceRef: {{kind: GitRepository, name: home-ops}}
+"""
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_passes_a_directory_a_flux_kustomization_of_the_walk_applies_which_is_rendered(
+    tmp_path: Path, git: bool
+) -> None:
+    """onedr0p's cluster template and bjw-s/home-ops: each namespace directory's kustomization lists the
+    apps' ks.yaml, whose spec.path is <app>/app below it; 100 such apps of bjw-s/home-ops were reported as
+    not rendered (and before 2026-12-05 left out in silence). They are rendered, in the target namespace."""
+    if git:
+        (tmp_path / ".git").mkdir()  # the source's root: spec.path is relative to it
+    media = tmp_path / "kubernetes" / "apps" / "media"
+    _kustomization(media, "resources: [./jellyfin/ks.yaml]\n")
+    (media / "jellyfin").mkdir()
+    (media / "jellyfin" / "ks.yaml").write_text(FLUX_KS.format(name="jellyfin"))
+    _kustomization(media / "jellyfin" / "app", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="jellyfin")})
+    _kustomization(media / "other" / "app", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="other")})
+    out = io.StringIO()
+    code = validate_cmd.run([str(tmp_path / "kubernetes")], out=out, repo=tmp_path, fmt="json", jobs=1)
+    report = json.loads(out.getvalue())
+    assert code == 0, report
+    found = [(f["rule"], f["file"]) for f in report["findings"]]
+    assert found == [("kustomize-not-rendered", "kubernetes/apps/media/other/app/kustomization.yaml")]
+    assert report["summary"]["resources"] == 2  # the Flux Kustomization and jellyfin's ConfigMap
+    assert [r.namespace for r in load_path(media / "jellyfin" / "app", repo=tmp_path)] == [""]  # named: none
+    walked = [r for item in input_items([str(tmp_path / "kubernetes")], repo=tmp_path) for r in item.load()]
+    assert {(r.kind, r.namespace) for r in walked} == {("Kustomization", "flux-system"), ("ConfigMap", "media")}
