@@ -707,6 +707,43 @@ def provided_services(ctx: Context) -> list[ProvidedService]:
     return memo(ctx, "provided_services", build)
 
 
+# The Rook operator's object store gateway Service (rook/rook pkg/operator/ceph/object/objectstore.go AppName;
+# spec.go generateService, addPort and getLabels; controller/spec.go AppLabels and CephDaemonAppLabels;
+# k8sutil/labels.go AddRecommendedLabels, whose rook.io/operator-namespace label holds the operator's own
+# namespace, unknown here and left out).
+ROOK_RGW = "rook-ceph-rgw"
+
+
+def rook_rgw_service(
+    res: Resource,
+) -> tuple[str, dict[str, str], list[Any], dict[str, str]]:
+    """(name, selector, ports, labels) of the Service the Rook operator makes for a ``CephObjectStore``:
+    ``rook-ceph-rgw-<name>`` (``instanceName``), with port ``http`` on ``spec.gateway.port`` and ``https`` on
+    ``spec.gateway.securePort`` where they are set (``addPort`` skips 0), selecting the store's gateway pods,
+    labelled as they are plus ``spec.gateway.service.labels``."""
+    name, ns = res.name, res.namespace
+    selector = {"app": ROOK_RGW, "rook_cluster": ns, "ceph_daemon_id": name, "rgw": name, "rook_object_store": name}
+    labels = {
+        **selector,
+        "ceph_daemon_type": "rgw",
+        "app.kubernetes.io/name": "ceph-rgw",
+        "app.kubernetes.io/instance": name,
+        "app.kubernetes.io/component": "cephobjectstores.ceph.rook.io",
+        "app.kubernetes.io/part-of": name,
+        "app.kubernetes.io/managed-by": "rook-ceph-operator",
+        "app.kubernetes.io/created-by": "rook-ceph-operator",
+    }
+    gateway = as_dict(as_dict(res.obj.get("spec")).get("gateway"))
+    extra = as_dict(as_dict(gateway.get("service")).get("labels"))
+    labels.update({str(k): str(v) for k, v in extra.items() if isinstance(v, str)})
+    ports: list[Any] = []
+    for port_name, field in (("http", "port"), ("https", "securePort")):
+        port = gateway.get(field)
+        if isinstance(port, int) and not isinstance(port, bool) and port > 0:
+            ports.append({"name": port_name, "port": port})
+    return f"{ROOK_RGW}-{name}", selector, ports, labels
+
+
 def _made_service(
     out: dict[tuple[str, str], Resource],
     owner: Resource,
@@ -821,6 +858,8 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
     - ``rook-ceph-exporter``, unless ``spec.monitoring.metricsDisabled``: ``ceph-exporter-http-metrics``
       9926 or ``spec.monitoring.exporter.port``, selecting the ceph-exporter pods (:data:`ROOK_EXPORTER`).
 
+    A Rook ``CephObjectStore`` gets ``rook-ceph-rgw-<name>`` (:func:`rook_rgw_service`).
+
     A grafana-operator ``Grafana`` gets ``<name>-service`` (port ``grafana``, 3000) and ``<name>-alerting``
     (:func:`grafana_services`).
     """
@@ -861,6 +900,9 @@ def made_services(ctx: Context) -> dict[tuple[str, str], Resource]:
                     port = custom
                 exporter = [{"name": port_name, "port": port}]
                 _made_service(out, res, ROOK_EXPORTER, exporter_labels, exporter, exporter_labels)
+        for res in ctx.by_kind("CephObjectStore"):
+            if res.group == ROOK_GROUP:
+                _made_service(out, res, *rook_rgw_service(res))
         for res in ctx.by_kind("Grafana"):
             for name, grafana_selector, grafana_ports, grafana_labels in grafana_services(res):
                 _made_service(out, res, name, grafana_selector, grafana_ports, grafana_labels)

@@ -151,3 +151,42 @@ def test_the_ceph_exporter_service_is_found_unless_metrics_are_disabled() -> Non
     assert rule == "dangling-servicemonitor"
     other_namespace = EXPORTER_MONITOR.replace("rook_cluster: rook-ceph", "rook_cluster: other")
     assert _found(CLUSTER, other_namespace) == [("dangling-servicemonitor", "/spec/selector")]
+
+
+OBJECT_STORE = """apiVersion: ceph.rook.io/v1
+kind: CephObjectStore
+metadata: {name: my-store, namespace: rook-ceph}
+spec:
+  gateway: {port: 80, securePort: 443, instances: 1, service: {labels: {team: storage}}}
+"""
+RGW_INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: s3, namespace: rook-ceph}
+spec:
+  rules:
+    - host: s3.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: rook-ceph-rgw-my-store, port: {name: PORT}}}}
+"""
+RGW_MONITOR = """apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: rgw, namespace: rook-ceph}
+spec:
+  selector: {matchLabels: {rook_object_store: my-store, team: storage}}
+  endpoints: [{port: http}]
+"""
+
+
+def test_the_gateway_service_of_a_ceph_object_store_is_found() -> None:
+    """rook/rook pkg/operator/ceph/object/spec.go generateService: rook-ceph-rgw-<name>, ports http and https;
+    the store's Ingress (the usual way to publish S3) and a ServiceMonitor on its labels were reported."""
+    for port in ("http", "https"):
+        assert _found(OBJECT_STORE, RGW_INGRESS.replace("PORT", port), RGW_MONITOR) == []
+    # without the store, or on a port it does not open, or another store's name, they dangle
+    found = _found(RGW_INGRESS.replace("PORT", "http"), RGW_MONITOR)
+    assert [rule for rule, _ in found] == ["dangling-ingress", "dangling-servicemonitor"]
+    no_tls = OBJECT_STORE.replace(" securePort: 443,", "")
+    assert [rule for rule, _ in _found(no_tls, RGW_INGRESS.replace("PORT", "https"))] == ["dangling-ingress"]
+    other = RGW_INGRESS.replace("PORT", "http").replace("rgw-my-store", "rgw-other")
+    assert [rule for rule, _ in _found(OBJECT_STORE, other)] == ["dangling-ingress"]
