@@ -211,14 +211,19 @@ def unrendered_kustomize_sources(
     return out
 
 
+def is_standin(res: Resource, kind: str) -> bool:
+    """``res`` is what stands for an input of ``kind`` (:func:`_standin`): no apiVersion, a problem to say."""
+    return res.kind == kind and not res.api_version and isinstance(res.obj.get("problem"), str)
+
+
 def is_jsonnet_source(res: Resource) -> bool:
     """A directory's .jsonnet files stood in by :func:`jsonnet_sources`."""
-    return res.kind == JSONNET_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+    return is_standin(res, JSONNET_KIND)
 
 
 def is_unrendered_kustomize_source(res: Resource) -> bool:
     """A kustomize directory stood in by :func:`unrendered_kustomize_sources`."""
-    return res.kind == UNRENDERED_KUSTOMIZE_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+    return is_standin(res, UNRENDERED_KUSTOMIZE_KIND)
 
 
 def unreadable_source(error: UnreadableFile) -> Resource:
@@ -246,12 +251,12 @@ def _standin(kind: str, file: str, line: int, column: int, problem: str) -> Reso
 
 def is_unreadable_source(res: Resource) -> bool:
     """An input stood in by :func:`unreadable_source` (not an object someone named ``UnreadableInput``)."""
-    return res.kind == UNREADABLE_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+    return is_standin(res, UNREADABLE_KIND)
 
 
 def is_not_a_manifest_source(res: Resource) -> bool:
     """A file stood in by :func:`not_a_manifest_source`."""
-    return res.kind == NOT_MANIFEST_KIND and not res.api_version and isinstance(res.obj.get("problem"), str)
+    return is_standin(res, NOT_MANIFEST_KIND)
 
 
 def unloadable_standin(item: FileItem | FailedItem, error: UnreadableFile) -> Resource | None:
