@@ -193,6 +193,50 @@ def cnpg_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
     return out
 
 
+# Crunchy Data's PGO (CrunchyData/postgres-operator): a PostgresCluster's user Secrets.
+PGO_GROUP = "postgres-operator.crunchydata.com"
+PGO_USER_KEYS = frozenset({"user", "password", "verifier", "host", "port"})
+PGO_DATABASE_KEYS = frozenset({"dbname", "uri", "jdbc-uri"})
+PGO_PGBOUNCER_KEYS = frozenset({"pgbouncer-host", "pgbouncer-port"})
+PGO_PGBOUNCER_DATABASE_KEYS = frozenset({"pgbouncer-uri", "pgbouncer-jdbc-uri"})
+_PGO_DEFAULT_USER = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+def pgo_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
+    """The Secrets Crunchy Data's PGO creates for a ``postgres-operator.crunchydata.com`` PostgresCluster:
+    (name, keys), in the cluster's namespace.
+
+    One Secret ``<cluster>-pguser-<user>`` for each ``spec.users[]`` entry (CrunchyData/postgres-operator
+    internal/controller/postgrescluster/postgres.go, ``reconcilePostgresUserSecrets``; the name from
+    internal/naming/names.go, ``PostgresUserSecret``). Without ``spec.users`` the operator makes one user
+    named after the cluster, with a database of that name, if the name is a valid user name (at most 63
+    characters of ``^[a-z0-9]([-a-z0-9]*[a-z0-9])?$``); ``users: []`` makes none. The keys are those of
+    ``generatePostgresUserSecret``: ``user``, ``password``, ``verifier``, ``host``, ``port``; with a
+    database ``dbname``, ``uri`` and ``jdbc-uri``; with ``spec.proxy.pgBouncer`` ``pgbouncer-host`` and
+    ``pgbouncer-port``, and with a database ``pgbouncer-uri`` and ``pgbouncer-jdbc-uri``."""
+    if res.group != PGO_GROUP or res.kind != "PostgresCluster":
+        return []
+    spec = as_dict(res.obj.get("spec"))
+    users: list[tuple[str, bool]] = []
+    if spec.get("users") is None:
+        if len(res.name) <= 63 and _PGO_DEFAULT_USER.fullmatch(res.name):
+            users.append((res.name, True))
+    else:
+        for item in as_list(spec.get("users")):
+            user = as_dict(item)
+            name = user.get("name")
+            if isinstance(name, str) and name:
+                users.append((name, bool(as_list(user.get("databases")))))
+    pgbouncer = as_dict(spec.get("proxy")).get("pgBouncer") is not None
+    out: list[tuple[str, frozenset[str]]] = []
+    for name, databases in users:
+        keys = PGO_USER_KEYS | (PGO_DATABASE_KEYS if databases else frozenset())
+        if pgbouncer:
+            keys |= PGO_PGBOUNCER_KEYS | (PGO_PGBOUNCER_DATABASE_KEYS if databases else frozenset())
+        out.append((f"{res.name}-pguser-{name}", keys))
+    return out
+
+
 # The Secrets Store CSI Driver (kubernetes-sigs/secrets-store-csi-driver): its API group and the driver name
 # pods mount it by (the --drivername default, cmd/secrets-store-csi-driver/main.go).
 SECRETS_STORE_GROUP = "secrets-store.csi.x-k8s.io"
@@ -257,7 +301,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     ``creationPolicy: Merge`` or ``None``, which create nothing); SealedSecret
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
-    a CloudNativePG Cluster (:func:`cnpg_secrets`); a Service annotated for OpenShift's service-ca
+    a CloudNativePG Cluster (:func:`cnpg_secrets`); a Crunchy Data PGO PostgresCluster (:func:`pgo_secrets`); a
+    Service annotated for OpenShift's service-ca
     (:func:`openshift_serving_cert`); a Rook CephCluster (:data:`ROOK_MON_SECRET`); a SecretProviderClass that a pod
     mounts (:func:`secrets_store_secrets`). The Secrets that programs
     in the set's pods create are :func:`program_secrets`; :func:`secret_keys` answers from both.
@@ -298,6 +343,9 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
                     _merge(out, (res.namespace, tls_name), TLS_KEYS)
         for res in ctx.by_kind("Cluster"):
             for name, keys in cnpg_secrets(res):
+                _merge(out, (res.namespace, name), keys)
+        for res in ctx.by_kind("PostgresCluster"):
+            for name, keys in pgo_secrets(res):
                 _merge(out, (res.namespace, name), keys)
         for res in ctx.by_kind("Service"):
             serving = openshift_serving_cert(res)

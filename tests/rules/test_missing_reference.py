@@ -313,6 +313,63 @@ def test_only_a_cloudnative_pg_cluster_produces_them() -> None:
     assert found == ["/spec/containers/0/env/0/valueFrom/secretKeyRef/name"]
 
 
+PGO_APP = """
+apiVersion: postgres-operator.crunchydata.com/v1
+kind: PostgresCluster
+metadata: {name: keycloakdb}
+spec: {postgresVersion: 18SPEC}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: keycloak}
+spec:
+  containers:
+    - name: keycloak
+      image: quay.io/keycloak/keycloak:26.0
+      env:
+        - name: KC_DB_PASSWORD
+          valueFrom: {secretKeyRef: {name: SECRET, key: KEY}}
+"""
+PGO_REF = "/spec/containers/0/env/0/valueFrom/secretKeyRef"
+
+
+@pytest.mark.parametrize(
+    ("spec", "secret", "key", "paths"),
+    [
+        # CrunchyData/postgres-operator-examples kustomize/keycloak: no spec.users, so PGO makes the user
+        # keycloakdb with the database keycloakdb, and the Secret keycloakdb-pguser-keycloakdb
+        ("", "keycloakdb-pguser-keycloakdb", "host", []),
+        ("", "keycloakdb-pguser-keycloakdb", "dbname", []),
+        ("", "keycloakdb-pguser-keycloakdb", "jdbc-uri", []),
+        ("", "keycloakdb-pguser-keycloakdb", "pgbouncer-uri", [f"{PGO_REF}/key"]),  # no spec.proxy.pgBouncer
+        (", proxy: {pgBouncer: {}}", "keycloakdb-pguser-keycloakdb", "pgbouncer-uri", []),
+        ("", "keycloakdb-pguser-other", "password", [f"{PGO_REF}/name"]),
+        # spec.users replaces the default user; a user without databases has no dbname or uri
+        (", users: [{name: rhino, databases: [zoo]}]", "keycloakdb-pguser-rhino", "uri", []),
+        (", users: [{name: rhino, databases: [zoo]}]", "keycloakdb-pguser-keycloakdb", "password", [f"{PGO_REF}/name"]),
+        (", users: [{name: postgres}]", "keycloakdb-pguser-postgres", "verifier", []),
+        (", users: [{name: postgres}]", "keycloakdb-pguser-postgres", "dbname", [f"{PGO_REF}/key"]),
+        (", users: []", "keycloakdb-pguser-keycloakdb", "password", [f"{PGO_REF}/name"]),
+    ],
+)  # fmt: skip
+def test_a_crunchy_pgo_postgres_cluster_produces_its_user_secrets(
+    spec: str, secret: str, key: str, paths: list[str]
+) -> None:
+    assert _paths(PGO_APP.replace("SPEC", spec).replace("SECRET", secret).replace("KEY", key)) == paths
+
+
+def test_pgo_makes_no_default_user_for_a_cluster_name_that_is_no_user_name() -> None:
+    text = PGO_APP.replace("keycloakdb", "keycloak.db").replace("SPEC", "").replace("KEY", "password")
+    assert _paths(text.replace("SECRET", "keycloak.db-pguser-keycloak.db")) == [f"{PGO_REF}/name"]
+
+
+def test_only_a_pgo_postgres_cluster_produces_them() -> None:
+    text = PGO_APP.replace("postgres-operator.crunchydata.com/v1", "example.com/v1").replace("SPEC", "")
+    assert _paths(text.replace("SECRET", "keycloakdb-pguser-keycloakdb").replace("KEY", "password")) == [
+        f"{PGO_REF}/name"
+    ]
+
+
 ARGOCD_REDIS = """
 apiVersion: apps/v1
 kind: Deployment

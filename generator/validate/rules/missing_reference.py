@@ -26,7 +26,9 @@ default its name), a cert-manager Certificate's ``spec.secretName``, or an Ingre
 a Job or CronJob running ``kube-webhook-certgen create --secret-name ...`` (the admission-webhook
 certificate Job of ingress-nginx's manifests; keys ``ca``, ``cert``, ``key``), a container running
 ``argocd admin redis-initial-password`` (Argo CD's ``argocd-redis`` Secret, key ``auth``), a
-CloudNativePG ``Cluster`` (``<cluster>-app``, ``-superuser``, ``-ca``, ``-server``, ``-replication``), or a
+CloudNativePG ``Cluster`` (``<cluster>-app``, ``-superuser``, ``-ca``, ``-server``, ``-replication``), a Crunchy
+Data PGO ``PostgresCluster`` (``<cluster>-pguser-<user>`` for each ``spec.users[]``, or for the user named after
+the cluster without ``spec.users``), or a
 Secrets Store CSI Driver ``SecretProviderClass`` that a pod of the set mounts (each ``spec.secretObjects[]``
 ``secretName``, keys its ``data[].key``; the driver syncs them once a pod mounts the class).
 Objects that exist outside the repo are declared in the environment's ``policy.external``. References
