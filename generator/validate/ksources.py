@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator.errors import InputError, UnreadableFile
-from generator.kustomize.files import kustomization_file, kustomize_tree
+from generator.kustomize.files import kustomization_file, kustomize_tree, read_kustomization
 from generator.models.argocd.directory import YAML_SUFFIXES, ignores_unparsable_yaml, ignores_yaml, skips_file
 from generator.models.test_assertions import assertion_reader
 from generator.models.tool_configs import tool_reading
@@ -189,6 +189,8 @@ def unrendered_kustomize_sources(
             own = kustomize_tree(directory)
             if own.files and own.files <= named and len(own.dirs) == 1:
                 continue  # its files are rendered all the same, named one by one (kube-state-metrics' root)
+            if _lists_only_rendered(directory, named, pulled):
+                continue  # a list of what is rendered all the same (minio/operator's resources/base: crds/)
             kfile = kustomization_file(directory)
             if kfile is None:
                 continue
@@ -209,6 +211,30 @@ def unrendered_kustomize_sources(
                 )
             out.append(_standin(UNRENDERED_KUSTOMIZE_KIND, display_path(kfile, repo), 1, 1, problem))
     return out
+
+
+# The fields of a kustomization that lists resources and changes nothing (kubernetes-sigs/kustomize
+# api/types/kustomization.go: TypeMeta and Resources).
+_LIST_ONLY_FIELDS = frozenset({"apiVersion", "kind", "resources"})
+
+
+def _lists_only_rendered(directory: Path, named: set[Path], pulled: set[Path]) -> bool:
+    """Whether the kustomization of ``directory`` has only ``resources`` (no namespace, prefix, label, patch,
+    image or generator that would make its render differ), each a file a rendered directory names or a
+    directory one pulls in: its render holds nothing that is not validated, so it is no alternative build."""
+    loaded = read_kustomization(directory)
+    if loaded is None:
+        return False
+    entries = loaded[1].get("resources")
+    if set(loaded[1]) - _LIST_ONLY_FIELDS or not isinstance(entries, list) or not entries:
+        return False
+    for entry in entries:
+        if not isinstance(entry, str):
+            return False
+        target = (directory / entry).resolve()
+        if target not in named and target not in pulled:
+            return False
+    return True
 
 
 def is_standin(res: Resource, kind: str) -> bool:

@@ -119,6 +119,35 @@ def test_fires_below_a_kustomize_directory_named_on_the_command_line(tmp_path: P
     assert "1 resource: 0 errors, 1 warning" in text
 
 
+@pytest.mark.parametrize(
+    ("nested", "reported"),
+    [
+        # minio/operator resources/: the root names base/*.yaml one by one and base/crds/ as a directory, and
+        # base/kustomization.yaml lists only crds/: base renders nothing the root does not
+        ("resources: [crds/]\n", False),
+        ("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [crds/, sa.yaml]\n", False),
+        # a file of its own that nothing renders: a build of its own
+        ("resources: [crds/, own.yaml]\n", True),
+        # what it changes makes it an alternative build (minio/operator's sts-example/tenant: namespace; its
+        # sample-clients: images and patches of ../../../sts-app)
+        ("namespace: other\nresources: [crds/]\n", True),
+        ("resources: [crds/]\nimages: [{name: x, newTag: '2'}]\n", True),
+        ("resources: [crds/]\nnamePrefix: x-\n", True),
+    ],
+)
+def test_passes_a_nested_directory_that_lists_only_what_is_rendered(
+    tmp_path: Path, nested: str, reported: bool
+) -> None:
+    _kustomization(tmp_path / "base" / "crds", "resources: [crd.yaml]\n", **{"crd.yaml": CM.format(name="crd")})
+    _kustomization(tmp_path / "base", nested, **{"sa.yaml": CM.format(name="sa"), "own.yaml": CM.format(name="own")})
+    (tmp_path / "kustomization.yaml").write_text("resources: [base/sa.yaml, base/crds/]\n")
+    code, text = _validate(tmp_path, str(tmp_path))
+    assert code == 0, text
+    warning = "base/kustomization.yaml:1:1: warning [kustomize-not-rendered] kustomize directory 'base'"
+    assert (warning in text) == reported, text
+    assert f"2 resources: 0 errors, {int(reported)} warning" in text, text
+
+
 FLUX_KS = """\
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
