@@ -237,6 +237,61 @@ def pgo_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
     return out
 
 
+# The OpenTelemetry Operator (open-telemetry/opentelemetry-operator): the API group of its custom resources, and
+# the cert-manager Certificates it makes for a target allocator with mTLS, each writing the Secret of its own
+# name (internal/manifests/targetallocator/certificate.go: CACertificate, ServingCertificate, ClientCertificate;
+# the names from internal/naming/main.go: CACertificate, TAServerCertificate, TAClientCertificate).
+OTEL_GROUP = "opentelemetry.io"
+OTEL_TA_CERTIFICATES = ("%s-ca-cert", "%s-ta-server-cert", "%s-ta-client-cert")
+_GO_NOT_ALNUM_END = re.compile(r"[^A-Za-z0-9]+$")
+_GO_NOT_ALNUM_START = re.compile(r"^[^A-Za-z0-9]+")
+
+
+def _otel_name(form: str, name: str) -> str:
+    """``naming.DNSName(naming.Truncate(form, 63, name))`` of the OpenTelemetry Operator (internal/naming
+    triming.go and dns.go): the name is cut so that the result fits in 63 characters (a hard cut if it
+    still does not), the ends trimmed of what is not a letter or a digit, and what is not ``[a-z0-9]`` after
+    lowercasing becomes ``-`` (``a`` at either end)."""
+    result = form % name
+    excess = len(result) - 63
+    if excess > 0:
+        result = form % (name[: len(name) - excess] if len(name) > excess else "")
+    trimmed = _GO_NOT_ALNUM_START.sub("", _GO_NOT_ALNUM_END.sub("", result))
+    result = result[:63] if len(result) > 63 else trimmed
+    last = len(result) - 1
+    return "".join(
+        c if ("a" <= c <= "z" or "0" <= c <= "9") else ("a" if i in (0, last) else "-")
+        for i, c in enumerate(result.lower())
+    )
+
+
+def otel_target_allocator_secrets(res: Resource) -> list[str]:
+    """The Secrets the OpenTelemetry Operator has cert-manager make for a target allocator with mTLS, in the
+    resource's namespace: ``<name>-ca-cert``, ``<name>-ta-server-cert`` and ``<name>-ta-client-cert``
+    (keys ``tls.crt``, ``tls.key``, ``ca.crt``), which the target allocator's and the collector's pods mount.
+
+    A ``TargetAllocator`` with ``spec.mtls.enabled`` gets them under its name; an ``OpenTelemetryCollector``
+    with ``spec.targetAllocator.enabled`` gets a TargetAllocator of its own name with its
+    ``spec.targetAllocator.mtls`` (internal/manifests/collector/targetallocator.go, ``TargetAllocator``).
+    ``useCertManager: false`` (the default is true) takes user-provided certificates instead, and no
+    Certificate is made (internal/manifests/targetallocator/targetallocator.go, ``Build``;
+    internal/manifests/manifestutils/mtls.go, ``IsTAMTLSCertManagerEnabled``). The operator makes them only
+    where it detects cert-manager, which is not known offline: the pods that mount them need it anyway."""
+    if res.group != OTEL_GROUP:
+        return []
+    spec = as_dict(res.obj.get("spec"))
+    if res.kind == "OpenTelemetryCollector":
+        spec = as_dict(spec.get("targetAllocator"))
+        if spec.get("enabled") is not True:
+            return []
+    elif res.kind != "TargetAllocator":
+        return []
+    mtls = as_dict(spec.get("mtls"))
+    if mtls.get("enabled") is not True or mtls.get("useCertManager") is False:
+        return []
+    return [_otel_name(form, res.name) for form in OTEL_TA_CERTIFICATES]
+
+
 # The Secrets Store CSI Driver (kubernetes-sigs/secrets-store-csi-driver): its API group and the driver name
 # pods mount it by (the --drivername default, cmd/secrets-store-csi-driver/main.go).
 SECRETS_STORE_GROUP = "secrets-store.csi.x-k8s.io"
@@ -304,7 +359,8 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     a CloudNativePG Cluster (:func:`cnpg_secrets`); a Crunchy Data PGO PostgresCluster (:func:`pgo_secrets`); a
     Service annotated for OpenShift's service-ca
     (:func:`openshift_serving_cert`); a Rook CephCluster (:data:`ROOK_MON_SECRET`); a SecretProviderClass that a pod
-    mounts (:func:`secrets_store_secrets`). The Secrets that programs
+    mounts (:func:`secrets_store_secrets`); an OpenTelemetry Operator target allocator with mTLS
+    (:func:`otel_target_allocator_secrets`). The Secrets that programs
     in the set's pods create are :func:`program_secrets`; :func:`secret_keys` answers from both.
     """
 
@@ -356,6 +412,10 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
             _merge(out, (res.namespace, name), keys)
         for namespace, synced, keys in secrets_store_secrets(ctx):
             _merge(out, (namespace, synced), keys)
+        for kind in ("OpenTelemetryCollector", "TargetAllocator"):
+            for res in ctx.by_kind(kind):
+                for made in otel_target_allocator_secrets(res):
+                    _merge(out, (res.namespace, made), TLS_KEYS)
         return out
 
     return memo(ctx, "secret_producers", build)

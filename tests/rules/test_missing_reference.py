@@ -726,3 +726,86 @@ def test_only_the_secrets_store_group_syncs_secret_objects() -> None:
     text = SECRETS_STORE.replace("KEY", "username").replace("TYPE", "Opaque").replace("MOUNTED", "vault-foo-sync")
     text = text.replace("DRIVER", "secrets-store.csi.k8s.io").replace("secrets-store.csi.x-k8s.io/v1", "example.com/v1")
     assert _paths(text) == [f"{SYNCED}/name"]
+
+
+OTEL_COLLECTOR = """
+apiVersion: opentelemetry.io/v1beta1
+kind: OpenTelemetryCollector
+metadata: {name: prometheus-cr}
+spec:
+  mode: statefulset
+  config: {receivers: {prometheus: {config: {scrape_configs: []}}}}
+  targetAllocator:
+    enabled: ENABLED
+    mtls: MTLS
+    prometheusCR: {enabled: true}
+"""
+OTEL_TA = """
+apiVersion: opentelemetry.io/v1alpha1
+kind: TargetAllocator
+metadata: {name: NAME}
+spec: {mtls: {enabled: true}}
+"""
+OTEL_JOB = """
+apiVersion: batch/v1
+kind: Job
+metadata: {name: check-ta-serving-over-https}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: check-ta, image: "alpine/curl:8.10.1"}]
+      volumes: [{name: tls-secret, secret: {secretName: SECRET, items: [{key: KEY, path: KEY}]}}]
+"""
+OTEL_SECRET = f"{POD}/volumes/0/secret"
+OTEL_MISSING = [f"{OTEL_SECRET}/secretName"]
+
+
+def _otel_paths(owner: str, secret: str, key: str = "tls.crt") -> list[str]:
+    return _paths(owner + "---\n" + OTEL_JOB.replace("SECRET", secret).replace("KEY", key))
+
+
+@pytest.mark.parametrize(
+    ("mtls", "secret", "key", "paths"),
+    [
+        # open-telemetry/opentelemetry-operator tests/e2e-ta-collector-mtls/ta-collector-mtls/00-install.yaml: the
+        # operator has cert-manager make <name>-ta-client-cert (and the CA and server certificates) for the
+        # collector's target allocator (internal/manifests/targetallocator/certificate.go, internal/naming/main.go)
+        ("{enabled: true}", "prometheus-cr-ta-client-cert", "tls.crt", []),
+        ("{enabled: true}", "prometheus-cr-ta-server-cert", "ca.crt", []),
+        ("{enabled: true, useCertManager: true}", "prometheus-cr-ca-cert", "tls.key", []),
+        ("{enabled: true}", "prometheus-cr-ta-client-cert", "cert.pem", [f"{OTEL_SECRET}/items/0/key"]),
+        ("{enabled: true}", "other-ta-client-cert", "tls.crt", OTEL_MISSING),
+        # user-provided certificates (internal/manifests/manifestutils/mtls.go, IsTAMTLSCertManagerEnabled)
+        ("{enabled: true, useCertManager: false}", "prometheus-cr-ta-client-cert", "tls.crt", OTEL_MISSING),
+        ("{enabled: false}", "prometheus-cr-ta-client-cert", "tls.crt", OTEL_MISSING),
+        ("{}", "prometheus-cr-ta-client-cert", "tls.crt", OTEL_MISSING),
+    ],
+)  # fmt: skip
+def test_the_opentelemetry_operator_makes_the_target_allocator_mtls_secrets(
+    mtls: str, secret: str, key: str, paths: list[str]
+) -> None:
+    assert _otel_paths(OTEL_COLLECTOR.replace("ENABLED", "true").replace("MTLS", mtls), secret, key) == paths
+
+
+def test_the_opentelemetry_operator_makes_no_target_allocator_without_one_enabled() -> None:
+    # internal/manifests/collector/targetallocator.go, TargetAllocator: nothing unless targetAllocator.enabled
+    collector = OTEL_COLLECTOR.replace("MTLS", "{enabled: true}")
+    assert _otel_paths(collector.replace("ENABLED", "false"), "prometheus-cr-ta-client-cert") == OTEL_MISSING
+    # another group's kind of that name makes nothing
+    other = collector.replace("ENABLED", "true").replace("opentelemetry.io/v1beta1", "example.com/v1")
+    assert _otel_paths(other, "prometheus-cr-ta-client-cert") == OTEL_MISSING
+
+
+def test_a_standalone_opentelemetry_target_allocator_with_mtls_gets_its_certificates() -> None:
+    # tests/e2e-ta-collector-mtls/ta-standalone-mtls/00-install.yaml: TargetAllocator standalone-mtls, whose
+    # client certificate Secret the test's Job mounts
+    assert _otel_paths(OTEL_TA.replace("NAME", "standalone-mtls"), "standalone-mtls-ta-client-cert") == []
+    # names cut to 63 characters as internal/naming's Truncate does
+    long = OTEL_TA.replace("NAME", "a" * 60)
+    cut = ("a" * 48) + "-ta-client-cert"
+    assert len(cut) == 63
+    assert _otel_paths(long, cut) == []
+    assert _otel_paths(long, ("a" * 60) + "-ta-client-cert") == OTEL_MISSING
+    # naming.DNSName: what is not [a-z0-9] becomes "-" (a name may hold dots)
+    assert _otel_paths(OTEL_TA.replace("NAME", "ta.v2"), "ta-v2-ta-client-cert") == []

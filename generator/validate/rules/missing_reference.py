@@ -28,9 +28,11 @@ certificate Job of ingress-nginx's manifests; keys ``ca``, ``cert``, ``key``), a
 ``argocd admin redis-initial-password`` (Argo CD's ``argocd-redis`` Secret, key ``auth``), a
 CloudNativePG ``Cluster`` (``<cluster>-app``, ``-superuser``, ``-ca``, ``-server``, ``-replication``), a Crunchy
 Data PGO ``PostgresCluster`` (``<cluster>-pguser-<user>`` for each ``spec.users[]``, or for the user named after
-the cluster without ``spec.users``), or a
+the cluster without ``spec.users``), a
 Secrets Store CSI Driver ``SecretProviderClass`` that a pod of the set mounts (each ``spec.secretObjects[]``
-``secretName``, keys its ``data[].key``; the driver syncs them once a pod mounts the class).
+``secretName``, keys its ``data[].key``; the driver syncs them once a pod mounts the class), or an
+OpenTelemetry Operator target allocator with mTLS (``<name>-ca-cert``, ``-ta-server-cert``,
+``-ta-client-cert``, made through cert-manager).
 Objects that exist outside the repo are declared in the environment's ``policy.external``. References
 marked ``optional: true`` are not checked. A missing reference keeps pods in ``CreateContainerConfigError``
 or ``ContainerCreating`` (or the Ingress on the controller's fallback certificate) after a "successful" sync.
