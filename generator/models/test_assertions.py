@@ -56,6 +56,34 @@ def _chainsaw_assertions(directory: str) -> frozenset[str]:
     return frozenset()
 
 
+@lru_cache(maxsize=4096)
+def in_test_directory(directory: str) -> bool:
+    """Whether ``directory`` (absolute) is a kuttl or chainsaw test's, or lies below one: the test tool applies
+    its files one operation at a time, never the directory as one. A test's directory holds a
+    ``chainsaw-test.yaml`` (kyverno/chainsaw pkg/discovery/discovery.go, ``DiscoverTests``: each step's
+    ``apply`` names one file, relative to it, ``resources/x.yaml`` too), or step files with an assertion
+    among them (``00-install.yaml`` next to ``00-assert.yaml``: pkg/discovery/step.go, ``TryFindStepFiles``,
+    and load.go, one ``Apply`` operation per other file of a step; kudobuilder/kuttl pkg/test/case.go,
+    ``LoadTestSteps``, one step per index, applied after the step before it is asserted). Numbered
+    manifests without an assertion file are no test. The search goes up to the repository's root (the
+    directory holding ``.git``), not above it."""
+    is_test, is_root = _test_directory(directory)
+    if is_test:
+        return True
+    parent = os.path.dirname(directory)
+    return not is_root and parent != directory and in_test_directory(parent)
+
+
+@lru_cache(maxsize=4096)
+def _test_directory(directory: str) -> tuple[bool, bool]:
+    """Whether ``directory`` holds a test (see :func:`in_test_directory`), and whether it holds ``.git``."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False, False
+    return any(name in _CHAINSAW_TESTS or _CONVENTION.match(name) for name in names), ".git" in names
+
+
 def _files(docs: list[Any]) -> list[str]:
     found: list[str] = []
     for doc in docs:

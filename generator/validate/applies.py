@@ -8,6 +8,10 @@
   CD's directory source with ``recurse: true`` (argo-cd reposerver/repository/repository.go,
   ``getPotentiallyValidManifests``; without it, one directory). Files in sibling directories are separate
   applies; stdin is one stream, applied with every plain file.
+- A kuttl or chainsaw test's directory is no apply: the test tool applies its files one at a time, step
+  after step (:func:`generator.models.test_assertions.in_test_directory`), so a file there, or below
+  there, is applied on its own. The steps of one test update the same objects (``01-install.yaml`` after
+  ``00-install.yaml``): they are no copies.
 
 ``duplicate-resource`` counts copies within one apply only, and rules that look for the objects another
 one acts on (a PodDisruptionBudget's workloads) prefer those of its own apply (:func:`own_apply_first`).
@@ -15,8 +19,10 @@ one acts on (a PodDisruptionBudget's workloads) prefer those of its own apply (:
 
 from __future__ import annotations
 
+import os
 import posixpath
 
+from generator.models.test_assertions import in_test_directory
 from generator.validate.model import Resource
 
 
@@ -42,9 +48,23 @@ def applied_together(a: Resource, b: Resource) -> bool:
     if target:
         return True  # one kustomize render
     first, second = plain_directory(a), plain_directory(b)
-    if first is None or second is None or first == second:
+    if first is None or second is None:
+        return True
+    if _path(a) != _path(b) and (_in_test(first) or _in_test(second)):
+        return False  # a kuttl or chainsaw test applies one file at a time
+    if first == second:
         return True
     return _holds(first, second) or _holds(second, first)
+
+
+def _path(res: Resource) -> str:
+    source = res.source
+    path: str = getattr(source, "path", "") if source is not None else ""
+    return path
+
+
+def _in_test(directory: str) -> bool:
+    return in_test_directory(os.path.abspath(directory or "."))
 
 
 def _holds(outer: str, inner: str) -> bool:

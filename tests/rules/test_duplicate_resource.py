@@ -99,3 +99,36 @@ def test_stdin_is_applied_with_every_plain_file(tmp_path: Path) -> None:
     assert [f["rule"] for f in json.loads(result.output)["findings"] if f["severity"] == "error"] == [
         "duplicate-resource"
     ]
+
+
+# ---------------------------------------------------------------- kuttl and chainsaw tests apply one file at a time
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_passes_the_steps_of_a_chainsaw_or_kuttl_test(tmp_path: Path, jobs: str) -> None:
+    """open-telemetry/opentelemetry-operator tests/e2e-prometheuscr/create-sm-prometheus-exporters: each step's
+    NN-install.yaml updates the collector of 01-install.yaml, applied one after the other by chainsaw (kyverno/
+    chainsaw pkg/discovery/discovery.go, load.go: one Apply per file), as kuttl applies one step per index
+    (kudobuilder/kuttl pkg/test/case.go). 58 duplicate-resource errors on that repository's tests/."""
+    chainsaw = "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: t}\nspec: {steps: []}\n"
+    _write(tmp_path, "chainsaw/01-install.yaml", "chainsaw/02-install.yaml", "chainsaw/resources/other.yaml")
+    (tmp_path / "chainsaw" / "chainsaw-test.yaml").write_text(chainsaw)
+    _write(tmp_path, "kuttl/00-install.yaml", "kuttl/01-update.yaml")
+    (tmp_path / "kuttl" / "01-assert.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n")
+    assert _duplicates(tmp_path, jobs=jobs) == []
+    # a copy within one file is still one (chainsaw applies the file as one operation)
+    (tmp_path / "chainsaw" / "01-install.yaml").write_text(_SERVICE + "---\n" + _SERVICE)
+    assert _duplicates(tmp_path, jobs=jobs) == [("chainsaw/01-install.yaml", 13)]
+
+
+def test_numbered_manifests_without_an_assertion_are_no_test(tmp_path: Path) -> None:
+    _write(tmp_path, "apps/00-namespace.yaml", "apps/01-web.yaml", "test/00-namespace.yaml", "test/01-web.yaml")
+    (tmp_path / "test" / "02-assert.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n")
+    assert _duplicates(tmp_path) == [("apps/01-web.yaml", 4)]
+
+
+def test_a_test_above_the_repository_does_not_count(tmp_path: Path) -> None:
+    (tmp_path / "00-assert.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    _write(tmp_path / "repo", "apps/a.yaml", "apps/b.yaml")
+    assert _duplicates(tmp_path / "repo") == [("apps/b.yaml", 4)]

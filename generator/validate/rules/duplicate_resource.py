@@ -20,7 +20,10 @@ directory, so:
   repository.go, ``getPotentiallyValidManifests``; without it, one directory). Files in sibling
   directories, such as ``clusters/staging/`` and ``clusters/production/`` or two examples, are separate
   applies, however they were named on the command line; stdin is one stream, applied with every plain
-  file.
+  file;
+- the files of a kuttl or chainsaw test's directory (a ``chainsaw-test.yaml``, or step files with an
+  ``<index>-assert`` or ``<index>-errors`` file) and of the directories below it are applied one at a
+  time by the test tool, step after step, so the steps that update one object are no copies.
 
 PASS:
     apiVersion: v1
