@@ -49,15 +49,19 @@ def share_out(
     ship: Callable[[T], Any],
     land: Callable[[Any], T],
     tick: Callable[[list[T | None]], None] | None = None,
+    prelude: Callable[[], None] | None = None,
 ) -> list[T]:
     """``[work(0), ..., work(count - 1)]`` computed by the parent and ``processes - 1`` forked children.
 
     A child's result travels as ``ship(result)`` (picklable, cheap to pickle) and becomes ``land(shipped)``
     in the parent. ``tick(results)`` runs in the parent after each of its tasks and while it waits for
-    the children (``None`` for what is not done yet): for progress. With one process nothing is forked (and
-    ``fork`` need not exist)."""
+    the children (``None`` for what is not done yet): for progress. ``prelude()`` runs in the parent once the
+    children are forked, before it takes a task (the children do not see what it computes). With one process
+    nothing is forked (and ``fork`` need not exist)."""
     processes = min(processes, count)  # a process without a task would only be forked to exit
     if processes <= 1:
+        if prelude is not None:
+            prelude()
         done: list[T | None] = []
         for index in range(count):
             done.append(work(index))
@@ -102,6 +106,8 @@ def share_out(
     readers = [threading.Thread(target=_read, args=(receive, land, outcome), daemon=True) for _, receive in children]
     for reader in readers:
         reader.start()
+    if prelude is not None:
+        prelude()
     while (index := take()) < count:
         try:
             outcome.results[index] = work(index)

@@ -526,9 +526,11 @@ def _share_pairs(
     - the pairs of the other rules are shared out in contiguous slices, in resource order: the rules of one
       resource run one after the other, so what they share about it (its containers, its pod-security
       evaluation, its file's text for positions) is computed once, as with ``--jobs 1``. Their indexes are
-      built first by the parent, on one pair of each (kind, rules) combination, before it forks: the
-      children inherit them. An index that those pairs do not build is built by each process that needs
-      it (the same result, built twice).
+      built by the parent, on one pair of each (kind, rules) combination, as the prelude of
+      :func:`forking.share_out`: after the fork, while the children start on the whole rules' tasks, which
+      come first. A child that goes on to slices builds the indexes they need itself (the same result,
+      built twice, in parallel instead of before the fork: 1.543 s to 1.520 s, medians of 10 alternating
+      ``--jobs 2`` runs on the findings corpus, 2026-12-05; no change on the realistic one).
 
     Findings do not depend on which process finds them, and they are sorted afterwards."""
     # Counted per distinct rules tuple (a few dozen, shared: _RULE_TUPLES), not per pair.
@@ -559,7 +561,12 @@ def _share_pairs(
             rest.append(pair)
         else:
             rest.append((res, others))
-    found = list(_check_pending(ctx, first, active, locator))
+    found: list[Finding] = []
+
+    def warm_up() -> None:
+        # in the parent once the children are forked: they start on the whole rules' tasks meanwhile
+        found.extend(_check_pending(ctx, first, active, locator))
+
     slices = [rest[i : i + _CROSS_CHUNK] for i in range(0, len(rest), _CROSS_CHUNK)]
     # a whole rule's pairs are every resource of the unit, in work order (made by the process that takes it)
     resources = [res for res, _ in work]
@@ -576,7 +583,7 @@ def _share_pairs(
             own = locators[os.getpid()] = Locator()
         return list(_check_pending(ctx, tasks[index](), active, own))
 
-    parts = share_out(len(tasks), processes, work=task, ship=pack_findings, land=unpack_findings)
+    parts = share_out(len(tasks), processes, work=task, ship=pack_findings, land=unpack_findings, prelude=warm_up)
     found.extend(f for part in parts for f in part)
     return found
 

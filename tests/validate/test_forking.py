@@ -136,3 +136,24 @@ def test_a_childs_pipe_holds_a_whole_result() -> None:
     finally:
         receive.close()
         send.close()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_prelude_runs_in_the_parent_before_its_tasks_and_children_do_not_see_it(processes: int) -> None:
+    """The cross-resource phase warms its indexes up in the parent while the forked child starts on the
+    whole rules' tasks (pipeline._share_pairs): the prelude runs once, in the parent, after the fork."""
+    seen: list[int] = []
+    parent = os.getpid()
+
+    def prelude() -> None:
+        seen.append(os.getpid())
+
+    def work(index: int) -> tuple[int, bool, int]:
+        # (task, whether the prelude had run in this process, which process)
+        return index, bool(seen), os.getpid()
+
+    results = share_out(6, processes, work=work, ship=lambda r: r, land=lambda r: r, prelude=prelude)
+    assert seen == [parent]
+    assert [index for index, _, _ in results] == list(range(6))
+    for _, prelude_seen, pid in results:
+        assert prelude_seen == (pid == parent)  # the parent's tasks come after it; a child never sees it
