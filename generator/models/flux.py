@@ -85,3 +85,13 @@ def applied_directory(doc: Any) -> tuple[str, str] | None:
         return None
     namespace = spec.get("targetNamespace") if isinstance(spec, dict) else None
     return path, namespace if isinstance(namespace, str) else ""
+
+
+def added_components(doc: Any) -> list[str]:
+    """The Components a Flux ``Kustomization`` adds to the build of its ``spec.path`` (``spec.components``:
+    "relative paths to kustomize Components", fluxcd/kustomize-controller api/v1/kustomization_types.go);
+    [] for any other document."""
+    if applied_directory(doc) is None:
+        return []
+    components = doc["spec"].get("components")
+    return [c for c in components if isinstance(c, str) and c] if isinstance(components, list) else []

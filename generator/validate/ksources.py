@@ -25,6 +25,7 @@ from generator.validate.model import Resource
 from generator.validate.walk import (
     HELM_CHART_SUFFIX,
     components_below,
+    flux_components,
     helm_charts,
     inside_kustomize_dir,
     is_helm_chart,
@@ -177,10 +178,12 @@ def unrendered_kustomize_sources(
             # named, it is rendered, not walked; the kustomize directories below it that it does not pull in
             # are said all the same (kubernetes/kube-state-metrics: the root renders examples/standard only)
             inside = inside_kustomize_dir(path)
+            added_by = {}
             left = [(path.joinpath(*c), True) for c in inside.components]
             left += [(path.joinpath(*n), False) for n in inside.nested]
         elif _walked_dirs([path]):
             left = [(c, True) for c in components_below(path)] + [(n, False) for n in nested_kustomize_dirs(path)]
+            added_by = flux_components(path)
         else:
             continue
         for directory, component in sorted(left):
@@ -195,7 +198,13 @@ def unrendered_kustomize_sources(
             if kfile is None:
                 continue
             shown = display_path(directory, repo)
-            if component:
+            flux = added_by.get(str(directory.resolve())) if component else None
+            if flux is not None:
+                problem = (
+                    f"kustomize Component '{shown}' is not validated: Flux Kustomization {flux} adds it to the "
+                    "build of its spec.path (spec.components), which gitops-gen renders without it"
+                )
+            elif component:
                 problem = (
                     f"kustomize Component '{shown}' is not validated: no kustomize directory of this run includes "
                     "it (`components:`), and a Component is applied only through one. Validate an overlay that "

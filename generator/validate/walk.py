@@ -27,7 +27,7 @@ from generator.kustomize.files import (
 )
 from generator.kustomize.remote import is_remote
 from generator.models.argocd.directory import DANGLING_LINK, NOT_REGULAR
-from generator.models.flux import KUSTOMIZATION_GROUP, applied_directory
+from generator.models.flux import KUSTOMIZATION_GROUP, added_components, applied_directory
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 HELM_CHART_SUFFIX = "Chart.yaml"
@@ -99,6 +99,8 @@ class _Listing(NamedTuple):
     # the kustomize directories below another kustomize directory (rendered only through the ones that pull
     # them in: :func:`nested_kustomize_dirs`)
     nested: list[tuple[str, ...]]
+    # resolved Component directory -> the Flux Kustomization that adds it (spec.components)
+    flux_components: dict[str, str]
 
 
 _LISTINGS: ContextVar[dict[str, _Listing] | None] = ContextVar("listings", default=None)
@@ -157,7 +159,7 @@ def listing(directory: Path) -> _Listing:
     key = str(directory)
     if cache is not None and key in cache:
         return cache[key]
-    walked = _Listing([], [], [], [], [])
+    walked = _Listing([], [], [], [], [], {})
     exclusions = _EXCLUSIONS.get()
     at = exclusions.below(key) if exclusions is not None else None
     if exclusions is not None and at is not None:
@@ -165,8 +167,9 @@ def listing(directory: Path) -> _Listing:
     else:
         _visit(key, (), walked)
     nested = walked.nested
-    if nested:
-        applied = _flux_applied(key, walked.entries)
+    components: dict[str, str] = {}
+    if nested or walked.components:
+        applied, components = _flux_applied(key, walked.entries)
         for parts in list(nested):
             namespace = applied.get(os.path.realpath(os.path.join(key, *parts)))
             if namespace is not None:
@@ -179,19 +182,21 @@ def listing(directory: Path) -> _Listing:
         sorted(walked.jsonnet),
         sorted(walked.components),
         sorted(nested),
+        components,
     )
     if cache is not None:
         cache[key] = done
     return done
 
 
-def _flux_applied(directory: str, found: list[Entry]) -> dict[str, str]:
+def _flux_applied(directory: str, found: list[Entry]) -> tuple[dict[str, str], dict[str, str]]:
     """The directories that the Flux ``Kustomization`` objects among the walk's inputs apply (resolved), with
-    their ``targetNamespace``. A Flux monorepo (onedr0p's cluster template, bjw-s/home-ops) lists each app's
-    ``ks.yaml`` in its namespace directory's kustomization and points ``spec.path`` at ``<app>/app``, a
-    kustomize directory below that one: an apply of its own, co-deployed with the rest, so it is rendered
-    (with the target namespace as the namespace of objects that name none). ``spec.path`` is relative to the
-    source's root (:func:`_source_roots`)."""
+    their ``targetNamespace``, and the Components they add (``spec.components``, resolved against the applied
+    directory), with the Kustomization that adds each. A Flux monorepo (onedr0p's cluster template,
+    bjw-s/home-ops) lists each app's ``ks.yaml`` in its namespace directory's kustomization and points
+    ``spec.path`` at ``<app>/app``, a kustomize directory below that one: an apply of its own, co-deployed
+    with the rest, so it is rendered (with the target namespace as the namespace of objects that name none).
+    ``spec.path`` is relative to the source's root (:func:`_source_roots`)."""
     files: list[str] = []
     for entry in found:
         path = os.path.join(directory, *entry.parts)
@@ -201,6 +206,7 @@ def _flux_applied(directory: str, found: list[Entry]) -> dict[str, str]:
             files.append(path)
     roots = _source_roots(directory)
     applied: dict[str, str] = {}
+    components: dict[str, str] = {}
     for file in files:
         try:
             with open(file, encoding="utf-8") as stream:
@@ -218,9 +224,14 @@ def _flux_applied(directory: str, found: list[Entry]) -> dict[str, str]:
             if target is None:
                 continue
             found_at = next((p for p in (os.path.join(r, target[0]) for r in roots) if os.path.isdir(p)), None)
-            if found_at is not None:
-                applied.setdefault(os.path.realpath(found_at), target[1])
-    return applied
+            if found_at is None:
+                continue
+            applied.setdefault(os.path.realpath(found_at), target[1])
+            meta = doc.get("metadata")
+            name = meta.get("name") if isinstance(meta, dict) else None
+            for component in added_components(doc):
+                components.setdefault(os.path.realpath(os.path.join(found_at, component)), str(name or "?"))
+    return applied, components
 
 
 def _source_roots(directory: str) -> list[str]:
@@ -460,7 +471,7 @@ def inside_kustomize_dir(directory: Path) -> _Listing:
     key = str(directory) + "\0inside"
     if cache is not None and key in cache:
         return cache[key]
-    walked = _Listing([], [], [], [], [])
+    walked = _Listing([], [], [], [], [], {})
     exclusions = _EXCLUSIONS.get()
     at = exclusions.below(str(directory)) if exclusions is not None else None
     exclude = (exclusions, at + "/" if at else "") if exclusions is not None and at is not None else None
@@ -470,10 +481,16 @@ def inside_kustomize_dir(directory: Path) -> _Listing:
     except OSError:
         entries = []  # kustomize reports it when it renders the directory
     _visit_below_kustomize(str(directory), (), entries, walked, exclude)
-    done = _Listing([], [], [], sorted(walked.components), sorted(walked.nested))
+    done = _Listing([], [], [], sorted(walked.components), sorted(walked.nested), {})
     if cache is not None:
         cache[key] = done
     return done
+
+
+def flux_components(directory: Path) -> dict[str, str]:
+    """The Components that Flux Kustomizations found in the walk of ``directory`` add to their builds:
+    resolved directory -> the Kustomization's name (:func:`_flux_applied`)."""
+    return listing(directory).flux_components
 
 
 def nested_kustomize_dirs(directory: Path) -> list[Path]:

@@ -186,3 +186,22 @@ def test_passes_a_directory_a_flux_kustomization_of_the_walk_applies_which_is_re
     assert [r.namespace for r in load_path(media / "jellyfin" / "app", repo=tmp_path)] == [""]  # named: none
     walked = [r for item in input_items([str(tmp_path / "kubernetes")], repo=tmp_path) for r in item.load()]
     assert {(r.kind, r.namespace) for r in walked} == {("Kustomization", "flux-system"), ("ConfigMap", "media")}
+
+
+def test_fires_naming_the_flux_kustomization_that_adds_a_component(tmp_path: Path) -> None:
+    """onedr0p/home-ops: apps add shared Components through the Flux Kustomization's spec.components
+    (relative to spec.path); kustomize renders the app without them, and the warning says who adds them."""
+    (tmp_path / ".git").mkdir()
+    media = tmp_path / "kubernetes" / "apps" / "media"
+    _kustomization(media, "resources: [./jellyfin/ks.yaml]\n")
+    (media / "jellyfin").mkdir()
+    ks = FLUX_KS.format(name="jellyfin") + "  components: [../../../../components/volsync]\n"
+    (media / "jellyfin" / "ks.yaml").write_text(ks)
+    _kustomization(media / "jellyfin" / "app", "resources: [cm.yaml]\n", **{"cm.yaml": CM.format(name="jellyfin")})
+    _kustomization(tmp_path / "kubernetes" / "components" / "volsync", COMPONENT)
+    code, text = _validate(tmp_path, str(tmp_path / "kubernetes"))
+    assert code == 0, text
+    assert (
+        "kubernetes/components/volsync/kustomization.yaml:1:1: warning [kustomize-not-rendered] kustomize "
+        "Component 'kubernetes/components/volsync' is not validated: Flux Kustomization jellyfin adds it" in text
+    ), text
