@@ -415,6 +415,9 @@ def _run(
         rescoped = rescope(unit_resources, crds, functools.partial(_every_rule, job))
         redo = schema_redo(job.store, unit_resources, crds, rescoped.moved if rescoped else set())
         for result in unit_results:
+            if not redo and not rescoped:
+                outcome.findings.extend(result.findings)  # (no test per finding: 76,431 on the findings corpus)
+                continue
             outcome.findings.extend(
                 f for f in result.findings if not ((redo and redo.covers(f)) or (rescoped and rescoped.covers(f)))
             )
