@@ -202,6 +202,34 @@ PGO_PGBOUNCER_DATABASE_KEYS = frozenset({"pgbouncer-uri", "pgbouncer-jdbc-uri"})
 _PGO_DEFAULT_USER = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
+# Zalando's postgres-operator (zalando/postgres-operator): the credential Secrets of a ``postgresql``.
+ZALANDO_GROUP = "acid.zalan.do"
+ZALANDO_KEYS = frozenset({"username", "password"})
+# the default super and replication users (pkg/util/config/config.go: super_username, replication_username)
+ZALANDO_SYSTEM_USERS = ("postgres", "standby")
+
+
+def zalando_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
+    """The credential Secrets Zalando's postgres-operator creates for an ``acid.zalan.do`` ``postgresql``:
+    (name, keys), in the cluster's namespace. One per user of ``spec.users`` (a map of user name to role
+    flags; a user with the ``nologin`` flag gets none) and per system user (``postgres``, ``standby``), named
+    by the default ``secret_name_template`` ``{username}.{cluster}.credentials.{tprkind}.{tprgroup}``
+    (pkg/util/config/config.go) with ``_`` in the user name turned into ``-`` (pkg/cluster/util.go,
+    ``credentialSecretNameForCluster``: kind ``postgresql``, group ``acid.zalan.do``); keys ``username``
+    and ``password`` (pkg/cluster/k8sres.go, ``generateSingleUserSecret``). A template changed in the
+    operator's configuration, and users in another namespace (``namespace.user``), are not modelled."""
+    if res.group != ZALANDO_GROUP or res.kind != "postgresql":
+        return []
+    users = list(ZALANDO_SYSTEM_USERS)
+    for user, flags in as_dict(as_dict(res.obj.get("spec")).get("users")).items():
+        if not isinstance(user, str) or not user or "." in user:
+            continue
+        if any(isinstance(f, str) and f.lower() == "nologin" for f in as_list(flags)):
+            continue
+        users.append(user)
+    return [(f"{u.replace('_', '-')}.{res.name}.credentials.postgresql.{ZALANDO_GROUP}", ZALANDO_KEYS) for u in users]
+
+
 def pgo_secrets(res: Resource) -> list[tuple[str, frozenset[str]]]:
     """The Secrets Crunchy Data's PGO creates for a ``postgres-operator.crunchydata.com`` PostgresCluster:
     (name, keys), in the cluster's namespace.
@@ -357,6 +385,7 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
     (``spec.template.metadata.name``, default its own name); cert-manager Certificate
     (``spec.secretName``); an Ingress annotated for cert-manager's ingress-shim (its ``tls[].secretName``);
     a CloudNativePG Cluster (:func:`cnpg_secrets`); a Crunchy Data PGO PostgresCluster (:func:`pgo_secrets`); a
+    Zalando ``postgresql`` (:func:`zalando_secrets`); a
     Service annotated for OpenShift's service-ca
     (:func:`openshift_serving_cert`); a Rook CephCluster (:data:`ROOK_MON_SECRET`); a SecretProviderClass that a pod
     mounts (:func:`secrets_store_secrets`); an OpenTelemetry Operator target allocator with mTLS
@@ -402,6 +431,9 @@ def secret_producers(ctx: Context) -> dict[tuple[str, str], Keys]:
                 _merge(out, (res.namespace, name), keys)
         for res in ctx.by_kind("PostgresCluster"):
             for name, keys in pgo_secrets(res):
+                _merge(out, (res.namespace, name), keys)
+        for res in ctx.by_kind("postgresql"):
+            for name, keys in zalando_secrets(res):
                 _merge(out, (res.namespace, name), keys)
         for res in ctx.by_kind("Service"):
             serving = openshift_serving_cert(res)

@@ -809,3 +809,53 @@ def test_a_standalone_opentelemetry_target_allocator_with_mtls_gets_its_certific
     assert _otel_paths(long, ("a" * 60) + "-ta-client-cert") == OTEL_MISSING
     # naming.DNSName: what is not [a-z0-9] becomes "-" (a name may hold dots)
     assert _otel_paths(OTEL_TA.replace("NAME", "ta.v2"), "ta-v2-ta-client-cert") == []
+
+
+ZALANDO = """
+apiVersion: acid.zalan.do/v1
+kind: postgresql
+metadata: {name: acid-minimal-cluster, namespace: ml}
+spec:
+  teamId: acid
+  numberOfInstances: 2
+  volume: {size: 1Gi}
+  postgresql: {version: "17"}
+  users:
+    zalando: [superuser, createdb]
+    foo_user: []
+    reader: [nologin]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: ml}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers:
+        - name: app
+          image: app:1
+          env:
+            - name: PGPASSWORD
+              valueFrom: {secretKeyRef: {name: SECRET, key: KEY}}
+"""
+ZALANDO_REF = "/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef"
+
+
+@pytest.mark.parametrize(
+    ("secret", "key", "paths"),
+    [
+        ("zalando.acid-minimal-cluster.credentials.postgresql.acid.zalan.do", "password", []),
+        ("foo-user.acid-minimal-cluster.credentials.postgresql.acid.zalan.do", "username", []),  # _ -> -
+        ("postgres.acid-minimal-cluster.credentials.postgresql.acid.zalan.do", "password", []),  # system user
+        ("standby.acid-minimal-cluster.credentials.postgresql.acid.zalan.do", "password", []),
+        ("reader.acid-minimal-cluster.credentials.postgresql.acid.zalan.do", "password", [f"{ZALANDO_REF}/name"]),
+        ("zalando.acid-minimal-cluster.credentials.postgresql.acid.zalan.do", "token", [f"{ZALANDO_REF}/key"]),
+        ("zalando.other.credentials.postgresql.acid.zalan.do", "password", [f"{ZALANDO_REF}/name"]),
+    ],
+)  # fmt: skip
+def test_a_zalando_postgresql_produces_its_credential_secrets(secret: str, key: str, paths: list[str]) -> None:
+    """zalando/postgres-operator pkg/cluster/util.go credentialSecretNameForCluster and the default
+    secret_name_template; a nologin user gets no Secret (found by survey helper I)."""
+    assert _paths(ZALANDO.replace("SECRET", secret).replace("KEY", key)) == paths
