@@ -35,8 +35,7 @@ def applied_with(res: Resource) -> str:
 
 def plain_directory(res: Resource) -> str | None:
     """The directory of the file a plain resource was read from; None when not known (stdin, memory)."""
-    source = res.source
-    path: str = getattr(source, "path", "") if source is not None else ""
+    path = _path(res)
     return posixpath.dirname(path) if path else None
 
 
@@ -58,6 +57,7 @@ def applied_together(a: Resource, b: Resource) -> bool:
 
 
 def _path(res: Resource) -> str:
+    """The file a plain resource was read from ("" when not known)."""
     source = res.source
     path: str = getattr(source, "path", "") if source is not None else ""
     return path

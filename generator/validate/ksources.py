@@ -187,13 +187,8 @@ def unrendered_kustomize_sources(
         else:
             continue
         for directory, component in sorted(left):
-            if directory.resolve() in pulled:
+            if directory.resolve() in pulled or _renders_nothing_more(directory, named, pulled):
                 continue
-            own = kustomize_tree(directory)
-            if own.files and own.files <= named and len(own.dirs) == 1:
-                continue  # its files are rendered all the same, named one by one (kube-state-metrics' root)
-            if _lists_only_rendered(directory, named, pulled):
-                continue  # a list of what is rendered all the same (minio/operator's resources/base: crds/)
             kfile = kustomization_file(directory)
             if kfile is None:
                 continue
@@ -227,10 +222,15 @@ def unrendered_kustomize_sources(
 _LIST_ONLY_FIELDS = frozenset({"apiVersion", "kind", "resources"})
 
 
-def _lists_only_rendered(directory: Path, named: set[Path], pulled: set[Path]) -> bool:
-    """Whether the kustomization of ``directory`` has only ``resources`` (no namespace, prefix, label, patch,
-    image or generator that would make its render differ), each a file a rendered directory names or a
-    directory one pulls in: its render holds nothing that is not validated, so it is no alternative build."""
+def _renders_nothing_more(directory: Path, named: set[Path], pulled: set[Path]) -> bool:
+    """Whether what ``directory`` renders is validated all the same, so it is no alternative build: it pulls
+    in no directory and every file it names is one a rendered directory names (kube-state-metrics' root
+    names examples/standard's files one by one), or its kustomization has only ``resources`` (no namespace,
+    prefix, label, patch, image or generator that would make its render differ), each a file a rendered
+    directory names or a directory one pulls in (minio/operator's resources/base, which lists crds/)."""
+    own = kustomize_tree(directory)
+    if own.files and own.files <= named and len(own.dirs) == 1:
+        return True
     loaded = read_kustomization(directory)
     if loaded is None:
         return False
@@ -238,10 +238,8 @@ def _lists_only_rendered(directory: Path, named: set[Path], pulled: set[Path]) -
     if set(loaded[1]) - _LIST_ONLY_FIELDS or not isinstance(entries, list) or not entries:
         return False
     for entry in entries:
-        if not isinstance(entry, str):
-            return False
-        target = (directory / entry).resolve()
-        if target not in named and target not in pulled:
+        target = (directory / entry).resolve() if isinstance(entry, str) else None
+        if target is None or (target not in named and target not in pulled):
             return False
     return True
 

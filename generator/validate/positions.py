@@ -222,7 +222,11 @@ class SourceMap:
                 self.docs.setdefault((kind, name), []).append(doc)
 
     def candidates(self, kind: str, name: str) -> list[SourceDoc]:
-        for source_kind in (kind, *self._kinds_before(kind)):
+        found = self._named(kind, name)
+        if found:
+            return found
+        # only then the kinds a patch turned into ``kind`` (a pass over every op: not once per finding)
+        for source_kind in self._kinds_before(kind):
             found = self._named(source_kind, name)
             if found:
                 return found

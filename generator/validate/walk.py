@@ -160,12 +160,7 @@ def listing(directory: Path) -> _Listing:
     if cache is not None and key in cache:
         return cache[key]
     walked = _Listing([], [], [], [], [], {})
-    exclusions = _EXCLUSIONS.get()
-    at = exclusions.below(key) if exclusions is not None else None
-    if exclusions is not None and at is not None:
-        _visit(key, (), walked, (exclusions, at + "/" if at else ""))
-    else:
-        _visit(key, (), walked)
+    _visit(key, (), walked, _exclusions_at(key))
     nested = walked.nested
     components: dict[str, str] = {}
     if nested or walked.components:
@@ -355,6 +350,25 @@ def _visit(path: str, parts: tuple[str, ...], walked: _Listing, exclude: tuple[E
             walked.jsonnet.append((*parts, name))
 
 
+def _sorted_entries(path: str) -> list[os.DirEntry[str]] | None:
+    """The entries of the directory ``path``, sorted by name; None when it cannot be listed."""
+    try:
+        with os.scandir(path) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return None
+
+
+def _exclusions_at(directory: str) -> tuple[Exclusions, str] | None:
+    """The exclusions in force and ``directory``'s path relative to their base ("" or ending in "/"), for
+    :func:`_visit`; None when nothing is excluded there."""
+    exclusions = _EXCLUSIONS.get()
+    at = exclusions.below(directory) if exclusions is not None else None
+    if exclusions is None or at is None:
+        return None
+    return exclusions, at + "/" if at else ""
+
+
 def _scan(path: str, parts: tuple[str, ...], walked: _Listing) -> list[os.DirEntry[str]] | None:
     """The entries of ``path`` sorted by name; None when it cannot be listed (recorded in ``walked``)."""
     try:
@@ -406,10 +420,8 @@ def _visit_below_kustomize(
         inner = (*parts, name)
         if exclude is not None and exclude[0].skips(exclude[1] + "/".join(inner), True):
             continue
-        try:
-            with os.scandir(prefix + name) as listing:
-                below = sorted(listing, key=lambda e: e.name)
-        except OSError:
+        below = _sorted_entries(prefix + name)
+        if below is None:
             continue  # not read by kustomize unless pulled in, and then kustomize says so
         if _directory_kind(below) == "kustomize":
             _add_kustomize(prefix + name, inner, walked, nested=True)
@@ -472,15 +484,9 @@ def inside_kustomize_dir(directory: Path) -> _Listing:
     if cache is not None and key in cache:
         return cache[key]
     walked = _Listing([], [], [], [], [], {})
-    exclusions = _EXCLUSIONS.get()
-    at = exclusions.below(str(directory)) if exclusions is not None else None
-    exclude = (exclusions, at + "/" if at else "") if exclusions is not None and at is not None else None
-    try:
-        with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError:
-        entries = []  # kustomize reports it when it renders the directory
-    _visit_below_kustomize(str(directory), (), entries, walked, exclude)
+    # (unreadable: kustomize reports it when it renders the directory)
+    entries = _sorted_entries(str(directory)) or []
+    _visit_below_kustomize(str(directory), (), entries, walked, _exclusions_at(str(directory)))
     done = _Listing([], [], [], sorted(walked.components), sorted(walked.nested), {})
     if cache is not None:
         cache[key] = done
